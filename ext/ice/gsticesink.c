@@ -1,0 +1,509 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:element-icesink
+ * @title: icesink
+ * @see_also: icesrc, udpsink, srtsink
+ *
+ * icesink sends a stream to any number of icesrc consumers over ICE
+ * (libnice): it gathers host, server-reflexive (STUN) and relayed (TURN)
+ * candidates, so consumers behind NATs and firewalls can receive it with
+ * no port opened by hand.  Each consumer gets its own ICE session; they
+ * can join and leave while the sink plays (#GstIceSink::peer-added,
+ * #GstIceSink::peer-removed), and a joining consumer triggers an upstream
+ * force-key-unit request so it can start decoding at once.
+ *
+ * Each buffer is sent as one datagram, so any packetised stream works:
+ * RTP, MPEG-TS in 7×188-byte chunks, application data.  A buffer larger
+ * than #GstIceSink:mtu is an error: lower the payloader's `mtu`.  The caps
+ * travel to each consumer with the signalling, so icesrc needs none.
+ *
+ * Peers find each other through a signaller (#GstIceSink:signaller,
+ * #GstIceSink:signaller-type): by default a WebSocket one that talks to
+ * `gst-ice-signalling-server`, or to the server icesink runs itself with
+ * #GstIceSink:run-signalling-server.
+ *
+ * The element posts `ice-state-changed` (session-id, peer-id, state) and
+ * `ice-selected-pair` (session-id, peer-id, local-candidate-type,
+ * local-address, local-port, remote-candidate-type, remote-address,
+ * remote-port, transport) element messages.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! rtph264pay ! icesink run-signalling-server=true
+ * ]| Sends H.264 over RTP to every icesrc that connects to the signalling
+ * server this icesink runs on port 8443.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! rtph264pay ! icesink signaller::uri=ws://HOST:8443 stun-server=stun://HOST:3478 turn-servers="<\"turn://user:pass@HOST:3478\">"
+ * ]| The same across NATs, with a signalling server, STUN and TURN on HOST.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/ice/gsticetransport.h>
+#include <gst/video/video.h>
+
+#include "gsticeelements.h"
+#include "gsticesink.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_sink_debug);
+#define GST_CAT_DEFAULT gst_ice_sink_debug
+
+#define DEFAULT_MTU 1400
+#define DEFAULT_WAIT_FOR_CONNECTION TRUE
+
+enum
+{
+  PROP_MTU = GST_ICE_TRANSPORT_PROP_LAST,
+  PROP_WAIT_FOR_CONNECTION,
+};
+
+enum
+{
+  SIGNAL_PEER_ADDED,
+  SIGNAL_PEER_REMOVED,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+struct _GstIceSink
+{
+  GstBaseSink parent;
+
+  GstIceTransport *transport;
+
+  /* under the object lock */
+  guint mtu;
+  gboolean wait_for_connection;
+
+  /* render waits for a first consumer under @lock */
+  GMutex lock;
+  GCond cond;
+  gboolean flushing;
+
+  guint key_unit_count;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+
+static void gst_ice_sink_child_proxy_init (gpointer g_iface,
+    gpointer iface_data);
+
+#define gst_ice_sink_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstIceSink, gst_ice_sink, GST_TYPE_BASE_SINK,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY, gst_ice_sink_child_proxy_init);
+    GST_DEBUG_CATEGORY_INIT (gst_ice_sink_debug, "icesink", 0,
+        "ICE sink"));
+GST_ELEMENT_REGISTER_DEFINE (icesink, "icesink", GST_RANK_NONE,
+    GST_TYPE_ICE_SINK);
+
+static void gst_ice_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_ice_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_ice_sink_finalize (GObject * object);
+static GstStateChangeReturn gst_ice_sink_change_state (GstElement * element,
+    GstStateChange transition);
+static gboolean gst_ice_sink_start (GstBaseSink * sink);
+static gboolean gst_ice_sink_stop (GstBaseSink * sink);
+static gboolean gst_ice_sink_set_caps (GstBaseSink * sink, GstCaps * caps);
+static GstFlowReturn gst_ice_sink_render (GstBaseSink * sink,
+    GstBuffer * buffer);
+static GstFlowReturn gst_ice_sink_render_list (GstBaseSink * sink,
+    GstBufferList * list);
+static gboolean gst_ice_sink_unlock (GstBaseSink * sink);
+static gboolean gst_ice_sink_unlock_stop (GstBaseSink * sink);
+
+static void
+gst_ice_sink_class_init (GstIceSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_ice_sink_set_property;
+  gobject_class->get_property = gst_ice_sink_get_property;
+  gobject_class->finalize = gst_ice_sink_finalize;
+
+  gst_ice_transport_install_properties (gobject_class,
+      GST_ICE_SIGNALLER_ROLE_PRODUCER);
+
+  /**
+   * GstIceSink:mtu:
+   *
+   * Largest buffer, in bytes, that icesink sends as one datagram (default
+   * 1400, what RTP payloaders produce by default; IP and UDP headers and a
+   * TURN relay's 4-byte ChannelData header still fit a 1500-byte link).  A
+   * larger buffer stops the pipeline with an error naming both sizes:
+   * lower the payloader's mtu, or raise this on paths known to carry more.
+   */
+  g_object_class_install_property (gobject_class, PROP_MTU,
+      g_param_spec_uint ("mtu", "MTU",
+          "Largest buffer sent as one datagram, in bytes", 64, 65000,
+          DEFAULT_MTU, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceSink:wait-for-connection:
+   *
+   * Block the stream until a first consumer is connected, so that nothing
+   * is sent into the void (default TRUE, as srtsink).  With FALSE, buffers
+   * rendered while no consumer is connected are dropped.
+   */
+  g_object_class_install_property (gobject_class, PROP_WAIT_FOR_CONNECTION,
+      g_param_spec_boolean ("wait-for-connection", "Wait for connection",
+          "Block the stream until a first consumer is connected",
+          DEFAULT_WAIT_FOR_CONNECTION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstIceSink::peer-added:
+   * @icesink: the element
+   * @peer_id: the consumer that connected
+   *
+   * A consumer's ICE session has a working pair; the stream flows to it.
+   */
+  signals[SIGNAL_PEER_ADDED] = g_signal_new ("peer-added",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstIceSink::peer-removed:
+   * @icesink: the element
+   * @peer_id: the consumer that left, failed or was disconnected
+   */
+  signals[SIGNAL_PEER_REMOVED] = g_signal_new ("peer-removed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class, "ICE sink",
+      "Sink/Network",
+      "Send a stream to consumers behind NATs over ICE (libnice)",
+      "The gst-ice authors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ice_sink_change_state);
+
+  basesink_class->start = GST_DEBUG_FUNCPTR (gst_ice_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ice_sink_stop);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_ice_sink_set_caps);
+  basesink_class->render = GST_DEBUG_FUNCPTR (gst_ice_sink_render);
+  basesink_class->render_list = GST_DEBUG_FUNCPTR (gst_ice_sink_render_list);
+  basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_ice_sink_unlock);
+  basesink_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_ice_sink_unlock_stop);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSPORT_POLICY, 0);
+}
+
+static void
+on_peer_connected (GstElement * element, GstIceSession * session)
+{
+  GstIceSink *self = GST_ICE_SINK (element);
+  GstEvent *event;
+
+  GST_INFO_OBJECT (self, "consumer '%s' connected",
+      gst_ice_session_get_peer_id (session));
+
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  g_signal_emit (self, signals[SIGNAL_PEER_ADDED], 0,
+      gst_ice_session_get_peer_id (session));
+
+  /* a new decoder needs a key frame to start from */
+  event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+      TRUE, ++self->key_unit_count);
+  gst_pad_push_event (GST_BASE_SINK_PAD (self), event);
+}
+
+static void
+on_peer_disconnected (GstElement * element, GstIceSession * session)
+{
+  GST_INFO_OBJECT (element, "consumer '%s' gone",
+      gst_ice_session_get_peer_id (session));
+  g_signal_emit (element, signals[SIGNAL_PEER_REMOVED], 0,
+      gst_ice_session_get_peer_id (session));
+}
+
+static void
+gst_ice_sink_init (GstIceSink * self)
+{
+  const GstIceTransportCallbacks callbacks = {
+    .peer_connected = on_peer_connected,
+    .peer_disconnected = on_peer_disconnected,
+  };
+
+  self->transport = gst_ice_transport_new (GST_ELEMENT (self),
+      GST_ICE_SIGNALLER_ROLE_PRODUCER, &callbacks);
+  self->mtu = DEFAULT_MTU;
+  self->wait_for_connection = DEFAULT_WAIT_FOR_CONNECTION;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+}
+
+static void
+gst_ice_sink_finalize (GObject * object)
+{
+  GstIceSink *self = GST_ICE_SINK (object);
+
+  gst_object_unref (self->transport);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_ice_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstIceSink *self = GST_ICE_SINK (object);
+
+  if (gst_ice_transport_set_property (self->transport, prop_id, value, pspec))
+    return;
+
+  switch (prop_id) {
+    case PROP_MTU:
+      GST_OBJECT_LOCK (self);
+      self->mtu = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_WAIT_FOR_CONNECTION:
+      g_mutex_lock (&self->lock);
+      self->wait_for_connection = g_value_get_boolean (value);
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ice_sink_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstIceSink *self = GST_ICE_SINK (object);
+
+  if (gst_ice_transport_get_property (self->transport, prop_id, value, pspec))
+    return;
+
+  switch (prop_id) {
+    case PROP_MTU:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->mtu);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_WAIT_FOR_CONNECTION:
+      g_mutex_lock (&self->lock);
+      g_value_set_boolean (value, self->wait_for_connection);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static GstStateChangeReturn
+gst_ice_sink_change_state (GstElement * element, GstStateChange transition)
+{
+  GstIceSink *self = GST_ICE_SINK (element);
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+      !gst_ice_transport_prepare (self->transport))
+    return GST_STATE_CHANGE_FAILURE;
+
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+static gboolean
+gst_ice_sink_start (GstBaseSink * sink)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  self->key_unit_count = 0;
+  return gst_ice_transport_start (self->transport);
+}
+
+static gboolean
+gst_ice_sink_stop (GstBaseSink * sink)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  gst_ice_transport_stop (self->transport);
+  return TRUE;
+}
+
+static gboolean
+gst_ice_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
+  gst_ice_transport_set_caps (self->transport, caps);
+  return TRUE;
+}
+
+/* Returns FALSE when flushing. */
+static gboolean
+wait_for_consumer (GstIceSink * self)
+{
+  gboolean flushing;
+
+  g_mutex_lock (&self->lock);
+  while (self->wait_for_connection && !self->flushing &&
+      gst_ice_transport_get_n_connected (self->transport) == 0) {
+    GST_DEBUG_OBJECT (self, "waiting for a consumer");
+    g_cond_wait (&self->cond, &self->lock);
+  }
+  flushing = self->flushing;
+  g_mutex_unlock (&self->lock);
+  return !flushing;
+}
+
+static GstFlowReturn
+send_buffer (GstIceSink * self, GstBuffer * buffer)
+{
+  gsize size = gst_buffer_get_size (buffer);
+  guint mtu;
+
+  GST_OBJECT_LOCK (self);
+  mtu = self->mtu;
+  GST_OBJECT_UNLOCK (self);
+
+  if (size > mtu)
+    goto too_large;
+
+  gst_ice_transport_send (self->transport, buffer);
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+too_large:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+        ("buffer of %" G_GSIZE_FORMAT " bytes is larger than the %u-byte "
+            "datagram limit (mtu)", size, mtu),
+        ("icesink sends each buffer as one packet: packetise the stream "
+            "(e.g. rtph264pay mtu=%u, or mpegtsmux alignment=7) or raise "
+            "icesink's mtu if the path carries larger datagrams", mtu));
+    return GST_FLOW_ERROR;
+  }
+}
+
+static GstFlowReturn
+gst_ice_sink_render (GstBaseSink * sink, GstBuffer * buffer)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  if (!wait_for_consumer (self))
+    return GST_FLOW_FLUSHING;
+  return send_buffer (self, buffer);
+}
+
+static GstFlowReturn
+gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+  guint i, n = gst_buffer_list_length (list);
+
+  if (!wait_for_consumer (self))
+    return GST_FLOW_FLUSHING;
+
+  for (i = 0; i < n; i++) {
+    GstFlowReturn ret = send_buffer (self, gst_buffer_list_get (list, i));
+
+    if (ret != GST_FLOW_OK)
+      return ret;
+  }
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_ice_sink_unlock (GstBaseSink * sink)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  g_mutex_lock (&self->lock);
+  self->flushing = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+gst_ice_sink_unlock_stop (GstBaseSink * sink)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  g_mutex_lock (&self->lock);
+  self->flushing = FALSE;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static GObject *
+gst_ice_sink_child_proxy_get_child_by_name (GstChildProxy * proxy,
+    const gchar * name)
+{
+  GstIceSink *self = GST_ICE_SINK (proxy);
+
+  /* the default looks for GstObject children by name and would silently
+   * drop signaller::uri=... on a gst-launch line */
+  if (g_strcmp0 (name, "signaller") != 0)
+    return NULL;
+  return (GObject *) gst_ice_transport_get_signaller (self->transport);
+}
+
+static GObject *
+gst_ice_sink_child_proxy_get_child_by_index (GstChildProxy * proxy,
+    guint index)
+{
+  GstIceSink *self = GST_ICE_SINK (proxy);
+
+  if (index != 0)
+    return NULL;
+  return (GObject *) gst_ice_transport_get_signaller (self->transport);
+}
+
+static guint
+gst_ice_sink_child_proxy_get_children_count (GstChildProxy * proxy)
+{
+  return 1;
+}
+
+static void
+gst_ice_sink_child_proxy_init (gpointer g_iface, gpointer iface_data)
+{
+  GstChildProxyInterface *iface = g_iface;
+
+  iface->get_child_by_name = gst_ice_sink_child_proxy_get_child_by_name;
+  iface->get_child_by_index = gst_ice_sink_child_proxy_get_child_by_index;
+  iface->get_children_count = gst_ice_sink_child_proxy_get_children_count;
+}

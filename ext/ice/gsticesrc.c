@@ -1,0 +1,476 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:element-icesrc
+ * @title: icesrc
+ * @see_also: icesink, udpsrc, srtsrc
+ *
+ * icesrc receives the stream of an icesink over ICE (libnice), through
+ * NATs and firewalls.  It asks the signaller for the producer named by
+ * #GstIceSrc:producer-peer-id, or the first one listed, and outputs the
+ * producer's caps: nothing needs typing on the receiving side.
+ *
+ * When the producer goes away, icesrc posts a warning and waits for it (or,
+ * with no producer-peer-id, any producer) to come back, without restarting
+ * the pipeline; with #GstIceSrc:eos-on-producer-leave it ends the stream
+ * instead.  If ICE finds no working candidate pair it posts an error that
+ * lists both sides' candidates and says whether a TURN server is needed.
+ *
+ * The element posts `ice-state-changed` and `ice-selected-pair` element
+ * messages, as icesink does.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 icesrc ! rtph264depay ! avdec_h264 ! videoconvert ! autovideosink
+ * ]| Receives the H.264 stream of the icesink example, through the
+ * signalling server at ws://127.0.0.1:8443.
+ * |[
+ * gst-launch-1.0 icesrc signaller::uri=ws://HOST:8443 stun-server=stun://HOST:3478 turn-servers="<\"turn://user:pass@HOST:3478\">" ! rtph264depay ! avdec_h264 ! videoconvert ! autovideosink
+ * ]| The same across NATs.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/ice/gsticetransport.h>
+
+#include "gsticeelements.h"
+#include "gsticesrc.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_src_debug);
+#define GST_CAT_DEFAULT gst_ice_src_debug
+
+#define DEFAULT_EOS_ON_PRODUCER_LEAVE FALSE
+#define DEFAULT_MAX_QUEUED_PACKETS 2000
+
+enum
+{
+  PROP_EOS_ON_PRODUCER_LEAVE = GST_ICE_TRANSPORT_PROP_LAST,
+  PROP_MAX_QUEUED_PACKETS,
+};
+
+struct _GstIceSrc
+{
+  GstPushSrc parent;
+
+  GstIceTransport *transport;
+
+  /* under @lock: filled by the transport thread, emptied by create() */
+  GMutex lock;
+  GCond cond;
+  GQueue queue;
+  gboolean flushing;
+  gboolean eos;
+  gboolean discont;
+  GstCaps *pending_caps;
+  gboolean eos_on_producer_leave;
+  guint max_queued_packets;
+  guint64 overflow_drops;
+};
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+
+static void gst_ice_src_child_proxy_init (gpointer g_iface,
+    gpointer iface_data);
+
+#define gst_ice_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstIceSrc, gst_ice_src, GST_TYPE_PUSH_SRC,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY, gst_ice_src_child_proxy_init);
+    GST_DEBUG_CATEGORY_INIT (gst_ice_src_debug, "icesrc", 0, "ICE source"));
+GST_ELEMENT_REGISTER_DEFINE (icesrc, "icesrc", GST_RANK_NONE,
+    GST_TYPE_ICE_SRC);
+
+static void gst_ice_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_ice_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_ice_src_finalize (GObject * object);
+static GstStateChangeReturn gst_ice_src_change_state (GstElement * element,
+    GstStateChange transition);
+static gboolean gst_ice_src_start (GstBaseSrc * src);
+static gboolean gst_ice_src_stop (GstBaseSrc * src);
+static gboolean gst_ice_src_unlock (GstBaseSrc * src);
+static gboolean gst_ice_src_unlock_stop (GstBaseSrc * src);
+static GstFlowReturn gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf);
+
+static void
+gst_ice_src_class_init (GstIceSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
+
+  gobject_class->set_property = gst_ice_src_set_property;
+  gobject_class->get_property = gst_ice_src_get_property;
+  gobject_class->finalize = gst_ice_src_finalize;
+
+  gst_ice_transport_install_properties (gobject_class,
+      GST_ICE_SIGNALLER_ROLE_CONSUMER);
+
+  /**
+   * GstIceSrc:eos-on-producer-leave:
+   *
+   * End the stream (EOS) when the producer leaves, instead of posting a
+   * warning and waiting for it to come back (default FALSE).
+   */
+  g_object_class_install_property (gobject_class, PROP_EOS_ON_PRODUCER_LEAVE,
+      g_param_spec_boolean ("eos-on-producer-leave", "EOS on producer leave",
+          "End the stream when the producer leaves instead of waiting for "
+          "it to come back", DEFAULT_EOS_ON_PRODUCER_LEAVE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstIceSrc:max-queued-packets:
+   *
+   * How many received packets may wait for downstream (default 2000);
+   * when downstream is slower than the network, the oldest are dropped and
+   * counted in the debug log.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUED_PACKETS,
+      g_param_spec_uint ("max-queued-packets", "Max queued packets",
+          "Received packets that may wait for downstream before the oldest "
+          "are dropped", 1, G_MAXUINT, DEFAULT_MAX_QUEUED_PACKETS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "ICE source",
+      "Source/Network",
+      "Receive an icesink's stream through NATs over ICE (libnice)",
+      "The gst-ice authors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ice_src_change_state);
+
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_ice_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_ice_src_stop);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_ice_src_unlock);
+  basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_ice_src_unlock_stop);
+  pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_ice_src_create);
+}
+
+/* transport thread: one packet from the producer */
+static void
+on_received (GstIceSession * session, const guint8 * data, gsize size,
+    gpointer user_data)
+{
+  GstIceSrc *self = GST_ICE_SRC (user_data);
+  GstBuffer *buffer;
+
+  /* libnice hands us its own receive buffer: one copy is unavoidable with
+   * nice_agent_attach_recv() */
+  buffer = gst_buffer_new_allocate (NULL, size, NULL);
+  gst_buffer_fill (buffer, 0, data, size);
+
+  g_mutex_lock (&self->lock);
+  if (self->discont) {
+    GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+    self->discont = FALSE;
+  }
+  g_queue_push_tail (&self->queue, buffer);
+  while (self->queue.length > self->max_queued_packets) {
+    gst_buffer_unref (g_queue_pop_head (&self->queue));
+    self->overflow_drops++;
+    self->discont = TRUE;
+    GST_LOG_OBJECT (self, "queue full, dropped a packet (%" G_GUINT64_FORMAT
+        " so far)", self->overflow_drops);
+  }
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_caps_received (GstElement * element, GstCaps * caps)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+
+  GST_DEBUG_OBJECT (self, "producer caps %" GST_PTR_FORMAT, caps);
+  g_mutex_lock (&self->lock);
+  gst_caps_replace (&self->pending_caps, caps);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+on_producer_left (GstElement * element, const gchar * producer_id)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+  gboolean eos;
+
+  g_mutex_lock (&self->lock);
+  eos = self->eos_on_producer_leave;
+  if (eos) {
+    self->eos = TRUE;
+    g_cond_signal (&self->cond);
+  }
+  self->discont = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (eos) {
+    GST_INFO_OBJECT (self, "producer '%s' left, ending the stream",
+        producer_id);
+  } else {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("producer '%s' left; waiting for it to come back", producer_id),
+        ("set eos-on-producer-leave=true to end the stream instead"));
+  }
+}
+
+static void
+gst_ice_src_init (GstIceSrc * self)
+{
+  const GstIceTransportCallbacks callbacks = {
+    .producer_left = on_producer_left,
+    .caps_received = on_caps_received,
+    .received = on_received,
+  };
+
+  self->transport = gst_ice_transport_new (GST_ELEMENT (self),
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, &callbacks);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->queue);
+  self->eos_on_producer_leave = DEFAULT_EOS_ON_PRODUCER_LEAVE;
+  self->max_queued_packets = DEFAULT_MAX_QUEUED_PACKETS;
+
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), TRUE);
+}
+
+static void
+gst_ice_src_finalize (GObject * object)
+{
+  GstIceSrc *self = GST_ICE_SRC (object);
+
+  gst_object_unref (self->transport);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) gst_buffer_unref);
+  gst_caps_replace (&self->pending_caps, NULL);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_ice_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstIceSrc *self = GST_ICE_SRC (object);
+
+  if (gst_ice_transport_set_property (self->transport, prop_id, value, pspec))
+    return;
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_EOS_ON_PRODUCER_LEAVE:
+      self->eos_on_producer_leave = g_value_get_boolean (value);
+      break;
+    case PROP_MAX_QUEUED_PACKETS:
+      self->max_queued_packets = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_ice_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstIceSrc *self = GST_ICE_SRC (object);
+
+  if (gst_ice_transport_get_property (self->transport, prop_id, value, pspec))
+    return;
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_EOS_ON_PRODUCER_LEAVE:
+      g_value_set_boolean (value, self->eos_on_producer_leave);
+      break;
+    case PROP_MAX_QUEUED_PACKETS:
+      g_value_set_uint (value, self->max_queued_packets);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static GstStateChangeReturn
+gst_ice_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY &&
+      !gst_ice_transport_prepare (self->transport))
+    return GST_STATE_CHANGE_FAILURE;
+
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+static gboolean
+gst_ice_src_start (GstBaseSrc * src)
+{
+  GstIceSrc *self = GST_ICE_SRC (src);
+
+  g_mutex_lock (&self->lock);
+  self->eos = FALSE;
+  self->discont = TRUE;
+  self->overflow_drops = 0;
+  g_mutex_unlock (&self->lock);
+
+  return gst_ice_transport_start (self->transport);
+}
+
+static gboolean
+gst_ice_src_stop (GstBaseSrc * src)
+{
+  GstIceSrc *self = GST_ICE_SRC (src);
+
+  gst_ice_transport_stop (self->transport);
+
+  g_mutex_lock (&self->lock);
+  g_queue_clear_full (&self->queue, (GDestroyNotify) gst_buffer_unref);
+  gst_caps_replace (&self->pending_caps, NULL);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+gst_ice_src_unlock (GstBaseSrc * src)
+{
+  GstIceSrc *self = GST_ICE_SRC (src);
+
+  g_mutex_lock (&self->lock);
+  self->flushing = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+gst_ice_src_unlock_stop (GstBaseSrc * src)
+{
+  GstIceSrc *self = GST_ICE_SRC (src);
+
+  g_mutex_lock (&self->lock);
+  self->flushing = FALSE;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
+{
+  GstIceSrc *self = GST_ICE_SRC (src);
+  GstCaps *caps;
+  GstBuffer *buffer;
+
+  g_mutex_lock (&self->lock);
+  while (g_queue_is_empty (&self->queue) && !self->flushing && !self->eos)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->flushing)
+    goto flushing;
+  if (g_queue_is_empty (&self->queue))
+    goto eos;
+  buffer = g_queue_pop_head (&self->queue);
+  caps = self->pending_caps;
+  self->pending_caps = NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (caps) {
+    GstCaps *current = gst_pad_get_current_caps (GST_BASE_SRC_PAD (self));
+
+    if (current == NULL || !gst_caps_is_equal (current, caps)) {
+      GST_INFO_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);
+      if (!gst_base_src_set_caps (GST_BASE_SRC (self), caps)) {
+        gst_caps_unref (caps);
+        gst_clear_caps (&current);
+        gst_buffer_unref (buffer);
+        return GST_FLOW_NOT_NEGOTIATED;
+      }
+    }
+    gst_clear_caps (&current);
+    gst_caps_unref (caps);
+  }
+
+  *buf = buffer;
+  return GST_FLOW_OK;
+
+flushing:
+  {
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_FLUSHING;
+  }
+eos:
+  {
+    g_mutex_unlock (&self->lock);
+    GST_INFO_OBJECT (self, "producer left: EOS");
+    return GST_FLOW_EOS;
+  }
+}
+
+static GObject *
+gst_ice_src_child_proxy_get_child_by_name (GstChildProxy * proxy,
+    const gchar * name)
+{
+  GstIceSrc *self = GST_ICE_SRC (proxy);
+
+  /* the default looks for GstObject children by name and would silently
+   * drop signaller::uri=... on a gst-launch line */
+  if (g_strcmp0 (name, "signaller") != 0)
+    return NULL;
+  return (GObject *) gst_ice_transport_get_signaller (self->transport);
+}
+
+static GObject *
+gst_ice_src_child_proxy_get_child_by_index (GstChildProxy * proxy,
+    guint index)
+{
+  GstIceSrc *self = GST_ICE_SRC (proxy);
+
+  if (index != 0)
+    return NULL;
+  return (GObject *) gst_ice_transport_get_signaller (self->transport);
+}
+
+static guint
+gst_ice_src_child_proxy_get_children_count (GstChildProxy * proxy)
+{
+  return 1;
+}
+
+static void
+gst_ice_src_child_proxy_init (gpointer g_iface, gpointer iface_data)
+{
+  GstChildProxyInterface *iface = g_iface;
+
+  iface->get_child_by_name = gst_ice_src_child_proxy_get_child_by_name;
+  iface->get_child_by_index = gst_ice_src_child_proxy_get_child_by_index;
+  iface->get_children_count = gst_ice_src_child_proxy_get_children_count;
+}

@@ -1,0 +1,1834 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:gsticedirectorysignaller
+ * @title: GstIceDirectorySignaller
+ * @short_description: signalling through files in a shared directory
+ *
+ * A #GstIceSignaller for peers that have no signalling server: producers
+ * and consumers exchange their messages through files in a directory that
+ * all of them can read and write, on the same machine or on a network file
+ * system (NFS, SMB, sshfs).  The directory is polled with a timeout every
+ * #GstIceDirectorySignaller:poll-interval milliseconds; no file change
+ * notification is used, so that it works on network file systems too.
+ *
+ * |[
+ * DIR/producers/<producer-id>               one per running producer
+ * DIR/sessions/<session-id>/request         written by the consumer
+ * DIR/sessions/<session-id>/from-producer   messages of the producer
+ * DIR/sessions/<session-id>/from-consumer   messages of the consumer
+ * ]|
+ *
+ * Each side only appends to its own message file, one whole message per
+ * write(), and reads the other side's file from where it stopped, taking
+ * only complete messages.  A message is a header line (`description`,
+ * `candidate` or `end`), its text lines, and an empty line.  The format is
+ * described in full in docs/directory-signalling.md.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc ! x264enc tune=zerolatency ! rtph264pay ! \
+ *     icesink signaller-type=directory signaller::directory=/tmp/ice
+ * gst-launch-1.0 icesrc signaller-type=directory \
+ *     signaller::directory=/tmp/ice ! rtph264depay ! avdec_h264 ! autovideosink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsticedirectorysignaller.h"
+#include "gsticeerror.h"
+
+#include <gst/gst.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#ifdef G_OS_UNIX
+#include <unistd.h>
+#endif
+#ifdef G_OS_WIN32
+#include <io.h>
+#endif
+
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_directory_signaller_debug);
+#define GST_CAT_DEFAULT gst_ice_directory_signaller_debug
+
+#define DEFAULT_DIRECTORY NULL
+#define DEFAULT_POLL_INTERVAL 100
+#define MIN_POLL_INTERVAL 10
+
+#define PRODUCERS_DIR "producers"
+#define SESSIONS_DIR "sessions"
+#define REQUEST_FILE "request"
+#define FROM_PRODUCER_FILE "from-producer"
+#define FROM_CONSUMER_FILE "from-consumer"
+
+/* Peer ids become file names; session ids are "<consumer-id>-<8 hex>" */
+#define MAX_PEER_ID_LENGTH 128
+#define MAX_SESSION_ID_LENGTH (MAX_PEER_ID_LENGTH + 9)
+#define MAX_INSTANCE_LENGTH 64
+
+/* A message longer than this is malformed.  Message files are read in
+ * chunks of twice that size, so a message that starts in the first half of
+ * a chunk and is not finished inside it is known to be too long. */
+#define MAX_MESSAGE_SIZE (64 * 1024)
+#define READ_CHUNK_SIZE (2 * MAX_MESSAGE_SIZE)
+
+/* producer and request files */
+#define MAX_SMALL_FILE_SIZE 4096
+
+#define SESSION_CREATE_ATTEMPTS 8
+
+enum
+{
+  PROP_0,
+  PROP_DIRECTORY,
+  PROP_POLL_INTERVAL,
+};
+
+typedef enum
+{
+  EVENT_PRODUCER_ADDED,
+  EVENT_SESSION_REQUESTED,
+  EVENT_SESSION_STARTED,
+  EVENT_SESSION_DESCRIPTION,
+  EVENT_SESSION_CANDIDATE,
+  EVENT_SESSION_ENDED,
+  EVENT_ERROR,
+} EventType;
+
+/* A signal waiting to be emitted.  Polling first collects events, then
+ * emits them one by one, so that a handler may call back into the
+ * signaller (end_session(), stop()) while nothing is being iterated. */
+typedef struct
+{
+  EventType type;
+  gchar *session_id;
+  gchar *text;                  /* peer id, description or candidate */
+  GError *error;
+} Event;
+
+typedef enum
+{
+  MESSAGE_INVALID,
+  MESSAGE_DESCRIPTION,
+  MESSAGE_CANDIDATE,
+  MESSAGE_END,
+} MessageType;
+
+typedef struct
+{
+  gchar *id;
+  /* the other side: the consumer on a producer, the producer on a consumer */
+  gchar *peer_id;
+  /* consumer: the instance token of the producer the request went to */
+  gchar *producer_instance;
+  gchar *dir;
+  gchar *request_path;
+  gchar *out_path;              /* the file this side appends to */
+  gchar *in_path;               /* the file the other side appends to */
+  goffset out_size;             /* bytes this side wrote to out_path */
+  goffset in_offset;            /* bytes of in_path already consumed */
+  /* the other side ended or left: nothing more is read or written, the
+   * session-ended event is queued */
+  gboolean closed;
+} Session;
+
+struct _GstIceDirectorySignaller
+{
+  GObject parent;
+
+  /* properties, protected by lock, read by prepare() and start() */
+  GMutex lock;
+  gchar *directory;
+  guint poll_interval;
+
+  /* Everything below is only touched between start() and stop(), from the
+   * thread of context. */
+  gboolean started;
+  GMainContext *context;
+  GSource *poll_source;
+  GSource *dispatch_source;
+  gboolean scan_pending;
+  GstIceSignallerRole role;
+  gchar *peer_id;
+  gchar *root;
+  gchar *producers_dir;
+  gchar *sessions_dir;
+  /* producer: DIR/producers/<peer-id> and the token written into it */
+  gchar *producer_path;
+  gchar *instance;
+  /* session id -> Session */
+  GHashTable *sessions;
+  /* consumer: producer id -> instance token, "" for an unusable file */
+  GHashTable *producers;
+  /* producer: names under sessions/ already looked at */
+  GHashTable *known_session_dirs;
+  GQueue events;
+};
+
+static void gst_ice_directory_signaller_signaller_init (GstIceSignallerInterface
+    * iface);
+
+#define gst_ice_directory_signaller_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstIceDirectorySignaller, gst_ice_directory_signaller,
+    G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (GST_TYPE_ICE_SIGNALLER,
+        gst_ice_directory_signaller_signaller_init);
+    GST_DEBUG_CATEGORY_INIT (gst_ice_directory_signaller_debug,
+        "icedirectorysignaller", 0, "ICE signalling through a directory"));
+
+static void gst_ice_directory_signaller_stop (GstIceSignaller * signaller);
+
+/* Names that are used as file names: peer ids, session ids. */
+static gboolean
+is_valid_name (const gchar * name, gsize max_length)
+{
+  const gchar *p;
+
+  if (name == NULL || name[0] == '\0' || name[0] == '.')
+    return FALSE;
+  if (strlen (name) > max_length || !g_utf8_validate (name, -1, NULL))
+    return FALSE;
+  for (p = name; *p != '\0'; p++) {
+    if ((guchar) * p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+is_valid_instance (const gchar * instance)
+{
+  const gchar *p;
+
+  if (instance == NULL || instance[0] == '\0'
+      || strlen (instance) > MAX_INSTANCE_LENGTH)
+    return FALSE;
+  for (p = instance; *p != '\0'; p++) {
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+event_free (Event * event)
+{
+  g_free (event->session_id);
+  g_free (event->text);
+  g_clear_error (&event->error);
+  g_free (event);
+}
+
+static void
+queue_event (GQueue * queue, EventType type, const gchar * session_id,
+    const gchar * text)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->type = type;
+  event->session_id = g_strdup (session_id);
+  event->text = g_strdup (text);
+  g_queue_push_tail (queue, event);
+}
+
+static void
+session_free (Session * session)
+{
+  g_free (session->id);
+  g_free (session->peer_id);
+  g_free (session->producer_instance);
+  g_free (session->dir);
+  g_free (session->request_path);
+  g_free (session->out_path);
+  g_free (session->in_path);
+  g_free (session);
+}
+
+static Session *
+session_new (GstIceDirectorySignaller * self, const gchar * id,
+    const gchar * peer_id)
+{
+  Session *session = g_new0 (Session, 1);
+  gboolean producer = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
+
+  session->id = g_strdup (id);
+  session->peer_id = g_strdup (peer_id);
+  session->dir = g_build_filename (self->sessions_dir, id, NULL);
+  session->request_path = g_build_filename (session->dir, REQUEST_FILE, NULL);
+  session->out_path = g_build_filename (session->dir,
+      producer ? FROM_PRODUCER_FILE : FROM_CONSUMER_FILE, NULL);
+  session->in_path = g_build_filename (session->dir,
+      producer ? FROM_CONSUMER_FILE : FROM_PRODUCER_FILE, NULL);
+  return session;
+}
+
+/* Reads up to @size bytes, fewer only at the end of the file; returns the
+ * number read or -1 with errno set. */
+static gssize
+read_full (int fd, gchar * buf, gsize size)
+{
+  gsize done = 0;
+
+  while (done < size) {
+    gssize n = read (fd, buf + done, size - done);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -1;
+    if (n == 0)
+      break;
+    done += n;
+  }
+  return done;
+}
+
+/* Writes all of @len bytes; returns 0 or an errno value. */
+static gint
+write_full (int fd, const gchar * data, gsize len)
+{
+  while (len > 0) {
+    gssize n = write (fd, data, len);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return errno;
+    if (n == 0)
+      return EIO;
+    data += n;
+    len -= n;
+  }
+  return 0;
+}
+
+/* Reads a producer or request file whole, NUL-terminated.  Returns 0 or an
+ * errno value, EFBIG when the file is larger than MAX_SMALL_FILE_SIZE. */
+static gint
+read_small_file (const gchar * path, gchar ** contents, gsize * length)
+{
+  gchar buf[MAX_SMALL_FILE_SIZE + 1];
+  gssize n;
+  gint err = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_BINARY, 0);
+  if (fd < 0)
+    return errno;
+  n = read_full (fd, buf, sizeof (buf));
+  if (n < 0)
+    err = errno;
+  g_close (fd, NULL);
+
+  if (err != 0)
+    return err;
+  if (n > MAX_SMALL_FILE_SIZE)
+    return EFBIG;
+
+  *contents = g_malloc (n + 1);
+  memcpy (*contents, buf, n);
+  (*contents)[n] = '\0';
+  *length = n;
+  return 0;
+}
+
+/* Returns the value of the first "KEY VALUE" line of @contents, or NULL.
+ * @contents must have been checked to be text. */
+static gchar *
+lookup_field (const gchar * contents, const gchar * key)
+{
+  gchar **lines = g_strsplit (contents, "\n", -1);
+  gsize key_length = strlen (key);
+  gchar *value = NULL;
+  guint i;
+
+  for (i = 0; lines[i] != NULL && value == NULL; i++) {
+    gchar *line = lines[i];
+    gsize len = strlen (line);
+
+    if (len > 0 && line[len - 1] == '\r')
+      line[len - 1] = '\0';
+    if (strncmp (line, key, key_length) == 0 && line[key_length] == ' ')
+      value = g_strdup (line + key_length + 1);
+  }
+  g_strfreev (lines);
+  return value;
+}
+
+static gboolean
+is_text (const gchar * contents, gsize length)
+{
+  /* g_utf8_validate() with a length also refuses NUL bytes */
+  return length == 0 || g_utf8_validate (contents, length, NULL);
+}
+
+/* Creates @path with @contents, failing if it exists.  Returns 0 or an
+ * errno value. */
+static gint
+write_new_file (const gchar * path, const gchar * contents)
+{
+  gint err;
+  int fd;
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_BINARY, 0666);
+  if (fd < 0)
+    return errno;
+  err = write_full (fd, contents, strlen (contents));
+  /* network file systems report write errors on close */
+  if (!g_close (fd, NULL) && err == 0)
+    err = errno;
+  if (err != 0)
+    g_unlink (path);
+  return err;
+}
+
+/* Replaces @path with @contents at once: readers see the old or the new
+ * file, never a part of it.  The temporary file is hidden (starts with a
+ * dot) so that directory listings skip it.  Returns 0 or an errno value. */
+static gint
+replace_file (const gchar * dir, const gchar * name, const gchar * contents)
+{
+  gchar *tmp_name = g_strdup_printf (".%s-XXXXXX", name);
+  gchar *tmp_path = g_build_filename (dir, tmp_name, NULL);
+  gchar *path = g_build_filename (dir, name, NULL);
+  gint err;
+  int fd;
+
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_BINARY, 0666);
+  if (fd < 0) {
+    err = errno;
+    goto done;
+  }
+  err = write_full (fd, contents, strlen (contents));
+  if (!g_close (fd, NULL) && err == 0)
+    err = errno;
+  if (err == 0 && g_rename (tmp_path, path) < 0)
+    err = errno;
+  if (err != 0)
+    g_unlink (tmp_path);
+
+done:
+  g_free (tmp_name);
+  g_free (tmp_path);
+  g_free (path);
+  return err;
+}
+
+/* Removes a session directory and the files in it, the request first so
+ * that the session is gone for the other side as early as possible. */
+static void
+remove_session_dir (GstIceDirectorySignaller * self, const gchar * path)
+{
+  gchar *request_path = g_build_filename (path, REQUEST_FILE, NULL);
+  const gchar *name;
+  GDir *dir;
+
+  g_unlink (request_path);
+  g_free (request_path);
+
+  dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL) {
+    while ((name = g_dir_read_name (dir)) != NULL) {
+      gchar *file = g_build_filename (path, name, NULL);
+
+      if (g_unlink (file) < 0 && errno != ENOENT)
+        GST_DEBUG_OBJECT (self, "could not remove '%s': %s", file,
+            g_strerror (errno));
+      g_free (file);
+    }
+    g_dir_close (dir);
+  }
+  if (g_rmdir (path) < 0 && errno != ENOENT)
+    GST_DEBUG_OBJECT (self, "could not remove '%s': %s", path,
+        g_strerror (errno));
+}
+
+/* Creates DIR, DIR/producers and DIR/sessions and checks that they can be
+ * written to. */
+static gboolean
+make_layout (const gchar * root, GError ** error)
+{
+  const gchar *subdirs[] = { PRODUCERS_DIR, SESSIONS_DIR };
+  gchar *path = NULL;
+  gint err = 0;
+  guint i;
+
+  if (root == NULL || root[0] == '\0')
+    goto no_directory;
+
+  if (g_mkdir_with_parents (root, 0777) < 0) {
+    err = errno;
+    path = g_strdup (root);
+    goto not_writable;
+  }
+
+  for (i = 0; i < G_N_ELEMENTS (subdirs); i++) {
+    path = g_build_filename (root, subdirs[i], NULL);
+    if (g_mkdir_with_parents (path, 0777) < 0
+        || g_access (path, W_OK | X_OK) < 0) {
+      err = errno;
+      goto not_writable;
+    }
+    g_clear_pointer (&path, g_free);
+  }
+  return TRUE;
+
+  /* ERRORS */
+no_directory:
+  {
+    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the directory signaller needs a directory: "
+        "set signaller::directory=PATH");
+    return FALSE;
+  }
+not_writable:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' cannot be created or written to: %s",
+        path, g_strerror (err));
+    g_free (path);
+    return FALSE;
+  }
+}
+
+/* Returns the instance token in DIR/producers/@producer_id, NULL when the
+ * file is missing, "" (and *@why set) when it is not a producer file. */
+static gchar *
+read_producer_instance (GstIceDirectorySignaller * self,
+    const gchar * producer_id, gchar ** why)
+{
+  gchar *path = g_build_filename (self->producers_dir, producer_id, NULL);
+  gchar *contents = NULL;
+  gchar *instance = NULL;
+  gsize length = 0;
+  gint err;
+
+  err = read_small_file (path, &contents, &length);
+  if (err == ENOENT) {
+    /* gone between the listing and now */
+  } else if (err != 0) {
+    *why = g_strdup_printf ("'%s' cannot be read: %s", path, g_strerror (err));
+  } else if (!is_text (contents, length)) {
+    *why = g_strdup_printf ("'%s' is not text", path);
+  } else {
+    instance = lookup_field (contents, "instance");
+    if (!is_valid_instance (instance)) {
+      g_clear_pointer (&instance, g_free);
+      *why = g_strdup_printf ("'%s' has no valid 'instance' line", path);
+    }
+  }
+  if (err != ENOENT && instance == NULL)
+    instance = g_strdup ("");
+
+  g_free (contents);
+  g_free (path);
+  return instance;
+}
+
+static gint
+write_producer_file (GstIceDirectorySignaller * self)
+{
+  gchar *contents;
+  gint err;
+
+#ifdef G_OS_UNIX
+  contents = g_strdup_printf ("instance %s\nhost %s\npid %lu\n",
+      self->instance, g_get_host_name (), (gulong) getpid ());
+#else
+  contents = g_strdup_printf ("instance %s\nhost %s\n", self->instance,
+      g_get_host_name ());
+#endif
+  err = replace_file (self->producers_dir, self->peer_id, contents);
+  g_free (contents);
+  return err;
+}
+
+/* Removes our producer file, unless another producer with the same id has
+ * replaced it meanwhile. */
+static void
+remove_producer_file (GstIceDirectorySignaller * self)
+{
+  gchar *why = NULL;
+  gchar *instance = read_producer_instance (self, self->peer_id, &why);
+
+  if (g_strcmp0 (instance, self->instance) == 0) {
+    if (g_unlink (self->producer_path) < 0)
+      GST_WARNING_OBJECT (self, "could not remove '%s': %s",
+          self->producer_path, g_strerror (errno));
+  } else if (instance != NULL) {
+    GST_WARNING_OBJECT (self, "'%s' was replaced by another producer with "
+        "id '%s'; leaving it", self->producer_path, self->peer_id);
+  }
+  g_free (instance);
+  g_free (why);
+}
+
+static gboolean
+line_equals (const gchar * line, gsize len, const gchar * word)
+{
+  return len == strlen (word) && memcmp (line, word, len) == 0;
+}
+
+static MessageType
+message_type_from_header (const gchar * line, gsize len)
+{
+  if (len > 0 && line[len - 1] == '\r')
+    len--;
+  if (line_equals (line, len, "description"))
+    return MESSAGE_DESCRIPTION;
+  if (line_equals (line, len, "candidate"))
+    return MESSAGE_CANDIDATE;
+  if (line_equals (line, len, "end"))
+    return MESSAGE_END;
+  return MESSAGE_INVALID;
+}
+
+static gboolean
+line_is_empty (const gchar * line, gsize len)
+{
+  return len == 0 || (len == 1 && line[0] == '\r');
+}
+
+/* Looks for the empty line that ends a message whose text starts at
+ * @start.  Returns the offset after it, or 0 when it is not there yet;
+ * *@text_end is set to the offset of the empty line. */
+static gsize
+find_message_end (const gchar * data, gsize start, gsize len, gsize * text_end)
+{
+  gsize pos = start;
+
+  while (pos < len) {
+    const gchar *nl = memchr (data + pos, '\n', len - pos);
+    gsize line_len;
+
+    if (nl == NULL)
+      return 0;
+    line_len = nl - (data + pos);
+    if (line_is_empty (data + pos, line_len)) {
+      *text_end = pos;
+      return pos + line_len + 1;
+    }
+    pos += line_len + 1;
+  }
+  return 0;
+}
+
+/* Turns the text of one complete message into an event.  @text is
+ * a series of lines each ending with '\n'. */
+static void
+handle_message (GstIceDirectorySignaller * self, Session * session,
+    MessageType type, const gchar * text, gsize text_len, goffset offset,
+    GQueue * out, gboolean * ended)
+{
+  const gchar *why = NULL;
+  GString *lines;
+  guint n_lines = 0;
+  gsize pos = 0;
+
+  if (!is_text (text, text_len))
+    goto not_text;
+
+  lines = g_string_new (NULL);
+  while (pos < text_len) {
+    const gchar *line = text + pos;
+    const gchar *nl = memchr (line, '\n', text_len - pos);
+    gsize line_len = nl - line;
+
+    pos += line_len + 1;
+    if (line_len > 0 && line[line_len - 1] == '\r')
+      line_len--;
+    g_string_append_len (lines, line, line_len);
+    g_string_append_c (lines, '\n');
+    n_lines++;
+  }
+
+  switch (type) {
+    case MESSAGE_DESCRIPTION:
+      if (n_lines == 0) {
+        why = "a description without lines";
+        break;
+      }
+      GST_LOG_OBJECT (self, "session %s: description of %u lines", session->id,
+          n_lines);
+      queue_event (out, EVENT_SESSION_DESCRIPTION, session->id, lines->str);
+      break;
+    case MESSAGE_CANDIDATE:
+      if (n_lines != 1) {
+        why = "a candidate of more than one line";
+        break;
+      }
+      g_string_truncate (lines, lines->len - 1);
+      GST_LOG_OBJECT (self, "session %s: candidate %s", session->id,
+          lines->str);
+      queue_event (out, EVENT_SESSION_CANDIDATE, session->id, lines->str);
+      break;
+    case MESSAGE_END:
+      if (n_lines != 0) {
+        why = "an end with lines after it";
+        break;
+      }
+      GST_DEBUG_OBJECT (self, "session %s: %s ended it", session->id,
+          session->peer_id);
+      *ended = TRUE;
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+  g_string_free (lines, TRUE);
+
+  if (why != NULL)
+    GST_WARNING_OBJECT (self, "skipping %s at offset %" G_GOFFSET_FORMAT
+        " of '%s'", why, offset, session->in_path);
+  return;
+
+  /* ERRORS */
+not_text:
+  {
+    GST_WARNING_OBJECT (self, "skipping a message that is not UTF-8 text at "
+        "offset %" G_GOFFSET_FORMAT " of '%s'", offset, session->in_path);
+    return;
+  }
+}
+
+static void
+warn_skipped (GstIceDirectorySignaller * self, Session * session,
+    gsize start, gsize end)
+{
+  GST_WARNING_OBJECT (self, "skipping %" G_GSIZE_FORMAT " bytes that are not "
+      "a message at offset %" G_GOFFSET_FORMAT " of '%s'", end - start,
+      session->in_offset + (goffset) start, session->in_path);
+}
+
+/* Parses the messages in @data, the bytes of the other side's file from
+ * session->in_offset on.  Returns the number of bytes consumed: complete
+ * messages and lines that cannot be part of one.  A message not finished
+ * yet is left for the next poll. */
+static gsize
+parse_messages (GstIceDirectorySignaller * self, Session * session,
+    const gchar * data, gsize len, GQueue * out, gboolean * ended)
+{
+  gboolean in_garbage = FALSE;
+  gsize garbage_start = 0;
+  gsize pos = 0;
+
+  while (pos < len && !*ended) {
+    const gchar *line = data + pos;
+    const gchar *nl = memchr (line, '\n', len - pos);
+    MessageType type;
+    gsize line_len, text_end = 0, end;
+
+    if (nl == NULL) {
+      /* an unfinished line: wait for its end, unless it is already too
+       * long to start a message */
+      if (len - pos > MAX_MESSAGE_SIZE) {
+        if (!in_garbage)
+          garbage_start = pos;
+        in_garbage = TRUE;
+        pos = len;
+      }
+      break;
+    }
+
+    line_len = nl - line;
+    if (line_is_empty (line, line_len)) {
+      /* between messages */
+      pos += line_len + 1;
+      continue;
+    }
+
+    type = message_type_from_header (line, line_len);
+    end = 0;
+    if (type != MESSAGE_INVALID) {
+      end = find_message_end (data, pos + line_len + 1, len, &text_end);
+      if (end == 0 && len - pos <= MAX_MESSAGE_SIZE)
+        break;                  /* being written: wait for the rest */
+    }
+
+    if (end == 0) {
+      /* not a header, or a header with no end in sight: skip the line,
+       * and look for a header on the next one */
+      if (!in_garbage)
+        garbage_start = pos;
+      in_garbage = TRUE;
+      pos += line_len + 1;
+      continue;
+    }
+
+    if (in_garbage)
+      warn_skipped (self, session, garbage_start, pos);
+    in_garbage = FALSE;
+
+    if (end - pos > MAX_MESSAGE_SIZE) {
+      GST_WARNING_OBJECT (self, "skipping a message of %" G_GSIZE_FORMAT
+          " bytes (at most %d) at offset %" G_GOFFSET_FORMAT " of '%s'",
+          end - pos, MAX_MESSAGE_SIZE, session->in_offset + (goffset) pos,
+          session->in_path);
+    } else {
+      handle_message (self, session, type, data + pos + line_len + 1,
+          text_end - (pos + line_len + 1), session->in_offset + pos, out,
+          ended);
+    }
+    pos = end;
+  }
+
+  if (in_garbage)
+    warn_skipped (self, session, garbage_start, pos);
+  return pos;
+}
+
+/* Reads the other side's new messages into events on @out.  Returns TRUE
+ * when it has ended the session. */
+static gboolean
+read_session_messages (GstIceDirectorySignaller * self, Session * session,
+    GQueue * out)
+{
+  gboolean ended = FALSE;
+  struct stat st;
+  gchar *buf;
+  gsize buf_size;
+  int fd;
+
+  fd = g_open (session->in_path, O_RDONLY | O_BINARY, 0);
+  if (fd < 0) {
+    /* ENOENT: the other side has written nothing yet */
+    if (errno != ENOENT)
+      GST_WARNING_OBJECT (self, "cannot open '%s': %s", session->in_path,
+          g_strerror (errno));
+    return FALSE;
+  }
+  if (fstat (fd, &st) < 0) {
+    GST_WARNING_OBJECT (self, "cannot read '%s': %s", session->in_path,
+        g_strerror (errno));
+    g_close (fd, NULL);
+    return FALSE;
+  }
+
+  if (st.st_size < session->in_offset) {
+    GST_WARNING_OBJECT (self, "'%s' shrank from %" G_GOFFSET_FORMAT " to %"
+        G_GOFFSET_FORMAT " bytes; reading on from its new end",
+        session->in_path, session->in_offset, (goffset) st.st_size);
+    session->in_offset = st.st_size;
+  }
+  if (st.st_size == session->in_offset) {
+    g_close (fd, NULL);
+    return FALSE;
+  }
+
+  buf_size = MIN ((guint64) (st.st_size - session->in_offset), READ_CHUNK_SIZE);
+  buf = g_malloc (buf_size);
+  while (!ended) {
+    gssize n;
+    gsize consumed;
+
+    if (lseek (fd, session->in_offset, SEEK_SET) < 0)
+      break;
+    n = read_full (fd, buf, buf_size);
+    if (n < 0)
+      GST_WARNING_OBJECT (self, "cannot read '%s': %s", session->in_path,
+          g_strerror (errno));
+    if (n <= 0)
+      break;
+    consumed = parse_messages (self, session, buf, n, out, &ended);
+    session->in_offset += consumed;
+    if (consumed == 0 || (gsize) n < buf_size)
+      break;
+  }
+  g_free (buf);
+  g_close (fd, NULL);
+  return ended;
+}
+
+/* Appends one whole message to this side's file with a single write().
+ * Returns 0 or an errno value. */
+static gint
+append_message (GstIceDirectorySignaller * self, Session * session,
+    const gchar * message)
+{
+  GString *data = g_string_new (message);
+  struct stat st;
+  goffset size;
+  gint err;
+  int fd;
+
+  fd = g_open (session->out_path, O_WRONLY | O_CREAT | O_APPEND | O_BINARY,
+      0666);
+  if (fd < 0) {
+    err = errno;
+    goto done;
+  }
+
+  size = session->out_size;
+  if (fstat (fd, &st) == 0 && st.st_size != session->out_size) {
+    /* Someone else wrote into our file, or a write of ours failed half
+     * way: end whatever line or message is open there, so that the reader
+     * finds the header of this one. */
+    GST_WARNING_OBJECT (self, "'%s' has %" G_GOFFSET_FORMAT " bytes, %"
+        G_GOFFSET_FORMAT " were written here; starting a new message after "
+        "an empty line", session->out_path, (goffset) st.st_size,
+        session->out_size);
+    g_string_prepend (data, "\n\n");
+    size = st.st_size;
+  }
+
+  err = write_full (fd, data->str, data->len);
+  if (!g_close (fd, NULL) && err == 0)
+    err = errno;
+  /* after a failed write the size is unknown: the next message starts
+   * after an empty line */
+  session->out_size = err == 0 ? size + (goffset) data->len : -1;
+
+done:
+  if (err == ENOENT)
+    GST_DEBUG_OBJECT (self, "session %s is gone, not writing to '%s'",
+        session->id, session->out_path);
+  else if (err != 0)
+    GST_WARNING_OBJECT (self, "could not write to '%s': %s",
+        session->out_path, g_strerror (err));
+  g_string_free (data, TRUE);
+  return err;
+}
+
+static gboolean dispatch_idle_cb (gpointer user_data);
+
+static void
+schedule_dispatch (GstIceDirectorySignaller * self)
+{
+  if (self->dispatch_source != NULL)
+    return;
+  self->dispatch_source = g_idle_source_new ();
+  g_source_set_name (self->dispatch_source, "GstIceDirectorySignaller events");
+  g_source_set_callback (self->dispatch_source, dispatch_idle_cb, self, NULL);
+  g_source_attach (self->dispatch_source, self->context);
+}
+
+static void
+queue_error (GstIceDirectorySignaller * self, GError * error)
+{
+  Event *event = g_new0 (Event, 1);
+
+  GST_WARNING_OBJECT (self, "%s", error->message);
+  event->type = EVENT_ERROR;
+  event->error = error;
+  g_queue_push_tail (&self->events, event);
+  schedule_dispatch (self);
+}
+
+static void
+send_message (GstIceDirectorySignaller * self, Session * session,
+    const gchar * message)
+{
+  gint err = append_message (self, session, message);
+
+  /* ENOENT: the other side removed the session; the next poll ends it */
+  if (err == 0 || err == ENOENT)
+    return;
+  queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+          "could not write to '%s': %s", session->out_path, g_strerror (err)));
+}
+
+/* The other side ended or left @session: emit session-ended, and remove
+ * the session directory, as this side is the last one that used it. */
+static void
+close_session (GstIceDirectorySignaller * self, Session * session)
+{
+  session->closed = TRUE;
+  remove_session_dir (self, session->dir);
+  queue_event (&self->events, EVENT_SESSION_ENDED, session->id, NULL);
+}
+
+/* Consumer: the producers present now, id -> instance ("" for files that
+ * are not usable), or NULL when the directory cannot be listed. */
+static GHashTable *
+list_producers (GstIceDirectorySignaller * self)
+{
+  GHashTable *found;
+  GError *error = NULL;
+  const gchar *name;
+  GDir *dir;
+
+  dir = g_dir_open (self->producers_dir, 0, &error);
+  if (dir == NULL) {
+    GST_WARNING_OBJECT (self, "cannot list producers: %s", error->message);
+    g_clear_error (&error);
+    return NULL;
+  }
+
+  found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    const gchar *previous = g_hash_table_lookup (self->producers, name);
+    gchar *why = NULL;
+    gchar *instance;
+
+    if (name[0] == '.')
+      continue;                 /* a producer file being written */
+
+    if (is_valid_name (name, MAX_PEER_ID_LENGTH)) {
+      instance = read_producer_instance (self, name, &why);
+      if (instance == NULL)
+        continue;
+    } else {
+      why = g_strdup_printf ("'%s' is not a valid producer id", name);
+      instance = g_strdup ("");
+    }
+
+    /* warn once, not at every poll */
+    if (why != NULL && g_strcmp0 (previous, "") != 0)
+      GST_WARNING_OBJECT (self, "ignoring producer file: %s", why);
+    g_free (why);
+    g_hash_table_insert (found, g_strdup (name), instance);
+  }
+  g_dir_close (dir);
+  return found;
+}
+
+/* Consumer: announces the producers that are new or restarted. */
+static void
+update_producers (GstIceDirectorySignaller * self, GHashTable * found)
+{
+  GHashTableIter iter;
+  const gchar *name, *instance;
+
+  g_hash_table_iter_init (&iter, found);
+  while (g_hash_table_iter_next (&iter, (gpointer *) & name,
+          (gpointer *) & instance)) {
+    const gchar *previous = g_hash_table_lookup (self->producers, name);
+
+    if (instance[0] == '\0' || g_strcmp0 (previous, instance) == 0)
+      continue;
+    GST_DEBUG_OBJECT (self, "producer %s (instance %s) is there", name,
+        instance);
+    queue_event (&self->events, EVENT_PRODUCER_ADDED, NULL, name);
+  }
+  g_hash_table_unref (self->producers);
+  self->producers = g_hash_table_ref (found);
+}
+
+/* Reads the messages of every open session and ends those the other side
+ * has left.  @producers: the producers present now (consumer only), or
+ * NULL when they are not known. */
+static void
+read_sessions (GstIceDirectorySignaller * self, GHashTable * producers)
+{
+  GHashTableIter iter;
+  Session *session;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
+    if (session->closed)
+      continue;
+
+    if (read_session_messages (self, session, &self->events)) {
+      close_session (self, session);
+    } else if (!g_file_test (session->request_path, G_FILE_TEST_EXISTS)) {
+      GST_DEBUG_OBJECT (self, "session %s: directory '%s' is gone",
+          session->id, session->dir);
+      close_session (self, session);
+    } else if (producers != NULL && g_strcmp0 (g_hash_table_lookup (producers,
+                session->peer_id), session->producer_instance) != 0) {
+      GST_DEBUG_OBJECT (self, "session %s: producer %s left or restarted",
+          session->id, session->peer_id);
+      close_session (self, session);
+    }
+  }
+}
+
+/* Producer: looks at a new entry of sessions/. */
+static void
+discover_session (GstIceDirectorySignaller * self, const gchar * name)
+{
+  gchar *dir_path = g_build_filename (self->sessions_dir, name, NULL);
+  gchar *path = g_build_filename (dir_path, REQUEST_FILE, NULL);
+  gchar *contents = NULL;
+  gchar *producer = NULL, *instance = NULL, *consumer = NULL;
+  GQueue messages = G_QUEUE_INIT;
+  Session *session;
+  gsize length = 0;
+  gint err;
+
+  if (!is_valid_name (name, MAX_SESSION_ID_LENGTH)) {
+    GST_WARNING_OBJECT (self, "ignoring '%s': not a valid session id",
+        dir_path);
+    goto done;
+  }
+
+  err = read_small_file (path, &contents, &length);
+  if (err == ENOENT) {
+    /* left over from a session being removed */
+    GST_DEBUG_OBJECT (self, "ignoring '%s': it has no request", dir_path);
+    goto done;
+  }
+  if (err != 0) {
+    GST_WARNING_OBJECT (self, "ignoring '%s': %s", path, g_strerror (err));
+    goto done;
+  }
+  if (is_text (contents, length)) {
+    producer = lookup_field (contents, "producer");
+    instance = lookup_field (contents, "producer-instance");
+    consumer = lookup_field (contents, "consumer");
+  }
+  if (!is_valid_name (producer, MAX_PEER_ID_LENGTH)
+      || !is_valid_instance (instance)
+      || !is_valid_name (consumer, MAX_PEER_ID_LENGTH)) {
+    GST_WARNING_OBJECT (self, "ignoring '%s': not a session request "
+        "(it needs 'producer', 'producer-instance' and 'consumer' lines)",
+        path);
+    goto done;
+  }
+
+  if (strcmp (producer, self->peer_id) != 0)
+    goto done;                  /* for another producer */
+
+  if (strcmp (instance, self->instance) != 0) {
+    /* A request from a consumer of an earlier run of this producer: that
+     * consumer ends it when it sees the new instance. */
+    GST_DEBUG_OBJECT (self, "removing '%s': a request to instance %s, an "
+        "earlier run", dir_path, instance);
+    remove_session_dir (self, dir_path);
+    goto done;
+  }
+
+  session = session_new (self, name, consumer);
+  if (read_session_messages (self, session, &messages)) {
+    GST_DEBUG_OBJECT (self, "session %s: %s left before it was answered",
+        name, consumer);
+    remove_session_dir (self, dir_path);
+    session_free (session);
+    g_queue_clear_full (&messages, (GDestroyNotify) event_free);
+    goto done;
+  }
+
+  GST_DEBUG_OBJECT (self, "session %s requested by %s", name, consumer);
+  g_hash_table_insert (self->sessions, session->id, session);
+  queue_event (&self->events, EVENT_SESSION_REQUESTED, name, consumer);
+  while (!g_queue_is_empty (&messages))
+    g_queue_push_tail (&self->events, g_queue_pop_head (&messages));
+
+done:
+  g_free (producer);
+  g_free (instance);
+  g_free (consumer);
+  g_free (contents);
+  g_free (path);
+  g_free (dir_path);
+}
+
+static gboolean
+is_not_in (gpointer key, gpointer value, gpointer user_data)
+{
+  return !g_hash_table_contains (user_data, key);
+}
+
+/* Producer: looks for new session requests. */
+static void
+scan_session_requests (GstIceDirectorySignaller * self)
+{
+  GHashTable *present;
+  GError *error = NULL;
+  const gchar *name;
+  GDir *dir;
+
+  dir = g_dir_open (self->sessions_dir, 0, &error);
+  if (dir == NULL) {
+    GST_WARNING_OBJECT (self, "cannot list sessions: %s", error->message);
+    g_clear_error (&error);
+    return;
+  }
+
+  present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL) {
+    if (name[0] == '.')
+      continue;                 /* a request being written */
+    g_hash_table_add (present, g_strdup (name));
+    if (g_hash_table_contains (self->known_session_dirs, name))
+      continue;
+    g_hash_table_add (self->known_session_dirs, g_strdup (name));
+    discover_session (self, name);
+  }
+  g_dir_close (dir);
+
+  /* forget the directories that are gone */
+  g_hash_table_foreach_remove (self->known_session_dirs, is_not_in, present);
+  g_hash_table_unref (present);
+}
+
+/* Producer: writes the producer file again if someone removed it. */
+static void
+check_producer_file (GstIceDirectorySignaller * self)
+{
+  gint err;
+
+  if (g_file_test (self->producer_path, G_FILE_TEST_EXISTS))
+    return;
+
+  GST_WARNING_OBJECT (self, "'%s' was removed; writing it again",
+      self->producer_path);
+  err = write_producer_file (self);
+  if (err != 0)
+    GST_WARNING_OBJECT (self, "could not write '%s': %s", self->producer_path,
+        g_strerror (err));
+}
+
+static void
+scan (GstIceDirectorySignaller * self)
+{
+  if (self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
+    check_producer_file (self);
+    read_sessions (self, NULL);
+    scan_session_requests (self);
+  } else {
+    GHashTable *found = list_producers (self);
+
+    /* sessions first: the end of a restarted producer's sessions comes
+     * before its producer-added */
+    read_sessions (self, found);
+    if (found != NULL) {
+      update_producers (self, found);
+      g_hash_table_unref (found);
+    }
+  }
+}
+
+/* Emits the queued events.  A handler may call stop() or end_session(): the
+ * queue is re-checked after each emission. */
+static void
+dispatch_events (GstIceDirectorySignaller * self)
+{
+  GstIceSignaller *signaller = GST_ICE_SIGNALLER (self);
+  Event *event;
+
+  g_object_ref (self);
+  while (self->started && (event = g_queue_pop_head (&self->events)) != NULL) {
+    gboolean session_open = event->session_id != NULL
+        && g_hash_table_contains (self->sessions, event->session_id);
+
+    switch (event->type) {
+      case EVENT_PRODUCER_ADDED:
+        gst_ice_signaller_emit_producer_added (signaller, event->text);
+        break;
+      case EVENT_SESSION_REQUESTED:
+        if (session_open)
+          gst_ice_signaller_emit_session_requested (signaller,
+              event->session_id, event->text);
+        break;
+      case EVENT_SESSION_STARTED:
+        if (session_open)
+          gst_ice_signaller_emit_session_started (signaller,
+              event->session_id, event->text);
+        break;
+      case EVENT_SESSION_DESCRIPTION:
+        if (session_open)
+          gst_ice_signaller_emit_session_description (signaller,
+              event->session_id, event->text);
+        break;
+      case EVENT_SESSION_CANDIDATE:
+        if (session_open)
+          gst_ice_signaller_emit_session_candidate (signaller,
+              event->session_id, event->text);
+        break;
+      case EVENT_SESSION_ENDED:
+        if (session_open) {
+          g_hash_table_remove (self->sessions, event->session_id);
+          gst_ice_signaller_emit_session_ended (signaller, event->session_id);
+        }
+        break;
+      case EVENT_ERROR:
+        gst_ice_signaller_emit_error (signaller, event->error);
+        break;
+    }
+    event_free (event);
+  }
+  g_object_unref (self);
+}
+
+static gboolean
+dispatch_idle_cb (gpointer user_data)
+{
+  GstIceDirectorySignaller *self = user_data;
+
+  g_clear_pointer (&self->dispatch_source, g_source_unref);
+  if (self->scan_pending) {
+    self->scan_pending = FALSE;
+    scan (self);
+  }
+  dispatch_events (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  GstIceDirectorySignaller *self = user_data;
+
+  self->scan_pending = FALSE;
+  scan (self);
+  dispatch_events (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+gst_ice_directory_signaller_prepare (GstIceSignaller * signaller,
+    GError ** error)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  gboolean ret;
+  gchar *root;
+
+  g_mutex_lock (&self->lock);
+  root = g_strdup (self->directory);
+  g_mutex_unlock (&self->lock);
+
+  ret = make_layout (root, error);
+  g_free (root);
+  return ret;
+}
+
+static void
+gst_ice_directory_signaller_start (GstIceSignaller * signaller,
+    GstIceSignallerRole role, const gchar * peer_id)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  GError *error = NULL;
+  guint poll_interval;
+  gint err;
+
+  if (self->started) {
+    GST_WARNING_OBJECT (self, "started twice; stopping first");
+    gst_ice_directory_signaller_stop (signaller);
+  }
+
+  g_mutex_lock (&self->lock);
+  self->root = g_strdup (self->directory);
+  poll_interval = self->poll_interval;
+  g_mutex_unlock (&self->lock);
+
+  self->started = TRUE;
+  self->context = g_main_context_ref_thread_default ();
+  self->role = role;
+  self->peer_id = g_strdup (peer_id);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) session_free);
+  self->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  self->known_session_dirs = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+
+  GST_DEBUG_OBJECT (self, "starting as %s '%s' in '%s'",
+      role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer",
+      peer_id, GST_STR_NULL (self->root));
+
+  if (!is_valid_name (peer_id, MAX_PEER_ID_LENGTH))
+    goto bad_peer_id;
+  if (!make_layout (self->root, &error))
+    goto failed;
+  self->producers_dir = g_build_filename (self->root, PRODUCERS_DIR, NULL);
+  self->sessions_dir = g_build_filename (self->root, SESSIONS_DIR, NULL);
+
+  if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
+    self->producer_path = g_build_filename (self->producers_dir, peer_id, NULL);
+    self->instance = g_strdup_printf ("%08x%08x", g_random_int (),
+        g_random_int ());
+    if (g_file_test (self->producer_path, G_FILE_TEST_EXISTS))
+      GST_WARNING_OBJECT (self, "'%s' exists (an earlier run, or another "
+          "producer with the same id); replacing it", self->producer_path);
+    err = write_producer_file (self);
+    if (err != 0)
+      goto producer_file_failed;
+  }
+
+  self->poll_source = g_timeout_source_new (poll_interval);
+  g_source_set_name (self->poll_source, "GstIceDirectorySignaller poll");
+  g_source_set_callback (self->poll_source, poll_cb, self, NULL);
+  g_source_attach (self->poll_source, self->context);
+
+  /* look at the directory right away, not only after the first interval */
+  self->scan_pending = TRUE;
+  schedule_dispatch (self);
+  return;
+
+  /* ERRORS */
+bad_peer_id:
+  {
+    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+            "peer id '%s' cannot be used by the directory signaller: it "
+            "becomes a file name, so it must not be empty, start with '.', "
+            "contain '/', '\\' or control characters, or be longer than %d "
+            "bytes", peer_id, MAX_PEER_ID_LENGTH));
+    return;
+  }
+failed:
+  {
+    queue_error (self, error);
+    return;
+  }
+producer_file_failed:
+  {
+    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+            "could not register producer '%s' in '%s': %s", peer_id,
+            self->producer_path, g_strerror (err)));
+    return;
+  }
+}
+
+static void
+gst_ice_directory_signaller_stop (GstIceSignaller * signaller)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  GHashTableIter iter;
+  Session *session;
+
+  if (!self->started)
+    return;
+
+  GST_DEBUG_OBJECT (self, "stopping");
+  self->started = FALSE;
+
+  if (self->poll_source != NULL) {
+    g_source_destroy (self->poll_source);
+    g_clear_pointer (&self->poll_source, g_source_unref);
+  }
+  if (self->dispatch_source != NULL) {
+    g_source_destroy (self->dispatch_source);
+    g_clear_pointer (&self->dispatch_source, g_source_unref);
+  }
+  self->scan_pending = FALSE;
+
+  /* Tell the other side of every open session; it removes the session
+   * directory once it has read this. */
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
+    if (!session->closed)
+      append_message (self, session, "end\n\n");
+  }
+
+  if (self->producer_path != NULL)
+    remove_producer_file (self);
+
+  g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  g_clear_pointer (&self->producers, g_hash_table_unref);
+  g_clear_pointer (&self->known_session_dirs, g_hash_table_unref);
+  g_clear_pointer (&self->peer_id, g_free);
+  g_clear_pointer (&self->root, g_free);
+  g_clear_pointer (&self->producers_dir, g_free);
+  g_clear_pointer (&self->sessions_dir, g_free);
+  g_clear_pointer (&self->producer_path, g_free);
+  g_clear_pointer (&self->instance, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+}
+
+/* Creates sessions/<session-id>/ with its request in one step: the
+ * directory is prepared under a hidden name and renamed.  Returns 0 or an
+ * errno value, EEXIST when the id is taken. */
+static gint
+create_session_dir (GstIceDirectorySignaller * self, const gchar * session_id,
+    const gchar * producer_id, const gchar * instance)
+{
+  gchar *hidden_name = g_strconcat (".", session_id, NULL);
+  gchar *tmp_dir = g_build_filename (self->sessions_dir, hidden_name, NULL);
+  gchar *final_dir = g_build_filename (self->sessions_dir, session_id, NULL);
+  gchar *request_path = g_build_filename (tmp_dir, REQUEST_FILE, NULL);
+  gchar *request;
+  gint err = 0;
+
+  request = g_strdup_printf ("producer %s\nproducer-instance %s\n"
+      "consumer %s\n", producer_id, instance, self->peer_id);
+
+  /* rename() would replace an empty directory */
+  if (g_file_test (final_dir, G_FILE_TEST_EXISTS)) {
+    err = EEXIST;
+    goto done;
+  }
+  if (g_mkdir (tmp_dir, 0777) < 0) {
+    err = errno;
+    goto done;
+  }
+  err = write_new_file (request_path, request);
+  if (err == 0 && g_rename (tmp_dir, final_dir) < 0)
+    err = errno == ENOTEMPTY ? EEXIST : errno;
+  if (err != 0)
+    remove_session_dir (self, tmp_dir);
+
+done:
+  g_free (request);
+  g_free (request_path);
+  g_free (final_dir);
+  g_free (tmp_dir);
+  g_free (hidden_name);
+  return err;
+}
+
+static void
+gst_ice_directory_signaller_request_session (GstIceSignaller * signaller,
+    const gchar * producer_id)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  gchar *instance = NULL;
+  gchar *session_id = NULL;
+  gchar *why = NULL;
+  Session *session;
+  gint err = EEXIST;
+  guint i;
+
+  if (!self->started || self->role != GST_ICE_SIGNALLER_ROLE_CONSUMER) {
+    GST_WARNING_OBJECT (self, "request_session() needs a started consumer");
+    return;
+  }
+
+  if (is_valid_name (producer_id, MAX_PEER_ID_LENGTH))
+    instance = read_producer_instance (self, producer_id, &why);
+  if (instance == NULL || instance[0] == '\0')
+    goto no_producer;
+
+  for (i = 0; i < SESSION_CREATE_ATTEMPTS && err == EEXIST; i++) {
+    g_free (session_id);
+    session_id = g_strdup_printf ("%s-%08x", self->peer_id, g_random_int ());
+    err = create_session_dir (self, session_id, producer_id, instance);
+  }
+  if (err != 0)
+    goto create_failed;
+
+  GST_DEBUG_OBJECT (self, "session %s requested from %s (instance %s)",
+      session_id, producer_id, instance);
+  session = session_new (self, session_id, producer_id);
+  session->producer_instance = instance;
+  g_hash_table_insert (self->sessions, session->id, session);
+  queue_event (&self->events, EVENT_SESSION_STARTED, session_id, producer_id);
+  schedule_dispatch (self);
+  g_free (session_id);
+  return;
+
+  /* ERRORS */
+no_producer:
+  {
+    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+            "there is no producer '%s' in '%s'%s%s", producer_id,
+            self->producers_dir, why ? ": " : "", why ? why : ""));
+    g_free (instance);
+    g_free (why);
+    return;
+  }
+create_failed:
+  {
+    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+            "could not create a session directory in '%s': %s",
+            self->sessions_dir, g_strerror (err)));
+    g_free (instance);
+    g_free (session_id);
+    return;
+  }
+}
+
+static Session *
+lookup_open_session (GstIceDirectorySignaller * self, const gchar * session_id,
+    const gchar * what)
+{
+  Session *session = NULL;
+
+  if (self->started)
+    session = g_hash_table_lookup (self->sessions, session_id);
+  if (session == NULL)
+    GST_WARNING_OBJECT (self, "not sending %s: no session %s", what,
+        session_id);
+  else if (session->closed)
+    GST_DEBUG_OBJECT (self, "not sending %s: %s left session %s", what,
+        session->peer_id, session_id);
+  if (session == NULL || session->closed)
+    return NULL;
+  return session;
+}
+
+static void
+gst_ice_directory_signaller_send_description (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * description)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  Session *session;
+  GString *message;
+  gchar **lines;
+  guint i, n_lines = 0;
+
+  session = lookup_open_session (self, session_id, "a description");
+  if (session == NULL)
+    return;
+  if (!g_utf8_validate (description, -1, NULL))
+    goto not_text;
+
+  /* empty lines would end the message: drop them, and write LF endings */
+  message = g_string_new ("description\n");
+  lines = g_strsplit (description, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++) {
+    gsize len = strlen (lines[i]);
+
+    if (len > 0 && lines[i][len - 1] == '\r')
+      len--;
+    if (len == 0)
+      continue;
+    g_string_append_len (message, lines[i], len);
+    g_string_append_c (message, '\n');
+    n_lines++;
+  }
+  g_strfreev (lines);
+  g_string_append_c (message, '\n');
+
+  if (n_lines == 0 || message->len > MAX_MESSAGE_SIZE) {
+    GST_WARNING_OBJECT (self, "not sending a description of %u lines and %"
+        G_GSIZE_FORMAT " bytes (at most %d) in session %s", n_lines,
+        message->len, MAX_MESSAGE_SIZE, session_id);
+  } else {
+    GST_LOG_OBJECT (self, "session %s: sending a description of %u lines",
+        session_id, n_lines);
+    send_message (self, session, message->str);
+  }
+  g_string_free (message, TRUE);
+  return;
+
+  /* ERRORS */
+not_text:
+  {
+    GST_WARNING_OBJECT (self, "not sending a description that is not UTF-8 "
+        "in session %s", session_id);
+    return;
+  }
+}
+
+static void
+gst_ice_directory_signaller_send_candidate (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * candidate)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  Session *session;
+  gchar *line, *message;
+  gsize len;
+
+  session = lookup_open_session (self, session_id, "a candidate");
+  if (session == NULL)
+    return;
+
+  line = g_strdup (candidate);
+  len = strlen (line);
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+  if (len == 0 || strpbrk (line, "\r\n") != NULL
+      || !g_utf8_validate (line, -1, NULL) || len > MAX_MESSAGE_SIZE / 2)
+    goto bad_candidate;
+
+  GST_LOG_OBJECT (self, "session %s: sending %s", session_id, line);
+  message = g_strdup_printf ("candidate\n%s\n\n", line);
+  send_message (self, session, message);
+  g_free (message);
+  g_free (line);
+  return;
+
+  /* ERRORS */
+bad_candidate:
+  {
+    GST_WARNING_OBJECT (self, "not sending candidate '%s' in session %s: a "
+        "candidate is one non-empty line of UTF-8 text", line, session_id);
+    g_free (line);
+    return;
+  }
+}
+
+static void
+gst_ice_directory_signaller_end_session (GstIceSignaller * signaller,
+    const gchar * session_id)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  Session *session = NULL;
+
+  if (self->started)
+    session = g_hash_table_lookup (self->sessions, session_id);
+  if (session == NULL) {
+    GST_DEBUG_OBJECT (self, "no session %s to end", session_id);
+    return;
+  }
+
+  GST_DEBUG_OBJECT (self, "ending session %s", session_id);
+  /* The other side removes the directory once it has read the end; a
+   * closed session's directory is gone already. */
+  if (!session->closed)
+    append_message (self, session, "end\n\n");
+  /* queued events of this session are dropped with it */
+  g_hash_table_remove (self->sessions, session_id);
+}
+
+static void
+gst_ice_directory_signaller_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (object);
+
+  switch (prop_id) {
+    case PROP_DIRECTORY:
+      g_mutex_lock (&self->lock);
+      g_free (self->directory);
+      self->directory = g_value_dup_string (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_mutex_lock (&self->lock);
+      self->poll_interval = g_value_get_uint (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ice_directory_signaller_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (object);
+
+  switch (prop_id) {
+    case PROP_DIRECTORY:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->directory);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_mutex_lock (&self->lock);
+      g_value_set_uint (value, self->poll_interval);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ice_directory_signaller_dispose (GObject * object)
+{
+  gst_ice_directory_signaller_stop (GST_ICE_SIGNALLER (object));
+
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_ice_directory_signaller_finalize (GObject * object)
+{
+  GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (object);
+
+  g_free (self->directory);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_ice_directory_signaller_class_init (GstIceDirectorySignallerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->set_property = gst_ice_directory_signaller_set_property;
+  gobject_class->get_property = gst_ice_directory_signaller_get_property;
+  gobject_class->dispose = gst_ice_directory_signaller_dispose;
+  gobject_class->finalize = gst_ice_directory_signaller_finalize;
+
+  /**
+   * GstIceDirectorySignaller:directory:
+   *
+   * The directory through which producers and consumers exchange their
+   * messages: a local path for peers on one machine, or a folder of a
+   * network file system (NFS, SMB, sshfs) mounted on every peer.  It and
+   * its `producers/` and `sessions/` folders are created when missing.
+   *
+   * Default: none, it must be set.  Unset, the element fails to go to READY
+   * with "the directory signaller needs a directory: set
+   * signaller::directory=PATH"; a path that cannot be created or written to
+   * fails the same way with "the signalling directory 'PATH' cannot be
+   * created or written to" and the system's reason.  Read at start.
+   */
+  g_object_class_install_property (gobject_class, PROP_DIRECTORY,
+      g_param_spec_string ("directory", "Directory",
+          "Shared directory the peers exchange their messages through "
+          "(created if missing; must be set)", DEFAULT_DIRECTORY,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceDirectorySignaller:poll-interval:
+   *
+   * How often, in milliseconds, the directory is read for producers,
+   * session requests and messages.  A message takes up to this long to be
+   * seen by the other peer, and every interval costs a directory listing
+   * and a few file opens per session, which a network file system server
+   * feels when the interval is short.
+   *
+   * Default 100, at least 10: a smaller value is refused by GObject with a
+   * warning ("value ... is out of range") and the property keeps its value.
+   * Read at start.
+   */
+  g_object_class_install_property (gobject_class, PROP_POLL_INTERVAL,
+      g_param_spec_uint ("poll-interval", "Poll interval",
+          "How often the directory is read, in milliseconds", MIN_POLL_INTERVAL,
+          G_MAXUINT, DEFAULT_POLL_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+}
+
+static void
+gst_ice_directory_signaller_init (GstIceDirectorySignaller * self)
+{
+  g_mutex_init (&self->lock);
+  self->directory = g_strdup (DEFAULT_DIRECTORY);
+  self->poll_interval = DEFAULT_POLL_INTERVAL;
+  g_queue_init (&self->events);
+}
+
+static void
+gst_ice_directory_signaller_signaller_init (GstIceSignallerInterface * iface)
+{
+  iface->prepare = gst_ice_directory_signaller_prepare;
+  iface->start = gst_ice_directory_signaller_start;
+  iface->stop = gst_ice_directory_signaller_stop;
+  iface->request_session = gst_ice_directory_signaller_request_session;
+  iface->send_description = gst_ice_directory_signaller_send_description;
+  iface->send_candidate = gst_ice_directory_signaller_send_candidate;
+  iface->end_session = gst_ice_directory_signaller_end_session;
+}
+
+/**
+ * gst_ice_directory_signaller_new:
+ * @directory: (nullable): the shared directory, see
+ *   #GstIceDirectorySignaller:directory
+ *
+ * Returns: (transfer full): a new directory signaller
+ */
+GstIceSignaller *
+gst_ice_directory_signaller_new (const gchar * directory)
+{
+  return g_object_new (GST_TYPE_ICE_DIRECTORY_SIGNALLER, "directory",
+      directory, NULL);
+}

@@ -1,0 +1,85 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstIceServerScheme:
+ * @GST_ICE_SERVER_SCHEME_STUN: `stun://host[:port]`
+ * @GST_ICE_SERVER_SCHEME_TURN: `turn://user:pass@host[:port][?transport=udp|tcp]`
+ * @GST_ICE_SERVER_SCHEME_TURNS: `turns://user:pass@host[:port]` (TURN over TLS)
+ */
+typedef enum
+{
+  GST_ICE_SERVER_SCHEME_STUN,
+  GST_ICE_SERVER_SCHEME_TURN,
+  GST_ICE_SERVER_SCHEME_TURNS,
+} GstIceServerScheme;
+
+/**
+ * GstIceServerTransport:
+ * @GST_ICE_SERVER_TRANSPORT_UDP: UDP
+ * @GST_ICE_SERVER_TRANSPORT_TCP: TCP
+ * @GST_ICE_SERVER_TRANSPORT_TLS: TLS over TCP (the only one for `turns://`)
+ */
+typedef enum
+{
+  GST_ICE_SERVER_TRANSPORT_UDP,
+  GST_ICE_SERVER_TRANSPORT_TCP,
+  GST_ICE_SERVER_TRANSPORT_TLS,
+} GstIceServerTransport;
+
+/**
+ * GstIceServerUri:
+ * @scheme: which kind of server
+ * @host: host name or address literal (IPv6 without brackets)
+ * @port: port; 3478 when the URI has none (5349 for `turns://`)
+ * @username: (nullable): percent-decoded TURN user name
+ * @password: (nullable): percent-decoded TURN password
+ * @transport: transport to reach the server with
+ *
+ * A parsed STUN or TURN server URI (RFC 7064 / RFC 7065, plus the
+ * `user:pass@` userinfo that webrtcsink and libnice users write).
+ */
+typedef struct
+{
+  GstIceServerScheme scheme;
+  gchar *host;
+  guint16 port;
+  gchar *username;
+  gchar *password;
+  GstIceServerTransport transport;
+} GstIceServerUri;
+
+#define GST_TYPE_ICE_SERVER_URI (gst_ice_server_uri_get_type ())
+GType gst_ice_server_uri_get_type (void);
+
+GstIceServerUri *gst_ice_server_uri_parse (const gchar * uri, GError ** error);
+GstIceServerUri *gst_ice_server_uri_copy (const GstIceServerUri * uri);
+void gst_ice_server_uri_free (GstIceServerUri * uri);
+gchar *gst_ice_server_uri_to_string (const GstIceServerUri * uri,
+    gboolean hide_password);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstIceServerUri, gst_ice_server_uri_free);
+
+G_END_DECLS

@@ -1,0 +1,735 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:gsticesession
+ * @title: GstIceSession
+ * @short_description: one ICE session with one peer, over a libnice agent
+ *
+ * A #GstIceSession owns a NiceAgent with one stream of one component.  It
+ * gathers host, server-reflexive and relayed candidates (trickled through
+ * #GstIceSession::local-candidate), takes the peer's description and
+ * candidates, and sends and receives datagrams once a pair is selected.
+ *
+ * Threads: everything but gst_ice_session_send() and the statistics runs in
+ * the main context given at construction (the #GstIceTransport thread);
+ * gst_ice_session_send() runs on the sink's streaming thread, which libnice
+ * allows (the agent has its own lock).
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <nice/agent.h>
+
+#include "gsticeerror.h"
+#include "gsticesession.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
+#define GST_CAT_DEFAULT gst_ice_session_debug
+
+/* buffers with more memories than this are mapped whole (a copy) */
+#define MAX_SEND_MEMORIES 16
+
+enum
+{
+  SIGNAL_LOCAL_CANDIDATE,
+  SIGNAL_STATE_CHANGED,
+  SIGNAL_SELECTED_PAIR,
+  LAST_SIGNAL
+};
+
+static guint signals[LAST_SIGNAL];
+
+struct _GstIceSession
+{
+  GstObject parent;
+
+  gchar *id;
+  gchar *peer_id;
+  gboolean controlling;
+  GMainContext *context;
+  NiceAgent *agent;
+  guint stream_id;
+
+  /* main context only */
+  GstIceSessionReceiveFunc receive_func;
+  gpointer receive_data;
+  gboolean have_remote_description;
+  GPtrArray *early_candidates;
+  NiceComponentState state;
+  GstIceSessionClosedFunc closed_func;
+  gpointer closed_data;
+
+  /* written in the main context, read by the streaming thread */
+  gint connected;
+
+  /* selected pair, under the object lock */
+  GstStructure *selected_pair;
+
+  /* one writer each (streaming thread, main context), read for stats only */
+  guint64 bytes_sent;
+  guint64 packets_sent;
+  guint64 packets_dropped;
+  guint64 bytes_received;
+  guint64 packets_received;
+};
+
+G_DEFINE_TYPE_WITH_CODE (GstIceSession, gst_ice_session, GST_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (gst_ice_session_debug, "icesession", 0,
+        "ICE session over libnice"));
+
+static void gst_ice_session_finalize (GObject * object);
+
+static void
+gst_ice_session_class_init (GstIceSessionClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->finalize = gst_ice_session_finalize;
+
+  /**
+   * GstIceSession::local-candidate:
+   * @line: an `a=candidate:` line, or `a=end-of-candidates` when gathering
+   *   is done
+   */
+  signals[SIGNAL_LOCAL_CANDIDATE] =
+      g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstIceSession::state-changed:
+   * @state: libnice's name of the component state: gathering, connecting,
+   *   connected, ready, failed or disconnected
+   */
+  signals[SIGNAL_STATE_CHANGED] =
+      g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstIceSession::selected-pair:
+   * @pair: local-candidate-type, local-address, local-port,
+   *   remote-candidate-type, remote-address, remote-port, transport
+   */
+  signals[SIGNAL_SELECTED_PAIR] =
+      g_signal_new ("selected-pair", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+      GST_TYPE_STRUCTURE);
+}
+
+static void
+gst_ice_session_init (GstIceSession * self)
+{
+  self->early_candidates = g_ptr_array_new_with_free_func (g_free);
+  self->state = NICE_COMPONENT_STATE_DISCONNECTED;
+}
+
+static void
+gst_ice_session_finalize (GObject * object)
+{
+  GstIceSession *self = GST_ICE_SESSION (object);
+
+  if (self->agent) {
+    g_signal_handlers_disconnect_by_data (self->agent, self);
+    g_object_unref (self->agent);
+  }
+  g_main_context_unref (self->context);
+  g_ptr_array_unref (self->early_candidates);
+  if (self->selected_pair)
+    gst_structure_free (self->selected_pair);
+  g_free (self->id);
+  g_free (self->peer_id);
+
+  G_OBJECT_CLASS (gst_ice_session_parent_class)->finalize (object);
+}
+
+static const gchar *
+candidate_type_name (NiceCandidateType type)
+{
+  switch (type) {
+    case NICE_CANDIDATE_TYPE_HOST:
+      return "host";
+    case NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE:
+      return "srflx";
+    case NICE_CANDIDATE_TYPE_PEER_REFLEXIVE:
+      return "prflx";
+    case NICE_CANDIDATE_TYPE_RELAYED:
+      return "relay";
+  }
+  return "unknown";
+}
+
+static const gchar *
+candidate_transport_name (NiceCandidateTransport transport)
+{
+  return transport == NICE_CANDIDATE_TRANSPORT_UDP ? "udp" : "tcp";
+}
+
+static NiceRelayType
+relay_type_for (GstIceServerTransport transport)
+{
+  switch (transport) {
+    case GST_ICE_SERVER_TRANSPORT_TCP:
+      return NICE_RELAY_TYPE_TURN_TCP;
+    case GST_ICE_SERVER_TRANSPORT_TLS:
+      return NICE_RELAY_TYPE_TURN_TLS;
+    case GST_ICE_SERVER_TRANSPORT_UDP:
+    default:
+      return NICE_RELAY_TYPE_TURN_UDP;
+  }
+}
+
+static void
+on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
+    GstIceSession * self)
+{
+  gchar *line;
+
+  line = nice_agent_generate_local_candidate_sdp (agent, candidate);
+  GST_DEBUG_OBJECT (self, "local candidate %s", line);
+  g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0, line);
+  g_free (line);
+}
+
+static void
+on_gathering_done (NiceAgent * agent, guint stream_id, GstIceSession * self)
+{
+  GST_DEBUG_OBJECT (self, "gathering done");
+  g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0,
+      GST_ICE_END_OF_CANDIDATES_LINE);
+}
+
+static void
+on_component_state_changed (NiceAgent * agent, guint stream_id,
+    guint component_id, NiceComponentState state, GstIceSession * self)
+{
+  const gchar *name = nice_component_state_to_string (state);
+
+  GST_INFO_OBJECT (self, "ICE state %s -> %s",
+      nice_component_state_to_string (self->state), name);
+  self->state = state;
+  g_atomic_int_set (&self->connected, state == NICE_COMPONENT_STATE_CONNECTED
+      || state == NICE_COMPONENT_STATE_READY);
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, name);
+}
+
+static void
+on_selected_pair (NiceAgent * agent, guint stream_id, guint component_id,
+    NiceCandidate * local, NiceCandidate * remote, GstIceSession * self)
+{
+  gchar local_addr[NICE_ADDRESS_STRING_LEN];
+  gchar remote_addr[NICE_ADDRESS_STRING_LEN];
+  GstStructure *pair;
+
+  nice_address_to_string (&local->addr, local_addr);
+  nice_address_to_string (&remote->addr, remote_addr);
+  pair = gst_structure_new ("ice-selected-pair",
+      "local-candidate-type", G_TYPE_STRING, candidate_type_name (local->type),
+      "local-address", G_TYPE_STRING, local_addr,
+      "local-port", G_TYPE_UINT, nice_address_get_port (&local->addr),
+      "remote-candidate-type", G_TYPE_STRING,
+      candidate_type_name (remote->type),
+      "remote-address", G_TYPE_STRING, remote_addr,
+      "remote-port", G_TYPE_UINT, nice_address_get_port (&remote->addr),
+      "transport", G_TYPE_STRING, candidate_transport_name (local->transport),
+      NULL);
+  GST_INFO_OBJECT (self, "selected pair %" GST_PTR_FORMAT, pair);
+
+  GST_OBJECT_LOCK (self);
+  if (self->selected_pair)
+    gst_structure_free (self->selected_pair);
+  self->selected_pair = gst_structure_copy (pair);
+  GST_OBJECT_UNLOCK (self);
+
+  g_signal_emit (self, signals[SIGNAL_SELECTED_PAIR], 0, pair);
+  gst_structure_free (pair);
+}
+
+static void
+on_receive (NiceAgent * agent, guint stream_id, guint component_id,
+    guint len, gchar * buf, gpointer user_data)
+{
+  GstIceSession *self = user_data;
+
+  self->bytes_received += len;
+  self->packets_received++;
+  if (self->receive_func)
+    self->receive_func (self, (const guint8 *) buf, len, self->receive_data);
+}
+
+/**
+ * gst_ice_session_new:
+ * @session_id: the signaller's id of the session
+ * @peer_id: the other peer
+ * @controlling: %TRUE on the producer, which nominates the pair
+ * @context: main context the agent runs in
+ * @config: servers and candidate policy
+ *
+ * Returns: (transfer full): a session whose agent has a stream and local
+ *   credentials, not gathering yet.
+ */
+GstIceSession *
+gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
+    gboolean controlling, GMainContext * context,
+    const GstIceSessionConfig * config)
+{
+  GstIceSession *self;
+  guint i;
+
+  self = g_object_new (GST_TYPE_ICE_SESSION, "name", session_id, NULL);
+  gst_object_ref_sink (self);
+  self->id = g_strdup (session_id);
+  self->peer_id = g_strdup (peer_id);
+  self->controlling = controlling;
+  self->context = g_main_context_ref (context);
+
+  /* RFC 8445 with trickle; regular nomination is what RFC 8445 kept and
+   * what non-libnice agents expect; consent freshness (RFC 7675) notices a
+   * peer that went away without signalling it */
+  self->agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245,
+      NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE |
+      NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+  g_object_set (self->agent, "controlling-mode", controlling,
+      "ice-udp", config->ice_udp, "ice-tcp", config->ice_tcp,
+      "force-relay", config->relay_only, "upnp", FALSE, NULL);
+  if (config->stun_server) {
+    g_object_set (self->agent, "stun-server", config->stun_server->host,
+        "stun-server-port", (guint) config->stun_server->port, NULL);
+  }
+
+  for (i = 0; config->local_addresses && i < config->local_addresses->len;
+      i++) {
+    NiceAddress addr;
+
+    /* checked by the transport before any session exists */
+    if (nice_address_set_from_string (&addr,
+            g_ptr_array_index (config->local_addresses, i)))
+      nice_agent_add_local_address (self->agent, &addr);
+  }
+
+  self->stream_id = nice_agent_add_stream (self->agent, 1);
+  nice_agent_set_stream_name (self->agent, self->stream_id, "application");
+
+  for (i = 0; config->turn_servers && i < config->turn_servers->len; i++) {
+    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+
+    if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1,
+            turn->host, turn->port, turn->username, turn->password,
+            relay_type_for (turn->transport)))
+      GST_WARNING_OBJECT (self, "libnice refused TURN server %s:%u",
+          turn->host, turn->port);
+  }
+
+  g_signal_connect (self->agent, "new-candidate-full",
+      G_CALLBACK (on_new_candidate), self);
+  g_signal_connect (self->agent, "candidate-gathering-done",
+      G_CALLBACK (on_gathering_done), self);
+  g_signal_connect (self->agent, "component-state-changed",
+      G_CALLBACK (on_component_state_changed), self);
+  g_signal_connect (self->agent, "new-selected-pair-full",
+      G_CALLBACK (on_selected_pair), self);
+
+  /* even a sending-only session must read its sockets, or STUN answers
+   * and connectivity checks are never processed */
+  nice_agent_attach_recv (self->agent, self->stream_id, 1, context,
+      on_receive, self);
+
+  return self;
+}
+
+const gchar *
+gst_ice_session_get_id (GstIceSession * self)
+{
+  return self->id;
+}
+
+const gchar *
+gst_ice_session_get_peer_id (GstIceSession * self)
+{
+  return self->peer_id;
+}
+
+/**
+ * gst_ice_session_set_receive_func:
+ *
+ * Sets what is called, in the main context, for each received packet.
+ */
+void
+gst_ice_session_set_receive_func (GstIceSession * self,
+    GstIceSessionReceiveFunc func, gpointer user_data)
+{
+  self->receive_func = func;
+  self->receive_data = user_data;
+}
+
+/**
+ * gst_ice_session_gather:
+ *
+ * Starts gathering; candidates follow through
+ * #GstIceSession::local-candidate, some of them before this returns.
+ */
+gboolean
+gst_ice_session_gather (GstIceSession * self, GError ** error)
+{
+  if (!nice_agent_gather_candidates (self->agent, self->stream_id))
+    goto gather_failed;
+  return TRUE;
+
+  /* ERRORS */
+gather_failed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_CONNECTIVITY,
+        "could not gather ICE candidates: no usable local address or all "
+        "candidate types disabled");
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_session_get_local_description:
+ * @caps: (nullable): caps to announce with the description
+ *
+ * Returns: (transfer full): the credentials (and @caps) as description
+ *   text; candidates are trickled separately.
+ */
+gchar *
+gst_ice_session_get_local_description (GstIceSession * self,
+    const GstCaps * caps)
+{
+  GstIceDescription *desc;
+  gchar *ufrag = NULL, *pwd = NULL;
+  gchar *text;
+
+  nice_agent_get_local_credentials (self->agent, self->stream_id, &ufrag,
+      &pwd);
+  desc = gst_ice_description_new (ufrag, pwd);
+  if (caps)
+    desc->caps = gst_caps_copy (caps);
+  text = gst_ice_description_to_string (desc);
+  gst_ice_description_free (desc);
+  g_free (ufrag);
+  g_free (pwd);
+  return text;
+}
+
+static gboolean
+add_candidate_line (GstIceSession * self, const gchar * line, GError ** error)
+{
+  NiceCandidate *candidate;
+  GSList *list;
+  gint added;
+
+  if (gst_ice_candidate_line_is_end_of_candidates (line)) {
+    GST_DEBUG_OBJECT (self, "peer finished gathering");
+    nice_agent_peer_candidate_gathering_done (self->agent, self->stream_id);
+    return TRUE;
+  }
+
+  /* libnice's own parser trusts its input too much (e.g. a missing
+   * transport reaches g_ascii_strcasecmp(NULL)), so check first */
+  if (!gst_ice_candidate_line_is_valid (line, error))
+    return FALSE;
+
+  candidate = nice_agent_parse_remote_candidate_sdp (self->agent,
+      self->stream_id, line);
+  if (candidate == NULL)
+    goto parse_failed;
+
+  list = g_slist_prepend (NULL, candidate);
+  added = nice_agent_set_remote_candidates (self->agent, self->stream_id, 1,
+      list);
+  g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
+  if (added < 0)
+    goto parse_failed;
+  GST_DEBUG_OBJECT (self, "remote candidate %s", line);
+  return TRUE;
+
+  /* ERRORS */
+parse_failed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_DESCRIPTION,
+        "libnice rejected candidate '%s'", line);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_session_set_remote_description:
+ *
+ * Takes the peer's credentials and any candidates the description holds;
+ * candidates that came before it are applied now.  A bad candidate is
+ * logged and skipped.
+ */
+gboolean
+gst_ice_session_set_remote_description (GstIceSession * self,
+    const GstIceDescription * desc, GError ** error)
+{
+  guint i;
+
+  if (!nice_agent_set_remote_credentials (self->agent, self->stream_id,
+          desc->ufrag, desc->pwd))
+    goto credentials_failed;
+  self->have_remote_description = TRUE;
+
+  for (i = 0; i < desc->candidates->len; i++) {
+    GError *err = NULL;
+
+    if (!add_candidate_line (self, g_ptr_array_index (desc->candidates, i),
+            &err)) {
+      GST_WARNING_OBJECT (self, "ignoring candidate: %s", err->message);
+      g_clear_error (&err);
+    }
+  }
+  for (i = 0; i < self->early_candidates->len; i++) {
+    GError *err = NULL;
+
+    if (!add_candidate_line (self,
+            g_ptr_array_index (self->early_candidates, i), &err)) {
+      GST_WARNING_OBJECT (self, "ignoring candidate: %s", err->message);
+      g_clear_error (&err);
+    }
+  }
+  g_ptr_array_set_size (self->early_candidates, 0);
+  if (desc->end_of_candidates)
+    add_candidate_line (self, GST_ICE_END_OF_CANDIDATES_LINE, NULL);
+  return TRUE;
+
+  /* ERRORS */
+credentials_failed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_DESCRIPTION,
+        "libnice rejected the credentials of peer '%s'", self->peer_id);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_session_add_remote_candidate:
+ * @line: an `a=candidate:` line or `a=end-of-candidates`
+ *
+ * Returns: %FALSE with @error when the line is not a valid candidate;
+ *   the session goes on either way.
+ */
+gboolean
+gst_ice_session_add_remote_candidate (GstIceSession * self,
+    const gchar * line, GError ** error)
+{
+  if (!self->have_remote_description) {
+    if (!gst_ice_candidate_line_is_end_of_candidates (line) &&
+        !gst_ice_candidate_line_is_valid (line, error))
+      return FALSE;
+    g_ptr_array_add (self->early_candidates, g_strdup (line));
+    return TRUE;
+  }
+  return add_candidate_line (self, line, error);
+}
+
+gboolean
+gst_ice_session_is_connected (GstIceSession * self)
+{
+  return g_atomic_int_get (&self->connected);
+}
+
+/**
+ * gst_ice_session_send:
+ * @buffer: one datagram
+ *
+ * Sends @buffer as one packet on the selected pair, without copying it.
+ * Called from the streaming thread.
+ *
+ * Returns: %FALSE when libnice could not send it now (no pair yet, socket
+ *   full); the packet is then dropped and counted.
+ */
+gboolean
+gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
+{
+  GstMapInfo maps[MAX_SEND_MEMORIES];
+  GOutputVector vectors[MAX_SEND_MEMORIES];
+  NiceOutputMessage message;
+  guint n_memories, i;
+  gsize size = 0;
+  gint sent;
+
+  n_memories = gst_buffer_n_memory (buffer);
+  if (n_memories > MAX_SEND_MEMORIES) {
+    if (!gst_buffer_map (buffer, &maps[0], GST_MAP_READ))
+      goto dropped;
+    vectors[0].buffer = maps[0].data;
+    vectors[0].size = maps[0].size;
+    size = maps[0].size;
+    message.n_buffers = 1;
+  } else {
+    for (i = 0; i < n_memories; i++) {
+      GstMemory *mem = gst_buffer_peek_memory (buffer, i);
+
+      if (!gst_memory_map (mem, &maps[i], GST_MAP_READ)) {
+        while (i-- > 0)
+          gst_memory_unmap (maps[i].memory, &maps[i]);
+        goto dropped;
+      }
+      vectors[i].buffer = maps[i].data;
+      vectors[i].size = maps[i].size;
+      size += maps[i].size;
+    }
+    message.n_buffers = n_memories;
+  }
+  message.buffers = vectors;
+
+  sent = nice_agent_send_messages_nonblocking (self->agent, self->stream_id,
+      1, &message, 1, NULL, NULL);
+
+  if (n_memories > MAX_SEND_MEMORIES) {
+    gst_buffer_unmap (buffer, &maps[0]);
+  } else {
+    for (i = 0; i < n_memories; i++)
+      gst_memory_unmap (maps[i].memory, &maps[i]);
+  }
+
+  if (sent != 1)
+    goto dropped;
+  self->bytes_sent += size;
+  self->packets_sent++;
+  return TRUE;
+
+dropped:
+  self->packets_dropped++;
+  GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes",
+      gst_buffer_get_size (buffer));
+  return FALSE;
+}
+
+/**
+ * gst_ice_session_get_stats:
+ *
+ * Returns: (transfer full): an `ice-session-stats` structure: session-id,
+ *   peer-id, state, the selected pair's fields (when there is one),
+ *   bytes-sent, packets-sent, packets-dropped, bytes-received,
+ *   packets-received.  libnice 0.1.21 does not expose the round-trip time
+ *   of its checks, so there is no rtt field.
+ */
+GstStructure *
+gst_ice_session_get_stats (GstIceSession * self)
+{
+  GstStructure *stats;
+
+  stats = gst_structure_new ("ice-session-stats",
+      "session-id", G_TYPE_STRING, self->id,
+      "peer-id", G_TYPE_STRING, self->peer_id,
+      "state", G_TYPE_STRING,
+      nice_component_state_to_string (nice_agent_get_component_state
+          (self->agent, self->stream_id, 1)),
+      "bytes-sent", G_TYPE_UINT64, self->bytes_sent,
+      "packets-sent", G_TYPE_UINT64, self->packets_sent,
+      "packets-dropped", G_TYPE_UINT64, self->packets_dropped,
+      "bytes-received", G_TYPE_UINT64, self->bytes_received,
+      "packets-received", G_TYPE_UINT64, self->packets_received, NULL);
+
+  GST_OBJECT_LOCK (self);
+  if (self->selected_pair) {
+    gint i, n = gst_structure_n_fields (self->selected_pair);
+
+    for (i = 0; i < n; i++) {
+      const gchar *field = gst_structure_nth_field_name (self->selected_pair,
+          i);
+      gst_structure_set_value (stats, field,
+          gst_structure_get_value (self->selected_pair, field));
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  return stats;
+}
+
+static void
+append_candidates (GString * out, GSList * candidates)
+{
+  GSList *l;
+
+  for (l = candidates; l; l = l->next) {
+    NiceCandidate *c = l->data;
+    gchar addr[NICE_ADDRESS_STRING_LEN];
+
+    nice_address_to_string (&c->addr, addr);
+    g_string_append_printf (out, " %s %s:%u/%s", candidate_type_name (c->type),
+        addr, nice_address_get_port (&c->addr),
+        candidate_transport_name (c->transport));
+  }
+  if (candidates == NULL)
+    g_string_append (out, " none");
+}
+
+/**
+ * gst_ice_session_describe_candidates:
+ *
+ * Returns: (transfer full): both sides' candidates in one line, for error
+ *   messages that must let a user see why no pair worked.
+ */
+gchar *
+gst_ice_session_describe_candidates (GstIceSession * self)
+{
+  GString *out = g_string_new ("local candidates:");
+  GSList *list;
+
+  list = nice_agent_get_local_candidates (self->agent, self->stream_id, 1);
+  append_candidates (out, list);
+  g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
+
+  g_string_append (out, "; remote candidates:");
+  list = nice_agent_get_remote_candidates (self->agent, self->stream_id, 1);
+  append_candidates (out, list);
+  g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+on_agent_closed (GObject * agent, GAsyncResult * result, gpointer user_data)
+{
+  GstIceSession *self = user_data;
+
+  GST_DEBUG_OBJECT (self, "agent closed");
+  if (self->closed_func)
+    self->closed_func (self, self->closed_data);
+  gst_object_unref (self);
+}
+
+/**
+ * gst_ice_session_close:
+ * @done: (nullable): called once the agent released its sockets and TURN
+ *   allocations
+ *
+ * Stops the session: no more signals or received packets.  libnice
+ * deallocates TURN relays asynchronously, so the main context has to run
+ * until @done is called for the allocation to be freed on the server.
+ */
+void
+gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
+    gpointer user_data)
+{
+  g_atomic_int_set (&self->connected, FALSE);
+  self->receive_func = NULL;
+  self->closed_func = done;
+  self->closed_data = user_data;
+  g_signal_handlers_disconnect_by_data (self->agent, self);
+  nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context,
+      NULL, NULL);
+  nice_agent_close_async (self->agent, on_agent_closed,
+      gst_object_ref (self));
+}

@@ -1,0 +1,103 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#pragma once
+
+#include <gst/gst.h>
+#include <gst/ice/gsticedescription.h>
+#include <gst/ice/gsticeserveruri.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstIceSessionConfig:
+ * @stun_server: (nullable): STUN server, its host an address literal
+ * @turn_servers: (element-type GstIceServerUri): TURN servers, hosts as
+ *   address literals
+ * @relay_only: offer relayed candidates only (`ice-transport-policy=relay`)
+ * @ice_udp: gather UDP candidates
+ * @ice_tcp: gather TCP candidates (RFC 6544)
+ * @local_addresses: (element-type utf8) (nullable): addresses to gather
+ *   host candidates on; NULL or empty: every interface but loopback
+ *
+ * What every session of one element is created with; hosts are resolved
+ * by #GstIceTransport before sessions exist, because libnice only takes
+ * numeric addresses for its servers.
+ */
+typedef struct
+{
+  GstIceServerUri *stun_server;
+  GPtrArray *turn_servers;
+  gboolean relay_only;
+  gboolean ice_udp;
+  gboolean ice_tcp;
+  GPtrArray *local_addresses;
+} GstIceSessionConfig;
+
+#define GST_TYPE_ICE_SESSION (gst_ice_session_get_type ())
+G_DECLARE_FINAL_TYPE (GstIceSession, gst_ice_session, GST, ICE_SESSION,
+    GstObject);
+
+/**
+ * GstIceSessionClosedFunc:
+ * @session: the session whose agent is closed
+ * @user_data: what was given to gst_ice_session_close()
+ *
+ * Called from the session's main context once libnice has released the
+ * session's sockets and TURN allocations.
+ */
+typedef void (*GstIceSessionClosedFunc) (GstIceSession * session,
+    gpointer user_data);
+
+/**
+ * GstIceSessionReceiveFunc:
+ * @session: the session the packet arrived on
+ * @data: the packet; only valid during the call
+ * @size: its size in bytes
+ * @user_data: what was given to gst_ice_session_set_receive_func()
+ *
+ * Called from the session's main context for each packet.
+ */
+typedef void (*GstIceSessionReceiveFunc) (GstIceSession * session,
+    const guint8 * data, gsize size, gpointer user_data);
+
+GstIceSession *gst_ice_session_new (const gchar * session_id,
+    const gchar * peer_id, gboolean controlling, GMainContext * context,
+    const GstIceSessionConfig * config);
+
+const gchar *gst_ice_session_get_id (GstIceSession * self);
+const gchar *gst_ice_session_get_peer_id (GstIceSession * self);
+
+void gst_ice_session_set_receive_func (GstIceSession * self,
+    GstIceSessionReceiveFunc func, gpointer user_data);
+gboolean gst_ice_session_gather (GstIceSession * self, GError ** error);
+gchar *gst_ice_session_get_local_description (GstIceSession * self,
+    const GstCaps * caps);
+gboolean gst_ice_session_set_remote_description (GstIceSession * self,
+    const GstIceDescription * desc, GError ** error);
+gboolean gst_ice_session_add_remote_candidate (GstIceSession * self,
+    const gchar * line, GError ** error);
+gboolean gst_ice_session_is_connected (GstIceSession * self);
+gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
+GstStructure *gst_ice_session_get_stats (GstIceSession * self);
+gchar *gst_ice_session_describe_candidates (GstIceSession * self);
+void gst_ice_session_close (GstIceSession * self,
+    GstIceSessionClosedFunc done, gpointer user_data);
+
+G_END_DECLS

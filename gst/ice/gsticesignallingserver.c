@@ -1,0 +1,952 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:gsticesignallingserver
+ * @title: GstIceSignallingServer
+ * @short_description: WebSocket server relaying gst-ice signalling messages
+ *
+ * A #GstIceSignallingServer accepts WebSocket connections from
+ * #GstIceWebSocketSignaller peers and relays the JSON messages described in
+ * `docs/signalling-protocol.md` between them: it keeps the list of
+ * registered producers and consumers, creates sessions when a consumer asks
+ * a producer for one, routes descriptions and candidates to the other peer
+ * of their session, and ends the sessions of a peer that leaves.
+ *
+ * It runs embedded in icesink (`run-signalling-server=true`) and as the
+ * `gst-ice-signalling-server` program.
+ *
+ * Everything happens on the #GMainContext that was the thread-default one
+ * when gst_ice_signalling_server_start() was called: the listening socket
+ * and every connection attach their sources to it.  start(), stop() and the
+ * last unref must be called from the thread that runs it.
+ *
+ * Nothing a client sends can take the server down: messages that are not
+ * JSON objects, lack a field, carry a field of the wrong type, nest deeper
+ * than 32 levels or exceed 128 KiB are logged and dropped.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsticesignallingserver.h"
+#include "gsticesignaller.h"
+#include "gsticeerror.h"
+
+#include <string.h>
+#include <gio/gnetworking.h>
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
+#define GST_CAT_DEFAULT gst_ice_signalling_server_debug
+
+#define DEFAULT_HOST "0.0.0.0"
+#define DEFAULT_PORT 8443
+
+/* largest text frame accepted from a client */
+#define MAX_MESSAGE_SIZE (128 * 1024)
+/* json-glib's parser recurses once per nesting level */
+#define MAX_JSON_DEPTH 32
+/* longest peer id, in bytes */
+#define MAX_PEER_ID_LENGTH 256
+
+enum
+{
+  PROP_0,
+  PROP_HOST,
+  PROP_PORT,
+};
+
+typedef struct _Peer Peer;
+
+/* One WebSocket connection, registered or not. */
+struct _Peer
+{
+  GstIceSignallingServer *server;       /* not owned */
+  SoupWebsocketConnection *ws;
+  gchar *remote;                /* remote address, for logs */
+  gchar *peer_id;               /* NULL until registered */
+  GstIceSignallerRole role;
+};
+
+typedef struct
+{
+  gchar *id;
+  Peer *producer;               /* not owned */
+  Peer *consumer;               /* not owned */
+} Session;
+
+struct _GstIceSignallingServer
+{
+  GObject parent;
+
+  /* properties: set before start() from the thread that calls it */
+  gchar *host;
+  guint port;
+
+  /* from start() to stop(): owned by the thread running the main context
+   * that was thread-default at start() */
+  SoupServer *soup;
+  GSocketService *service;      /* accepts connections for soup */
+  guint bound_port;
+  GList *peers;                 /* Peer *, every open connection, oldest first */
+  GHashTable *registered;       /* peer id -> Peer *, not owned */
+  GHashTable *sessions;         /* session id -> Session *, owned */
+};
+
+#define gst_ice_signalling_server_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstIceSignallingServer, gst_ice_signalling_server,
+    G_TYPE_OBJECT, GST_DEBUG_CATEGORY_INIT (gst_ice_signalling_server_debug,
+        "icesignallingserver", 0, "gst-ice signalling server"));
+
+static void gst_ice_signalling_server_set_property (GObject * object,
+    guint prop_id, const GValue * value, GParamSpec * pspec);
+static void gst_ice_signalling_server_get_property (GObject * object,
+    guint prop_id, GValue * value, GParamSpec * pspec);
+static void gst_ice_signalling_server_dispose (GObject * object);
+static void gst_ice_signalling_server_finalize (GObject * object);
+
+/* *INDENT-OFF* */
+static gchar *build_message (const gchar * type, ...) G_GNUC_NULL_TERMINATED;
+static void peer_send_error (Peer * peer, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
+/* *INDENT-ON* */
+
+static void
+gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->set_property = gst_ice_signalling_server_set_property;
+  gobject_class->get_property = gst_ice_signalling_server_get_property;
+  gobject_class->dispose = gst_ice_signalling_server_dispose;
+  gobject_class->finalize = gst_ice_signalling_server_finalize;
+
+  /**
+   * GstIceSignallingServer:host:
+   *
+   * IP address to listen on, or `localhost` for 127.0.0.1.  Default
+   * `0.0.0.0` (every IPv4 interface); `::` listens on every interface.
+   * Read by gst_ice_signalling_server_start(): a host name other than
+   * `localhost` makes it fail with "host 'NAME' is not an IP address or
+   * localhost".
+   */
+  g_object_class_install_property (gobject_class, PROP_HOST,
+      g_param_spec_string ("host", "Host",
+          "IP address to listen on, or localhost", DEFAULT_HOST,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:port:
+   *
+   * TCP port to listen on; 0 picks a free port, which
+   * gst_ice_signalling_server_get_port() returns once started.  Default
+   * 8443.  Read by gst_ice_signalling_server_start(): a port that is in use
+   * makes it fail with "could not listen on HOST:PORT: Address already in
+   * use".
+   */
+  g_object_class_install_property (gobject_class, PROP_PORT,
+      g_param_spec_uint ("port", "Port",
+          "TCP port to listen on (0 = pick a free port)", 0, G_MAXUINT16,
+          DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+session_free (Session * session)
+{
+  g_free (session->id);
+  g_free (session);
+}
+
+static void
+gst_ice_signalling_server_init (GstIceSignallingServer * self)
+{
+  self->host = g_strdup (DEFAULT_HOST);
+  self->port = DEFAULT_PORT;
+  self->registered = g_hash_table_new (g_str_hash, g_str_equal);
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) session_free);
+}
+
+static void
+gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstIceSignallingServer *self = GST_ICE_SIGNALLING_SERVER (object);
+
+  switch (prop_id) {
+    case PROP_HOST:
+      g_free (self->host);
+      self->host = g_value_dup_string (value);
+      if (self->host == NULL)
+        self->host = g_strdup (DEFAULT_HOST);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ice_signalling_server_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstIceSignallingServer *self = GST_ICE_SIGNALLING_SERVER (object);
+
+  switch (prop_id) {
+    case PROP_HOST:
+      g_value_set_string (value, self->host);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ice_signalling_server_dispose (GObject * object)
+{
+  gst_ice_signalling_server_stop (GST_ICE_SIGNALLING_SERVER (object));
+
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_ice_signalling_server_finalize (GObject * object)
+{
+  GstIceSignallingServer *self = GST_ICE_SIGNALLING_SERVER (object);
+
+  g_free (self->host);
+  g_hash_table_unref (self->registered);
+  g_hash_table_unref (self->sessions);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* JSON helpers */
+
+/* Refuses what json-glib would accept but JSON does not (single-quoted
+ * strings, comments), so that the nesting depth counted here is exact, and
+ * input nested deep enough to exhaust the stack of json-glib's recursive
+ * parser. */
+static gboolean
+check_json_text (const gchar * text, gsize size, GError ** error)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+  gsize i;
+
+  for (i = 0; i < size; i++) {
+    gchar c = text[i];
+
+    if (in_string) {
+      if (escaped)
+        escaped = FALSE;
+      else if (c == '\\')
+        escaped = TRUE;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '{' || c == '[') {
+      if (++depth > MAX_JSON_DEPTH)
+        goto too_deep;
+    } else if (c == '}' || c == ']') {
+      if (depth > 0)
+        depth--;
+    } else if (c == '\'' || c == '/' || c == '#') {
+      goto not_json;
+    }
+  }
+  return TRUE;
+
+  /* ERRORS */
+too_deep:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "nested deeper than %d levels", MAX_JSON_DEPTH);
+    return FALSE;
+  }
+not_json:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+}
+
+/* Returns a new reference to the JSON object in @bytes. */
+static JsonObject *
+parse_message (GBytes * bytes, GError ** error)
+{
+  JsonParser *parser;
+  JsonNode *root;
+  JsonObject *object = NULL;
+  const gchar *text;
+  gsize size;
+
+  text = g_bytes_get_data (bytes, &size);
+  if (size == 0 || text == NULL)
+    goto not_object;
+
+  if (!check_json_text (text, size, error))
+    return NULL;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, size, error)) {
+    g_object_unref (parser);
+    return NULL;
+  }
+
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    object = json_object_ref (json_node_get_object (root));
+  g_object_unref (parser);
+
+  if (object == NULL)
+    goto not_object;
+  return object;
+
+  /* ERRORS */
+not_object:
+  {
+    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "not a JSON object");
+    return NULL;
+  }
+}
+
+/* The string value of @name in @object, or NULL when it is missing, not a
+ * string or not valid UTF-8. */
+static const gchar *
+get_string_member (JsonObject * object, const gchar * name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const gchar *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  /* "\ud800" decodes to bytes that are not UTF-8, which no WebSocket text
+   * frame may carry */
+  value = json_node_get_string (node);
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    return NULL;
+  return value;
+}
+
+/* A message of @type with the string members given as name, value pairs,
+ * ending with NULL. */
+static gchar *
+build_message (const gchar * type, ...)
+{
+  JsonObject *object;
+  JsonNode *node;
+  const gchar *name, *value;
+  gchar *text;
+  va_list args;
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "type", type);
+
+  va_start (args, type);
+  name = va_arg (args, const gchar *);
+  while (name != NULL) {
+    value = va_arg (args, const gchar *);
+    json_object_set_string_member (object, name, value);
+    name = va_arg (args, const gchar *);
+  }
+  va_end (args);
+
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (object);
+
+  return text;
+}
+
+/* Peers */
+
+static const gchar *
+peer_name (Peer * peer)
+{
+  return peer->peer_id ? peer->peer_id : peer->remote;
+}
+
+static void
+peer_send (Peer * peer, gchar * text)
+{
+  GstIceSignallingServer *self = peer->server;
+
+  if (soup_websocket_connection_get_state (peer->ws) !=
+      SOUP_WEBSOCKET_STATE_OPEN) {
+    GST_DEBUG_OBJECT (self, "%s is leaving, not sending %s", peer_name (peer),
+        text);
+  } else if (!g_utf8_validate (text, -1, NULL)) {
+    /* cannot happen: every string taken from a message was checked */
+    GST_ERROR_OBJECT (self, "not sending non-UTF-8 message to %s",
+        peer_name (peer));
+  } else {
+    GST_LOG_OBJECT (self, "to %s: %s", peer_name (peer), text);
+    soup_websocket_connection_send_text (peer->ws, text);
+  }
+  g_free (text);
+}
+
+static void
+peer_send_error (Peer * peer, const gchar * format, ...)
+{
+  va_list args;
+  gchar *message;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  GST_INFO_OBJECT (peer->server, "error to %s: %s", peer_name (peer), message);
+  peer_send (peer, build_message ("error", "message", message, NULL));
+  g_free (message);
+}
+
+static void
+peer_free (Peer * peer)
+{
+  g_signal_handlers_disconnect_by_data (peer->ws, peer);
+  g_object_unref (peer->ws);
+  g_free (peer->remote);
+  g_free (peer->peer_id);
+  g_free (peer);
+}
+
+/* Ends @peer's sessions, forgets it and announces a producer's departure. */
+static void
+peer_leave (GstIceSignallingServer * self, Peer * peer)
+{
+  GHashTableIter iter;
+  Session *session;
+  GList *l;
+
+  if (peer->peer_id == NULL)
+    return;
+
+  GST_INFO_OBJECT (self, "%s %s left", peer->role ==
+      GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer", peer->peer_id);
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
+    Peer *other;
+
+    if (session->producer == peer)
+      other = session->consumer;
+    else if (session->consumer == peer)
+      other = session->producer;
+    else
+      continue;
+
+    GST_DEBUG_OBJECT (self, "ending session %s", session->id);
+    peer_send (other, build_message ("endSession", "sessionId", session->id,
+            NULL));
+    g_hash_table_iter_remove (&iter);
+  }
+
+  g_hash_table_remove (self->registered, peer->peer_id);
+
+  if (peer->role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
+    for (l = self->peers; l != NULL; l = l->next) {
+      Peer *consumer = l->data;
+
+      if (consumer->peer_id != NULL
+          && consumer->role == GST_ICE_SIGNALLER_ROLE_CONSUMER)
+        peer_send (consumer, build_message ("producerRemoved", "peerId",
+                peer->peer_id, NULL));
+    }
+  }
+}
+
+/* Messages */
+
+static void
+handle_register (GstIceSignallingServer * self, Peer * peer,
+    JsonObject * message)
+{
+  const gchar *peer_id = get_string_member (message, "peerId");
+  const gchar *role = get_string_member (message, "role");
+  GList *l;
+
+  if (peer->peer_id != NULL) {
+    peer_send_error (peer, "already registered as '%s'", peer->peer_id);
+    return;
+  }
+  if (peer_id == NULL || peer_id[0] == '\0'
+      || strlen (peer_id) > MAX_PEER_ID_LENGTH) {
+    peer_send_error (peer, "register needs a peerId string of 1 to %d bytes",
+        MAX_PEER_ID_LENGTH);
+    return;
+  }
+  if (g_strcmp0 (role, "producer") == 0) {
+    peer->role = GST_ICE_SIGNALLER_ROLE_PRODUCER;
+  } else if (g_strcmp0 (role, "consumer") == 0) {
+    peer->role = GST_ICE_SIGNALLER_ROLE_CONSUMER;
+  } else {
+    peer_send_error (peer, "role '%s' is not 'producer' or 'consumer'",
+        role ? role : "(none)");
+    return;
+  }
+  if (g_hash_table_contains (self->registered, peer_id)) {
+    peer_send_error (peer, "peer id '%s' is already registered", peer_id);
+    return;
+  }
+
+  peer->peer_id = g_strdup (peer_id);
+  g_hash_table_insert (self->registered, peer->peer_id, peer);
+  GST_INFO_OBJECT (self, "%s registered %s %s", peer->remote, role, peer_id);
+
+  peer_send (peer, build_message ("registered", "peerId", peer_id, NULL));
+
+  for (l = self->peers; l != NULL; l = l->next) {
+    Peer *other = l->data;
+
+    if (other == peer || other->peer_id == NULL || other->role == peer->role)
+      continue;
+
+    if (peer->role == GST_ICE_SIGNALLER_ROLE_CONSUMER)
+      peer_send (peer, build_message ("producerAdded", "peerId",
+              other->peer_id, NULL));
+    else
+      peer_send (other, build_message ("producerAdded", "peerId", peer_id,
+              NULL));
+  }
+}
+
+static void
+handle_start_session (GstIceSignallingServer * self, Peer * peer,
+    JsonObject * message)
+{
+  const gchar *producer_id = get_string_member (message, "producerId");
+  Peer *producer;
+  Session *session;
+
+  if (peer->role != GST_ICE_SIGNALLER_ROLE_CONSUMER) {
+    peer_send_error (peer, "only consumers can start sessions");
+    return;
+  }
+  if (producer_id == NULL) {
+    peer_send_error (peer, "startSession needs a producerId string");
+    return;
+  }
+  producer = g_hash_table_lookup (self->registered, producer_id);
+  if (producer == NULL || producer->role != GST_ICE_SIGNALLER_ROLE_PRODUCER) {
+    peer_send_error (peer, "no producer '%s' is registered", producer_id);
+    return;
+  }
+
+  session = g_new0 (Session, 1);
+  session->id = g_uuid_string_random ();
+  session->producer = producer;
+  session->consumer = peer;
+  g_hash_table_insert (self->sessions, session->id, session);
+
+  GST_INFO_OBJECT (self, "session %s: consumer %s, producer %s", session->id,
+      peer->peer_id, producer->peer_id);
+
+  peer_send (peer, build_message ("sessionStarted", "sessionId", session->id,
+          "peerId", producer->peer_id, NULL));
+  peer_send (producer, build_message ("startSession", "sessionId",
+          session->id, "peerId", peer->peer_id, NULL));
+}
+
+/* The session named by @message's sessionId if @peer is in it. */
+static Session *
+lookup_session (GstIceSignallingServer * self, Peer * peer,
+    JsonObject * message, const gchar * type)
+{
+  const gchar *session_id = get_string_member (message, "sessionId");
+  Session *session;
+
+  if (session_id == NULL) {
+    GST_WARNING_OBJECT (self, "ignoring %s without a sessionId from %s", type,
+        peer_name (peer));
+    return NULL;
+  }
+
+  session = g_hash_table_lookup (self->sessions, session_id);
+  if (session == NULL || (session->producer != peer
+          && session->consumer != peer)) {
+    /* may have ended while the message was on its way */
+    GST_WARNING_OBJECT (self, "ignoring %s for unknown session '%.64s' "
+        "from %s", type, session_id, peer_name (peer));
+    return NULL;
+  }
+
+  return session;
+}
+
+static void
+handle_peer (GstIceSignallingServer * self, Peer * peer, JsonObject * message)
+{
+  Session *session = lookup_session (self, peer, message, "peer");
+  const gchar *description, *candidate;
+  Peer *other;
+
+  if (session == NULL)
+    return;
+
+  other = session->producer == peer ? session->consumer : session->producer;
+  description = get_string_member (message, "description");
+  candidate = get_string_member (message, "candidate");
+
+  if (description != NULL && candidate == NULL) {
+    peer_send (other, build_message ("peer", "sessionId", session->id,
+            "description", description, NULL));
+  } else if (candidate != NULL && description == NULL) {
+    peer_send (other, build_message ("peer", "sessionId", session->id,
+            "candidate", candidate, NULL));
+  } else {
+    GST_WARNING_OBJECT (self, "ignoring peer message from %s without exactly "
+        "one description or candidate string", peer_name (peer));
+  }
+}
+
+static void
+handle_end_session (GstIceSignallingServer * self, Peer * peer,
+    JsonObject * message)
+{
+  Session *session = lookup_session (self, peer, message, "endSession");
+  Peer *other;
+
+  if (session == NULL)
+    return;
+
+  GST_INFO_OBJECT (self, "%s ended session %s", peer->peer_id, session->id);
+
+  other = session->producer == peer ? session->consumer : session->producer;
+  peer_send (other, build_message ("endSession", "sessionId", session->id,
+          NULL));
+  g_hash_table_remove (self->sessions, session->id);
+}
+
+static void
+on_peer_message (SoupWebsocketConnection * ws, gint data_type,
+    GBytes * bytes, gpointer user_data)
+{
+  Peer *peer = user_data;
+  GstIceSignallingServer *self = peer->server;
+  JsonObject *message;
+  const gchar *type;
+  GError *error = NULL;
+
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT) {
+    GST_WARNING_OBJECT (self, "ignoring binary message from %s",
+        peer_name (peer));
+    return;
+  }
+
+  message = parse_message (bytes, &error);
+  if (message == NULL) {
+    GST_WARNING_OBJECT (self, "ignoring malformed message from %s: %s",
+        peer_name (peer), error->message);
+    g_clear_error (&error);
+    return;
+  }
+
+  type = get_string_member (message, "type");
+  GST_LOG_OBJECT (self, "from %s: %s", peer_name (peer), type);
+
+  if (type == NULL) {
+    GST_WARNING_OBJECT (self, "ignoring message without a type string "
+        "from %s", peer_name (peer));
+  } else if (g_str_equal (type, "register")) {
+    handle_register (self, peer, message);
+  } else if (peer->peer_id == NULL) {
+    peer_send_error (peer, "register before sending anything else");
+  } else if (g_str_equal (type, "startSession")) {
+    handle_start_session (self, peer, message);
+  } else if (g_str_equal (type, "peer")) {
+    handle_peer (self, peer, message);
+  } else if (g_str_equal (type, "endSession")) {
+    handle_end_session (self, peer, message);
+  } else {
+    GST_WARNING_OBJECT (self, "ignoring message of unknown type '%.64s' "
+        "from %s", type, peer_name (peer));
+  }
+
+  json_object_unref (message);
+}
+
+static void
+on_peer_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  GST_WARNING_OBJECT (peer->server, "connection of %s: %s", peer_name (peer),
+      error->message);
+}
+
+static void
+on_peer_closed (SoupWebsocketConnection * ws, gpointer user_data)
+{
+  Peer *peer = user_data;
+  GstIceSignallingServer *self = peer->server;
+
+  GST_DEBUG_OBJECT (self, "connection of %s closed (code %u)",
+      peer_name (peer), soup_websocket_connection_get_close_code (ws));
+
+  self->peers = g_list_remove (self->peers, peer);
+  peer_leave (self, peer);
+  peer_free (peer);
+}
+
+static void
+on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
+    SoupWebsocketConnection * ws, gpointer user_data)
+{
+  GstIceSignallingServer *self = user_data;
+  GSocketAddress *remote;
+  Peer *peer;
+
+  peer = g_new0 (Peer, 1);
+  peer->server = self;
+  peer->ws = g_object_ref (ws);
+  remote = soup_server_message_get_remote_address (msg);
+  if (remote != NULL)
+    peer->remote = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE
+        (remote));
+  else
+    peer->remote = g_strdup ("unknown peer");
+
+  GST_DEBUG_OBJECT (self, "new connection from %s", peer->remote);
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws,
+      MAX_MESSAGE_SIZE);
+  g_signal_connect (ws, "message", G_CALLBACK (on_peer_message), peer);
+  g_signal_connect (ws, "error", G_CALLBACK (on_peer_error), peer);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_peer_closed), peer);
+
+  self->peers = g_list_append (self->peers, peer);
+}
+
+static gboolean
+on_incoming (GSocketService * service, GSocketConnection * connection,
+    GObject * source_object, gpointer user_data)
+{
+  GstIceSignallingServer *self = user_data;
+  GSocketAddress *local, *remote;
+
+  local = g_socket_connection_get_local_address (connection, NULL);
+  remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  if (local != NULL && remote != NULL) {
+    /* signalling messages are small and want to leave at once */
+    g_socket_set_option (g_socket_connection_get_socket (connection),
+        IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+    soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local,
+        remote, NULL);
+  } else {
+    GST_DEBUG_OBJECT (self, "dropping a connection that already went away");
+  }
+
+  g_clear_object (&local);
+  g_clear_object (&remote);
+  return TRUE;
+}
+
+/* Public API */
+
+/**
+ * gst_ice_signalling_server_new:
+ * @host: (nullable): IP address to listen on, `localhost`, or %NULL for
+ *   `0.0.0.0`
+ * @port: TCP port, or 0 to pick a free one
+ *
+ * Returns: (transfer full): a new server; call
+ * gst_ice_signalling_server_start() to listen.
+ */
+GstIceSignallingServer *
+gst_ice_signalling_server_new (const gchar * host, guint port)
+{
+  g_return_val_if_fail (port <= G_MAXUINT16, NULL);
+
+  return g_object_new (GST_TYPE_ICE_SIGNALLING_SERVER, "host", host, "port",
+      port, NULL);
+}
+
+static gchar *
+format_address (const gchar * host, guint port)
+{
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, port);
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
+/**
+ * gst_ice_signalling_server_start:
+ * @self: a #GstIceSignallingServer
+ * @error: return location for a %GST_ICE_ERROR_SIGNALLING error naming the
+ *   address when the server cannot listen
+ *
+ * Listens on #GstIceSignallingServer:host and #GstIceSignallingServer:port,
+ * attaching the server's sources to the thread-default main context.
+ *
+ * Returns: %TRUE when listening
+ */
+gboolean
+gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
+{
+  GInetAddress *address;
+  GSocketAddress *socket_address, *bound_address = NULL;
+  GError *listen_error = NULL;
+  gboolean listening;
+
+  g_return_val_if_fail (GST_IS_ICE_SIGNALLING_SERVER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  if (g_strcmp0 (self->host, "localhost") == 0)
+    address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    address = g_inet_address_new_from_string (self->host);
+  if (address == NULL)
+    goto bad_host;
+
+  self->soup = g_object_new (SOUP_TYPE_SERVER, NULL);
+  soup_server_add_websocket_handler (self->soup, NULL, NULL, NULL,
+      on_websocket, self, NULL);
+
+  /* Accept the connections here rather than with soup_server_listen():
+   * before 3.4.0 libsoup leaks the GSocket of every connection it accepts
+   * (fixed by its commit "soup-listener: Plug a leak"). */
+  self->service = g_socket_service_new ();
+  socket_address = g_inet_socket_address_new (address, self->port);
+  listening = g_socket_listener_add_address (G_SOCKET_LISTENER (self->service),
+      socket_address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+      &bound_address, &listen_error);
+  g_object_unref (socket_address);
+  g_object_unref (address);
+  if (!listening)
+    goto listen_failed;
+
+  self->bound_port =
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound_address));
+  g_object_unref (bound_address);
+
+  /* accepts from the thread-default main context */
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
+  g_socket_service_start (self->service);
+
+  GST_INFO_OBJECT (self, "listening on %s port %u", self->host,
+      self->bound_port);
+
+  return TRUE;
+
+  /* ERRORS */
+bad_host:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "host '%s' is not an IP address or localhost", self->host);
+    return FALSE;
+  }
+listen_failed:
+  {
+    gchar *where = format_address (self->host, self->port);
+
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "could not listen on %s: %s", where, listen_error->message);
+    GST_WARNING_OBJECT (self, "could not listen on %s: %s", where,
+        listen_error->message);
+    g_free (where);
+    g_clear_error (&listen_error);
+    g_clear_object (&self->service);
+    g_clear_object (&self->soup);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_signalling_server_stop:
+ * @self: a #GstIceSignallingServer
+ *
+ * Closes every connection and stops listening.  Does nothing if the server
+ * is not started.  gst_ice_signalling_server_start() may be called again.
+ */
+void
+gst_ice_signalling_server_stop (GstIceSignallingServer * self)
+{
+  GList *peers, *l;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLING_SERVER (self));
+
+  if (self->soup == NULL)
+    return;
+
+  GST_INFO_OBJECT (self, "stopping, closing %u connections",
+      g_list_length (self->peers));
+
+  g_hash_table_remove_all (self->sessions);
+  g_hash_table_remove_all (self->registered);
+
+  peers = self->peers;
+  self->peers = NULL;
+  for (l = peers; l != NULL; l = l->next) {
+    Peer *peer = l->data;
+
+    g_signal_handlers_disconnect_by_data (peer->ws, peer);
+    if (soup_websocket_connection_get_state (peer->ws) ==
+        SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (peer->ws,
+          SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server stopping");
+    peer_free (peer);
+  }
+  g_list_free (peers);
+
+  g_signal_handlers_disconnect_by_data (self->service, self);
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  g_clear_object (&self->service);
+
+  soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  self->bound_port = 0;
+}
+
+/**
+ * gst_ice_signalling_server_get_port:
+ * @self: a #GstIceSignallingServer
+ *
+ * Returns: the port the server listens on when started (the one picked when
+ * #GstIceSignallingServer:port is 0), else #GstIceSignallingServer:port
+ */
+guint
+gst_ice_signalling_server_get_port (GstIceSignallingServer * self)
+{
+  g_return_val_if_fail (GST_IS_ICE_SIGNALLING_SERVER (self), 0);
+
+  return self->soup != NULL ? self->bound_port : self->port;
+}

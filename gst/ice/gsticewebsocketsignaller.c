@@ -1,0 +1,935 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:gsticewebsocketsignaller
+ * @title: GstIceWebSocketSignaller
+ * @short_description: #GstIceSignaller talking to a gst-ice signalling
+ *   server over a WebSocket
+ *
+ * The default signaller of icesink and icesrc.  It connects to the
+ * #GstIceWebSocketSignaller:uri of a #GstIceSignallingServer (the
+ * `gst-ice-signalling-server` program, or the one icesink runs with
+ * `run-signalling-server=true`), registers with the peer id and role given
+ * to gst_ice_signaller_start() and exchanges the JSON messages described in
+ * `docs/signalling-protocol.md`.
+ *
+ * Calls to send descriptions, candidates or session requests made before
+ * the server confirmed the registration are queued and sent in order once
+ * it did.  A server that cannot be reached after
+ * #GstIceWebSocketSignaller:connection-retries more attempts, a refused
+ * registration and a connection that drops are reported with
+ * #GstIceSignaller::error.
+ *
+ * |[
+ * gst-launch-1.0 videotestsrc ! x264enc ! rtph264pay ! \
+ *     icesink peer-id=cam1 signaller::uri=ws://192.0.2.1:8443
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsticewebsocketsignaller.h"
+#include "gsticeerror.h"
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
+#define GST_CAT_DEFAULT gst_ice_websocket_signaller_debug
+
+#define DEFAULT_URI "ws://127.0.0.1:8443"
+#define DEFAULT_CONNECTION_RETRIES 0
+#define DEFAULT_RETRY_INTERVAL 1000
+
+/* json-glib's parser recurses once per nesting level */
+#define MAX_JSON_DEPTH 32
+
+enum
+{
+  PROP_0,
+  PROP_URI,
+  PROP_CONNECTION_RETRIES,
+  PROP_RETRY_INTERVAL,
+};
+
+struct _GstIceWebSocketSignaller
+{
+  GObject parent;
+
+  GMutex lock;
+  /* properties, protected by lock; read by start() */
+  gchar *uri;
+  guint connection_retries;
+  guint retry_interval;
+
+  /* from start() to stop(): owned by the thread running context */
+  GMainContext *context;
+  gboolean started;
+  GstIceSignallerRole role;
+  gchar *peer_id;
+  gchar *server_uri;            /* the uri as it was at start() */
+  GUri *parsed_uri;             /* NULL if server_uri is invalid */
+  guint max_retries;
+  guint interval;
+  guint attempts;
+  SoupSession *session;
+  GCancellable *cancellable;
+  GSource *connect_source;      /* first or next connection attempt */
+  SoupWebsocketConnection *ws;
+  gchar *ws_error;              /* last error of ws, for the close report */
+  gboolean registered;          /* ws is open and the server said so */
+  gboolean failed;              /* an error was emitted, nothing is sent */
+  GQueue pending;               /* gchar *, messages sent before registered */
+};
+
+static void gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface *
+    iface);
+
+#define gst_ice_websocket_signaller_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstIceWebSocketSignaller,
+    gst_ice_websocket_signaller, G_TYPE_OBJECT,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_ICE_SIGNALLER,
+        gst_ice_websocket_signaller_iface_init);
+    GST_DEBUG_CATEGORY_INIT (gst_ice_websocket_signaller_debug,
+        "icewebsocketsignaller", 0, "gst-ice WebSocket signaller"));
+
+static void gst_ice_websocket_signaller_set_property (GObject * object,
+    guint prop_id, const GValue * value, GParamSpec * pspec);
+static void gst_ice_websocket_signaller_get_property (GObject * object,
+    guint prop_id, GValue * value, GParamSpec * pspec);
+static void gst_ice_websocket_signaller_dispose (GObject * object);
+static void gst_ice_websocket_signaller_finalize (GObject * object);
+static void gst_ice_websocket_signaller_stop (GstIceSignaller * signaller);
+
+/* *INDENT-OFF* */
+static gchar *build_message (const gchar * type, ...) G_GNUC_NULL_TERMINATED;
+static void emit_error (GstIceWebSocketSignaller * self, gint code,
+    const gchar * format, ...) G_GNUC_PRINTF (3, 4);
+/* *INDENT-ON* */
+
+static void
+gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->set_property = gst_ice_websocket_signaller_set_property;
+  gobject_class->get_property = gst_ice_websocket_signaller_get_property;
+  gobject_class->dispose = gst_ice_websocket_signaller_dispose;
+  gobject_class->finalize = gst_ice_websocket_signaller_finalize;
+
+  /**
+   * GstIceWebSocketSignaller:uri:
+   *
+   * WebSocket URI of the signalling server, `ws://HOST:PORT` or
+   * `wss://HOST:PORT` with an optional path.  Default
+   * `ws://127.0.0.1:8443`; setting %NULL restores the default.  Read when
+   * signalling starts.
+   *
+   * A value that is not a ws:// or wss:// URI with a host makes the element
+   * fail to go to READY with "signaller uri 'VALUE' is not a ws:// or wss://
+   * URI".  A server that cannot be reached fails the element with "could
+   * not connect to signalling server URI after N attempts: REASON" once
+   * #GstIceWebSocketSignaller:connection-retries are used up.
+   */
+  g_object_class_install_property (gobject_class, PROP_URI,
+      g_param_spec_string ("uri", "URI",
+          "WebSocket URI of the signalling server (ws:// or wss://)",
+          DEFAULT_URI, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:connection-retries:
+   *
+   * How many more times to try connecting to the signalling server after
+   * the first attempt failed, waiting
+   * #GstIceWebSocketSignaller:retry-interval between attempts.  Default 0:
+   * fail at the first refused or unreachable connection.  Raise it when the
+   * server may start after the pipeline; when all attempts fail the error
+   * says how many were made.  Only the initial connection is retried: a
+   * connection that drops later is an error at once.
+   */
+  g_object_class_install_property (gobject_class, PROP_CONNECTION_RETRIES,
+      g_param_spec_uint ("connection-retries", "Connection retries",
+          "Further connection attempts after the first one failed", 0,
+          G_MAXUINT, DEFAULT_CONNECTION_RETRIES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:retry-interval:
+   *
+   * Time to wait between two connection attempts, in milliseconds.
+   * Default 1000.  Only used when
+   * #GstIceWebSocketSignaller:connection-retries is not 0; a short interval
+   * with many retries still reports the failure once all attempts failed.
+   */
+  g_object_class_install_property (gobject_class, PROP_RETRY_INTERVAL,
+      g_param_spec_uint ("retry-interval", "Retry interval",
+          "Milliseconds between two connection attempts", 0, G_MAXUINT,
+          DEFAULT_RETRY_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+}
+
+static void
+gst_ice_websocket_signaller_init (GstIceWebSocketSignaller * self)
+{
+  g_mutex_init (&self->lock);
+  self->uri = g_strdup (DEFAULT_URI);
+  self->connection_retries = DEFAULT_CONNECTION_RETRIES;
+  self->retry_interval = DEFAULT_RETRY_INTERVAL;
+  g_queue_init (&self->pending);
+}
+
+static void
+gst_ice_websocket_signaller_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_URI:
+      g_free (self->uri);
+      self->uri = g_value_dup_string (value);
+      if (self->uri == NULL)
+        self->uri = g_strdup (DEFAULT_URI);
+      break;
+    case PROP_CONNECTION_RETRIES:
+      self->connection_retries = g_value_get_uint (value);
+      break;
+    case PROP_RETRY_INTERVAL:
+      self->retry_interval = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_ice_websocket_signaller_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_URI:
+      g_value_set_string (value, self->uri);
+      break;
+    case PROP_CONNECTION_RETRIES:
+      g_value_set_uint (value, self->connection_retries);
+      break;
+    case PROP_RETRY_INTERVAL:
+      g_value_set_uint (value, self->retry_interval);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_ice_websocket_signaller_dispose (GObject * object)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
+
+  if (self->started)
+    gst_ice_websocket_signaller_stop (GST_ICE_SIGNALLER (self));
+
+  G_OBJECT_CLASS (parent_class)->dispose (object);
+}
+
+static void
+gst_ice_websocket_signaller_finalize (GObject * object)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
+
+  g_free (self->uri);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* Helpers */
+
+static GUri *
+parse_uri (const gchar * uri, GError ** error)
+{
+  GUri *parsed;
+  const gchar *scheme, *host;
+
+  parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (parsed == NULL)
+    goto not_websocket;
+
+  scheme = g_uri_get_scheme (parsed);
+  if (g_ascii_strcasecmp (scheme, "ws") != 0
+      && g_ascii_strcasecmp (scheme, "wss") != 0)
+    goto not_websocket;
+
+  host = g_uri_get_host (parsed);
+  if (host == NULL || host[0] == '\0')
+    goto no_host;
+
+  return parsed;
+
+  /* ERRORS */
+not_websocket:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_URI,
+        "signaller uri '%s' is not a ws:// or wss:// URI", uri);
+    g_clear_pointer (&parsed, g_uri_unref);
+    return NULL;
+  }
+no_host:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_URI,
+        "signaller uri '%s' is not a ws:// or wss:// URI: it has no host", uri);
+    g_uri_unref (parsed);
+    return NULL;
+  }
+}
+
+/* Refuses what json-glib would accept but JSON does not (single-quoted
+ * strings, comments), so that the nesting depth counted here is exact, and
+ * input nested deep enough to exhaust the stack of json-glib's recursive
+ * parser. */
+static gboolean
+check_json_text (const gchar * text, gsize size, GError ** error)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+  gsize i;
+
+  for (i = 0; i < size; i++) {
+    gchar c = text[i];
+
+    if (in_string) {
+      if (escaped)
+        escaped = FALSE;
+      else if (c == '\\')
+        escaped = TRUE;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '{' || c == '[') {
+      if (++depth > MAX_JSON_DEPTH)
+        goto too_deep;
+    } else if (c == '}' || c == ']') {
+      if (depth > 0)
+        depth--;
+    } else if (c == '\'' || c == '/' || c == '#') {
+      goto not_json;
+    }
+  }
+  return TRUE;
+
+  /* ERRORS */
+too_deep:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "nested deeper than %d levels", MAX_JSON_DEPTH);
+    return FALSE;
+  }
+not_json:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+}
+
+/* Returns a new reference to the JSON object in @bytes. */
+static JsonObject *
+parse_message (GBytes * bytes, GError ** error)
+{
+  JsonParser *parser;
+  JsonNode *root;
+  JsonObject *object = NULL;
+  const gchar *text;
+  gsize size;
+
+  text = g_bytes_get_data (bytes, &size);
+  if (size == 0 || text == NULL)
+    goto not_object;
+
+  if (!check_json_text (text, size, error))
+    return NULL;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, size, error)) {
+    g_object_unref (parser);
+    return NULL;
+  }
+
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    object = json_object_ref (json_node_get_object (root));
+  g_object_unref (parser);
+
+  if (object == NULL)
+    goto not_object;
+  return object;
+
+  /* ERRORS */
+not_object:
+  {
+    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "not a JSON object");
+    return NULL;
+  }
+}
+
+/* The string value of @name in @object, or NULL when it is missing, not a
+ * string or not valid UTF-8. */
+static const gchar *
+get_string_member (JsonObject * object, const gchar * name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+  const gchar *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  value = json_node_get_string (node);
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    return NULL;
+  return value;
+}
+
+/* A message of @type with the string members given as name, value pairs,
+ * ending with NULL. */
+static gchar *
+build_message (const gchar * type, ...)
+{
+  JsonObject *object;
+  JsonNode *node;
+  const gchar *name, *value;
+  gchar *text;
+  va_list args;
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "type", type);
+
+  va_start (args, type);
+  name = va_arg (args, const gchar *);
+  while (name != NULL) {
+    value = va_arg (args, const gchar *);
+    json_object_set_string_member (object, name, value);
+    name = va_arg (args, const gchar *);
+  }
+  va_end (args);
+
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (object);
+
+  return text;
+}
+
+static void
+emit_error (GstIceWebSocketSignaller * self, gint code,
+    const gchar * format, ...)
+{
+  GError *error;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (GST_ICE_ERROR, code, format, args);
+  va_end (args);
+
+  GST_WARNING_OBJECT (self, "%s", error->message);
+  gst_ice_signaller_emit_error (GST_ICE_SIGNALLER (self), error);
+  g_error_free (error);
+}
+
+/* Writes @text (taking it) to the connection. */
+static void
+write_message (GstIceWebSocketSignaller * self, gchar * text)
+{
+  if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) !=
+      SOUP_WEBSOCKET_STATE_OPEN) {
+    GST_DEBUG_OBJECT (self, "connection is closing, dropping %s", text);
+  } else if (!g_utf8_validate (text, -1, NULL)) {
+    /* a text frame must be UTF-8 */
+    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", text);
+  } else {
+    GST_LOG_OBJECT (self, "sending %s", text);
+    soup_websocket_connection_send_text (self->ws, text);
+  }
+  g_free (text);
+}
+
+/* Sends @text (taking it) now if registered, else queues it. */
+static void
+send_message (GstIceWebSocketSignaller * self, gchar * text)
+{
+  if (!self->started) {
+    GST_WARNING_OBJECT (self, "not started, dropping %s", text);
+  } else if (self->failed) {
+    GST_DEBUG_OBJECT (self, "signalling failed, dropping %s", text);
+  } else if (!self->registered) {
+    GST_DEBUG_OBJECT (self, "not registered yet, queueing %s", text);
+    g_queue_push_tail (&self->pending, text);
+    return;
+  } else {
+    write_message (self, text);
+    return;
+  }
+  g_free (text);
+}
+
+static void
+flush_pending (GstIceWebSocketSignaller * self)
+{
+  gchar *text;
+
+  while (self->registered && (text = g_queue_pop_head (&self->pending)))
+    send_message (self, text);
+}
+
+static void
+drop_connection (GstIceWebSocketSignaller * self)
+{
+  if (self->ws == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->ws, self);
+  if (soup_websocket_connection_get_state (self->ws) ==
+      SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL,
+        NULL);
+  /* the connection keeps itself alive until its stream is closed */
+  g_clear_object (&self->ws);
+  g_clear_pointer (&self->ws_error, g_free);
+  self->registered = FALSE;
+}
+
+/* Incoming messages */
+
+static void
+handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
+{
+  GstIceSignaller *signaller = GST_ICE_SIGNALLER (self);
+  const gchar *type = get_string_member (message, "type");
+  const gchar *session_id = get_string_member (message, "sessionId");
+  const gchar *peer_id = get_string_member (message, "peerId");
+  gboolean is_consumer = self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER;
+
+  if (type == NULL)
+    goto no_type;
+
+  if (g_str_equal (type, "registered")) {
+    GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
+        self->server_uri);
+    self->registered = TRUE;
+    flush_pending (self);
+  } else if (g_str_equal (type, "producerAdded")) {
+    if (peer_id == NULL || !is_consumer)
+      goto unexpected;
+    gst_ice_signaller_emit_producer_added (signaller, peer_id);
+  } else if (g_str_equal (type, "producerRemoved")) {
+    GST_INFO_OBJECT (self, "producer %s left", GST_STR_NULL (peer_id));
+  } else if (g_str_equal (type, "startSession")) {
+    if (session_id == NULL || peer_id == NULL || is_consumer)
+      goto unexpected;
+    gst_ice_signaller_emit_session_requested (signaller, session_id, peer_id);
+  } else if (g_str_equal (type, "sessionStarted")) {
+    if (session_id == NULL || peer_id == NULL || !is_consumer)
+      goto unexpected;
+    gst_ice_signaller_emit_session_started (signaller, session_id, peer_id);
+  } else if (g_str_equal (type, "peer")) {
+    const gchar *description = get_string_member (message, "description");
+    const gchar *candidate = get_string_member (message, "candidate");
+
+    if (session_id == NULL)
+      goto unexpected;
+    if (description != NULL)
+      gst_ice_signaller_emit_session_description (signaller, session_id,
+          description);
+    else if (candidate != NULL)
+      gst_ice_signaller_emit_session_candidate (signaller, session_id,
+          candidate);
+    else
+      goto unexpected;
+  } else if (g_str_equal (type, "endSession")) {
+    if (session_id == NULL)
+      goto unexpected;
+    gst_ice_signaller_emit_session_ended (signaller, session_id);
+  } else if (g_str_equal (type, "error")) {
+    const gchar *text = get_string_member (message, "message");
+
+    emit_error (self, GST_ICE_ERROR_SIGNALLING,
+        "signalling server %s reported an error: %s", self->server_uri,
+        text ? text : "(no message)");
+  } else {
+    GST_WARNING_OBJECT (self, "ignoring message of unknown type '%.64s'", type);
+  }
+  return;
+
+  /* ERRORS */
+no_type:
+  {
+    GST_WARNING_OBJECT (self, "ignoring message without a type string");
+    return;
+  }
+unexpected:
+  {
+    GST_WARNING_OBJECT (self, "ignoring %s message that misses a field or "
+        "is not meant for a %s", type, is_consumer ? "consumer" : "producer");
+    return;
+  }
+}
+
+static void
+on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
+    gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+  JsonObject *message;
+  GError *error = NULL;
+
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT) {
+    GST_WARNING_OBJECT (self, "ignoring binary message");
+    return;
+  }
+
+  message = parse_message (bytes, &error);
+  if (message == NULL) {
+    GST_WARNING_OBJECT (self, "ignoring malformed message: %s", error->message);
+    g_clear_error (&error);
+    return;
+  }
+
+  /* a signal handler may stop and drop us */
+  g_object_ref (self);
+  handle_message (self, message);
+  g_object_unref (self);
+
+  json_object_unref (message);
+}
+
+static void
+on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+
+  GST_WARNING_OBJECT (self, "connection to %s: %s", self->server_uri,
+      error->message);
+  g_free (self->ws_error);
+  self->ws_error = g_strdup (error->message);
+}
+
+static void
+on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+  gushort code = soup_websocket_connection_get_close_code (ws);
+  const gchar *data = soup_websocket_connection_get_close_data (ws);
+  gchar *reason;
+
+  if (self->ws_error != NULL)
+    reason = g_strdup (self->ws_error);
+  else if (code != 0 && data != NULL && data[0] != '\0')
+    reason = g_strdup_printf ("closed with code %u (%s)", code, data);
+  else if (code != 0)
+    reason = g_strdup_printf ("closed with code %u", code);
+  else
+    reason = g_strdup ("closed");
+
+  drop_connection (self);
+  self->failed = TRUE;
+  emit_error (self, GST_ICE_ERROR_SIGNALLING,
+      "lost the connection to signalling server %s: %s", self->server_uri,
+      reason);
+  g_free (reason);
+}
+
+/* Connecting */
+
+static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
+
+static void
+on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+  SoupSession *session = SOUP_SESSION (source);
+  SoupWebsocketConnection *ws;
+  GError *error = NULL;
+
+  ws = soup_session_websocket_connect_finish (session, result, &error);
+
+  /* stopped since, maybe restarted with a new session */
+  if (session != self->session) {
+    if (ws != NULL) {
+      if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (ws);
+    }
+    g_clear_error (&error);
+    g_object_unref (self);
+    return;
+  }
+
+  if (ws == NULL)
+    goto failed;
+
+  GST_INFO_OBJECT (self, "connected to %s, registering %s as %s",
+      self->server_uri, self->peer_id,
+      self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer");
+
+  self->ws = ws;
+  g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), self);
+  g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
+
+  write_message (self, build_message ("register", "peerId", self->peer_id,
+          "role", self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" :
+          "consumer", NULL));
+
+  g_object_unref (self);
+  return;
+
+  /* ERRORS */
+failed:
+  {
+    if (self->attempts <= self->max_retries) {
+      GST_INFO_OBJECT (self, "attempt %u to connect to %s failed: %s; "
+          "retrying in %u ms", self->attempts, self->server_uri,
+          error->message, self->interval);
+      schedule_connect (self, self->interval);
+    } else {
+      self->failed = TRUE;
+      emit_error (self, GST_ICE_ERROR_SIGNALLING,
+          "could not connect to signalling server %s after %u attempt%s: %s",
+          self->server_uri, self->attempts, self->attempts == 1 ? "" : "s",
+          error->message);
+    }
+    g_clear_error (&error);
+    g_object_unref (self);
+    return;
+  }
+}
+
+static gboolean
+connect_cb (gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+  SoupMessage *msg;
+  GError *error = NULL;
+
+  g_clear_pointer (&self->connect_source, g_source_unref);
+
+  if (self->parsed_uri == NULL) {
+    self->parsed_uri = parse_uri (self->server_uri, &error);
+    if (self->parsed_uri == NULL) {
+      self->failed = TRUE;
+      GST_WARNING_OBJECT (self, "%s", error->message);
+      gst_ice_signaller_emit_error (GST_ICE_SIGNALLER (self), error);
+      g_clear_error (&error);
+      return G_SOURCE_REMOVE;
+    }
+  }
+
+  self->attempts++;
+  GST_DEBUG_OBJECT (self, "connecting to %s, attempt %u", self->server_uri,
+      self->attempts);
+
+  msg = soup_message_new_from_uri ("GET", self->parsed_uri);
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL,
+      G_PRIORITY_DEFAULT, self->cancellable, on_connected, g_object_ref (self));
+  g_object_unref (msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_connect (GstIceWebSocketSignaller * self, guint delay)
+{
+  g_assert (self->connect_source == NULL);
+
+  if (delay == 0)
+    self->connect_source = g_idle_source_new ();
+  else
+    self->connect_source = g_timeout_source_new (delay);
+  g_source_set_callback (self->connect_source, connect_cb, self, NULL);
+  g_source_attach (self->connect_source, self->context);
+}
+
+/* GstIceSignaller */
+
+static gboolean
+gst_ice_websocket_signaller_prepare (GstIceSignaller * signaller,
+    GError ** error)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+  GUri *parsed;
+  gchar *uri;
+
+  g_mutex_lock (&self->lock);
+  uri = g_strdup (self->uri);
+  g_mutex_unlock (&self->lock);
+
+  parsed = parse_uri (uri, error);
+  g_free (uri);
+  if (parsed == NULL)
+    return FALSE;
+
+  g_uri_unref (parsed);
+  return TRUE;
+}
+
+static void
+gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
+    GstIceSignallerRole role, const gchar * peer_id)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (self->started) {
+    GST_WARNING_OBJECT (self, "already started, restarting");
+    gst_ice_websocket_signaller_stop (signaller);
+  }
+
+  g_mutex_lock (&self->lock);
+  self->server_uri = g_strdup (self->uri);
+  self->max_retries = self->connection_retries;
+  self->interval = self->retry_interval;
+  g_mutex_unlock (&self->lock);
+
+  GST_DEBUG_OBJECT (self, "starting as %s %s with %s",
+      role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer",
+      peer_id, self->server_uri);
+
+  self->started = TRUE;
+  self->role = role;
+  self->peer_id = g_strdup (peer_id);
+  self->attempts = 0;
+  self->failed = FALSE;
+  self->context = g_main_context_ref_thread_default ();
+  /* a session serves the thread-default context of its creation */
+  self->session = soup_session_new ();
+  self->cancellable = g_cancellable_new ();
+
+  /* connect from the context, so that even an invalid uri is reported by a
+   * signal emitted after start() returned */
+  schedule_connect (self, 0);
+}
+
+static void
+gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (!self->started)
+    return;
+
+  GST_DEBUG_OBJECT (self, "stopping");
+
+  self->started = FALSE;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->connect_source != NULL) {
+    g_source_destroy (self->connect_source);
+    g_clear_pointer (&self->connect_source, g_source_unref);
+  }
+  drop_connection (self);
+  g_clear_object (&self->session);
+  g_queue_clear_full (&self->pending, g_free);
+  g_clear_pointer (&self->parsed_uri, g_uri_unref);
+  g_clear_pointer (&self->server_uri, g_free);
+  g_clear_pointer (&self->peer_id, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+}
+
+static void
+gst_ice_websocket_signaller_request_session (GstIceSignaller * signaller,
+    const gchar * producer_id)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  send_message (self, build_message ("startSession", "producerId",
+          producer_id, NULL));
+}
+
+static void
+gst_ice_websocket_signaller_send_description (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * description)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  send_message (self, build_message ("peer", "sessionId", session_id,
+          "description", description, NULL));
+}
+
+static void
+gst_ice_websocket_signaller_send_candidate (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * candidate)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  send_message (self, build_message ("peer", "sessionId", session_id,
+          "candidate", candidate, NULL));
+}
+
+static void
+gst_ice_websocket_signaller_end_session (GstIceSignaller * signaller,
+    const gchar * session_id)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  send_message (self, build_message ("endSession", "sessionId", session_id,
+          NULL));
+}
+
+static void
+gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
+{
+  iface->prepare = gst_ice_websocket_signaller_prepare;
+  iface->start = gst_ice_websocket_signaller_start;
+  iface->stop = gst_ice_websocket_signaller_stop;
+  iface->request_session = gst_ice_websocket_signaller_request_session;
+  iface->send_description = gst_ice_websocket_signaller_send_description;
+  iface->send_candidate = gst_ice_websocket_signaller_send_candidate;
+  iface->end_session = gst_ice_websocket_signaller_end_session;
+}
+
+/**
+ * gst_ice_websocket_signaller_new:
+ * @uri: (nullable): WebSocket URI of the signalling server, or %NULL for
+ *   `ws://127.0.0.1:8443`
+ *
+ * Returns: (transfer full): a new #GstIceWebSocketSignaller
+ */
+GstIceSignaller *
+gst_ice_websocket_signaller_new (const gchar * uri)
+{
+  return g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, "uri", uri, NULL);
+}

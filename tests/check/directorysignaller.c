@@ -1,0 +1,802 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* One producer and two consumers of GstIceDirectorySignaller in one
+ * process, on a fresh temporary directory, run on the test thread's own
+ * main context. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include <gst/ice/gsticedirectorysignaller.h>
+#include <gst/ice/gsticeerror.h>
+
+#define WATCHDOG_MS 5000
+#define POLL_INTERVAL 20
+#define N_CANDIDATES 20
+
+typedef struct
+{
+  const gchar *name;
+  GstIceSignaller *signaller;
+  /* what the signaller emitted, one string per signal:
+   * "producer-added P", "session-requested S C", "session-started S P",
+   * "description S\nTEXT", "candidate S LINE", "session-ended S",
+   * "error MESSAGE" */
+  GPtrArray *events;
+} Peer;
+
+static GMainContext *context;
+static gchar *tmp_dir;
+static gchar *dir;
+static Peer producer, consumer1, consumer2;
+
+static const gchar *description_lines[] = {
+  "a=ice-ufrag:Fx3q",
+  "a=ice-pwd:7YbZkQm1s9vXr2Lp0aNcWt",
+  "a=x-gst-caps:application/x-rtp, media=(string)video, "
+      "encoding-name=(string)H264, clock-rate=(int)90000",
+  "a=candidate:1 1 UDP 2015363327 192.168.1.20 50000 typ host",
+  "a=candidate:2 1 UDP 1679819007 203.0.113.7 50000 typ srflx raddr "
+      "192.168.1.20 rport 50000",
+  "a=end-of-candidates",
+};
+
+static void
+record (Peer * peer, gchar * event)
+{
+  GST_DEBUG ("%s: %s", peer->name, event);
+  g_ptr_array_add (peer->events, event);
+}
+
+static void
+on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
+    Peer * peer)
+{
+  record (peer, g_strdup_printf ("producer-added %s", peer_id));
+}
+
+static void
+on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * peer_id, Peer * peer)
+{
+  record (peer, g_strdup_printf ("session-requested %s %s", session_id,
+          peer_id));
+}
+
+static void
+on_session_started (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * peer_id, Peer * peer)
+{
+  record (peer, g_strdup_printf ("session-started %s %s", session_id, peer_id));
+}
+
+static void
+on_session_description (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * description, Peer * peer)
+{
+  record (peer, g_strdup_printf ("description %s\n%s", session_id,
+          description));
+}
+
+static void
+on_session_candidate (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * candidate, Peer * peer)
+{
+  record (peer, g_strdup_printf ("candidate %s %s", session_id, candidate));
+}
+
+static void
+on_session_ended (GstIceSignaller * signaller, const gchar * session_id,
+    Peer * peer)
+{
+  record (peer, g_strdup_printf ("session-ended %s", session_id));
+}
+
+static void
+on_error (GstIceSignaller * signaller, const GError * error, Peer * peer)
+{
+  fail_unless (error->domain == GST_ICE_ERROR);
+  record (peer, g_strdup_printf ("error %s", error->message));
+}
+
+static void
+peer_init (Peer * peer, const gchar * name)
+{
+  peer->name = name;
+  peer->signaller = gst_ice_directory_signaller_new (dir);
+  g_object_set (peer->signaller, "poll-interval", POLL_INTERVAL, NULL);
+  peer->events = g_ptr_array_new_with_free_func (g_free);
+
+  g_signal_connect (peer->signaller, "producer-added",
+      G_CALLBACK (on_producer_added), peer);
+  g_signal_connect (peer->signaller, "session-requested",
+      G_CALLBACK (on_session_requested), peer);
+  g_signal_connect (peer->signaller, "session-started",
+      G_CALLBACK (on_session_started), peer);
+  g_signal_connect (peer->signaller, "session-description",
+      G_CALLBACK (on_session_description), peer);
+  g_signal_connect (peer->signaller, "session-candidate",
+      G_CALLBACK (on_session_candidate), peer);
+  g_signal_connect (peer->signaller, "session-ended",
+      G_CALLBACK (on_session_ended), peer);
+  g_signal_connect (peer->signaller, "error", G_CALLBACK (on_error), peer);
+}
+
+static void
+peer_clear (Peer * peer)
+{
+  gst_ice_signaller_stop (peer->signaller);
+  g_object_unref (peer->signaller);
+  g_ptr_array_unref (peer->events);
+  memset (peer, 0, sizeof (Peer));
+}
+
+static void
+remove_tree (const gchar * path)
+{
+  GDir *d = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  if (d != NULL) {
+    while ((name = g_dir_read_name (d)) != NULL) {
+      gchar *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+      g_free (child);
+    }
+    g_dir_close (d);
+  }
+  g_remove (path);
+}
+
+static void
+setup (void)
+{
+  GError *error = NULL;
+
+  tmp_dir = g_dir_make_tmp ("gst-ice-dirsig-XXXXXX", &error);
+  fail_unless (tmp_dir != NULL, "g_dir_make_tmp: %s",
+      error ? error->message : "?");
+  /* prepare() creates it */
+  dir = g_build_filename (tmp_dir, "signalling", NULL);
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+
+  peer_init (&producer, "producer");
+  peer_init (&consumer1, "consumer1");
+  peer_init (&consumer2, "consumer2");
+}
+
+static void
+teardown (void)
+{
+  peer_clear (&producer);
+  peer_clear (&consumer1);
+  peer_clear (&consumer2);
+
+  /* sources of stopped signallers are gone: nothing may be pending */
+  while (g_main_context_iteration (context, FALSE));
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  remove_tree (tmp_dir);
+  g_free (dir);
+  g_free (tmp_dir);
+}
+
+static guint
+count_events (Peer * peer, const gchar * prefix)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < peer->events->len; i++) {
+    if (g_str_has_prefix (g_ptr_array_index (peer->events, i), prefix))
+      n++;
+  }
+  return n;
+}
+
+static const gchar *
+find_event (Peer * peer, const gchar * prefix)
+{
+  guint i;
+
+  for (i = 0; i < peer->events->len; i++) {
+    if (g_str_has_prefix (g_ptr_array_index (peer->events, i), prefix))
+      return g_ptr_array_index (peer->events, i);
+  }
+  return NULL;
+}
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+add_timer (guint ms, gboolean * expired)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  *expired = FALSE;
+  g_source_set_callback (source, watchdog_cb, expired, NULL);
+  g_source_attach (source, context);
+  return source;
+}
+
+static void
+remove_timer (GSource * source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+/* Runs the context until @peer has emitted @count events starting with
+ * @prefix; fails after WATCHDOG_MS. */
+static void
+wait_for_events (Peer * peer, const gchar * prefix, guint count)
+{
+  gboolean expired;
+  GSource *watchdog = add_timer (WATCHDOG_MS, &expired);
+
+  while (count_events (peer, prefix) < count && !expired)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (watchdog);
+
+  fail_if (expired, "%s: waited %d ms for %u '%s' events, got %u",
+      peer->name, WATCHDOG_MS, count, prefix, count_events (peer, prefix));
+}
+
+/* Runs the context for @ms: long enough for a few polls. */
+static void
+run_for (guint ms)
+{
+  gboolean expired;
+  GSource *timer = add_timer (ms, &expired);
+
+  while (!expired)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (timer);
+}
+
+static void
+prepare_and_start (Peer * peer, GstIceSignallerRole role, const gchar * id)
+{
+  GError *error = NULL;
+
+  fail_unless (gst_ice_signaller_prepare (peer->signaller, &error),
+      "prepare: %s", error ? error->message : "?");
+  gst_ice_signaller_start (peer->signaller, role, id);
+}
+
+/* Starts the three peers and opens a session from consumer1 to the
+ * producer; returns its id. */
+static gchar *
+start_session (void)
+{
+  const gchar *event;
+  gchar *session_id, *expected;
+
+  prepare_and_start (&producer, GST_ICE_SIGNALLER_ROLE_PRODUCER, "cam");
+  prepare_and_start (&consumer1, GST_ICE_SIGNALLER_ROLE_CONSUMER, "viewer1");
+  prepare_and_start (&consumer2, GST_ICE_SIGNALLER_ROLE_CONSUMER, "viewer2");
+
+  wait_for_events (&consumer1, "producer-added cam", 1);
+  wait_for_events (&consumer2, "producer-added cam", 1);
+
+  gst_ice_signaller_request_session (consumer1.signaller, "cam");
+  wait_for_events (&consumer1, "session-started ", 1);
+  event = find_event (&consumer1, "session-started ");
+  fail_unless (g_str_has_suffix (event, " cam"), "%s", event);
+  session_id = g_strndup (event + strlen ("session-started "),
+      strlen (event) - strlen ("session-started ") - strlen (" cam"));
+  fail_unless (g_str_has_prefix (session_id, "viewer1-"), "%s", session_id);
+
+  wait_for_events (&producer, "session-requested ", 1);
+  expected = g_strdup_printf ("session-requested %s viewer1", session_id);
+  fail_unless_equals_string (find_event (&producer, "session-requested "),
+      expected);
+  g_free (expected);
+
+  return session_id;
+}
+
+static gchar *
+make_description (void)
+{
+  GString *text = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (description_lines); i++) {
+    g_string_append (text, description_lines[i]);
+    g_string_append_c (text, '\n');
+  }
+  return g_string_free (text, FALSE);
+}
+
+static gchar *
+make_candidate (guint i)
+{
+  return g_strdup_printf ("a=candidate:%u 1 UDP %u 10.0.0.%u %u typ host",
+      i + 10, 2015363327 - i, i + 1, 40000 + i);
+}
+
+/* Sends a description and N_CANDIDATES candidates in a row, without
+ * letting the context run in between. */
+static void
+send_all (Peer * from, const gchar * session_id)
+{
+  gchar *description = make_description ();
+  guint i;
+
+  gst_ice_signaller_send_description (from->signaller, session_id, description);
+  for (i = 0; i < N_CANDIDATES; i++) {
+    gchar *candidate = make_candidate (i);
+
+    gst_ice_signaller_send_candidate (from->signaller, session_id, candidate);
+    g_free (candidate);
+  }
+  g_free (description);
+}
+
+/* Checks that @to received exactly what send_all() sent, in order, and
+ * nothing else of @session_id. */
+static void
+check_received_all (Peer * to, const gchar * session_id)
+{
+  gchar *description = make_description ();
+  gchar *expected;
+  guint i, desc_index, n_session = 0;
+  gchar *desc_prefix = g_strdup_printf ("description %s\n", session_id);
+  gchar *cand_prefix = g_strdup_printf ("candidate %s ", session_id);
+
+  wait_for_events (to, cand_prefix, N_CANDIDATES);
+
+  /* the description comes first, then the candidates in order */
+  for (desc_index = 0; desc_index < to->events->len; desc_index++) {
+    if (g_str_has_prefix (g_ptr_array_index (to->events, desc_index),
+            desc_prefix))
+      break;
+  }
+  fail_unless (desc_index < to->events->len, "%s got no description", to->name);
+  expected = g_strconcat (desc_prefix, description, NULL);
+  fail_unless_equals_string (g_ptr_array_index (to->events, desc_index),
+      expected);
+  g_free (expected);
+
+  for (i = 0; i < N_CANDIDATES; i++) {
+    gchar *candidate = make_candidate (i);
+
+    fail_unless (desc_index + 1 + i < to->events->len);
+    expected = g_strconcat (cand_prefix, candidate, NULL);
+    fail_unless_equals_string (g_ptr_array_index (to->events,
+            desc_index + 1 + i), expected);
+    g_free (expected);
+    g_free (candidate);
+  }
+
+  /* each exactly once */
+  for (i = 0; i < to->events->len; i++) {
+    const gchar *event = g_ptr_array_index (to->events, i);
+
+    if (g_str_has_prefix (event, desc_prefix)
+        || g_str_has_prefix (event, cand_prefix))
+      n_session++;
+  }
+  fail_unless_equals_int (n_session, 1 + N_CANDIDATES);
+
+  g_free (desc_prefix);
+  g_free (cand_prefix);
+  g_free (description);
+}
+
+static gchar *
+session_file (const gchar * session_id, const gchar * name)
+{
+  return g_build_filename (dir, "sessions", session_id, name, NULL);
+}
+
+static void
+append_to_file (const gchar * path, const gchar * data, gsize len)
+{
+  FILE *f = g_fopen (path, "ab");
+
+  fail_unless (f != NULL, "cannot open %s", path);
+  fail_unless_equals_int (fwrite (data, 1, len, f), len);
+  fail_unless_equals_int (fclose (f), 0);
+}
+
+GST_START_TEST (test_prepare_needs_directory)
+{
+  GstIceSignaller *signaller = gst_ice_directory_signaller_new (NULL);
+  GError *error = NULL;
+
+  fail_if (gst_ice_signaller_prepare (signaller, &error));
+  fail_unless (g_error_matches (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS));
+  fail_unless_equals_string (error->message,
+      "the directory signaller needs a directory: "
+      "set signaller::directory=PATH");
+  g_clear_error (&error);
+
+  /* an empty string is no better */
+  g_object_set (signaller, "directory", "", NULL);
+  fail_if (gst_ice_signaller_prepare (signaller, &error));
+  fail_unless (g_error_matches (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS));
+  g_clear_error (&error);
+
+  g_object_unref (signaller);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_prepare_not_writable)
+{
+  gchar *file = g_build_filename (tmp_dir, "a-file", NULL);
+  gchar *path = g_build_filename (file, "signalling", NULL);
+  GstIceSignaller *signaller = gst_ice_directory_signaller_new (path);
+  GError *error = NULL;
+
+  fail_unless (g_file_set_contents (file, "not a directory\n", -1, NULL));
+
+  fail_if (gst_ice_signaller_prepare (signaller, &error));
+  fail_unless (g_error_matches (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS));
+  GST_INFO ("error: %s", error->message);
+  fail_unless (strstr (error->message, path) != NULL, "%s", error->message);
+  fail_unless (strstr (error->message, g_strerror (ENOTDIR)) != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+
+  /* the directory itself a regular file */
+  g_object_set (signaller, "directory", file, NULL);
+  fail_if (gst_ice_signaller_prepare (signaller, &error));
+  fail_unless (strstr (error->message, file) != NULL, "%s", error->message);
+  g_clear_error (&error);
+
+  g_object_unref (signaller);
+  g_free (path);
+  g_free (file);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_prepare_creates_directory)
+{
+  gchar *deep = g_build_filename (dir, "a", "b", NULL);
+  gchar *producers = g_build_filename (deep, "producers", NULL);
+  GstIceSignaller *signaller = gst_ice_directory_signaller_new (deep);
+  GError *error = NULL;
+  guint interval;
+
+  g_object_get (signaller, "poll-interval", &interval, NULL);
+  fail_unless_equals_int (interval, 100);
+
+  fail_unless (gst_ice_signaller_prepare (signaller, &error));
+  fail_unless (g_file_test (producers, G_FILE_TEST_IS_DIR));
+
+  g_object_unref (signaller);
+  g_free (producers);
+  g_free (deep);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_session)
+{
+  gchar *session_id = start_session ();
+  gchar *answer_prefix, *session_dir;
+  gchar *ended;
+
+  /* the other consumer does not see that session start */
+  fail_unless_equals_int (consumer2.events->len, 1);
+
+  /* producer -> consumer1 */
+  send_all (&producer, session_id);
+  check_received_all (&consumer1, session_id);
+
+  /* consumer1 -> producer */
+  send_all (&consumer1, session_id);
+  check_received_all (&producer, session_id);
+
+  /* a few more polls: nothing is delivered twice, nothing leaks to the
+   * other consumer, nobody hears its own messages */
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (consumer1.events->len, 2 + 1 + N_CANDIDATES);
+  fail_unless_equals_int (producer.events->len, 1 + 1 + N_CANDIDATES);
+  fail_unless_equals_int (consumer2.events->len, 1);
+  fail_unless_equals_string (g_ptr_array_index (consumer2.events, 0),
+      "producer-added cam");
+
+  /* consumer1 ends it: the producer hears it and removes the session */
+  gst_ice_signaller_end_session (consumer1.signaller, session_id);
+  ended = g_strdup_printf ("session-ended %s", session_id);
+  wait_for_events (&producer, ended, 1);
+  session_dir = g_build_filename (dir, "sessions", session_id, NULL);
+  fail_if (g_file_test (session_dir, G_FILE_TEST_EXISTS));
+
+  /* and does not get it requested again, nor is it ended twice */
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (count_events (&producer, "session-requested "), 1);
+  fail_unless_equals_int (count_events (&producer, "session-ended "), 1);
+  fail_unless_equals_int (count_events (&consumer1, "session-ended "), 0);
+
+  /* a message after the end goes nowhere */
+  answer_prefix = g_strdup_printf ("candidate %s ", session_id);
+  gst_ice_signaller_send_candidate (consumer1.signaller, session_id,
+      "a=end-of-candidates");
+  run_for (3 * POLL_INTERVAL);
+  fail_unless_equals_int (count_events (&producer, answer_prefix),
+      N_CANDIDATES);
+
+  g_free (answer_prefix);
+  g_free (session_dir);
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_producer_ends_session)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+  gchar *session_dir = g_build_filename (dir, "sessions", session_id, NULL);
+
+  gst_ice_signaller_end_session (producer.signaller, session_id);
+  wait_for_events (&consumer1, ended, 1);
+  fail_if (g_file_test (session_dir, G_FILE_TEST_EXISTS));
+
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (count_events (&producer, "session-ended "), 0);
+  fail_unless_equals_int (count_events (&producer, "session-requested "), 1);
+  fail_unless_equals_int (count_events (&consumer2, "session-ended "), 0);
+
+  g_free (session_dir);
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_producer_restart)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+  gchar *producer_file = g_build_filename (dir, "producers", "cam", NULL);
+  gchar *new_session_id;
+  const gchar *event;
+  guint n_producer_events;
+
+  fail_unless (g_file_test (producer_file, G_FILE_TEST_EXISTS));
+
+  gst_ice_signaller_stop (producer.signaller);
+  fail_if (g_file_test (producer_file, G_FILE_TEST_EXISTS));
+  n_producer_events = producer.events->len;
+
+  wait_for_events (&consumer1, ended, 1);
+  fail_unless_equals_int (count_events (&consumer2, "session-ended "), 0);
+
+  /* a stopped signaller says nothing any more */
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (producer.events->len, n_producer_events);
+
+  /* the same producer comes back: announced again to both consumers */
+  gst_ice_signaller_start (producer.signaller,
+      GST_ICE_SIGNALLER_ROLE_PRODUCER, "cam");
+  wait_for_events (&consumer1, "producer-added cam", 2);
+  wait_for_events (&consumer2, "producer-added cam", 2);
+
+  /* the old session is not requested again, a new one works */
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (count_events (&producer, "session-requested "), 1);
+  gst_ice_signaller_request_session (consumer1.signaller, "cam");
+  wait_for_events (&consumer1, "session-started ", 2);
+  wait_for_events (&producer, "session-requested ", 2);
+  event = g_ptr_array_index (producer.events, producer.events->len - 1);
+  fail_unless (g_str_has_prefix (event, "session-requested viewer1-"), "%s",
+      event);
+  new_session_id = g_strndup (event + strlen ("session-requested "),
+      strlen (event) - strlen ("session-requested ") - strlen (" viewer1"));
+  fail_if (g_str_equal (new_session_id, session_id));
+
+  send_all (&producer, new_session_id);
+  check_received_all (&consumer1, new_session_id);
+
+  g_free (new_session_id);
+  g_free (producer_file);
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_quick_producer_restart)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+
+  /* stop and start between two polls: the consumer still notices, from
+   * the new instance in the producer file */
+  gst_ice_signaller_stop (producer.signaller);
+  gst_ice_signaller_start (producer.signaller,
+      GST_ICE_SIGNALLER_ROLE_PRODUCER, "cam");
+
+  wait_for_events (&consumer1, ended, 1);
+  wait_for_events (&consumer1, "producer-added cam", 2);
+
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_consumer_stop)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+  guint n_events;
+
+  gst_ice_signaller_stop (consumer1.signaller);
+  n_events = consumer1.events->len;
+  wait_for_events (&producer, ended, 1);
+
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (consumer1.events->len, n_events);
+  fail_unless_equals_int (count_events (&producer, "session-requested "), 1);
+
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_garbage)
+{
+  gchar *session_id = start_session ();
+  gchar *from_producer = session_file (session_id, "from-producer");
+  gchar *cand_prefix = g_strdup_printf ("candidate %s ", session_id);
+  gchar *bad_producer, *bad_session_dir, *bad_request;
+  const gchar binary[] = "\x00\x01\xff\xfe garbage\x00\nnot-a-header\n"
+      "candidate\n\xc3\x28 not utf-8\n\ncandidate\ntwo\nlines\n\n"
+      "end\nwith a line\n\n\x7f\x80 no newline at the end";
+  gchar *huge, *expected;
+
+  /* a first candidate, so that the file exists */
+  gst_ice_signaller_send_candidate (producer.signaller, session_id,
+      "a=candidate:1 1 UDP 1 10.0.0.1 1000 typ host");
+  wait_for_events (&consumer1, cand_prefix, 1);
+
+  /* garbage in the message file, in the producer list and in sessions/ */
+  append_to_file (from_producer, binary, sizeof (binary) - 1);
+  bad_producer = g_build_filename (dir, "producers", "junk", NULL);
+  fail_unless (g_file_set_contents (bad_producer, "\x01\x02\x03", 3, NULL));
+  bad_session_dir = g_build_filename (dir, "sessions", "junk-session", NULL);
+  fail_unless (g_mkdir (bad_session_dir, 0755) == 0);
+  bad_request = g_build_filename (bad_session_dir, "request", NULL);
+  fail_unless (g_file_set_contents (bad_request,
+          "producer cam\nconsumer\n\xff\n", -1, NULL));
+
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (count_events (&consumer1, cand_prefix), 1);
+  fail_unless_equals_int (count_events (&consumer1, "session-ended "), 0);
+  fail_unless_equals_int (count_events (&consumer1, "producer-added "), 1);
+  fail_unless_equals_int (count_events (&consumer2, "producer-added "), 1);
+  fail_unless_equals_int (count_events (&producer, "session-requested "), 1);
+
+  /* later valid messages still arrive, in order */
+  send_all (&producer, session_id);
+  wait_for_events (&consumer1, cand_prefix, 1 + N_CANDIDATES);
+  /* forget the first candidate, then check the description and the
+   * candidates that followed */
+  fail_unless (g_ptr_array_remove (consumer1.events,
+          (gpointer) find_event (&consumer1, cand_prefix)));
+  check_received_all (&consumer1, session_id);
+
+  /* a message written in two parts is delivered once, when complete */
+  append_to_file (from_producer, "candidate\na=candidate:99 1 UD", 29);
+  run_for (5 * POLL_INTERVAL);
+  fail_unless_equals_int (count_events (&consumer1, cand_prefix), N_CANDIDATES);
+  append_to_file (from_producer, "P 1 10.0.0.99 99 typ host\n\n", 27);
+  wait_for_events (&consumer1, cand_prefix, N_CANDIDATES + 1);
+  expected = g_strconcat (cand_prefix,
+      "a=candidate:99 1 UDP 1 10.0.0.99 99 typ host", NULL);
+  fail_unless_equals_string (g_ptr_array_index (consumer1.events,
+          consumer1.events->len - 1), expected);
+  g_free (expected);
+
+  /* an endless line of binary is skipped too */
+  huge = g_malloc (200 * 1024);
+  memset (huge, 'x', 200 * 1024);
+  huge[100] = '\0';
+  append_to_file (from_producer, huge, 200 * 1024);
+  gst_ice_signaller_send_candidate (producer.signaller, session_id,
+      "a=end-of-candidates");
+  wait_for_events (&consumer1, cand_prefix, N_CANDIDATES + 2);
+  fail_unless (g_str_has_suffix (g_ptr_array_index (consumer1.events,
+              consumer1.events->len - 1), " a=end-of-candidates"));
+
+  /* the session still ends normally */
+  gst_ice_signaller_end_session (producer.signaller, session_id);
+  wait_for_events (&consumer1, "session-ended ", 1);
+
+  g_free (huge);
+  g_free (bad_request);
+  g_free (bad_session_dir);
+  g_free (bad_producer);
+  g_free (cand_prefix);
+  g_free (from_producer);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unknown_producer)
+{
+  prepare_and_start (&consumer1, GST_ICE_SIGNALLER_ROLE_CONSUMER, "viewer1");
+  gst_ice_signaller_request_session (consumer1.signaller, "nobody");
+  wait_for_events (&consumer1, "error ", 1);
+  fail_unless (strstr (find_event (&consumer1, "error "), "'nobody'") != NULL,
+      "%s", find_event (&consumer1, "error "));
+  fail_unless_equals_int (count_events (&consumer1, "session-started "), 0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_peer_id)
+{
+  prepare_and_start (&producer, GST_ICE_SIGNALLER_ROLE_PRODUCER, "../cam");
+  wait_for_events (&producer, "error ", 1);
+  fail_unless (strstr (find_event (&producer, "error "), "'../cam'") != NULL,
+      "%s", find_event (&producer, "error "));
+}
+
+GST_END_TEST;
+
+static Suite *
+directorysignaller_suite (void)
+{
+  Suite *s = suite_create ("directorysignaller");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_prepare_needs_directory);
+  tcase_add_test (tc, test_prepare_not_writable);
+  tcase_add_test (tc, test_prepare_creates_directory);
+  tcase_add_test (tc, test_session);
+  tcase_add_test (tc, test_producer_ends_session);
+  tcase_add_test (tc, test_producer_restart);
+  tcase_add_test (tc, test_quick_producer_restart);
+  tcase_add_test (tc, test_consumer_stop);
+  tcase_add_test (tc, test_garbage);
+  tcase_add_test (tc, test_unknown_producer);
+  tcase_add_test (tc, test_bad_peer_id);
+
+  return s;
+}
+
+GST_CHECK_MAIN (directorysignaller);

@@ -1,0 +1,305 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* icesink on its own: properties, the signaller child, bad settings and
+ * bad buffers, as a gst-launch user meets them. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+
+/* Sets the element to READY and returns the error text it posted. */
+static gchar *
+ready_error (GstElement * element)
+{
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *text;
+
+  gst_element_set_bus (element, bus);
+  fail_unless_equals_int (gst_element_set_state (element, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error message");
+  gst_message_parse_error (msg, &err, NULL);
+  text = g_strdup (err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (element, GST_STATE_NULL);
+  gst_element_set_bus (element, NULL);
+  gst_object_unref (bus);
+  return text;
+}
+
+GST_START_TEST (test_every_property_documented)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  GParamSpec **specs;
+  guint n, i;
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (sink), &n);
+  for (i = 0; i < n; i++) {
+    const gchar *blurb = g_param_spec_get_blurb (specs[i]);
+
+    fail_unless (blurb && strlen (blurb) > 10, "property %s has no blurb",
+        specs[i]->name);
+  }
+  g_free (specs);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_signaller_child_proxy)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  GObject *signaller = NULL;
+  gchar *uri = NULL;
+
+  gst_child_proxy_set (GST_CHILD_PROXY (sink), "signaller::uri",
+      "ws://192.0.2.1:1234", NULL);
+  g_object_get (sink, "signaller", &signaller, NULL);
+  fail_unless (signaller != NULL);
+  g_object_get (signaller, "uri", &uri, NULL);
+  fail_unless_equals_string (uri, "ws://192.0.2.1:1234");
+  g_free (uri);
+  g_object_unref (signaller);
+
+  /* choosing another signaller by name replaces the child */
+  g_object_set (sink, "signaller-type", "directory", NULL);
+  gst_child_proxy_set (GST_CHILD_PROXY (sink), "signaller::directory",
+      "/tmp/somewhere", NULL);
+  g_object_get (sink, "signaller", &signaller, NULL);
+  fail_unless_equals_string (G_OBJECT_TYPE_NAME (signaller),
+      "GstIceDirectorySignaller");
+  g_object_unref (signaller);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+/* The same from a gst-launch line (GStreamer 1.22 leaks one child ref per
+ * child::prop parse, so this test is not run under valgrind). */
+GST_START_TEST (test_signaller_uri_from_launch_line)
+{
+  GstElement *pipeline, *sink;
+  GObject *signaller;
+  gchar *uri;
+
+  pipeline = gst_parse_launch ("fakesrc ! icesink name=s "
+      "signaller::uri=ws://192.0.2.7:8443", NULL);
+  fail_unless (pipeline != NULL);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  g_object_get (sink, "signaller", &signaller, NULL);
+  g_object_get (signaller, "uri", &uri, NULL);
+  fail_unless_equals_string (uri, "ws://192.0.2.7:8443");
+  g_free (uri);
+  g_object_unref (signaller);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_stun_server)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  gchar *text;
+
+  g_object_set (sink, "stun-server", "stn://example.org", NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "stn://example.org") != NULL, "%s", text);
+  g_free (text);
+
+  g_object_set (sink, "stun-server", "turn://u:p@example.org", NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "stun-server") != NULL, "%s", text);
+  g_free (text);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_turn_server)
+{
+  GstElement *sink;
+  gchar *text;
+
+  sink = gst_parse_launch ("icesink turn-servers=\"<\\\"turn://alice:"
+      "secret@example.org:99999\\\">\"", NULL);
+  fail_unless (sink != NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "99999") != NULL, "%s", text);
+  fail_unless (strstr (text, "secret") == NULL, "password shown: %s", text);
+  g_free (text);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unknown_signaller_type)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  gchar *text;
+
+  g_object_set (sink, "signaller-type", "carrier-pigeon", NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "carrier-pigeon") != NULL, "%s", text);
+  g_free (text);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_local_address)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  gchar *text;
+
+  g_object_set (sink, "local-addresses", "127.0.0.1,eth0", NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "'eth0'") != NULL, "%s", text);
+  g_free (text);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_signaller_uri)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  gchar *text;
+
+  gst_child_proxy_set (GST_CHILD_PROXY (sink), "signaller::uri",
+      "http://example.org", NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "http://example.org") != NULL, "%s", text);
+  g_free (text);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_buffer_larger_than_mtu)
+{
+  gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
+  GstHarness *h = gst_harness_new ("icesink");
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  /* no consumer needed: the size is checked before anything is sent */
+  g_object_set (h->element, "wait-for-connection", FALSE, "mtu", 1200,
+      "signaller-type", "directory", "local-addresses", "127.0.0.1", NULL);
+  gst_child_proxy_set (GST_CHILD_PROXY (h->element), "signaller::directory",
+      dir, NULL);
+  gst_element_set_bus (h->element, bus);
+  gst_harness_set_src_caps_str (h, "application/x-rtp");
+
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_allocate (NULL, 1200, NULL)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_allocate (NULL, 1201, NULL)), GST_FLOW_ERROR);
+
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (err->message, "1201 bytes") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (err->message, "1200-byte") != NULL, "%s",
+      err->message);
+  fail_unless (strstr (debug, "mtu") != NULL, "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* A signalling server that accepts the TCP connection and never answers:
+ * stopping must not wait for it. */
+GST_START_TEST (test_stop_while_server_silent)
+{
+  GSocketListener *listener = g_socket_listener_new ();
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound = NULL;
+  GstElement *pipeline;
+  gchar *desc;
+  gint64 start, ms;
+
+  fail_unless (g_socket_listener_add_address (listener, addr,
+          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+  desc = g_strdup_printf ("videotestsrc is-live=true ! icesink "
+      "local-addresses=127.0.0.1 signaller::uri=ws://127.0.0.1:%u",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  pipeline = gst_parse_launch (desc, NULL);
+  fail_unless (pipeline != NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  g_usleep (300 * 1000);
+
+  start = g_get_monotonic_time ();
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  ms = (g_get_monotonic_time () - start) / 1000;
+  fail_unless (ms < 2000, "stop took %" G_GINT64_FORMAT " ms", ms);
+
+  gst_object_unref (pipeline);
+  g_free (desc);
+  g_object_unref (bound);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  g_socket_listener_close (listener);
+  g_object_unref (listener);
+}
+
+GST_END_TEST;
+
+static Suite *
+icesink_suite (void)
+{
+  Suite *s = suite_create ("icesink");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_every_property_documented);
+  tcase_add_test (tc, test_signaller_child_proxy);
+  tcase_add_test (tc, test_signaller_uri_from_launch_line);
+  tcase_add_test (tc, test_bad_stun_server);
+  tcase_add_test (tc, test_bad_turn_server);
+  tcase_add_test (tc, test_unknown_signaller_type);
+  tcase_add_test (tc, test_bad_local_address);
+  tcase_add_test (tc, test_bad_signaller_uri);
+  tcase_add_test (tc, test_buffer_larger_than_mtu);
+  tcase_add_test (tc, test_stop_while_server_silent);
+  return s;
+}
+
+GST_CHECK_MAIN (icesink);

@@ -1,0 +1,510 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/check/gstcheck.h>
+#include <gst/ice/gsticeserveruri.h>
+#include <gst/ice/gsticeerror.h>
+
+#define STUN GST_ICE_SERVER_SCHEME_STUN
+#define TURN GST_ICE_SERVER_SCHEME_TURN
+#define TURNS GST_ICE_SERVER_SCHEME_TURNS
+#define UDP GST_ICE_SERVER_TRANSPORT_UDP
+#define TCP GST_ICE_SERVER_TRANSPORT_TCP
+#define TLS GST_ICE_SERVER_TRANSPORT_TLS
+
+typedef struct
+{
+  const gchar *uri;
+  GstIceServerScheme scheme;
+  const gchar *host;
+  guint16 port;
+  const gchar *username;
+  const gchar *password;
+  GstIceServerTransport transport;
+  const gchar *canonical;
+} GoodUri;
+
+/* *INDENT-OFF* */
+static const GoodUri good_uris[] = {
+  {"stun://stun.example.com", STUN, "stun.example.com", 3478, NULL, NULL, UDP,
+   "stun://stun.example.com:3478"},
+  {"stun://stun.l.google.com:19302", STUN, "stun.l.google.com", 19302, NULL,
+   NULL, UDP, "stun://stun.l.google.com:19302"},
+  {"STUN://Example.COM:1", STUN, "Example.COM", 1, NULL, NULL, UDP,
+   "stun://Example.COM:1"},
+  {"stun:stun.example.org:3479", STUN, "stun.example.org", 3479, NULL, NULL,
+   UDP, "stun://stun.example.org:3479"},
+  {"stun://192.0.2.1:3478", STUN, "192.0.2.1", 3478, NULL, NULL, UDP,
+   "stun://192.0.2.1:3478"},
+  {"stun://[2001:db8::1]:3478", STUN, "2001:db8::1", 3478, NULL, NULL, UDP,
+   "stun://[2001:db8::1]:3478"},
+  {"stun://[::1]", STUN, "::1", 3478, NULL, NULL, UDP, "stun://[::1]:3478"},
+  {"stun://localhost", STUN, "localhost", 3478, NULL, NULL, UDP,
+   "stun://localhost:3478"},
+  {"turn://user:pass@turn.example.com", TURN, "turn.example.com", 3478,
+   "user", "pass", UDP, "turn://user:pass@turn.example.com:3478"},
+  {"turn://user:pass@turn.example.com:3479?transport=tcp", TURN,
+   "turn.example.com", 3479, "user", "pass", TCP,
+   "turn://user:pass@turn.example.com:3479?transport=tcp"},
+  {"turn://user:pass@turn.example.com?transport=UDP", TURN,
+   "turn.example.com", 3478, "user", "pass", UDP,
+   "turn://user:pass@turn.example.com:3478"},
+  {"turn://u:p@[::1]:3478", TURN, "::1", 3478, "u", "p", UDP,
+   "turn://u:p@[::1]:3478"},
+  {"TURN://u:p@[fe80::1]:65535?Transport=TCP", TURN, "fe80::1", 65535, "u",
+   "p", TCP, "turn://u:p@[fe80::1]:65535?transport=tcp"},
+  {"turn://u:p@10.0.0.1:1", TURN, "10.0.0.1", 1, "u", "p", UDP,
+   "turn://u:p@10.0.0.1:1"},
+  {"turns://user:pass@turn.example.com", TURNS, "turn.example.com", 5349,
+   "user", "pass", TLS, "turns://user:pass@turn.example.com:5349"},
+  {"turns://user:pass@turn.example.com:443?transport=tcp", TURNS,
+   "turn.example.com", 443, "user", "pass", TLS,
+   "turns://user:pass@turn.example.com:443"},
+  {"Turns://user:pass@[2001:db8::2]", TURNS, "2001:db8::2", 5349, "user",
+   "pass", TLS, "turns://user:pass@[2001:db8::2]:5349"},
+  {"turn://us%40er:p%3Ass%2Fw%25rd@host", TURN, "host", 3478, "us@er",
+   "p:ss/w%rd", UDP, "turn://us%40er:p%3Ass%2Fw%25rd@host:3478"},
+  {"turn://user:p@ss@host", TURN, "host", 3478, "user", "p@ss", UDP,
+   "turn://user:p%40ss@host:3478"},
+  {"turn://j%C3%B6rg:pw@host", TURN, "host", 3478, "j\xc3\xb6rg", "pw", UDP,
+   "turn://j%C3%B6rg:pw@host:3478"},
+  {"turn://1700000000%3Aalice:c2VjcmV0+%2F=@host", TURN, "host", 3478,
+   "1700000000:alice", "c2VjcmV0+/=", UDP,
+   "turn://1700000000%3Aalice:c2VjcmV0+%2F=@host:3478"},
+  {"turn:user:pass@host:3478?transport=tcp", TURN, "host", 3478, "user",
+   "pass", TCP, "turn://user:pass@host:3478?transport=tcp"},
+  {"turns:user:pass@host", TURNS, "host", 5349, "user", "pass", TLS,
+   "turns://user:pass@host:5349"},
+  {"turn://user:pass@turn.example.com.:3478", TURN, "turn.example.com.",
+   3478, "user", "pass", UDP, "turn://user:pass@turn.example.com.:3478"},
+  {"turn://user:pass@a-b.c0:3478", TURN, "a-b.c0", 3478, "user", "pass",
+   UDP, "turn://user:pass@a-b.c0:3478"},
+};
+/* *INDENT-ON* */
+
+typedef struct
+{
+  const gchar *uri;
+  /* fragments the message must contain */
+  const gchar *expected[3];
+} BadUri;
+
+/* every password below contains "secret", which no message may show */
+/* *INDENT-OFF* */
+static const BadUri bad_uris[] = {
+  {NULL, {"turn server URI is empty", "stun://host:port"}},
+  {"", {"turn server URI is empty", "turn://USER:PASS@host:port"}},
+  {"tun://x",
+   {"turn server 'tun://x' is not a stun://, turn:// or turns:// URI"}},
+  {"http://example.com", {"'http://example.com' is not a stun://"}},
+  {"example.com:3478", {"'example.com:3478' is not a stun://"}},
+  {"example.com", {"'example.com' is not a stun://"}},
+  {"tun://u:secret@x", {"'tun://u:***@x' is not a stun://"}},
+  {"u:secret@host", {"'u:***@host' is not a stun://"}},
+  {"stuns://stun.example.com", {"stun server 'stuns://stun.example.com'",
+   "not supported"}},
+  {"turn://host:3478",
+   {"turn server 'turn://host:3478' has no user name and password "
+    "(turn://USER:PASS@host:port)"}},
+  {"turns://host", {"turn server 'turns://host' has no user name and "
+   "password (turns://USER:PASS@host:port)"}},
+  {"turn://u:secret@host:99999",
+   {"turn server 'turn://u:***@host:99999'",
+    "port '99999' is not a number between 1 and 65535"}},
+  {"turn://u:secret@host:0", {"port '0' is not a number between 1 and 65535"}},
+  {"turn://u:secret@host:", {"port '' is not a number between 1 and 65535"}},
+  {"turn://u:secret@host:34x", {"port '34x' is not a number"}},
+  {"turn://u:secret@host:-1", {"port '-1' is not a number"}},
+  {"turn://u:secret@host:+3478", {"port '+3478' is not a number"}},
+  {"stun://host:4294967297", {"stun server 'stun://host:4294967297'",
+   "port '4294967297' is not a number"}},
+  {"turn://u:secret@host:3478?transport=sctp",
+   {"'turn://u:***@host:3478?transport=sctp'",
+    "unknown transport 'sctp' (use udp or tcp)"}},
+  {"turn://u:secret@host?transport=udp&x=1",
+   {"unknown transport 'udp&x=1' (use udp or tcp)"}},
+  {"turn://u:secret@host?transport=", {"unknown transport '' (use udp"}},
+  {"turn://u:secret@host?foo=bar", {"unknown parameter 'foo=bar'",
+   "?transport=udp or ?transport=tcp"}},
+  {"turn://u:secret@host?", {"'turn://u:***@host?' has an empty '?'"}},
+  {"turns://u:secret@host?transport=udp",
+   {"turn server 'turns://u:***@host?transport=udp'",
+    "?transport=udp is not possible"}},
+  {"turn://u:secret@:3478", {"'turn://u:***@:3478' has an empty host",
+   "turn://USER:PASS@host:port"}},
+  {"turn://u:secret@", {"'turn://u:***@' has an empty host"}},
+  {"stun://", {"stun server 'stun://' has an empty host (stun://host:port)"}},
+  {"stun:", {"stun server 'stun:' has an empty host"}},
+  {"stun://:3478", {"'stun://:3478' has an empty host"}},
+  {"stun://host:3478/", {"'stun://host:3478/' has unexpected '/' after the "
+   "host and port"}},
+  {"stun://host#frag", {"has unexpected '#frag' after the host and port"}},
+  {"turn://u:secret@host/path", {"'turn://u:***@host/path' has unexpected "
+   "'/path'"}},
+  {"turn://u:secret@host?x@y", {"'turn://u:***@host?x@y'",
+   "unknown parameter 'x@y'"}},
+  {"stun://user:secret@host",
+   {"stun server 'stun://user:***@host' cannot have a user name or "
+    "password"}},
+  {"stun://user@host", {"'stun://user@host' cannot have a user name"}},
+  {"stun://host?transport=udp",
+   {"stun server 'stun://host?transport=udp' cannot have "
+    "'?transport=udp'"}},
+  {"turn://u:secret@::1:3478", {"'turn://u:***@::1:3478'",
+   "IPv6 address in brackets"}},
+  {"stun://::1", {"'stun://::1'", "in brackets, e.g. stun://[::1]:3478"}},
+  {"turn://u:secret@[::1", {"'turn://u:***@[::1' has a '[' without ']'"}},
+  {"turn://u:secret@[1.2.3.4]:3478", {"'[1.2.3.4]' is not an IPv6 address"}},
+  {"turn://u:secret@[]:3478", {"'[]' is not an IPv6 address"}},
+  {"turn://u:secret@[::1]x", {"unexpected 'x' after '[::1]'"}},
+  {"turn://u:secret@ho_st", {"host 'ho_st' is not a host name or IP address"}},
+  {"turn://u:secret@999.1.1.1", {"host '999.1.1.1' is not a host name"}},
+  {"turn://u:secret@1.2.3", {"host '1.2.3' is not a host name"}},
+  {"turn://u:secret@a..b", {"host 'a..b' is not a host name"}},
+  {"turn://u:secret@-a.com", {"host '-a.com' is not a host name"}},
+  {"turn://u:secret@.", {"host '.' is not a host name"}},
+  {"turn://u:secret@h\xc3\xb6st", {"host 'h\xc3\xb6st' is not a host name"}},
+  {"turn://u:secret@h\xffst", {"host 'h\xef\xbf\xbdst' is not a host name"}},
+  {"turn://user@host", {"'turn://user@host' has no password "
+   "(turn://USER:PASS@host:port)"}},
+  {"turn://:secret@host", {"'turn://:***@host' has an empty user name"}},
+  {"turn://u:@host", {"'turn://u:@host' has an empty password"}},
+  {"turn://u%zz:secret@host", {"user name 'u%zz' is not valid "
+   "percent-encoded UTF-8", "%25"}},
+  {"turn://u%ff:secret@host", {"user name 'u%ff' is not valid"}},
+  {"turn://u:sec%zzret@host", {"'turn://u:***@host': the password is not "
+   "valid percent-encoded UTF-8"}},
+  {"turn://u:sec%00ret@host", {"the password is not valid"}},
+  {"turn://u:sec?ret@host", {"'turn://u:***@host' has a '/', '?' or '#' "
+   "before its '@'", "%3F"}},
+  {"turn://u:sec/ret@host", {"has a '/', '?' or '#' before its '@'"}},
+  {" stun://host", {"stun server ' stun://host' starts or ends with white "
+   "space"}},
+  {"turn://u:secret@host\n", {"'turn://u:***@host\n' starts or ends with "
+   "white space"}},
+  {"turn://u:secret@ho st", {"host 'ho st' is not a host name"}},
+};
+/* *INDENT-ON* */
+
+static void
+assert_uri_equal (const GstIceServerUri * a, const GstIceServerUri * b)
+{
+  fail_unless_equals_int (a->scheme, b->scheme);
+  fail_unless_equals_string (a->host, b->host);
+  fail_unless_equals_int (a->port, b->port);
+  fail_unless_equals_string (a->username, b->username);
+  fail_unless_equals_string (a->password, b->password);
+  fail_unless_equals_int (a->transport, b->transport);
+}
+
+GST_START_TEST (test_parse_good)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (good_uris); i++) {
+    const GoodUri *g = &good_uris[i];
+    GError *error = NULL;
+    GstIceServerUri *uri;
+
+    GST_INFO ("parsing '%s'", g->uri);
+    uri = gst_ice_server_uri_parse (g->uri, &error);
+    fail_unless (uri != NULL, "'%s' did not parse: %s", g->uri,
+        error ? error->message : "(no error)");
+    fail_unless (error == NULL);
+    fail_unless_equals_int (uri->scheme, g->scheme);
+    fail_unless_equals_string (uri->host, g->host);
+    fail_unless_equals_int (uri->port, g->port);
+    fail_unless_equals_string (uri->username, g->username);
+    fail_unless_equals_string (uri->password, g->password);
+    fail_unless_equals_int (uri->transport, g->transport);
+    gst_ice_server_uri_free (uri);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_parse_bad)
+{
+  guint i, j;
+
+  for (i = 0; i < G_N_ELEMENTS (bad_uris); i++) {
+    const BadUri *b = &bad_uris[i];
+    GError *error = NULL;
+    GstIceServerUri *uri;
+
+    uri = gst_ice_server_uri_parse (b->uri, &error);
+    fail_unless (uri == NULL, "'%s' parsed", b->uri);
+    fail_unless (error != NULL);
+    GST_INFO ("'%s': %s", b->uri, error->message);
+    fail_unless (g_error_matches (error, GST_ICE_ERROR,
+            GST_ICE_ERROR_INVALID_URI));
+    fail_unless (g_utf8_validate (error->message, -1, NULL));
+    for (j = 0; j < G_N_ELEMENTS (b->expected) && b->expected[j]; j++) {
+      fail_unless (strstr (error->message, b->expected[j]) != NULL,
+          "message for '%s' is \"%s\", which lacks \"%s\"", b->uri,
+          error->message, b->expected[j]);
+    }
+    fail_if (strstr (error->message, "secret") != NULL,
+        "message \"%s\" shows the password", error->message);
+    g_clear_error (&error);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_parse_without_error)
+{
+  fail_unless (gst_ice_server_uri_parse ("tun://x", NULL) == NULL);
+  fail_unless (gst_ice_server_uri_parse (NULL, NULL) == NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_to_string_round_trip)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (good_uris); i++) {
+    const GoodUri *g = &good_uris[i];
+    GstIceServerUri *uri, *again;
+    gchar *text, *hidden;
+
+    uri = gst_ice_server_uri_parse (g->uri, NULL);
+    fail_unless (uri != NULL);
+
+    text = gst_ice_server_uri_to_string (uri, FALSE);
+    fail_unless_equals_string (text, g->canonical);
+    again = gst_ice_server_uri_parse (text, NULL);
+    fail_unless (again != NULL, "canonical '%s' does not parse", text);
+    assert_uri_equal (uri, again);
+
+    hidden = gst_ice_server_uri_to_string (uri, TRUE);
+    if (uri->password != NULL) {
+      gchar *escaped = g_uri_escape_string (uri->password, "!$&'()*+,;=",
+          FALSE);
+      gchar *shown = g_strdup_printf (":%s@", escaped);
+
+      fail_unless (strstr (hidden, ":***@") != NULL, "%s", hidden);
+      fail_unless (strstr (text, shown) != NULL, "%s", text);
+      fail_if (strstr (hidden, shown) != NULL, "%s", hidden);
+      g_free (shown);
+      g_free (escaped);
+    } else {
+      fail_unless_equals_string (hidden, text);
+    }
+
+    g_free (hidden);
+    g_free (text);
+    gst_ice_server_uri_free (again);
+    gst_ice_server_uri_free (uri);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_to_string_hidden)
+{
+  GstIceServerUri *uri;
+  gchar *text;
+
+  uri = gst_ice_server_uri_parse ("turn://alice:s3cr%40t@turn.example.com"
+      "?transport=tcp", NULL);
+  fail_unless (uri != NULL);
+  text = gst_ice_server_uri_to_string (uri, TRUE);
+  fail_unless_equals_string (text,
+      "turn://alice:***@turn.example.com:3478?transport=tcp");
+  g_free (text);
+  text = gst_ice_server_uri_to_string (uri, FALSE);
+  fail_unless_equals_string (text,
+      "turn://alice:s3cr%40t@turn.example.com:3478?transport=tcp");
+  g_free (text);
+  gst_ice_server_uri_free (uri);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_boxed)
+{
+  GstIceServerUri *uri, *copy;
+  GValue value = G_VALUE_INIT;
+
+  fail_unless (G_TYPE_IS_BOXED (GST_TYPE_ICE_SERVER_URI));
+  fail_unless_equals_string (g_type_name (GST_TYPE_ICE_SERVER_URI),
+      "GstIceServerUri");
+
+  uri = gst_ice_server_uri_parse ("turns://bob:pw@[2001:db8::5]:443", NULL);
+  fail_unless (uri != NULL);
+
+  copy = g_boxed_copy (GST_TYPE_ICE_SERVER_URI, uri);
+  fail_unless (copy != uri);
+  fail_unless (copy->host != uri->host);
+  fail_unless (copy->password != uri->password);
+  assert_uri_equal (uri, copy);
+  g_boxed_free (GST_TYPE_ICE_SERVER_URI, copy);
+
+  g_value_init (&value, GST_TYPE_ICE_SERVER_URI);
+  g_value_take_boxed (&value, uri);
+  copy = g_value_dup_boxed (&value);
+  assert_uri_equal (g_value_get_boxed (&value), copy);
+  gst_ice_server_uri_free (copy);
+  g_value_unset (&value);
+
+  /* free accepts NULL, like g_free () */
+  gst_ice_server_uri_free (NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_autoptr)
+{
+  g_autoptr (GstIceServerUri) uri =
+      gst_ice_server_uri_parse ("stun://stun.example.com", NULL);
+
+  fail_unless (uri != NULL);
+  fail_unless_equals_int (uri->port, 3478);
+}
+
+GST_END_TEST;
+
+static const gchar *const fuzz_seeds[] = {
+  "stun://stun.example.com:3478",
+  "turn://user:secret@turn.example.com:3479?transport=tcp",
+  "turns://user:secret@[2001:db8::1]:5349?transport=tcp",
+  "turn:us%40er:p%3As@10.0.0.1",
+  "stun://[::1]",
+};
+
+/* characters that matter to the parser, and a few that do not */
+static const gchar fuzz_chars[] = ":/@?#[]%.=&-_+ 0123456789aAzZ\t\xff\xc3";
+
+static gchar *
+mutate (GRand * rand, const gchar * seed)
+{
+  GString *s = g_string_new (seed);
+  gint n = g_rand_int_range (rand, 1, 5);
+
+  while (n-- > 0) {
+    gint pos = g_rand_int_range (rand, 0, s->len + 1);
+    gchar c = fuzz_chars[g_rand_int_range (rand, 0, sizeof (fuzz_chars) - 1)];
+
+    switch (g_rand_int_range (rand, 0, 5)) {
+      case 0:
+        if (pos < (gint) s->len)
+          g_string_erase (s, pos, 1);
+        break;
+      case 1:
+        g_string_insert_c (s, pos, c);
+        break;
+      case 2:
+        if (pos < (gint) s->len)
+          s->str[pos] = c;
+        break;
+      case 3:
+        g_string_truncate (s, pos);
+        break;
+      default:
+        /* repeat a piece */
+        if (pos < (gint) s->len) {
+          gchar *piece = g_strndup (s->str + pos,
+              g_rand_int_range (rand, 1, 8));
+
+          g_string_insert (s, g_rand_int_range (rand, 0, s->len + 1), piece);
+          g_free (piece);
+        }
+        break;
+    }
+  }
+  return g_string_free (s, FALSE);
+}
+
+GST_START_TEST (test_fuzz)
+{
+  GRand *rand = g_rand_new_with_seed (20260101);
+  guint i, n_good = 0, n_bad = 0;
+
+  for (i = 0; i < 20000; i++) {
+    gchar *text = mutate (rand,
+        fuzz_seeds[g_rand_int_range (rand, 0, G_N_ELEMENTS (fuzz_seeds))]);
+    GError *error = NULL;
+    GstIceServerUri *uri = gst_ice_server_uri_parse (text, &error);
+
+    if (uri != NULL) {
+      /* whatever parses writes out canonically and parses the same again */
+      gchar *canonical = gst_ice_server_uri_to_string (uri, FALSE);
+      GstIceServerUri *again = gst_ice_server_uri_parse (canonical, &error);
+
+      fail_unless (error == NULL, "'%s' -> '%s' does not parse: %s", text,
+          canonical, error ? error->message : "");
+      assert_uri_equal (uri, again);
+      fail_unless (uri->port != 0);
+      fail_unless (uri->host[0] != '\0');
+      fail_unless ((uri->scheme == GST_ICE_SERVER_SCHEME_STUN)
+          == (uri->password == NULL));
+      gst_ice_server_uri_free (again);
+      gst_ice_server_uri_free (uri);
+      g_free (canonical);
+      n_good++;
+    } else {
+      /* and whatever does not says so in a message naming the server */
+      fail_unless (g_error_matches (error, GST_ICE_ERROR,
+              GST_ICE_ERROR_INVALID_URI));
+      fail_unless (g_utf8_validate (error->message, -1, NULL));
+      fail_unless (g_str_has_prefix (error->message, "turn server ")
+          || g_str_has_prefix (error->message, "stun server "),
+          "%s", error->message);
+      g_clear_error (&error);
+      n_bad++;
+    }
+    g_free (text);
+  }
+
+  GST_INFO ("%u mutations parsed, %u were rejected", n_good, n_bad);
+  fail_unless (n_good > 100);
+  fail_unless (n_bad > 100);
+  g_rand_free (rand);
+}
+
+GST_END_TEST;
+
+static Suite *
+serveruri_suite (void)
+{
+  Suite *s = suite_create ("serveruri");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_parse_good);
+  tcase_add_test (tc, test_parse_bad);
+  tcase_add_test (tc, test_parse_without_error);
+  tcase_add_test (tc, test_to_string_round_trip);
+  tcase_add_test (tc, test_to_string_hidden);
+  tcase_add_test (tc, test_boxed);
+  tcase_add_test (tc, test_autoptr);
+  tcase_add_test (tc, test_fuzz);
+
+  return s;
+}
+
+GST_CHECK_MAIN (serveruri);

@@ -1,0 +1,1308 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* GstIceSignallingServer driven by real GstIceWebSocketSignaller peers and
+ * a raw WebSocket client, all on loopback in the test's own main context. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/check/gstcheck.h>
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include <gst/ice/gsticeerror.h>
+#include <gst/ice/gsticesignallingserver.h>
+#include <gst/ice/gsticewebsocketsignaller.h>
+
+/* longest wait for one expected event */
+#define WAIT_TIMEOUT_MS 5000
+/* how long to watch for events that must not come */
+#define QUIET_MS 200
+
+typedef struct
+{
+  gchar *name;
+  gchar *arg1;
+  gchar *arg2;
+  GQuark domain;                /* errors only */
+  gint code;
+} Event;
+
+/* A signaller and the signals it emitted, oldest first. */
+typedef struct
+{
+  gchar *label;                 /* also its peer id */
+  GstIceSignaller *signaller;
+  GQueue events;
+} TestPeer;
+
+/* A WebSocket client that sends whatever the test wants. */
+typedef struct
+{
+  SoupSession *session;
+  SoupWebsocketConnection *ws;
+  GQueue messages;              /* gchar *, received text */
+  gboolean connect_done;
+} RawClient;
+
+static GMainContext *context;
+static GstIceSignallingServer *server;
+static gchar *server_uri;
+
+/* Main context helpers */
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+add_timer (guint ms, gboolean * flag)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  g_source_set_callback (source, set_flag, flag, NULL);
+  g_source_attach (source, context);
+  return source;
+}
+
+static void
+remove_timer (GSource * source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+iterate_for (guint ms)
+{
+  gboolean done = FALSE;
+  GSource *timer = add_timer (ms, &done);
+
+  while (!done)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (timer);
+}
+
+static void
+setup (void)
+{
+  GError *error = NULL;
+  guint port;
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+
+  server = gst_ice_signalling_server_new ("127.0.0.1", 0);
+  fail_unless (gst_ice_signalling_server_start (server, &error),
+      "server did not start: %s", error ? error->message : "no error");
+  port = gst_ice_signalling_server_get_port (server);
+  fail_unless (port != 0);
+  server_uri = g_strdup_printf ("ws://127.0.0.1:%u", port);
+}
+
+static void
+teardown (void)
+{
+  gst_ice_signalling_server_stop (server);
+  g_object_unref (server);
+  server = NULL;
+  /* let closing connections finish */
+  iterate_for (20);
+  while (g_main_context_iteration (context, FALSE));
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  context = NULL;
+  g_clear_pointer (&server_uri, g_free);
+}
+
+/* Signaller peers */
+
+static void
+event_free (Event * event)
+{
+  g_free (event->name);
+  g_free (event->arg1);
+  g_free (event->arg2);
+  g_free (event);
+}
+
+static Event *
+push_event (TestPeer * peer, const gchar * name, const gchar * arg1,
+    const gchar * arg2)
+{
+  Event *event = g_new0 (Event, 1);
+
+  GST_DEBUG ("%s: %s %s %s", peer->label, name, GST_STR_NULL (arg1),
+      GST_STR_NULL (arg2));
+  event->name = g_strdup (name);
+  event->arg1 = g_strdup (arg1);
+  event->arg2 = g_strdup (arg2);
+  g_queue_push_tail (&peer->events, event);
+  return event;
+}
+
+static void
+on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * peer_id, TestPeer * peer)
+{
+  push_event (peer, "session-requested", session_id, peer_id);
+}
+
+static void
+on_session_started (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * peer_id, TestPeer * peer)
+{
+  push_event (peer, "session-started", session_id, peer_id);
+}
+
+static void
+on_session_description (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * description, TestPeer * peer)
+{
+  push_event (peer, "session-description", session_id, description);
+}
+
+static void
+on_session_candidate (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * candidate, TestPeer * peer)
+{
+  push_event (peer, "session-candidate", session_id, candidate);
+}
+
+static void
+on_session_ended (GstIceSignaller * signaller, const gchar * session_id,
+    TestPeer * peer)
+{
+  push_event (peer, "session-ended", session_id, NULL);
+}
+
+static void
+on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
+    TestPeer * peer)
+{
+  push_event (peer, "producer-added", peer_id, NULL);
+}
+
+static void
+on_error (GstIceSignaller * signaller, const GError * error, TestPeer * peer)
+{
+  Event *event = push_event (peer, "error", error->message, NULL);
+
+  event->domain = error->domain;
+  event->code = error->code;
+}
+
+static TestPeer *
+test_peer_new (const gchar * label, const gchar * uri)
+{
+  TestPeer *peer = g_new0 (TestPeer, 1);
+
+  peer->label = g_strdup (label);
+  peer->signaller = gst_ice_websocket_signaller_new (uri);
+  g_queue_init (&peer->events);
+
+  g_signal_connect (peer->signaller, "session-requested",
+      G_CALLBACK (on_session_requested), peer);
+  g_signal_connect (peer->signaller, "session-started",
+      G_CALLBACK (on_session_started), peer);
+  g_signal_connect (peer->signaller, "session-description",
+      G_CALLBACK (on_session_description), peer);
+  g_signal_connect (peer->signaller, "session-candidate",
+      G_CALLBACK (on_session_candidate), peer);
+  g_signal_connect (peer->signaller, "session-ended",
+      G_CALLBACK (on_session_ended), peer);
+  g_signal_connect (peer->signaller, "producer-added",
+      G_CALLBACK (on_producer_added), peer);
+  g_signal_connect (peer->signaller, "error", G_CALLBACK (on_error), peer);
+
+  return peer;
+}
+
+static TestPeer *
+test_peer_start (const gchar * label, GstIceSignallerRole role)
+{
+  TestPeer *peer = test_peer_new (label, server_uri);
+
+  gst_ice_signaller_start (peer->signaller, role, label);
+  return peer;
+}
+
+static void
+test_peer_free (TestPeer * peer)
+{
+  gst_ice_signaller_stop (peer->signaller);
+  g_signal_handlers_disconnect_by_data (peer->signaller, peer);
+  g_object_unref (peer->signaller);
+  g_queue_clear_full (&peer->events, (GDestroyNotify) event_free);
+  g_free (peer->label);
+  g_free (peer);
+}
+
+/* Runs the context until @peer emitted a signal and returns the oldest one,
+ * which must be @name. */
+static Event *
+wait_event (TestPeer * peer, const gchar * name)
+{
+  gboolean timed_out = FALSE;
+  GSource *watchdog = add_timer (WAIT_TIMEOUT_MS, &timed_out);
+  Event *event;
+
+  while (g_queue_is_empty (&peer->events) && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (watchdog);
+
+  fail_if (g_queue_is_empty (&peer->events), "%s: no %s within %d ms",
+      peer->label, name, WAIT_TIMEOUT_MS);
+  event = g_queue_pop_head (&peer->events);
+  fail_unless (g_str_equal (event->name, name),
+      "%s: expected %s, got %s (%s)", peer->label, name, event->name,
+      GST_STR_NULL (event->arg1));
+  return event;
+}
+
+/* Waits for @name and checks its arguments, unless they are NULL. */
+static void
+expect_event (TestPeer * peer, const gchar * name, const gchar * arg1,
+    const gchar * arg2)
+{
+  Event *event = wait_event (peer, name);
+
+  if (arg1 != NULL)
+    fail_unless_equals_string (event->arg1, arg1);
+  if (arg2 != NULL)
+    fail_unless_equals_string (event->arg2, arg2);
+  event_free (event);
+}
+
+/* Waits for an error whose message contains @text. */
+static gchar *
+expect_error (TestPeer * peer, const gchar * text)
+{
+  Event *event = wait_event (peer, "error");
+  gchar *message;
+
+  fail_unless (event->domain == GST_ICE_ERROR);
+  fail_unless_equals_int (event->code, GST_ICE_ERROR_SIGNALLING);
+  fail_unless (strstr (event->arg1, text) != NULL,
+      "%s: error '%s' does not contain '%s'", peer->label, event->arg1, text);
+  message = g_strdup (event->arg1);
+  event_free (event);
+  return message;
+}
+
+static void
+expect_quiet (TestPeer * peer)
+{
+  Event *event = g_queue_peek_head (&peer->events);
+
+  fail_unless (event == NULL, "%s: unexpected %s (%s, %s)", peer->label,
+      event ? event->name : "", event ? GST_STR_NULL (event->arg1) : "",
+      event ? GST_STR_NULL (event->arg2) : "");
+}
+
+/* @consumer asks @producer for a session; returns its id. */
+static gchar *
+open_session (TestPeer * producer, TestPeer * consumer)
+{
+  Event *event;
+  gchar *session_id;
+
+  gst_ice_signaller_request_session (consumer->signaller, producer->label);
+  event = wait_event (producer, "session-requested");
+  fail_unless_equals_string (event->arg2, consumer->label);
+  session_id = g_strdup (event->arg1);
+  event_free (event);
+
+  expect_event (consumer, "session-started", session_id, producer->label);
+  return session_id;
+}
+
+/* A port on which nothing listens: that of a listening socket just closed. */
+static guint
+closed_port (void)
+{
+  GSocket *socket;
+  GSocketAddress *address;
+  guint port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+  fail_unless (socket != NULL);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  fail_unless (g_socket_bind (socket, address, TRUE, NULL));
+  fail_unless (g_socket_listen (socket, NULL));
+  g_object_unref (address);
+
+  address = g_socket_get_local_address (socket, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  g_object_unref (address);
+  g_socket_close (socket, NULL);
+  g_object_unref (socket);
+
+  return port;
+}
+
+/* Raw client */
+
+static void
+on_raw_message (SoupWebsocketConnection * ws, gint type, GBytes * message,
+    RawClient * raw)
+{
+  gsize size;
+  const gchar *data = g_bytes_get_data (message, &size);
+
+  g_queue_push_tail (&raw->messages, g_strndup (data, size));
+}
+
+static void
+on_raw_connected (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  RawClient *raw = user_data;
+  GError *error = NULL;
+
+  raw->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source),
+      result, &error);
+  fail_unless (raw->ws != NULL, "raw client could not connect: %s",
+      error ? error->message : "no error");
+  g_signal_connect (raw->ws, "message", G_CALLBACK (on_raw_message), raw);
+  raw->connect_done = TRUE;
+}
+
+static RawClient *
+raw_client_new (void)
+{
+  RawClient *raw = g_new0 (RawClient, 1);
+  SoupMessage *msg;
+  gboolean timed_out = FALSE;
+  GSource *watchdog;
+
+  g_queue_init (&raw->messages);
+  raw->session = soup_session_new ();
+  msg = soup_message_new ("GET", server_uri);
+  soup_session_websocket_connect_async (raw->session, msg, NULL, NULL,
+      G_PRIORITY_DEFAULT, NULL, on_raw_connected, raw);
+  g_object_unref (msg);
+
+  watchdog = add_timer (WAIT_TIMEOUT_MS, &timed_out);
+  while (!raw->connect_done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (watchdog);
+  fail_unless (raw->connect_done, "raw client did not connect");
+
+  return raw;
+}
+
+static void
+raw_send (RawClient * raw, const gchar * text)
+{
+  fail_unless (soup_websocket_connection_get_state (raw->ws) ==
+      SOUP_WEBSOCKET_STATE_OPEN, "server closed the raw connection");
+  soup_websocket_connection_send_text (raw->ws, text);
+}
+
+/* Waits for a message of @type, skipping others; returns it parsed. */
+static JsonObject *
+raw_wait_message (RawClient * raw, const gchar * type)
+{
+  gboolean timed_out = FALSE;
+  GSource *watchdog = add_timer (WAIT_TIMEOUT_MS, &timed_out);
+  JsonObject *found = NULL;
+
+  while (found == NULL && !timed_out) {
+    gchar *text = g_queue_pop_head (&raw->messages);
+    JsonNode *node;
+
+    if (text == NULL) {
+      g_main_context_iteration (context, TRUE);
+      continue;
+    }
+
+    node = json_from_string (text, NULL);
+    fail_unless (node != NULL && JSON_NODE_HOLDS_OBJECT (node),
+        "server sent something that is not a JSON object: %s", text);
+    if (g_strcmp0 (json_object_get_string_member (json_node_get_object (node),
+                "type"), type) == 0)
+      found = json_object_ref (json_node_get_object (node));
+    else
+      GST_DEBUG ("raw client skips %s", text);
+    json_node_unref (node);
+    g_free (text);
+  }
+  remove_timer (watchdog);
+
+  fail_unless (found != NULL, "raw client got no %s within %d ms", type,
+      WAIT_TIMEOUT_MS);
+  return found;
+}
+
+/* Closes the connection properly, or just drops it if @abrupt. */
+static void
+raw_client_free (RawClient * raw, gboolean abrupt)
+{
+  g_signal_handlers_disconnect_by_data (raw->ws, raw);
+  if (!abrupt && soup_websocket_connection_get_state (raw->ws) ==
+      SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (raw->ws, SOUP_WEBSOCKET_CLOSE_NORMAL,
+        NULL);
+  g_object_unref (raw->ws);
+  g_object_unref (raw->session);
+  g_queue_clear_full (&raw->messages, g_free);
+  g_free (raw);
+}
+
+/* Tests */
+
+GST_START_TEST (test_prepare_checks_uri)
+{
+  /* *INDENT-OFF* */
+  const struct
+  {
+    const gchar *uri;
+    gboolean valid;
+  } cases[] = {
+    {"http://x", FALSE},
+    {"ws:///no-host", FALSE},
+    {"not a uri", FALSE},
+    {"", FALSE},
+    {"ws://127.0.0.1:8443", TRUE},
+    {"wss://signalling.example.org/ice", TRUE},
+    {"ws://[::1]:8443", TRUE},
+  };
+  /* *INDENT-ON* */
+  GstIceSignaller *signaller;
+  GError *error = NULL;
+  gchar *uri;
+  guint retries, interval;
+  guint i;
+  TestPeer *peer;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *quoted;
+
+    signaller = gst_ice_websocket_signaller_new (cases[i].uri);
+    if (cases[i].valid) {
+      fail_unless (gst_ice_signaller_prepare (signaller, &error),
+          "'%s' was refused: %s", cases[i].uri,
+          error ? error->message : "no error");
+    } else {
+      fail_if (gst_ice_signaller_prepare (signaller, &error),
+          "'%s' was accepted", cases[i].uri);
+      fail_unless (g_error_matches (error, GST_ICE_ERROR,
+              GST_ICE_ERROR_INVALID_URI));
+      quoted = g_strdup_printf ("signaller uri '%s' is not a ws:// or wss:// "
+          "URI", cases[i].uri);
+      fail_unless (g_str_has_prefix (error->message, quoted),
+          "unexpected message: %s", error->message);
+      g_free (quoted);
+      g_clear_error (&error);
+    }
+    g_object_unref (signaller);
+  }
+
+  signaller = gst_ice_websocket_signaller_new ("http://x");
+  fail_if (gst_ice_signaller_prepare (signaller, &error));
+  fail_unless_equals_string (error->message,
+      "signaller uri 'http://x' is not a ws:// or wss:// URI");
+  g_clear_error (&error);
+  g_object_unref (signaller);
+
+  /* defaults */
+  signaller = gst_ice_websocket_signaller_new (NULL);
+  g_object_get (signaller, "uri", &uri, "connection-retries", &retries,
+      "retry-interval", &interval, NULL);
+  fail_unless_equals_string (uri, "ws://127.0.0.1:8443");
+  fail_unless_equals_int (retries, 0);
+  fail_unless_equals_int (interval, 1000);
+  g_free (uri);
+  g_object_unref (signaller);
+
+  /* started without prepare(): the error comes from the context, after
+   * start() returned */
+  peer = test_peer_new ("cam1", "http://x");
+  gst_ice_signaller_start (peer->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  expect_quiet (peer);
+  {
+    Event *event = wait_event (peer, "error");
+
+    fail_unless (event->domain == GST_ICE_ERROR);
+    fail_unless_equals_int (event->code, GST_ICE_ERROR_INVALID_URI);
+    fail_unless (strstr (event->arg1, "'http://x'") != NULL);
+    event_free (event);
+  }
+  test_peer_free (peer);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_producer_added)
+{
+  TestPeer *cam1, *cam2, *viewer1, *viewer2;
+  Event *event1, *event2;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+
+  /* a producer registering later is announced too */
+  cam2 = test_peer_start ("cam2", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  expect_event (viewer1, "producer-added", "cam2", NULL);
+
+  /* a consumer registering later hears of both */
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  event1 = wait_event (viewer2, "producer-added");
+  event2 = wait_event (viewer2, "producer-added");
+  fail_unless ((g_str_equal (event1->arg1, "cam1")
+          && g_str_equal (event2->arg1, "cam2"))
+      || (g_str_equal (event1->arg1, "cam2")
+          && g_str_equal (event2->arg1, "cam1")));
+  event_free (event1);
+  event_free (event2);
+
+  /* producers hear of no one */
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (cam2);
+  expect_quiet (viewer1);
+  expect_quiet (viewer2);
+
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam2);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_session_routing)
+{
+  TestPeer *cam1, *viewer1, *viewer2;
+  gchar *s1, *s2;
+  Event *event;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  s1 = open_session (cam1, viewer1);
+
+  /* asked before the server confirmed the registration: queued, sent once
+   * registered */
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  gst_ice_signaller_request_session (viewer2->signaller, "cam1");
+  event = wait_event (cam1, "session-requested");
+  fail_unless_equals_string (event->arg2, "viewer2");
+  s2 = g_strdup (event->arg1);
+  event_free (event);
+  fail_if (g_str_equal (s1, s2));
+  expect_event (viewer2, "producer-added", "cam1", NULL);
+  expect_event (viewer2, "session-started", s2, "cam1");
+
+  /* producer to consumers, in order, each on its own session */
+  gst_ice_signaller_send_description (cam1->signaller, s1, "offer 1");
+  gst_ice_signaller_send_candidate (cam1->signaller, s1,
+      "a=candidate:1 1 UDP 2130706431 192.0.2.1 5000 typ host");
+  gst_ice_signaller_send_description (cam1->signaller, s2, "offer 2");
+  gst_ice_signaller_send_candidate (cam1->signaller, s1,
+      "a=candidate:2 1 UDP 1694498815 198.51.100.1 6000 typ srflx");
+  gst_ice_signaller_send_candidate (cam1->signaller, s2,
+      "a=candidate:3 1 UDP 2130706431 192.0.2.1 5002 typ host");
+  gst_ice_signaller_send_candidate (cam1->signaller, s1, "a=end-of-candidates");
+
+  expect_event (viewer1, "session-description", s1, "offer 1");
+  expect_event (viewer1, "session-candidate", s1,
+      "a=candidate:1 1 UDP 2130706431 192.0.2.1 5000 typ host");
+  expect_event (viewer1, "session-candidate", s1,
+      "a=candidate:2 1 UDP 1694498815 198.51.100.1 6000 typ srflx");
+  expect_event (viewer1, "session-candidate", s1, "a=end-of-candidates");
+  expect_event (viewer2, "session-description", s2, "offer 2");
+  expect_event (viewer2, "session-candidate", s2,
+      "a=candidate:3 1 UDP 2130706431 192.0.2.1 5002 typ host");
+
+  /* consumer to producer */
+  gst_ice_signaller_send_description (viewer1->signaller, s1, "answer 1");
+  gst_ice_signaller_send_candidate (viewer1->signaller, s1,
+      "a=candidate:4 1 UDP 2130706431 192.0.2.2 7000 typ host");
+  gst_ice_signaller_send_candidate (viewer1->signaller, s1,
+      "a=end-of-candidates");
+  gst_ice_signaller_send_description (viewer2->signaller, s2, "answer 2");
+  expect_event (cam1, "session-description", s1, "answer 1");
+  expect_event (cam1, "session-candidate", s1,
+      "a=candidate:4 1 UDP 2130706431 192.0.2.2 7000 typ host");
+  expect_event (cam1, "session-candidate", s1, "a=end-of-candidates");
+  expect_event (cam1, "session-description", s2, "answer 2");
+
+  /* nobody can send on a session that is not theirs */
+  gst_ice_signaller_send_description (viewer2->signaller, s1, "intruder");
+  gst_ice_signaller_send_candidate (viewer2->signaller, s1,
+      "a=candidate:5 1 UDP 1 203.0.113.1 9 typ host");
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (viewer1);
+  expect_quiet (viewer2);
+
+  g_free (s1);
+  g_free (s2);
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_end_session)
+{
+  TestPeer *cam1, *viewer1, *viewer2;
+  gchar *s1, *s2;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  expect_event (viewer2, "producer-added", "cam1", NULL);
+  s1 = open_session (cam1, viewer1);
+  s2 = open_session (cam1, viewer2);
+
+  /* ended by the consumer */
+  gst_ice_signaller_end_session (viewer1->signaller, s1);
+  expect_event (cam1, "session-ended", s1, NULL);
+
+  /* ended by the producer */
+  gst_ice_signaller_end_session (cam1->signaller, s2);
+  expect_event (viewer2, "session-ended", s2, NULL);
+
+  /* ended sessions are forgotten */
+  gst_ice_signaller_send_candidate (viewer1->signaller, s1,
+      "a=end-of-candidates");
+  gst_ice_signaller_send_description (cam1->signaller, s2, "late offer");
+  gst_ice_signaller_end_session (viewer2->signaller, s2);
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (viewer1);
+  expect_quiet (viewer2);
+
+  /* and a new one can start */
+  g_free (s1);
+  s1 = open_session (cam1, viewer1);
+
+  g_free (s1);
+  g_free (s2);
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_consumer_leaves)
+{
+  TestPeer *cam1, *viewer1, *viewer2;
+  gchar *s1, *s2;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  expect_event (viewer2, "producer-added", "cam1", NULL);
+  s1 = open_session (cam1, viewer1);
+  s2 = open_session (cam1, viewer2);
+
+  gst_ice_signaller_stop (viewer1->signaller);
+  expect_event (cam1, "session-ended", s1, NULL);
+
+  /* the other session goes on */
+  gst_ice_signaller_send_description (cam1->signaller, s2, "offer 2");
+  expect_event (viewer2, "session-description", s2, "offer 2");
+
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (viewer1);
+  expect_quiet (viewer2);
+
+  g_free (s1);
+  g_free (s2);
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_producer_leaves)
+{
+  TestPeer *cam1, *viewer1, *viewer2;
+  gchar *s1, *message;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  expect_event (viewer2, "producer-added", "cam1", NULL);
+  s1 = open_session (cam1, viewer1);
+
+  gst_ice_signaller_stop (cam1->signaller);
+  expect_event (viewer1, "session-ended", s1, NULL);
+
+  /* viewer2 had no session: nothing to end */
+  iterate_for (QUIET_MS);
+  expect_quiet (viewer2);
+
+  /* the producer is gone */
+  gst_ice_signaller_request_session (viewer2->signaller, "cam1");
+  message = expect_error (viewer2, "no producer 'cam1' is registered");
+  fail_unless (strstr (message, server_uri) != NULL);
+  g_free (message);
+
+  g_free (s1);
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_duplicate_peer_id)
+{
+  TestPeer *cam1, *viewer1, *dup_cam, *dup_viewer;
+  gchar *session_id, *message;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  /* cam1 is registered once viewer1 heard of it */
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+
+  dup_cam = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  message = expect_error (dup_cam, "peer id 'cam1' is already registered");
+  fail_unless (strstr (message, server_uri) != NULL);
+  g_free (message);
+
+  /* ids are unique across roles */
+  dup_viewer = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  g_free (expect_error (dup_viewer, "peer id 'cam1' is already registered"));
+
+  /* the first cam1 still serves */
+  session_id = open_session (cam1, viewer1);
+
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (viewer1);
+  expect_quiet (dup_cam);
+  expect_quiet (dup_viewer);
+
+  g_free (session_id);
+  test_peer_free (dup_viewer);
+  test_peer_free (dup_cam);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_malformed_messages_ignored)
+{
+  static const gchar *junk[] = {
+    "{not json",
+    "null",
+    "42",
+    "\"register\"",
+    "[1, 2, 3]",
+    "{}",
+    "{\"type\": 42}",
+    "{\"type\": null}",
+    "{\"type\": [\"register\"]}",
+    "{\"type\": \"no-such-type\"}",
+    "{\"type\": \"register\"}",
+    "{\"type\": \"register\", \"peerId\": 7, \"role\": \"consumer\"}",
+    "{\"type\": \"register\", \"peerId\": \"x\", \"role\": \"king\"}",
+    "{\"type\": \"register\", \"peerId\": {\"a\": 1}, \"role\": []}",
+    "{\"type\": \"register\", \"peerId\": \"\", \"role\": \"consumer\"}",
+    "{\"type\": \"register\", \"peerId\": \"\\ud800\", \"role\": \"consumer\"}",
+    "{\"type\": \"register\", \"peerId\": 1e999999, \"role\": \"producer\"}",
+    "{\"type\": \"register\", \"peerId\": 123456789012345678901234567890}",
+    "{\"type\": \"startSession\", \"producerId\": []}",
+    "{\"type\": \"peer\", \"sessionId\": {}, \"candidate\": 1}",
+    "{\"type\": \"endSession\", \"sessionId\": \"nope\"}",
+    "{'type': 'register', 'peerId': 'sq', 'role': 'consumer'}",
+    "/* comment */ {\"type\": \"register\"}",
+    "{\"type\": \"register\", \"peerId\": \"a\", \"role\": \"consumer\"",
+  };
+  RawClient *raw;
+  TestPeer *cam1, *viewer1;
+  JsonObject *message;
+  GString *big;
+  gchar *session_id, *text;
+  guint i;
+
+  raw = raw_client_new ();
+
+  for (i = 0; i < G_N_ELEMENTS (junk); i++)
+    raw_send (raw, junk[i]);
+  soup_websocket_connection_send_binary (raw->ws, "\0\1\2", 3);
+
+  /* json-glib recurses per level: this would exhaust its stack */
+  big = g_string_new (NULL);
+  for (i = 0; i < 100000; i++)
+    g_string_append_c (big, '[');
+  raw_send (raw, big->str);
+  g_string_free (big, TRUE);
+
+  /* long values */
+  big = g_string_new ("{\"type\": \"register\", \"role\": \"consumer\", "
+      "\"peerId\": \"");
+  for (i = 0; i < 60000; i++)
+    g_string_append_c (big, 'p');
+  g_string_append (big, "\"}");
+  raw_send (raw, big->str);
+  g_string_free (big, TRUE);
+
+  /* the connection is still served */
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"raw\", "
+      "\"role\": \"consumer\"}");
+  message = raw_wait_message (raw, "registered");
+  fail_unless_equals_string (json_object_get_string_member (message,
+          "peerId"), "raw");
+  json_object_unref (message);
+
+  /* and so are others */
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  message = raw_wait_message (raw, "producerAdded");
+  fail_unless_equals_string (json_object_get_string_member (message,
+          "peerId"), "cam1");
+  json_object_unref (message);
+
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  session_id = open_session (cam1, viewer1);
+
+  /* a registered client cannot meddle with the sessions of others */
+  text = g_strdup_printf ("{\"type\": \"peer\", \"sessionId\": \"%s\", "
+      "\"description\": \"hijack\"}", session_id);
+  raw_send (raw, text);
+  g_free (text);
+  text = g_strdup_printf ("{\"type\": \"endSession\", \"sessionId\": \"%s\"}",
+      session_id);
+  raw_send (raw, text);
+  g_free (text);
+  raw_send (raw, "{\"type\": \"peer\", \"sessionId\": null, "
+      "\"description\": \"x\"}");
+  raw_send (raw, "{\"type\": \"startSession\", \"producerId\": \"viewer1\"}");
+  message = raw_wait_message (raw, "error");
+  fail_unless_equals_string (json_object_get_string_member (message,
+          "message"), "no producer 'viewer1' is registered");
+  json_object_unref (message);
+
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (viewer1);
+
+  gst_ice_signaller_send_description (cam1->signaller, session_id, "offer");
+  expect_event (viewer1, "session-description", session_id, "offer");
+
+  g_free (session_id);
+  raw_client_free (raw, FALSE);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_abrupt_disconnect)
+{
+  RawClient *raw;
+  TestPeer *viewer1;
+  JsonObject *message;
+  gchar *session_id;
+
+  raw = raw_client_new ();
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawcam\", "
+      "\"role\": \"producer\"}");
+  json_object_unref (raw_wait_message (raw, "registered"));
+
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "rawcam", NULL);
+  gst_ice_signaller_request_session (viewer1->signaller, "rawcam");
+  message = raw_wait_message (raw, "startSession");
+  fail_unless_equals_string (json_object_get_string_member (message,
+          "peerId"), "viewer1");
+  session_id = g_strdup (json_object_get_string_member (message, "sessionId"));
+  json_object_unref (message);
+  expect_event (viewer1, "session-started", session_id, "rawcam");
+
+  /* no close frame, the socket just goes away */
+  raw_client_free (raw, TRUE);
+  expect_event (viewer1, "session-ended", session_id, NULL);
+
+  g_free (session_id);
+  test_peer_free (viewer1);
+}
+
+GST_END_TEST;
+
+/* a frame over the server's limit closes that connection, and only that */
+GST_START_TEST (test_oversized_message)
+{
+  RawClient *raw;
+  TestPeer *cam1, *viewer1;
+  gchar *big, *session_id;
+  gboolean timed_out = FALSE;
+  GSource *watchdog;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  raw = raw_client_new ();
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawviewer\", "
+      "\"role\": \"consumer\"}");
+  json_object_unref (raw_wait_message (raw, "registered"));
+  /* cam1 may register after rawviewer */
+  json_object_unref (raw_wait_message (raw, "producerAdded"));
+  raw_send (raw, "{\"type\": \"startSession\", \"producerId\": \"cam1\"}");
+  json_object_unref (raw_wait_message (raw, "sessionStarted"));
+  expect_event (cam1, "session-requested", NULL, "rawviewer");
+
+  big = g_strnfill (200 * 1024, 'x');
+  raw_send (raw, big);
+  g_free (big);
+
+  watchdog = add_timer (WAIT_TIMEOUT_MS, &timed_out);
+  while (soup_websocket_connection_get_state (raw->ws) !=
+      SOUP_WEBSOCKET_STATE_CLOSED && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (watchdog);
+  fail_unless (soup_websocket_connection_get_state (raw->ws) ==
+      SOUP_WEBSOCKET_STATE_CLOSED, "server kept the connection open");
+
+  /* its session ended, the others go on */
+  expect_event (cam1, "session-ended", NULL, NULL);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  session_id = open_session (cam1, viewer1);
+
+  g_free (session_id);
+  raw_client_free (raw, FALSE);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unreachable_server)
+{
+  TestPeer *peer;
+  gchar *uri, *message, *expected;
+  gint64 started;
+
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", closed_port ());
+
+  peer = test_peer_new ("cam1", uri);
+  gst_ice_signaller_start (peer->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  expected = g_strdup_printf ("could not connect to signalling server %s "
+      "after 1 attempt: ", uri);
+  message = expect_error (peer, expected);
+  GST_INFO ("error: %s", message);
+  g_free (message);
+  g_free (expected);
+  test_peer_free (peer);
+
+  peer = test_peer_new ("cam1", uri);
+  g_object_set (peer->signaller, "connection-retries", 2, "retry-interval", 50,
+      NULL);
+  started = g_get_monotonic_time ();
+  gst_ice_signaller_start (peer->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  expected = g_strdup_printf ("could not connect to signalling server %s "
+      "after 3 attempts: ", uri);
+  message = expect_error (peer, expected);
+  g_free (message);
+  g_free (expected);
+  /* two waits of 50 ms between the three attempts */
+  fail_unless (g_get_monotonic_time () - started >=
+      100 * G_TIME_SPAN_MILLISECOND);
+
+  /* no further attempt, no further error */
+  iterate_for (QUIET_MS);
+  expect_quiet (peer);
+
+  test_peer_free (peer);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+static void
+stop_quickly (TestPeer * peer)
+{
+  gint64 started = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  gst_ice_signaller_stop (peer->signaller);
+  elapsed = g_get_monotonic_time () - started;
+  fail_unless (elapsed < 100 * G_TIME_SPAN_MILLISECOND,
+      "stop() took %" G_GINT64_FORMAT " us", elapsed);
+
+  /* and then stays silent */
+  iterate_for (QUIET_MS);
+  expect_quiet (peer);
+}
+
+GST_START_TEST (test_stop)
+{
+  GSocket *silent;
+  GSocketAddress *address;
+  TestPeer *peer, *cam1;
+  gchar *uri;
+  guint port;
+
+  /* while the handshake is pending: a server that accepts TCP connections
+   * (in the backlog) but never answers */
+  silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  fail_unless (g_socket_bind (silent, address, TRUE, NULL));
+  fail_unless (g_socket_listen (silent, NULL));
+  g_object_unref (address);
+  address = g_socket_get_local_address (silent, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  g_object_unref (address);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", port);
+
+  peer = test_peer_new ("cam1", uri);
+  gst_ice_signaller_start (peer->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  iterate_for (100);
+  expect_quiet (peer);
+  stop_quickly (peer);
+  test_peer_free (peer);
+  g_socket_close (silent, NULL);
+  g_object_unref (silent);
+  g_free (uri);
+
+  /* while waiting to retry */
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", closed_port ());
+  peer = test_peer_new ("cam1", uri);
+  g_object_set (peer->signaller, "connection-retries", 5, "retry-interval",
+      1000, NULL);
+  gst_ice_signaller_start (peer->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  iterate_for (100);
+  expect_quiet (peer);
+  stop_quickly (peer);
+  test_peer_free (peer);
+  g_free (uri);
+
+  /* while connected, then started again */
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  peer = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (peer, "producer-added", "cam1", NULL);
+  gst_ice_signaller_request_session (peer->signaller, "cam1");
+  stop_quickly (peer);
+  /* the request may or may not have left; if it did, its session ended */
+  while (!g_queue_is_empty (&cam1->events)) {
+    Event *event = g_queue_pop_head (&cam1->events);
+
+    fail_unless (g_str_equal (event->name, "session-requested")
+        || g_str_equal (event->name, "session-ended"), "cam1 got %s",
+        event->name);
+    event_free (event);
+  }
+
+  gst_ice_signaller_start (peer->signaller, GST_ICE_SIGNALLER_ROLE_CONSUMER,
+      "viewer1");
+  expect_event (peer, "producer-added", "cam1", NULL);
+  g_free (open_session (cam1, peer));
+
+  test_peer_free (peer);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+static void
+stop_in_handler (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * description, gpointer user_data)
+{
+  gst_ice_signaller_stop (signaller);
+}
+
+static void
+stop_on_error (GstIceSignaller * signaller, const GError * error,
+    gpointer user_data)
+{
+  gst_ice_signaller_stop (signaller);
+}
+
+/* elements stop their signaller from its signal handlers */
+GST_START_TEST (test_stop_in_handler)
+{
+  TestPeer *cam1, *viewer1, *dup;
+  gchar *session_id;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  session_id = open_session (cam1, viewer1);
+
+  /* the messages after the description are likely read at once: none of
+   * them may be emitted once the handler stopped the signaller */
+  g_signal_connect_after (viewer1->signaller, "session-description",
+      G_CALLBACK (stop_in_handler), NULL);
+  gst_ice_signaller_send_description (cam1->signaller, session_id, "offer");
+  gst_ice_signaller_send_candidate (cam1->signaller, session_id,
+      "a=candidate:1 1 UDP 2130706431 192.0.2.1 5000 typ host");
+  gst_ice_signaller_send_candidate (cam1->signaller, session_id,
+      "a=end-of-candidates");
+  gst_ice_signaller_end_session (cam1->signaller, session_id);
+  expect_event (viewer1, "session-description", session_id, "offer");
+  iterate_for (QUIET_MS);
+  expect_quiet (viewer1);
+  expect_quiet (cam1);
+
+  dup = test_peer_new ("cam1", server_uri);
+  g_signal_connect_after (dup->signaller, "error", G_CALLBACK (stop_on_error),
+      NULL);
+  gst_ice_signaller_start (dup->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  g_free (expect_error (dup, "peer id 'cam1' is already registered"));
+  iterate_for (QUIET_MS);
+  expect_quiet (dup);
+
+  g_free (session_id);
+  test_peer_free (dup);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_connection_lost)
+{
+  TestPeer *cam1, *viewer1;
+  gchar *expected;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+
+  gst_ice_signalling_server_stop (server);
+
+  expected = g_strdup_printf ("lost the connection to signalling server %s",
+      server_uri);
+  g_free (expect_error (viewer1, expected));
+  g_free (expect_error (cam1, expected));
+  g_free (expected);
+
+  /* once failed, sends are dropped without further errors */
+  gst_ice_signaller_request_session (viewer1->signaller, "cam1");
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (viewer1);
+
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_server_start_errors)
+{
+  GstIceSignallingServer *other;
+  GError *error = NULL;
+  gchar *expected;
+  guint port = gst_ice_signalling_server_get_port (server);
+  TestPeer *cam1, *viewer1;
+
+  /* port in use */
+  other = gst_ice_signalling_server_new ("127.0.0.1", port);
+  fail_if (gst_ice_signalling_server_start (other, &error));
+  fail_unless (g_error_matches (error, GST_ICE_ERROR,
+          GST_ICE_ERROR_SIGNALLING));
+  expected = g_strdup_printf ("could not listen on 127.0.0.1:%u: ", port);
+  fail_unless (g_str_has_prefix (error->message, expected), "got '%s'",
+      error->message);
+  g_free (expected);
+  g_clear_error (&error);
+  g_object_unref (other);
+
+  /* not an address */
+  other = gst_ice_signalling_server_new ("signalling.example.org", 0);
+  fail_if (gst_ice_signalling_server_start (other, &error));
+  fail_unless_equals_string (error->message,
+      "host 'signalling.example.org' is not an IP address or localhost");
+  g_clear_error (&error);
+  g_object_unref (other);
+
+  /* localhost, and a port picked for us */
+  other = gst_ice_signalling_server_new ("localhost", 0);
+  fail_unless (gst_ice_signalling_server_start (other, &error));
+  fail_unless (gst_ice_signalling_server_get_port (other) != 0);
+  fail_unless (gst_ice_signalling_server_get_port (other) != port);
+  gst_ice_signalling_server_stop (other);
+  g_object_unref (other);
+
+  /* restart on the same port */
+  gst_ice_signalling_server_stop (server);
+  other = gst_ice_signalling_server_new ("127.0.0.1", port);
+  fail_unless (gst_ice_signalling_server_start (other, &error),
+      "restart failed: %s", error ? error->message : "no error");
+  fail_unless_equals_int (gst_ice_signalling_server_get_port (other), port);
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  gst_ice_signalling_server_stop (other);
+  g_object_unref (other);
+}
+
+GST_END_TEST;
+
+static Suite *
+signallingserver_suite (void)
+{
+  Suite *s = suite_create ("signallingserver");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  /* above the WAIT_TIMEOUT_MS of each wait, so that those report */
+  tcase_set_timeout (tc, 20);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_prepare_checks_uri);
+  tcase_add_test (tc, test_producer_added);
+  tcase_add_test (tc, test_session_routing);
+  tcase_add_test (tc, test_end_session);
+  tcase_add_test (tc, test_consumer_leaves);
+  tcase_add_test (tc, test_producer_leaves);
+  tcase_add_test (tc, test_duplicate_peer_id);
+  tcase_add_test (tc, test_malformed_messages_ignored);
+  tcase_add_test (tc, test_abrupt_disconnect);
+  tcase_add_test (tc, test_oversized_message);
+  tcase_add_test (tc, test_unreachable_server);
+  tcase_add_test (tc, test_stop);
+  tcase_add_test (tc, test_stop_in_handler);
+  tcase_add_test (tc, test_connection_lost);
+  tcase_add_test (tc, test_server_start_errors);
+
+  return s;
+}
+
+GST_CHECK_MAIN (signallingserver);

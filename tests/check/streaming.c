@@ -1,0 +1,371 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* End to end on loopback: icesink and icesrc pipelines in one process,
+ * a real signalling server, real sockets. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+
+#include "icetestutil.h"
+
+#define TIMEOUT (20 * GST_SECOND)
+#define N_BUFFERS 300
+
+static gchar *
+consumer_props (TestServer * server, const gchar * extra)
+{
+  return g_strdup_printf ("signaller::uri=%s %s", server->uri,
+      extra ? extra : "");
+}
+
+static GstElement *
+start_producer (TestServer * server, const gchar * extra, gint * added,
+    gint * removed)
+{
+  gchar *props = g_strdup_printf ("peer-id=cam signaller::uri=%s %s",
+      server->uri, extra ? extra : "");
+  GstElement *producer = test_producer_new (props);
+
+  g_free (props);
+  if (added)
+    test_count_peers (producer, added, removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  return producer;
+}
+
+static GstElement *
+start_consumer (TestServer * server, const gchar * extra)
+{
+  gchar *props = consumer_props (server, extra);
+  GstElement *consumer = test_consumer_new (props);
+
+  g_free (props);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  return consumer;
+}
+
+GST_START_TEST (test_stream_arrives_complete)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server, NULL);
+  GstCaps *caps = NULL, *expected = gst_caps_from_string (TEST_CAPS);
+  GstMessage *msg;
+  const GstStructure *s;
+  GstStructure *stats, *session;
+  const GValue *v;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "no consumer joined");
+  test_push_numbered (producer, 0, N_BUFFERS, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, N_BUFFERS, TIMEOUT,
+          &caps), N_BUFFERS);
+
+  /* the caps came through the signalling, nobody typed them */
+  fail_unless (caps != NULL);
+  fail_unless (gst_caps_is_equal (caps, expected), "got caps %"
+      GST_PTR_FORMAT, caps);
+
+  /* what a user watching the bus sees */
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-selected-pair",
+      TIMEOUT);
+  fail_unless (msg != NULL, "no ice-selected-pair message");
+  s = gst_message_get_structure (msg);
+  fail_unless_equals_string (gst_structure_get_string (s,
+          "local-candidate-type"), "host");
+  fail_unless_equals_string (gst_structure_get_string (s,
+          "remote-candidate-type"), "host");
+  fail_unless_equals_string (gst_structure_get_string (s, "local-address"),
+      "127.0.0.1");
+  fail_unless_equals_string (gst_structure_get_string (s, "peer-id"), "cam");
+  gst_message_unref (msg);
+
+  /* the producer's stats count what it sent to this one consumer */
+  g_object_get (test_get (producer, "sink"), "stats", &stats, NULL);
+  fail_unless_equals_int (gst_structure_n_fields (stats), 1);
+  v = gst_structure_get_value (stats, gst_structure_nth_field_name (stats, 0));
+  session = g_value_get_boxed (v);
+  {
+    guint64 packets = 0;
+
+    fail_unless (gst_structure_get_uint64 (session, "packets-sent",
+            &packets));
+    fail_unless_equals_uint64 (packets, N_BUFFERS);
+    fail_unless_equals_string (gst_structure_get_string (session,
+            "local-candidate-type"), "host");
+  }
+  gst_structure_free (stats);
+
+  test_assert_no_error (producer);
+  test_assert_no_error (consumer);
+  gst_caps_unref (caps);
+  gst_caps_unref (expected);
+  test_stop (consumer);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_three_consumers)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *consumers[3];
+  guint i;
+
+  for (i = 0; i < 3; i++)
+    consumers[i] = start_consumer (server, NULL);
+  fail_unless (test_wait_count (&added, 3, TIMEOUT), "only %d consumers "
+      "joined", added);
+  test_push_numbered (producer, 0, N_BUFFERS, 500);
+  for (i = 0; i < 3; i++) {
+    fail_unless_equals_int (test_pull_numbered (consumers[i], 0, N_BUFFERS,
+            TIMEOUT, NULL), N_BUFFERS);
+    test_assert_no_error (consumers[i]);
+  }
+  for (i = 0; i < 3; i++)
+    test_stop (consumers[i]);
+  fail_unless (test_wait_count (&removed, 3, TIMEOUT), "only %d consumers "
+      "left", removed);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_consumer_leaves_and_rejoins)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *stays = start_consumer (server, NULL);
+  GstElement *leaves = start_consumer (server, NULL);
+
+  fail_unless (test_wait_count (&added, 2, TIMEOUT));
+  test_push_numbered (producer, 0, 100, 500);
+  fail_unless_equals_int (test_pull_numbered (leaves, 0, 100, TIMEOUT, NULL),
+      100);
+
+  /* one consumer goes; the other keeps receiving */
+  test_stop (leaves);
+  fail_unless (test_wait_count (&removed, 1, TIMEOUT), "peer-removed missing");
+  test_push_numbered (producer, 100, 100, 500);
+
+  /* and it comes back while the producer plays */
+  leaves = start_consumer (server, NULL);
+  fail_unless (test_wait_count (&added, 3, TIMEOUT), "rejoin not seen");
+  test_push_numbered (producer, 200, 100, 500);
+  fail_unless_equals_int (test_pull_numbered (leaves, 200, 100, TIMEOUT,
+          NULL), 100);
+  fail_unless_equals_int (test_pull_numbered (stays, 0, 300, TIMEOUT, NULL),
+      300);
+
+  test_assert_no_error (producer);
+  test_stop (leaves);
+  test_stop (stays);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_producer_leaves_and_returns)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server, "producer-peer-id=cam");
+  GstMessage *msg;
+  gchar *text;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  test_stop (producer);
+
+  msg = test_wait_message (consumer, GST_MESSAGE_WARNING, NULL, TIMEOUT);
+  fail_unless (msg != NULL, "no warning when the producer left");
+  text = test_message_text (msg);
+  fail_unless (strstr (text, "producer 'cam' left") != NULL, "%s", text);
+  g_free (text);
+  gst_message_unref (msg);
+
+  /* same consumer pipeline, never restarted */
+  added = 0;
+  producer = start_producer (server, NULL, &added, &removed);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "consumer did not "
+      "come back to the new producer");
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 50, TIMEOUT,
+          NULL), 50);
+
+  test_stop (consumer);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_eos_on_producer_leave)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server, "eos-on-producer-leave=true");
+  GstMessage *msg;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 10, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 10, TIMEOUT,
+          NULL), 10);
+  test_stop (producer);
+  msg = test_wait_message (consumer, GST_MESSAGE_EOS, NULL, TIMEOUT);
+  fail_unless (msg != NULL, "no EOS after the producer left");
+  gst_message_unref (msg);
+  test_stop (consumer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_embedded_server)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  guint port;
+  gchar *props;
+
+  producer = test_producer_new ("run-signalling-server=true "
+      "signalling-server-host=127.0.0.1 signalling-server-port=0");
+  test_count_peers (producer, &added, &removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (test_get (producer, "sink"), "signalling-server-port", &port,
+      NULL);
+  fail_unless (port != 0);
+
+  props = g_strdup_printf ("signaller::uri=ws://127.0.0.1:%u", port);
+  consumer = test_consumer_new (props);
+  g_free (props);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, N_BUFFERS, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, N_BUFFERS, TIMEOUT,
+          NULL), N_BUFFERS);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_directory_signaller)
+{
+  gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
+  gchar *props = g_strdup_printf ("signaller-type=directory "
+      "signaller::directory=%s", dir);
+  GstElement *producer = test_producer_new (props);
+  GstElement *consumer = test_consumer_new (props);
+  gint added = 0, removed = 0;
+  GstCaps *caps = NULL;
+  gchar *rm;
+
+  test_count_peers (producer, &added, &removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, N_BUFFERS, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, N_BUFFERS, TIMEOUT,
+          &caps), N_BUFFERS);
+  fail_unless (caps != NULL);
+  gst_caps_unref (caps);
+  test_stop (consumer);
+  test_stop (producer);
+
+  rm = g_strdup_printf ("rm -rf '%s'", dir);
+  fail_unless (system (rm) == 0);
+  g_free (rm);
+  g_free (props);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+static gint64
+time_to_null (GstElement * pipeline)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  test_stop (pipeline);
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+GST_START_TEST (test_stop_is_quick_while_streaming)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server, NULL);
+  gint64 ms;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 10, 0);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 10, TIMEOUT,
+          NULL), 10);
+  ms = time_to_null (consumer);
+  fail_unless (ms < 2000, "icesrc took %" G_GINT64_FORMAT " ms to stop", ms);
+  ms = time_to_null (producer);
+  fail_unless (ms < 2000, "icesink took %" G_GINT64_FORMAT " ms to stop", ms);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+static Suite *
+streaming_suite (void)
+{
+  Suite *s = suite_create ("streaming");
+  TCase *tc = tcase_create ("loopback");
+
+  tcase_set_timeout (tc, 120);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_stream_arrives_complete);
+  tcase_add_test (tc, test_three_consumers);
+  tcase_add_test (tc, test_consumer_leaves_and_rejoins);
+  tcase_add_test (tc, test_producer_leaves_and_returns);
+  tcase_add_test (tc, test_eos_on_producer_leave);
+  tcase_add_test (tc, test_embedded_server);
+  tcase_add_test (tc, test_directory_signaller);
+  tcase_add_test (tc, test_stop_is_quick_while_streaming);
+  return s;
+}
+
+GST_CHECK_MAIN (streaming);

@@ -1,0 +1,312 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* icesink to icesrc through a real coturn on loopback, started here and
+ * skipped with a message when coturn is not installed. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <gst/check/gstcheck.h>
+
+#include "icetestutil.h"
+
+#define TIMEOUT (20 * GST_SECOND)
+
+static GPid coturn_pid;
+static guint coturn_port;
+static gchar *coturn_dir;
+static gchar *server_uri;
+static TestServer *server;
+
+static gboolean
+port_is_free (guint port)
+{
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, port);
+  gboolean free_port = TRUE;
+  GSocketType types[] = { G_SOCKET_TYPE_STREAM, G_SOCKET_TYPE_DATAGRAM };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (types); i++) {
+    GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, types[i], 0, NULL);
+
+    free_port &= g_socket_bind (s, addr, FALSE, NULL);
+    g_object_unref (s);
+  }
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return free_port;
+}
+
+static gboolean
+port_accepts (guint port)
+{
+  GSocketClient *client = g_socket_client_new ();
+  GSocketConnection *conn;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL,
+      NULL);
+  g_object_unref (client);
+  if (conn == NULL)
+    return FALSE;
+  g_object_unref (conn);
+  return TRUE;
+}
+
+/* Returns FALSE when coturn is not installed. */
+static gboolean
+start_coturn (void)
+{
+  gchar *turnserver = g_find_program_in_path ("turnserver");
+  gchar *port, *min_port, *max_port, *userdb, *log;
+  GError *err = NULL;
+  gint64 deadline;
+  gboolean ok;
+
+  if (turnserver == NULL)
+    return FALSE;
+
+  do {
+    coturn_port = g_random_int_range (20000, 30000);
+  } while (!port_is_free (coturn_port));
+  coturn_dir = g_dir_make_tmp ("gst-ice-coturn-XXXXXX", NULL);
+  port = g_strdup_printf ("--listening-port=%u", coturn_port);
+  min_port = g_strdup_printf ("--min-port=%u", coturn_port + 1);
+  max_port = g_strdup_printf ("--max-port=%u", coturn_port + 200);
+  userdb = g_strdup_printf ("--userdb=%s/turndb", coturn_dir);
+  log = g_strdup_printf ("--log-file=%s/coturn.log", coturn_dir);
+  {
+    const gchar *argv[] = { turnserver, "-n", "--listening-ip=127.0.0.1",
+      "--relay-ip=127.0.0.1", port, min_port, max_port, "--lt-cred-mech",
+      "--user=alice:secret", "--realm=gst-ice.test", "--no-tls", "--no-dtls",
+      "--allow-loopback-peers", "--no-cli", "--no-stdout-log",
+      "--simple-log", log, userdb, NULL
+    };
+
+    ok = g_spawn_async (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL,
+        NULL, &coturn_pid, &err);
+  }
+  fail_unless (ok, "could not start coturn: %s", err ? err->message : "?");
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!port_accepts (coturn_port)) {
+    fail_unless (g_get_monotonic_time () < deadline,
+        "coturn did not listen on %u", coturn_port);
+    g_usleep (50 * 1000);
+  }
+  g_free (port);
+  g_free (min_port);
+  g_free (max_port);
+  g_free (userdb);
+  g_free (log);
+  g_free (turnserver);
+  return TRUE;
+}
+
+static void
+stop_coturn (void)
+{
+  gchar *rm;
+
+  kill (coturn_pid, SIGTERM);
+  waitpid (coturn_pid, NULL, 0);
+  g_spawn_close_pid (coturn_pid);
+  rm = g_strdup_printf ("rm -rf '%s'", coturn_dir);
+  if (system (rm) != 0)
+    g_printerr ("could not remove %s\n", coturn_dir);
+  g_free (rm);
+  g_clear_pointer (&coturn_dir, g_free);
+}
+
+static void
+setup (void)
+{
+  server = test_server_start ();
+}
+
+static void
+teardown (void)
+{
+  test_server_stop (server);
+  g_clear_pointer (&server_uri, g_free);
+}
+
+static const gchar *
+turn_uri (const gchar * query)
+{
+  g_free (server_uri);
+  server_uri = g_strdup_printf ("turn://alice:secret@127.0.0.1:%u%s",
+      coturn_port, query ? query : "");
+  return server_uri;
+}
+
+/* Streams 300 packets from a producer to a consumer, both with @props,
+ * and returns the consumer's selected pair message. */
+static GstStructure *
+stream_through (const gchar * props)
+{
+  gchar *producer_props = g_strdup_printf ("peer-id=cam signaller::uri=%s "
+      "%s", server->uri, props);
+  gchar *consumer_props = g_strdup_printf ("signaller::uri=%s %s",
+      server->uri, props);
+  GstElement *producer = test_producer_new (producer_props);
+  GstElement *consumer = test_consumer_new (consumer_props);
+  gint added = 0, removed = 0;
+  GstMessage *msg;
+  GstStructure *pair;
+
+  test_count_peers (producer, &added, &removed);
+  gst_element_set_state (producer, GST_STATE_PLAYING);
+  gst_element_set_state (consumer, GST_STATE_PLAYING);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "no connection with %s",
+      props);
+  test_push_numbered (producer, 0, 300, 1000);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 300, TIMEOUT,
+          NULL), 300);
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-selected-pair",
+      TIMEOUT);
+  fail_unless (msg != NULL);
+  pair = gst_structure_copy (gst_message_get_structure (msg));
+  gst_message_unref (msg);
+  test_assert_no_error (producer);
+  test_stop (consumer);
+  test_stop (producer);
+  g_free (producer_props);
+  g_free (consumer_props);
+  return pair;
+}
+
+GST_START_TEST (test_relay_over_udp)
+{
+  gchar *props = g_strdup_printf ("ice-transport-policy=relay "
+      "turn-servers=\"<\\\"%s\\\">\"", turn_uri (NULL));
+  GstStructure *pair = stream_through (props);
+
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "local-candidate-type"), "relay");
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "remote-candidate-type"), "relay");
+  fail_unless_equals_string (gst_structure_get_string (pair, "transport"),
+      "udp");
+  gst_structure_free (pair);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_relay_over_tcp)
+{
+  gchar *props = g_strdup_printf ("ice-transport-policy=relay "
+      "turn-servers=\"<\\\"%s\\\">\"", turn_uri ("?transport=tcp"));
+  GstStructure *pair = stream_through (props);
+
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "local-candidate-type"), "relay");
+  gst_structure_free (pair);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_turn_with_default_policy_prefers_host)
+{
+  gchar *props = g_strdup_printf ("turn-servers=\"<\\\"%s\\\">\"",
+      turn_uri (NULL));
+  GstStructure *pair = stream_through (props);
+
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "local-candidate-type"), "host");
+  gst_structure_free (pair);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_wrong_turn_password_fails_clearly)
+{
+  gchar *uri = g_strdup_printf ("turn://alice:wrong@127.0.0.1:%u",
+      coturn_port);
+  gchar *producer_props = g_strdup_printf ("peer-id=cam signaller::uri=%s "
+      "ice-transport-policy=relay turn-servers=\"<\\\"%s\\\">\"", server->uri,
+      uri);
+  GstElement *producer = test_producer_new (producer_props);
+  GstElement *consumer = test_consumer_new (producer_props +
+      strlen ("peer-id=cam "));
+  GstMessage *msg;
+  gchar *text;
+
+  gst_element_set_state (producer, GST_STATE_PLAYING);
+  gst_element_set_state (consumer, GST_STATE_PLAYING);
+  msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, 60 * GST_SECOND);
+  fail_unless (msg != NULL, "no error with a wrong TURN password");
+  text = test_message_text (msg);
+  fail_unless (strstr (text, "no candidate pair worked") != NULL, "%s", text);
+  fail_unless (strstr (text, "TURN") != NULL, "%s", text);
+  fail_unless (strstr (text, "wrong") == NULL, "password shown: %s", text);
+  g_free (text);
+  gst_message_unref (msg);
+  test_stop (consumer);
+  test_stop (producer);
+  g_free (producer_props);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+static Suite *
+turn_suite (void)
+{
+  Suite *s = suite_create ("turn");
+  TCase *tc = tcase_create ("coturn");
+
+  if (!start_coturn ()) {
+    g_print ("SKIP: coturn (turnserver) is not installed; "
+        "apt-get install coturn to run the TURN tests\n");
+    return s;
+  }
+  tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_relay_over_udp);
+  tcase_add_test (tc, test_relay_over_tcp);
+  tcase_add_test (tc, test_turn_with_default_policy_prefers_host);
+  tcase_add_test (tc, test_wrong_turn_password_fails_clearly);
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  Suite *s;
+  int failed;
+
+  gst_check_init (&argc, &argv);
+  s = turn_suite ();
+  failed = gst_check_run_suite (s, "turn", __FILE__);
+  if (coturn_pid == 0)
+    return 77;                  /* meson's code for a skipped test */
+  stop_coturn ();
+  return failed;
+}
