@@ -115,8 +115,7 @@ static void gst_ice_sink_child_proxy_init (gpointer g_iface,
 #define gst_ice_sink_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstIceSink, gst_ice_sink, GST_TYPE_BASE_SINK,
     G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY, gst_ice_sink_child_proxy_init);
-    GST_DEBUG_CATEGORY_INIT (gst_ice_sink_debug, "icesink", 0,
-        "ICE sink"));
+    GST_DEBUG_CATEGORY_INIT (gst_ice_sink_debug, "icesink", 0, "ICE sink"));
 GST_ELEMENT_REGISTER_DEFINE (icesink, "icesink", GST_RANK_NONE,
     GST_TYPE_ICE_SINK);
 
@@ -482,8 +481,7 @@ gst_ice_sink_child_proxy_get_child_by_name (GstChildProxy * proxy,
 }
 
 static GObject *
-gst_ice_sink_child_proxy_get_child_by_index (GstChildProxy * proxy,
-    guint index)
+gst_ice_sink_child_proxy_get_child_by_index (GstChildProxy * proxy, guint index)
 {
   GstIceSink *self = GST_ICE_SINK (proxy);
 

@@ -98,8 +98,7 @@ static void gst_ice_src_child_proxy_init (gpointer g_iface,
 G_DEFINE_TYPE_WITH_CODE (GstIceSrc, gst_ice_src, GST_TYPE_PUSH_SRC,
     G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY, gst_ice_src_child_proxy_init);
     GST_DEBUG_CATEGORY_INIT (gst_ice_src_debug, "icesrc", 0, "ICE source"));
-GST_ELEMENT_REGISTER_DEFINE (icesrc, "icesrc", GST_RANK_NONE,
-    GST_TYPE_ICE_SRC);
+GST_ELEMENT_REGISTER_DEFINE (icesrc, "icesrc", GST_RANK_NONE, GST_TYPE_ICE_SRC);
 
 static void gst_ice_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
@@ -449,8 +448,7 @@ gst_ice_src_child_proxy_get_child_by_name (GstChildProxy * proxy,
 }
 
 static GObject *
-gst_ice_src_child_proxy_get_child_by_index (GstChildProxy * proxy,
-    guint index)
+gst_ice_src_child_proxy_get_child_by_index (GstChildProxy * proxy, guint index)
 {
   GstIceSrc *self = GST_ICE_SRC (proxy);
 

@@ -314,8 +314,7 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
         "stun-server-port", (guint) config->stun_server->port, NULL);
   }
 
-  for (i = 0; config->local_addresses && i < config->local_addresses->len;
-      i++) {
+  for (i = 0; config->local_addresses && i < config->local_addresses->len; i++) {
     NiceAddress addr;
 
     /* checked by the transport before any session exists */
@@ -417,8 +416,7 @@ gst_ice_session_get_local_description (GstIceSession * self,
   gchar *ufrag = NULL, *pwd = NULL;
   gchar *text;
 
-  nice_agent_get_local_credentials (self->agent, self->stream_id, &ufrag,
-      &pwd);
+  nice_agent_get_local_credentials (self->agent, self->stream_id, &ufrag, &pwd);
   desc = gst_ice_description_new (ufrag, pwd);
   if (caps)
     desc->caps = gst_caps_copy (caps);
@@ -730,6 +728,5 @@ gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
   g_signal_handlers_disconnect_by_data (self->agent, self);
   nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context,
       NULL, NULL);
-  nice_agent_close_async (self->agent, on_agent_closed,
-      gst_object_ref (self));
+  nice_agent_close_async (self->agent, on_agent_closed, gst_object_ref (self));
 }

@@ -215,16 +215,14 @@ gst_ice_signaller_send_candidate (GstIceSignaller * self,
   g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
   g_return_if_fail (session_id != NULL);
   g_return_if_fail (candidate != NULL);
-  g_return_if_fail (GST_ICE_SIGNALLER_GET_IFACE (self)->send_candidate !=
-      NULL);
+  g_return_if_fail (GST_ICE_SIGNALLER_GET_IFACE (self)->send_candidate != NULL);
 
   GST_ICE_SIGNALLER_GET_IFACE (self)->send_candidate (self, session_id,
       candidate);
 }
 
 void
-gst_ice_signaller_end_session (GstIceSignaller * self,
-    const gchar * session_id)
+gst_ice_signaller_end_session (GstIceSignaller * self, const gchar * session_id)
 {
   g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
   g_return_if_fail (session_id != NULL);
@@ -245,8 +243,7 @@ void
 gst_ice_signaller_emit_session_started (GstIceSignaller * self,
     const gchar * session_id, const gchar * peer_id)
 {
-  g_signal_emit (self, signals[SIGNAL_SESSION_STARTED], 0, session_id,
-      peer_id);
+  g_signal_emit (self, signals[SIGNAL_SESSION_STARTED], 0, session_id, peer_id);
 }
 
 void

@@ -60,6 +60,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_transport_debug);
 #define DEFAULT_SIGNALLING_SERVER_PORT 8443
 /* how long stop() lets libnice release TURN allocations */
 #define CLOSE_TIMEOUT_MS 1000
+/* libnice stays in "connecting" when there is no candidate pair at all
+ * (relay-only with a TURN server that refuses us, all candidates
+ * filtered), so a session with no working pair by then has failed */
+#define CONNECT_TIMEOUT_S 20
 
 struct _GstIceTransport
 {
@@ -116,6 +120,7 @@ G_DEFINE_TYPE_WITH_CODE (GstIceTransport, gst_ice_transport, GST_TYPE_OBJECT,
 
 static void gst_ice_transport_finalize (GObject * object);
 static void close_session (GstIceTransport * self, const gchar * session_id);
+static void fail_session (GstIceTransport * self, GstIceSession * session);
 
 GType
 gst_ice_transport_policy_get_type (void)
@@ -677,8 +682,7 @@ parse_servers (GstIceTransport * self, GstIceSessionConfig * config)
                 i)));
   GST_OBJECT_UNLOCK (self);
 
-  config->turn_servers =
-      g_ptr_array_new_with_free_func ((GDestroyNotify)
+  config->turn_servers = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_ice_server_uri_free);
 
   if (stun && *stun) {
@@ -817,8 +821,7 @@ signaller_failed:
 
 /* libnice takes numeric server addresses only */
 static gboolean
-resolve_host (GstIceTransport * self, GstIceServerUri * uri,
-    const gchar * what)
+resolve_host (GstIceTransport * self, GstIceServerUri * uri, const gchar * what)
 {
   GResolver *resolver;
   GList *addresses;
@@ -942,16 +945,21 @@ on_state_changed (GstIceSession * session, const gchar * state,
     GstIceTransport * self)
 {
   gboolean connected = gst_ice_session_is_connected (session);
-  gchar *session_id;
 
   post_session_message (self, session, gst_structure_new ("ice-state-changed",
           "state", G_TYPE_STRING, state, NULL));
   update_connected (self, session, connected);
 
-  if (g_strcmp0 (state, "failed") != 0)
-    return;
+  if (g_strcmp0 (state, "failed") == 0)
+    fail_session (self, session);
+}
 
-  session_id = g_strdup (gst_ice_session_get_id (session));
+/* No pair worked: tell the user why, end the session with the peer. */
+static void
+fail_session (GstIceTransport * self, GstIceSession * session)
+{
+  gchar *session_id = g_strdup (gst_ice_session_get_id (session));
+
   if (!g_atomic_int_get (&self->shutting_down))
     report_failure (self, session);
   gst_ice_signaller_end_session (self->active_signaller, session_id);
@@ -1005,11 +1013,42 @@ lookup_session (GstIceTransport * self, const gchar * session_id)
   return session;
 }
 
+typedef struct
+{
+  GstIceTransport *transport;
+  gchar *session_id;
+} ConnectTimeout;
+
+static void
+connect_timeout_free (gpointer data)
+{
+  ConnectTimeout *timeout = data;
+
+  g_free (timeout->session_id);
+  g_free (timeout);
+}
+
+static gboolean
+on_connect_timeout (gpointer data)
+{
+  ConnectTimeout *timeout = data;
+  GstIceSession *session = lookup_session (timeout->transport,
+      timeout->session_id);
+
+  if (session && !gst_ice_session_is_connected (session)) {
+    GST_INFO_OBJECT (session, "no working pair after %u s", CONNECT_TIMEOUT_S);
+    fail_session (timeout->transport, session);
+  }
+  return G_SOURCE_REMOVE;
+}
+
 static GstIceSession *
 create_session (GstIceTransport * self, const gchar * session_id,
     const gchar * peer_id)
 {
   GstIceSession *session;
+  ConnectTimeout *timeout;
+  GSource *source;
 
   session = gst_ice_session_new (session_id, peer_id,
       self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER, self->context,
@@ -1027,13 +1066,21 @@ create_session (GstIceTransport * self, const gchar * session_id,
   g_mutex_lock (&self->sessions_lock);
   g_hash_table_insert (self->sessions, g_strdup (session_id), session);
   g_mutex_unlock (&self->sessions_lock);
+
+  timeout = g_new0 (ConnectTimeout, 1);
+  timeout->transport = self;
+  timeout->session_id = g_strdup (session_id);
+  source = g_timeout_source_new_seconds (CONNECT_TIMEOUT_S);
+  g_source_set_callback (source, on_connect_timeout, timeout,
+      connect_timeout_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
   return session;
 }
 
 /* Sends our description, then gathers: candidates trickle after it. */
 static void
-offer_session (GstIceTransport * self, GstIceSession * session,
-    GstCaps * caps)
+offer_session (GstIceTransport * self, GstIceSession * session, GstCaps * caps)
 {
   GError *err = NULL;
   gchar *description;
@@ -1180,8 +1227,7 @@ on_session_candidate (GstIceSignaller * signaller, const gchar * session_id,
     return;
   }
   if (!gst_ice_session_add_remote_candidate (session, line, &err)) {
-    GST_WARNING_OBJECT (session, "ignoring remote candidate: %s",
-        err->message);
+    GST_WARNING_OBJECT (session, "ignoring remote candidate: %s", err->message);
     g_clear_error (&err);
   }
 }
@@ -1377,8 +1423,7 @@ gst_ice_transport_start (GstIceTransport * self)
 
   signaller = gst_ice_transport_get_signaller (self);
   if (self->server)
-    point_signaller_at_server (self, signaller,
-        self->signalling_server_port);
+    point_signaller_at_server (self, signaller, self->signalling_server_port);
   self->active_signaller = signaller;
   self->signaller_handlers[0] = g_signal_connect (signaller,
       "session-requested", G_CALLBACK (on_session_requested), self);

@@ -216,8 +216,7 @@ test_count_peers (GstElement * producer, gint * added, gint * removed)
   GstElement *sink = test_get (producer, "sink");
 
   g_signal_connect (sink, "peer-added", G_CALLBACK (on_peer_added), added);
-  g_signal_connect (sink, "peer-removed", G_CALLBACK (on_peer_added),
-      removed);
+  g_signal_connect (sink, "peer-removed", G_CALLBACK (on_peer_added), removed);
 }
 
 gboolean

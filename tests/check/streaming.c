@@ -111,8 +111,7 @@ GST_START_TEST (test_stream_arrives_complete)
   {
     guint64 packets = 0;
 
-    fail_unless (gst_structure_get_uint64 (session, "packets-sent",
-            &packets));
+    fail_unless (gst_structure_get_uint64 (session, "packets-sent", &packets));
     fail_unless_equals_uint64 (packets, N_BUFFERS);
     fail_unless_equals_string (gst_structure_get_string (session,
             "local-candidate-type"), "host");
