@@ -19,7 +19,8 @@ run=""
 if [ "$(id -u)" = 0 ] && ip netns list >/dev/null 2>&1; then
   ns=gstice-demo-$$
   ip netns add $ns
-  trap 'for p in $(ip netns pids $ns); do kill $p 2>/dev/null; done; ip netns del $ns' EXIT INT TERM
+  trap 'for p in $(ip netns pids $ns 2>/dev/null); do kill -9 $p; done; ip netns del $ns 2>/dev/null' EXIT
+  trap 'exit 130' INT TERM
   ip -n $ns link set lo up
   ip -n $ns link add v0 type veth peer name v1
   ip -n $ns addr add 203.0.113.10/24 dev v0
@@ -31,12 +32,15 @@ fi
 
 log=$(mktemp -d)
 echo "sender:   $sender"
-$run sh -c "exec $sender" >"$log/sender" 2>&1 &
+$run sh -c "exec $sender" >"$log/sender" 2>&1 </dev/null &
+sender_pid=$!
 sleep 1
 echo "receiver: $receiver"
-$run timeout -s INT "$duration" sh -c "exec $receiver -m -v" >"$log/receiver" 2>&1 || true
-kill -INT %1 2>/dev/null || true
-wait || true
+$run timeout -s INT -k 5 "$duration" sh -c "exec $receiver -m -v" \
+  >"$log/receiver" 2>&1 </dev/null || true
+kill -INT $sender_pid 2>/dev/null || true
+sleep 1
+kill -9 $sender_pid 2>/dev/null || true
 
 pair=$(grep -o 'ice-selected-pair.*' "$log/receiver" | head -n 1 || true)
 caps=$(grep -o 'avdec_h264.*src: caps = video/x-raw[^;]*' "$log/receiver" | head -n 1 || true)
