@@ -109,12 +109,10 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
 
-static void gst_ice_sink_child_proxy_init (gpointer g_iface,
-    gpointer iface_data);
-
 #define gst_ice_sink_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstIceSink, gst_ice_sink, GST_TYPE_BASE_SINK,
-    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY, gst_ice_sink_child_proxy_init);
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
+        gst_ice_transport_child_proxy_init);
     GST_DEBUG_CATEGORY_INIT (gst_ice_sink_debug, "icesink", 0, "ICE sink"));
 GST_ELEMENT_REGISTER_DEFINE (icesink, "icesink", GST_RANK_NONE,
     GST_TYPE_ICE_SINK);
@@ -465,43 +463,4 @@ gst_ice_sink_unlock_stop (GstBaseSink * sink)
   self->flushing = FALSE;
   g_mutex_unlock (&self->lock);
   return TRUE;
-}
-
-static GObject *
-gst_ice_sink_child_proxy_get_child_by_name (GstChildProxy * proxy,
-    const gchar * name)
-{
-  GstIceSink *self = GST_ICE_SINK (proxy);
-
-  /* the default looks for GstObject children by name and would silently
-   * drop signaller::uri=... on a gst-launch line */
-  if (g_strcmp0 (name, "signaller") != 0)
-    return NULL;
-  return (GObject *) gst_ice_transport_get_signaller (self->transport);
-}
-
-static GObject *
-gst_ice_sink_child_proxy_get_child_by_index (GstChildProxy * proxy, guint index)
-{
-  GstIceSink *self = GST_ICE_SINK (proxy);
-
-  if (index != 0)
-    return NULL;
-  return (GObject *) gst_ice_transport_get_signaller (self->transport);
-}
-
-static guint
-gst_ice_sink_child_proxy_get_children_count (GstChildProxy * proxy)
-{
-  return 1;
-}
-
-static void
-gst_ice_sink_child_proxy_init (gpointer g_iface, gpointer iface_data)
-{
-  GstChildProxyInterface *iface = g_iface;
-
-  iface->get_child_by_name = gst_ice_sink_child_proxy_get_child_by_name;
-  iface->get_child_by_index = gst_ice_sink_child_proxy_get_child_by_index;
-  iface->get_children_count = gst_ice_sink_child_proxy_get_children_count;
 }

@@ -91,12 +91,10 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
 
-static void gst_ice_src_child_proxy_init (gpointer g_iface,
-    gpointer iface_data);
-
 #define gst_ice_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstIceSrc, gst_ice_src, GST_TYPE_PUSH_SRC,
-    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY, gst_ice_src_child_proxy_init);
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
+        gst_ice_transport_child_proxy_init);
     GST_DEBUG_CATEGORY_INIT (gst_ice_src_debug, "icesrc", 0, "ICE source"));
 GST_ELEMENT_REGISTER_DEFINE (icesrc, "icesrc", GST_RANK_NONE, GST_TYPE_ICE_SRC);
 
@@ -432,43 +430,4 @@ eos:
     GST_INFO_OBJECT (self, "producer left: EOS");
     return GST_FLOW_EOS;
   }
-}
-
-static GObject *
-gst_ice_src_child_proxy_get_child_by_name (GstChildProxy * proxy,
-    const gchar * name)
-{
-  GstIceSrc *self = GST_ICE_SRC (proxy);
-
-  /* the default looks for GstObject children by name and would silently
-   * drop signaller::uri=... on a gst-launch line */
-  if (g_strcmp0 (name, "signaller") != 0)
-    return NULL;
-  return (GObject *) gst_ice_transport_get_signaller (self->transport);
-}
-
-static GObject *
-gst_ice_src_child_proxy_get_child_by_index (GstChildProxy * proxy, guint index)
-{
-  GstIceSrc *self = GST_ICE_SRC (proxy);
-
-  if (index != 0)
-    return NULL;
-  return (GObject *) gst_ice_transport_get_signaller (self->transport);
-}
-
-static guint
-gst_ice_src_child_proxy_get_children_count (GstChildProxy * proxy)
-{
-  return 1;
-}
-
-static void
-gst_ice_src_child_proxy_init (gpointer g_iface, gpointer iface_data)
-{
-  GstChildProxyInterface *iface = g_iface;
-
-  iface->get_child_by_name = gst_ice_src_child_proxy_get_child_by_name;
-  iface->get_child_by_index = gst_ice_src_child_proxy_get_child_by_index;
-  iface->get_children_count = gst_ice_src_child_proxy_get_children_count;
 }

@@ -392,6 +392,13 @@ gst_ice_transport_install_properties (GObjectClass * klass,
   }
 }
 
+/* how the child proxy finds an element's transport */
+static GQuark
+transport_quark (void)
+{
+  return g_quark_from_static_string ("gst-ice-transport");
+}
+
 static GType
 signaller_type_from_name (const gchar * name)
 {
@@ -429,6 +436,7 @@ gst_ice_transport_new (GstElement * element, GstIceSignallerRole role,
   self->role = role;
   self->callbacks = *callbacks;
   self->signaller = g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, NULL);
+  g_object_set_qdata (G_OBJECT (element), transport_quark (), self);
   return self;
 }
 
@@ -1622,4 +1630,50 @@ gst_ice_transport_get_n_connected (GstIceTransport * self)
   n = self->connected->len;
   g_mutex_unlock (&self->sessions_lock);
   return n;
+}
+
+static GObject *
+child_proxy_get_child_by_name (GstChildProxy * proxy, const gchar * name)
+{
+  GstIceTransport *self = g_object_get_qdata (G_OBJECT (proxy),
+      transport_quark ());
+
+  /* the default looks for GstObject children by name and would silently
+   * drop signaller::uri=... on a gst-launch line */
+  if (self == NULL || g_strcmp0 (name, "signaller") != 0)
+    return NULL;
+  return (GObject *) gst_ice_transport_get_signaller (self);
+}
+
+static GObject *
+child_proxy_get_child_by_index (GstChildProxy * proxy, guint index)
+{
+  GstIceTransport *self = g_object_get_qdata (G_OBJECT (proxy),
+      transport_quark ());
+
+  if (self == NULL || index != 0)
+    return NULL;
+  return (GObject *) gst_ice_transport_get_signaller (self);
+}
+
+static guint
+child_proxy_get_children_count (GstChildProxy * proxy)
+{
+  return 1;
+}
+
+/**
+ * gst_ice_transport_child_proxy_init:
+ *
+ * The #GstChildProxy implementation of an element that owns a transport:
+ * its one child is the signaller, named "signaller".
+ */
+void
+gst_ice_transport_child_proxy_init (gpointer g_iface, gpointer iface_data)
+{
+  GstChildProxyInterface *iface = g_iface;
+
+  iface->get_child_by_name = child_proxy_get_child_by_name;
+  iface->get_child_by_index = child_proxy_get_child_by_index;
+  iface->get_children_count = child_proxy_get_children_count;
 }

@@ -102,6 +102,8 @@ gboolean gst_ice_transport_get_property (GstIceTransport * self,
     guint prop_id, GValue * value, GParamSpec * pspec);
 
 GstIceSignaller *gst_ice_transport_get_signaller (GstIceTransport * self);
+void gst_ice_transport_child_proxy_init (gpointer g_iface,
+    gpointer iface_data);
 
 gboolean gst_ice_transport_prepare (GstIceTransport * self);
 gboolean gst_ice_transport_start (GstIceTransport * self);
