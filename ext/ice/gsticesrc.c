@@ -187,6 +187,8 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
     self->discont = FALSE;
   }
   g_queue_push_tail (&self->queue, buffer);
+  GST_LOG_OBJECT (self, "queued a packet of %" G_GSIZE_FORMAT " bytes, %u "
+      "waiting", size, self->queue.length);
   while (self->queue.length > self->max_queued_packets) {
     gst_buffer_unref (g_queue_pop_head (&self->queue));
     self->overflow_drops++;

@@ -270,6 +270,7 @@ on_receive (NiceAgent * agent, guint stream_id, guint component_id,
 
   self->bytes_received += len;
   self->packets_received++;
+  GST_LOG_OBJECT (self, "received %u bytes", len);
   if (self->receive_func)
     self->receive_func (self, (const guint8 *) buf, len, self->receive_data);
 }
