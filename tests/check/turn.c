@@ -220,9 +220,6 @@ GST_START_TEST (test_relay_over_udp)
 
 GST_END_TEST;
 
-
-
-
 static Suite *
 turn_suite (void)
 {
