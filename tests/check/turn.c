@@ -60,19 +60,23 @@ port_is_free (guint port)
   return free_port;
 }
 
+/* A plain blocking connect: GSocketClient would ask the proxy resolver,
+ * which runs in a GLib pool thread, and a pool thread left idle in this
+ * parent process is inherited by each forked test as a ghost that swallows
+ * the first job pushed to the pool (a GstTask never starts). */
 static gboolean
 port_accepts (guint port)
 {
-  GSocketClient *client = g_socket_client_new ();
-  GSocketConnection *conn;
-
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL,
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, port);
+  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0,
       NULL);
-  g_object_unref (client);
-  if (conn == NULL)
-    return FALSE;
-  g_object_unref (conn);
-  return TRUE;
+  gboolean accepted = g_socket_connect (s, addr, NULL, NULL);
+
+  g_object_unref (s);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return accepted;
 }
 
 /* Returns FALSE when coturn is not installed. */
@@ -220,6 +224,65 @@ GST_START_TEST (test_relay_over_udp)
 
 GST_END_TEST;
 
+GST_START_TEST (test_relay_over_tcp)
+{
+  gchar *props = g_strdup_printf ("ice-transport-policy=relay "
+      "turn-servers=\"<\\\"%s\\\">\"", turn_uri ("?transport=tcp"));
+  GstStructure *pair = stream_through (props);
+
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "local-candidate-type"), "relay");
+  gst_structure_free (pair);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_turn_with_default_policy_prefers_host)
+{
+  gchar *props = g_strdup_printf ("turn-servers=\"<\\\"%s\\\">\"",
+      turn_uri (NULL));
+  GstStructure *pair = stream_through (props);
+
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "local-candidate-type"), "host");
+  gst_structure_free (pair);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_wrong_turn_password_fails_clearly)
+{
+  gchar *uri = g_strdup_printf ("turn://alice:wrong@127.0.0.1:%u",
+      coturn_port);
+  gchar *producer_props = g_strdup_printf ("peer-id=cam signaller::uri=%s "
+      "ice-transport-policy=relay turn-servers=\"<\\\"%s\\\">\"", server->uri,
+      uri);
+  GstElement *producer = test_producer_new (producer_props);
+  GstElement *consumer = test_consumer_new (producer_props +
+      strlen ("peer-id=cam "));
+  GstMessage *msg;
+  gchar *text;
+
+  gst_element_set_state (producer, GST_STATE_PLAYING);
+  gst_element_set_state (consumer, GST_STATE_PLAYING);
+  msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, 60 * GST_SECOND);
+  fail_unless (msg != NULL, "no error with a wrong TURN password");
+  text = test_message_text (msg);
+  fail_unless (strstr (text, "no candidate pair worked") != NULL, "%s", text);
+  fail_unless (strstr (text, "TURN") != NULL, "%s", text);
+  fail_unless (strstr (text, "wrong") == NULL, "password shown: %s", text);
+  g_free (text);
+  gst_message_unref (msg);
+  test_stop (consumer);
+  test_stop (producer);
+  g_free (producer_props);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
 static Suite *
 turn_suite (void)
 {
@@ -235,6 +298,9 @@ turn_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_relay_over_udp);
+  tcase_add_test (tc, test_relay_over_tcp);
+  tcase_add_test (tc, test_turn_with_default_policy_prefers_host);
+  tcase_add_test (tc, test_wrong_turn_password_fails_clearly);
   return s;
 }
 
