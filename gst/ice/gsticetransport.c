@@ -64,6 +64,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_transport_debug);
  * (relay-only with a TURN server that refuses us, all candidates
  * filtered), so a session with no working pair by then has failed */
 #define CONNECT_TIMEOUT_S 20
+/* A producer whose session failed keeps it open this long before ending
+ * it: the consumer then reaches its own verdict and tells its user that
+ * no pair worked, instead of only seeing the producer leave. */
+#define PRODUCER_FAIL_GRACE_S 5
 
 struct _GstIceTransport
 {
@@ -120,6 +124,8 @@ G_DEFINE_TYPE_WITH_CODE (GstIceTransport, gst_ice_transport, GST_TYPE_OBJECT,
 
 static void gst_ice_transport_finalize (GObject * object);
 static void close_session (GstIceTransport * self, const gchar * session_id);
+static GstIceSession *lookup_session (GstIceTransport * self,
+    const gchar * session_id);
 static void fail_session (GstIceTransport * self, GstIceSession * session);
 
 GType
@@ -962,21 +968,74 @@ on_state_changed (GstIceSession * session, const gchar * state,
     fail_session (self, session);
 }
 
-/* No pair worked: tell the user why, end the session with the peer. */
-static void
-fail_session (GstIceTransport * self, GstIceSession * session)
+/* A timer about one session, which may be gone when it fires. */
+typedef struct
 {
-  gchar *session_id = g_strdup (gst_ice_session_get_id (session));
+  GstIceTransport *transport;
+  gchar *session_id;
+} SessionTimer;
 
-  if (!g_atomic_int_get (&self->shutting_down))
-    report_failure (self, session);
-  gst_ice_signaller_end_session (self->active_signaller, session_id);
-  close_session (self, session_id);
+static void
+session_timer_free (gpointer data)
+{
+  SessionTimer *timer = data;
+
+  g_free (timer->session_id);
+  g_free (timer);
+}
+
+static void
+add_session_timer (GstIceTransport * self, const gchar * session_id,
+    guint seconds, GSourceFunc func)
+{
+  SessionTimer *timer = g_new0 (SessionTimer, 1);
+  GSource *source = g_timeout_source_new_seconds (seconds);
+
+  timer->transport = self;
+  timer->session_id = g_strdup (session_id);
+  g_source_set_callback (source, func, timer, session_timer_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+end_session (GstIceTransport * self, const gchar * session_id)
+{
+  gchar *id = g_strdup (session_id);
+
+  gst_ice_signaller_end_session (self->active_signaller, id);
+  close_session (self, id);
   if (self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER) {
     g_clear_pointer (&self->consumer_session_id, g_free);
     self->consumer_requested = FALSE;
   }
-  g_free (session_id);
+  g_free (id);
+}
+
+static gboolean
+on_fail_grace_over (gpointer data)
+{
+  SessionTimer *timer = data;
+
+  if (lookup_session (timer->transport, timer->session_id))
+    end_session (timer->transport, timer->session_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* No pair worked: tell the user why, end the session with the peer. */
+static void
+fail_session (GstIceTransport * self, GstIceSession * session)
+{
+  if (!g_atomic_int_get (&self->shutting_down))
+    report_failure (self, session);
+  /* once: libnice can report "failed" again while the session lingers */
+  g_signal_handlers_disconnect_by_func (session, on_state_changed, self);
+  if (self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER &&
+      !g_atomic_int_get (&self->shutting_down))
+    add_session_timer (self, gst_ice_session_get_id (session),
+        PRODUCER_FAIL_GRACE_S, on_fail_grace_over);
+  else
+    end_session (self, gst_ice_session_get_id (session));
 }
 
 static void
@@ -1021,25 +1080,10 @@ lookup_session (GstIceTransport * self, const gchar * session_id)
   return session;
 }
 
-typedef struct
-{
-  GstIceTransport *transport;
-  gchar *session_id;
-} ConnectTimeout;
-
-static void
-connect_timeout_free (gpointer data)
-{
-  ConnectTimeout *timeout = data;
-
-  g_free (timeout->session_id);
-  g_free (timeout);
-}
-
 static gboolean
 on_connect_timeout (gpointer data)
 {
-  ConnectTimeout *timeout = data;
+  SessionTimer *timeout = data;
   GstIceSession *session = lookup_session (timeout->transport,
       timeout->session_id);
 
@@ -1055,8 +1099,6 @@ create_session (GstIceTransport * self, const gchar * session_id,
     const gchar * peer_id)
 {
   GstIceSession *session;
-  ConnectTimeout *timeout;
-  GSource *source;
 
   session = gst_ice_session_new (session_id, peer_id,
       self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER, self->context,
@@ -1075,14 +1117,7 @@ create_session (GstIceTransport * self, const gchar * session_id,
   g_hash_table_insert (self->sessions, g_strdup (session_id), session);
   g_mutex_unlock (&self->sessions_lock);
 
-  timeout = g_new0 (ConnectTimeout, 1);
-  timeout->transport = self;
-  timeout->session_id = g_strdup (session_id);
-  source = g_timeout_source_new_seconds (CONNECT_TIMEOUT_S);
-  g_source_set_callback (source, on_connect_timeout, timeout,
-      connect_timeout_free);
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  add_session_timer (self, session_id, CONNECT_TIMEOUT_S, on_connect_timeout);
   return session;
 }
 
