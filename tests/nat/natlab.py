@@ -1,0 +1,506 @@
+#!/usr/bin/env python3
+# gst-ice
+# Copyright (C) 2026 The gst-ice authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The NAT lab: real network namespaces, NAT routers made with iptables, a
+real coturn and the real signalling server, and a matrix of cells in which
+a real icesink streams numbered RTP packets to a real icesrc.
+
+  natlab.py NAT_PEER SIGNALLING_SERVER OUTDIR [CELL...]
+
+The public segment is a bridge in its own namespace (203.0.113.0/24) with
+coturn (STUN and TURN over UDP and TCP on 203.0.113.1:3478) and the
+signalling server (ws://203.0.113.1:8443).  Each private LAN is a bridge in
+a router namespace, with host namespaces on it; the router applies one NAT
+kind (see ROUTER_RULES).  Every name starts with a per-run prefix, and all
+of it is removed on exit, failure or interrupt.
+
+Prints a table of the cells and writes it to OUTDIR/nat-matrix.md.  Needs
+root; exits 77 (skipped) elsewhere.  docs/nat-traversal.md explains it."""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+PUBLIC_IP = '203.0.113.1'
+PACKETS = 300
+SIGNALLING = 'signaller::uri=ws://%s:8443' % PUBLIC_IP
+STUN = 'stun-server=stun://%s:3478' % PUBLIC_IP
+TURN_UDP = 'turn://user:pass@%s:3478' % PUBLIC_IP
+TURN_TCP = TURN_UDP + '?transport=tcp'
+TURN = 'turn-servers="<\\"%s\\", \\"%s\\">"' % (TURN_UDP, TURN_TCP)
+SERVERS = ' '.join([STUN, TURN])
+# the transport gives up after 20 s without a working pair
+FAIL_BOUND_S = 30
+
+# iptables rules of each router kind; WAN is "wan", the LAN bridge "lan"
+NAT_CONE = [
+    '-t nat -A POSTROUTING -o wan -j MASQUERADE',
+    # without these, an early packet from the peer creates a conntrack
+    # entry that steals the mapping: the NAT would behave as symmetric
+    '-A INPUT -i wan -m conntrack --ctstate NEW -j DROP',
+    '-A FORWARD -i wan -m conntrack --ctstate NEW -j DROP',
+]
+ROUTER_RULES = {
+    'open': [],
+    'cone': NAT_CONE,
+    'symmetric': [
+        '-t nat -A POSTROUTING -o wan -j MASQUERADE --random-fully',
+        '-A INPUT -i wan -m conntrack --ctstate NEW -j DROP',
+        '-A FORWARD -i wan -m conntrack --ctstate NEW -j DROP',
+    ],
+    'udp-blocked': NAT_CONE + ['-A FORWARD -p udp -j DROP'],
+    'lossy-cone': NAT_CONE + [
+        '-A FORWARD -p udp -m statistic --mode random --probability 0.05 '
+        '-j DROP'],
+}
+
+# LAN name: (router kind, hosts, behind which LAN's router, or None for
+# the public bridge).  "d-in" is a cone behind the cone "d-out".
+LANS = {
+    'o1': ('open', 1, None),
+    'o2': ('open', 1, None),
+    'c1': ('cone', 2, None),
+    'c2': ('cone', 1, None),
+    's1': ('symmetric', 1, None),
+    's2': ('symmetric', 1, None),
+    'u1': ('udp-blocked', 1, None),
+    'l1': ('lossy-cone', 1, None),
+    'dout': ('cone', 0, None),
+    'din': ('cone', 1, 'dout'),
+}
+
+
+def relay(t):
+    return t == 'relay'
+
+
+def reflexive(t):
+    return t in ('srflx', 'prflx')
+
+
+def expect_pair(check):
+    """Wraps a check of (sender local type, receiver local type)."""
+    def expect(tx, rx):
+        a = tx.get('local-candidate-type')
+        b = rx.get('local-candidate-type')
+        if a is None or b is None:
+            return ['no selected pair (sender %s, receiver %s)' % (a, b)]
+        message = check(a, b)
+        return [message] if message else []
+    return expect
+
+
+def expect_failure(tx, rx):
+    text = rx.get('error') or ''
+    problems = []
+    if 'no candidate pair worked' not in text:
+        problems.append('error does not say "no candidate pair worked": %r'
+                        % text[:300])
+    if 'TURN' not in text:
+        problems.append('error does not mention TURN: %r' % text[:300])
+    if rx.get('received'):
+        problems.append('%d packets arrived without a pair'
+                        % rx['received'])
+    return problems
+
+
+def turn_over_tcp_from(lan):
+    """The UDP-blocked side must have reached coturn over TCP."""
+    def check(lab):
+        wan = lab.wan_ips[lan + '-r']
+        log = open(os.path.join(lab.workdir, 'coturn.log'),
+                   errors='replace').read()
+        if 'tcp or tls connected to: %s:' % wan not in log:
+            return ['coturn saw no TCP connection from %s (%s)' % (lan, wan)]
+        return []
+    return check
+
+
+# name, sender host, receiver host, properties of both, expectation,
+# minimum share of packets that must arrive[, check of the lab after it]
+CELLS = [
+    ('same LAN', 'c1-h1', 'c1-h2', '',
+     expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
+                 else 'want host-host, got %s-%s' % (a, b)), 0.99),
+    ('open x open', 'o1-h1', 'o2-h1', SERVERS,
+     expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
+                 else 'want host-host, got %s-%s' % (a, b)), 0.99),
+    ('cone x cone', 'c1-h1', 'c2-h1', SERVERS,
+     expect_pair(lambda a, b: 'want no relay, got %s-%s' % (a, b)
+                 if relay(a) or relay(b) or (a, b) == ('host', 'host')
+                 else None), 0.99),
+    ('cone x symmetric', 'c1-h1', 's1-h1', SERVERS,
+     expect_pair(lambda a, b: None), 0.99),
+    ('symmetric x symmetric', 's1-h1', 's2-h1', SERVERS,
+     expect_pair(lambda a, b: None if relay(a) or relay(b)
+                 else 'want a relay, got %s-%s' % (a, b)), 0.99),
+    ('UDP blocked x cone', 'u1-h1', 'c2-h1', SERVERS,
+     expect_pair(lambda a, b: None if relay(a)
+                 else 'want a relay (TURN over TCP) on the UDP-blocked '
+                 'side, got %s-%s' % (a, b)), 0.99, turn_over_tcp_from('u1')),
+    ('double NAT x cone', 'din-h1', 'c2-h1', SERVERS,
+     expect_pair(lambda a, b: None), 0.99),
+    ('cone x cone, relay policy', 'c1-h1', 'c2-h1',
+     SERVERS + ' ice-transport-policy=relay',
+     expect_pair(lambda a, b: None if relay(a) and relay(b)
+                 else 'want relay-relay, got %s-%s' % (a, b)), 0.99),
+    ('symmetric x symmetric, no TURN', 's1-h1', 's2-h1', STUN,
+     expect_failure, None),
+    ('cone x cone, 5% loss', 'l1-h1', 'c2-h1', SERVERS,
+     expect_pair(lambda a, b: None), 0.90),
+]
+
+
+class Lab:
+    def __init__(self, nat_peer, server, outdir):
+        self.nat_peer = nat_peer
+        self.server = server
+        self.outdir = outdir
+        self.prefix = 'gstice-nat-%s' % secrets.token_hex(3)
+        self.namespaces = []
+        self.procs = []
+        self.workdir = tempfile.mkdtemp(prefix=self.prefix + '-',
+                                        dir=outdir)
+
+    # -- plumbing --
+    def ns(self, name):
+        return '%s-%s' % (self.prefix, name)
+
+    def run(self, name, cmd):
+        full = ['ip', 'netns', 'exec', self.ns(name)] + cmd
+        result = subprocess.run(full, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError('%s: %s' % (' '.join(full),
+                                           result.stderr.strip()))
+
+    def ip(self, name, args):
+        self.run(name, ['ip'] + args.split())
+
+    def add_ns(self, name, router=False):
+        subprocess.run(['ip', 'netns', 'add', self.ns(name)], check=True)
+        self.namespaces.append(name)
+        self.ip(name, 'link set lo up')
+        self.run(name, ['sysctl', '-qw', 'net.ipv4.ip_forward=%d' % router])
+
+    def veth(self, a, a_if, b, b_if):
+        subprocess.run(['ip', 'link', 'add', a_if, 'netns', self.ns(a),
+                        'type', 'veth', 'peer', 'name', b_if, 'netns',
+                        self.ns(b)], check=True)
+        self.ip(a, 'link set %s up' % a_if)
+        self.ip(b, 'link set %s up' % b_if)
+
+    def bridge(self, name, ifname, address):
+        self.ip(name, 'link add %s type bridge' % ifname)
+        self.ip(name, 'addr add %s dev %s' % (address, ifname))
+        self.ip(name, 'link set %s up' % ifname)
+
+    def spawn(self, name, cmd, log, env=None, result_pipe=False):
+        """Starts @cmd in namespace @name, stderr to @log.  Only nat-peer's
+        stdout (its result) is a pipe: a service writing to a pipe nobody
+        reads blocks once it is full (coturn stalled that way)."""
+        out = open(os.path.join(self.workdir, log), 'w')
+        proc = subprocess.Popen(['ip', 'netns', 'exec', self.ns(name)] + cmd,
+                                stdout=subprocess.PIPE if result_pipe
+                                else out, stderr=out,
+                                text=True, env=env, start_new_session=True)
+        proc.log = out.name
+        self.procs.append(proc)
+        return proc
+
+    # -- building the lab --
+    def build(self):
+        self.add_ns('pub')
+        self.bridge('pub', 'br0', PUBLIC_IP + '/24')
+        # The internet routes private addresses somewhere and drops them.
+        # Without a default route coturn's send to a peer's private host
+        # candidate fails with ENETUNREACH, and coturn 4.6.1 then closes
+        # the whole allocation.
+        # (no dummy driver here: a veth whose other end drops everything)
+        self.ip('pub', 'link add internet type veth peer name void')
+        self.ip('pub', 'link set void up')
+        self.ip('pub', 'link set internet up')
+        self.ip('pub', 'route add default dev internet')
+        self.wan_ips = wan_ips = {}
+        open_routes = []
+        for i, (lan, (kind, hosts, upstream)) in enumerate(LANS.items()):
+            router = lan + '-r'
+            self.add_ns(router, router=True)
+            if upstream is None:
+                wan_ip = '203.0.113.%d' % (10 + i)
+                self.veth(router, 'wan', 'pub', 'r%d' % i)
+                self.ip('pub', 'link set r%d master br0' % i)
+                self.ip(router, 'addr add %s/24 dev wan' % wan_ip)
+                self.ip(router, 'route add default via %s' % PUBLIC_IP)
+            else:
+                up = upstream + '-r'
+                self.veth(router, 'wan', up, 'd%d' % i)
+                self.ip(up, 'link set d%d master lan' % i)
+                wan_ip = '%s.%d' % (wan_ips[upstream + '-lan'], 100 + i)
+                self.ip(router, 'addr add %s/24 dev wan' % wan_ip)
+                self.ip(router, 'route add default via %s.1'
+                        % wan_ips[upstream + '-lan'])
+            wan_ips[router] = wan_ip
+            # open LANs get addresses routed from the public side
+            net = '10.%d.0' % i if kind == 'open' else '192.168.%d' % i
+            wan_ips[lan + '-lan'] = net
+            self.bridge(router, 'lan', net + '.1/24')
+            if kind == 'open':
+                open_routes.append((net + '.0/24', wan_ip))
+            for rule in ROUTER_RULES[kind]:
+                self.run(router, ['iptables'] + rule.split())
+            for h in range(1, hosts + 1):
+                host = '%s-h%d' % (lan, h)
+                self.add_ns(host)
+                self.veth(host, 'eth0', router, 'h%d' % h)
+                self.ip(router, 'link set h%d master lan' % h)
+                self.ip(host, 'addr add %s.%d/24 dev eth0' % (net, 10 + h))
+                self.ip(host, 'route add default via %s.1' % net)
+        for net, via in open_routes:
+            for name in ['pub'] + [lan + '-r' for lan, v in LANS.items()
+                                   if v[2] is None]:
+                if wan_ips.get(name) != via:
+                    self.ip(name, 'route add %s via %s' % (net, via))
+
+    def start_services(self):
+        self.coturn = self.spawn('pub', [
+            'turnserver', '-n', '--listening-ip=' + PUBLIC_IP,
+            '--relay-ip=' + PUBLIC_IP, '--listening-port=3478',
+            '--lt-cred-mech', '--user=user:pass', '--realm=gst-ice.test',
+            '--no-tls', '--no-dtls', '--no-cli', '--simple-log', '--verbose',
+            '--no-stdout-log',
+            '--log-file=%s/coturn.log' % self.workdir,
+            '--userdb=%s/turndb' % self.workdir], 'coturn.stderr')
+        self.signalling = self.spawn('pub', [
+            self.server, '--host', PUBLIC_IP, '--port', '8443'],
+            'signalling-server.log')
+        deadline = time.time() + 10
+        while True:
+            probe = subprocess.run(
+                ['ip', 'netns', 'exec', self.ns('pub'), sys.executable, '-c',
+                 'import socket\nfor p in (8443, 3478): '
+                 'socket.create_connection(("%s", p), 1).close()'
+                 % PUBLIC_IP], capture_output=True)
+            if probe.returncode == 0:
+                return
+            if time.time() > deadline:
+                raise RuntimeError('coturn or the signalling server did not '
+                                   'listen; logs in %s' % self.workdir)
+            time.sleep(0.1)
+
+    def cleanup(self):
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        for name in reversed(self.namespaces):
+            # anything still running in it (nat-peer, coturn) goes too
+            subprocess.run('for p in $(ip netns pids %s); do kill -9 $p; '
+                           'done; ip netns del %s' % (self.ns(name),
+                                                      self.ns(name)),
+                           shell=True, stderr=subprocess.DEVNULL)
+        self.namespaces = []
+
+    # -- one cell --
+    def peer(self, host, role, props, tag):
+        env = dict(os.environ, GST_DEBUG_NO_COLOR='1',
+                   GST_DEBUG='icetransport:5,icesession:5,icesink:4,'
+                   'icesrc:4,icewebsocketsignaller:4',
+                   NICE_DEBUG='libnice', G_MESSAGES_DEBUG='libnice')
+        return self.spawn(host, [self.nat_peer, role, props, str(PACKETS)],
+                          '%s-%s.log' % (tag, role), env=env,
+                          result_pipe=True)
+
+    def run_cell(self, index, cell):
+        name, a, b, props, expect, min_share = cell[:6]
+        lab_check = cell[6] if len(cell) > 6 else None
+        tag = 'cell%02d' % index
+        producer = '%s-%s' % (tag, a)
+        tx = self.peer(a, 'send', '%s peer-id=%s %s' % (
+            SIGNALLING, producer, props), tag)
+        time.sleep(0.3)
+        start = time.time()
+        rx = self.peer(b, 'recv', '%s producer-peer-id=%s %s' % (
+            SIGNALLING, producer, props), tag)
+        results = []
+        for proc in (rx, tx):
+            if proc is tx:
+                # a sender whose consumer left stops by itself; one whose
+                # consumer never connected waits, as a user's would
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGINT)
+            try:
+                out, _ = proc.communicate(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, _ = proc.communicate()
+            try:
+                results.append(json.loads(out.strip().splitlines()[-1]))
+            except (ValueError, IndexError):
+                results.append({'error': 'nat-peer printed no result '
+                                '(exit %s)' % proc.returncode})
+        rx_result, tx_result = results
+        elapsed = time.time() - start
+
+        problems = expect(tx_result, rx_result)
+        if lab_check:
+            problems += lab_check(self)
+        for service in (self.coturn, self.signalling):
+            if service.poll() is not None:
+                problems.append('%s exited with status %s during the cell'
+                                % (service.args[4], service.returncode))
+        if min_share is not None:
+            got = rx_result.get('received') or 0
+            if got < min_share * PACKETS:
+                problems.append('%d of %d packets arrived, want at least '
+                                '%d%%' % (got, PACKETS, min_share * 100))
+            if rx_result.get('corrupt'):
+                problems.append('%d corrupt packets' % rx_result['corrupt'])
+        elif elapsed > FAIL_BOUND_S:
+            problems.append('took %.0f s to fail, bound is %d s'
+                            % (elapsed, FAIL_BOUND_S))
+        row = {
+            'cell': name, 'sender': a, 'receiver': b,
+            'sender-local': tx_result.get('local-candidate-type'),
+            'receiver-local': rx_result.get('local-candidate-type'),
+            'transport': rx_result.get('transport'),
+            'first-packet-ms': rx_result.get('first-packet-ms'),
+            'sent': tx_result.get('sent'),
+            'received': rx_result.get('received'),
+            'seconds': round(elapsed, 1),
+            'result': 'FAIL' if problems else 'ok',
+            'error': rx_result.get('error'),
+            'note': 'failed after %.0f s: %s' % (
+                elapsed, (rx_result.get('error') or '').split(';')[0])
+            if min_share is None else
+            '%d%% arrived' % (100 * (rx_result.get('received') or 0)
+                              // PACKETS),
+        }
+        if problems:
+            self.explain(name, problems, [tx, rx], tx_result, rx_result)
+        return row
+
+    def explain(self, name, problems, procs, tx_result, rx_result):
+        print('\nFAIL %s' % name)
+        for p in problems:
+            print('  - %s' % p)
+        print('  sender result:   %s' % json.dumps(tx_result))
+        print('  receiver result: %s' % json.dumps(rx_result))
+        for proc in procs:
+            lines = open(proc.log, errors='replace').read().splitlines()
+            print('--- %s: candidates' % proc.log)
+            for line in lines:
+                if 'local candidate a=' in line or \
+                        'remote candidate a=' in line:
+                    print('  ' + line.split('> ', 1)[-1])
+            print('--- %s: connectivity checks that failed' % proc.log)
+            pairs = {}
+            for line in lines:
+                m = re.search(r'new pair (0x[0-9a-f]+) : (.*)', line)
+                if m:
+                    pairs[m.group(1)] = m.group(2)
+            for line in lines:
+                m = re.search(r'pair (0x[0-9a-f]+) state FAILED', line)
+                if m:
+                    print('  %s' % pairs.get(m.group(1), m.group(1)))
+            print('--- %s: state changes and errors' % proc.log)
+            for line in [l for l in lines if 'ICE state' in l or
+                         'error' in l.lower()][-10:]:
+                print('  ' + line[-200:])
+            print('--- %s: last lines' % proc.log)
+            for line in [l for l in lines if 'libnice' not in l][-25:]:
+                print('  ' + line[-200:])
+        print('--- coturn log: last lines')
+        try:
+            for line in open(os.path.join(self.workdir, 'coturn.log'),
+                             errors='replace').read().splitlines()[-20:]:
+                print('  ' + line)
+        except OSError as e:
+            print('  %s' % e)
+
+
+def table(rows):
+    head = ['cell', 'local (sender)', 'remote (receiver)', 'transport',
+            'first packet (ms)', 'sent', 'received', 'result', 'note']
+    lines = ['| ' + ' | '.join(head) + ' |',
+             '|' + '---|' * len(head)]
+    for r in rows:
+        lines.append('| ' + ' | '.join(str(x) if x is not None else '-'
+                     for x in [r['cell'], r['sender-local'],
+                               r['receiver-local'], r['transport'],
+                               r['first-packet-ms'], r['sent'],
+                               r['received'], r['result'], r['note']]) +
+                     ' |')
+    return '\n'.join(lines)
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__)
+        return 2
+    nat_peer, server, outdir = sys.argv[1:4]
+    only = sys.argv[4:]
+    if os.geteuid() != 0 or subprocess.run(
+            ['ip', 'netns', 'list'], capture_output=True).returncode != 0:
+        print('SKIP: the NAT lab needs root and network namespaces '
+              '(it builds NAT routers with iptables in namespaces)')
+        return 77
+    for tool in ('iptables', 'turnserver'):
+        if subprocess.run(['sh', '-c', 'command -v ' + tool],
+                          capture_output=True).returncode != 0:
+            print('SKIP: %s is not installed (scripts/setup.sh installs '
+                  'it)' % tool)
+            return 77
+    lab = Lab(os.path.abspath(nat_peer), os.path.abspath(server),
+              os.path.abspath(outdir))
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupted)
+
+    rows = []
+    start = time.time()
+    try:
+        lab.build()
+        lab.start_services()
+        for i, cell in enumerate(CELLS):
+            if only and cell[0] not in only:
+                continue
+            row = lab.run_cell(i, cell)
+            print('%-4s %-32s %s' % (row['result'], row['cell'], json.dumps(
+                {k: row[k] for k in ('sender-local', 'receiver-local',
+                                     'transport', 'first-packet-ms',
+                                     'received', 'seconds')})), flush=True)
+            rows.append(row)
+    except KeyboardInterrupt:
+        print('interrupted: removing the lab')
+        return 1
+    finally:
+        lab.cleanup()
+    text = table(rows)
+    print('\n' + text)
+    failed = [r for r in rows if r['result'] != 'ok']
+    if failed:
+        print('\n%d cells in %.0f s; logs kept in %s' % (
+            len(rows), time.time() - start, lab.workdir))
+    else:
+        shutil.rmtree(lab.workdir, ignore_errors=True)
+        print('\n%d cells in %.0f s' % (len(rows), time.time() - start))
+    with open(os.path.join(outdir, 'nat-matrix.md'), 'w') as f:
+        f.write(text + '\n')
+    with open(os.path.join(outdir, 'nat-matrix.json'), 'w') as f:
+        json.dump(rows, f, indent=1)
+    return 1 if failed or not rows else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
