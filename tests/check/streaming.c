@@ -26,6 +26,7 @@
 
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
+#include <gst/video/video.h>
 
 #include "icetestutil.h"
 
@@ -187,6 +188,57 @@ GST_START_TEST (test_consumer_leaves_and_rejoins)
   test_assert_no_error (producer);
   test_stop (leaves);
   test_stop (stays);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+count_key_unit_requests (GstPad * pad, GstPadProbeInfo * info, gint * count)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  gboolean all_headers = FALSE;
+
+  if (gst_video_event_is_force_key_unit (event)) {
+    gst_video_event_parse_upstream_force_key_unit (event, NULL, &all_headers,
+        NULL);
+    /* a decoder joining late needs the parameter sets too */
+    fail_unless (all_headers, "force-key-unit without all-headers");
+    g_atomic_int_inc (count);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* Each consumer that joins asks upstream for a key unit, so an encoder
+ * sends one and the newcomer starts decoding at once. */
+GST_START_TEST (test_join_requests_key_unit)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0, requests = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *src = test_get (producer, "src");
+  GstPad *pad = gst_element_get_static_pad (src, "src");
+  GstElement *early, *late;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+      (GstPadProbeCallback) count_key_unit_requests, &requests, NULL);
+  gst_object_unref (pad);
+
+  early = start_consumer (server, NULL);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  fail_unless (test_wait_count (&requests, 1, TIMEOUT),
+      "no force-key-unit request when the first consumer joined");
+  test_push_numbered (producer, 0, 10, 500);
+  fail_unless_equals_int (test_pull_numbered (early, 0, 10, TIMEOUT, NULL), 10);
+
+  late = start_consumer (server, NULL);
+  fail_unless (test_wait_count (&added, 2, TIMEOUT));
+  fail_unless (test_wait_count (&requests, 2, TIMEOUT),
+      "no force-key-unit request when the second consumer joined");
+
+  test_stop (late);
+  test_stop (early);
   test_stop (producer);
   test_server_stop (server);
 }
@@ -359,6 +411,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_stream_arrives_complete);
   tcase_add_test (tc, test_three_consumers);
   tcase_add_test (tc, test_consumer_leaves_and_rejoins);
+  tcase_add_test (tc, test_join_requests_key_unit);
   tcase_add_test (tc, test_producer_leaves_and_returns);
   tcase_add_test (tc, test_eos_on_producer_leave);
   tcase_add_test (tc, test_embedded_server);
