@@ -34,8 +34,14 @@
  * the server confirmed the registration are queued and sent in order once
  * it did.  A server that cannot be reached after
  * #GstIceWebSocketSignaller:connection-retries more attempts, a refused
- * registration and a connection that drops are reported with
- * #GstIceSignaller::error.
+ * registration and a connection that drops before the registration are
+ * reported with #GstIceSignaller::error.
+ *
+ * A registered connection that drops (the server restarts, or it ran in an
+ * icesink that stopped) is no error: the signaller tries again every
+ * #GstIceWebSocketSignaller:retry-interval (at least a second) until the
+ * server is back, and registers again.  ICE sessions that already flow do
+ * not need the server and go on meanwhile.
  *
  * |[
  * gst-launch-1.0 videotestsrc ! x264enc ! rtph264pay ! \
@@ -98,6 +104,7 @@ struct _GstIceWebSocketSignaller
   SoupWebsocketConnection *ws;
   gchar *ws_error;              /* last error of ws, for the close report */
   gboolean registered;          /* ws is open and the server said so */
+  gboolean reconnecting;        /* a registered connection dropped */
   gboolean failed;              /* an error was emitted, nothing is sent */
   GQueue pending;               /* gchar *, messages sent before registered */
 };
@@ -165,8 +172,8 @@ gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
    * #GstIceWebSocketSignaller:retry-interval between attempts.  Default 0:
    * fail at the first refused or unreachable connection.  Raise it when the
    * server may start after the pipeline; when all attempts fail the error
-   * says how many were made.  Only the initial connection is retried: a
-   * connection that drops later is an error at once.
+   * says how many were made.  A connection that drops after the
+   * registration is retried without limit instead.
    */
   g_object_class_install_property (gobject_class, PROP_CONNECTION_RETRIES,
       g_param_spec_uint ("connection-retries", "Connection retries",
@@ -179,9 +186,9 @@ gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
    * GstIceWebSocketSignaller:retry-interval:
    *
    * Time to wait between two connection attempts, in milliseconds.
-   * Default 1000.  Only used when
-   * #GstIceWebSocketSignaller:connection-retries is not 0; a short interval
-   * with many retries still reports the failure once all attempts failed.
+   * Default 1000.  Used when #GstIceWebSocketSignaller:connection-retries
+   * is not 0, and (at least 1000) between attempts to reconnect after a
+   * registered connection dropped.
    */
   g_object_class_install_property (gobject_class, PROP_RETRY_INTERVAL,
       g_param_spec_uint ("retry-interval", "Retry interval",
@@ -550,6 +557,9 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
     GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
         self->server_uri);
     self->registered = TRUE;
+    if (self->reconnecting)
+      GST_WARNING_OBJECT (self, "reconnected to %s", self->server_uri);
+    self->reconnecting = FALSE;
     flush_pending (self);
   } else if (g_str_equal (type, "producerAdded")) {
     if (peer_id == NULL || !is_consumer)
@@ -647,6 +657,15 @@ on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
   self->ws_error = g_strdup (error->message);
 }
 
+static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
+
+/* at least a second between attempts to find a lost server again */
+static guint
+reconnect_interval (GstIceWebSocketSignaller * self)
+{
+  return MAX (self->interval, 1000);
+}
+
 static void
 on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 {
@@ -664,6 +683,23 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
   else
     reason = g_strdup ("closed");
 
+  if (self->registered) {
+    /* The server went away (icesink's embedded server goes with its
+     * pipeline): ICE sessions that flow need no signalling, and the peers
+     * find each other again once it is back. */
+    GST_WARNING_OBJECT (self, "lost the connection to signalling server %s: "
+        "%s; reconnecting every %u ms", self->server_uri, reason,
+        reconnect_interval (self));
+    drop_connection (self);
+    /* what was queued belongs to sessions of the lost connection */
+    g_queue_clear_full (&self->pending, g_free);
+    self->reconnecting = TRUE;
+    self->attempts = 0;
+    schedule_connect (self, reconnect_interval (self));
+    g_free (reason);
+    return;
+  }
+
   drop_connection (self);
   self->failed = TRUE;
   emit_error (self, GST_ICE_ERROR_SIGNALLING,
@@ -673,8 +709,6 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 }
 
 /* Connecting */
-
-static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
 
 static void
 on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
@@ -720,7 +754,11 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   /* ERRORS */
 failed:
   {
-    if (self->attempts <= self->max_retries) {
+    if (self->reconnecting) {
+      GST_DEBUG_OBJECT (self, "reconnection attempt %u to %s failed: %s",
+          self->attempts, self->server_uri, error->message);
+      schedule_connect (self, reconnect_interval (self));
+    } else if (self->attempts <= self->max_retries) {
       GST_INFO_OBJECT (self, "attempt %u to connect to %s failed: %s; "
           "retrying in %u ms", self->attempts, self->server_uri,
           error->message, self->interval);
@@ -832,6 +870,7 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
   self->peer_id = g_strdup (peer_id);
   self->attempts = 0;
   self->failed = FALSE;
+  self->reconnecting = FALSE;
   self->context = g_main_context_ref_thread_default ();
   /* a session serves the thread-default context of its creation */
   self->session = soup_session_new ();
