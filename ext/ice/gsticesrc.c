@@ -30,7 +30,9 @@
  * When the producer goes away, icesrc posts a warning and waits for it (or,
  * with no producer-peer-id, any producer) to come back, without restarting
  * the pipeline; with #GstIceSrc:eos-on-producer-leave it ends the stream
- * instead.  If ICE finds no working candidate pair it posts an error that
+ * instead.  That includes a producer that ran the signalling server itself:
+ * icesrc reconnects to the server when it is back.  A producer that stops
+ * answering ICE (consent freshness) counts as gone too.  If ICE finds no working candidate pair it posts an error that
  * lists both sides' candidates and says whether a TURN server is needed.
  *
  * The element posts `ice-state-changed` and `ice-selected-pair` element

@@ -80,6 +80,8 @@ struct _GstIceSession
 
   /* written in the main context, read by the streaming thread */
   gint connected;
+  /* connected at least once: a failure after that is a lost peer */
+  gboolean was_connected;
 
   /* selected pair, under the object lock */
   GstStructure *selected_pair;
@@ -227,6 +229,8 @@ on_component_state_changed (NiceAgent * agent, guint stream_id,
   self->state = state;
   g_atomic_int_set (&self->connected, state == NICE_COMPONENT_STATE_CONNECTED
       || state == NICE_COMPONENT_STATE_READY);
+  if (g_atomic_int_get (&self->connected))
+    self->was_connected = TRUE;
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, name);
 }
 
@@ -544,6 +548,13 @@ gboolean
 gst_ice_session_is_connected (GstIceSession * self)
 {
   return g_atomic_int_get (&self->connected);
+}
+
+/* From the main context: whether a pair ever worked. */
+gboolean
+gst_ice_session_was_connected (GstIceSession * self)
+{
+  return self->was_connected;
 }
 
 /**

@@ -94,6 +94,7 @@ gboolean gst_ice_session_set_remote_description (GstIceSession * self,
 gboolean gst_ice_session_add_remote_candidate (GstIceSession * self,
     const gchar * line, GError ** error);
 gboolean gst_ice_session_is_connected (GstIceSession * self);
+gboolean gst_ice_session_was_connected (GstIceSession * self);
 gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
 GstStructure *gst_ice_session_get_stats (GstIceSession * self);
 gchar *gst_ice_session_describe_candidates (GstIceSession * self);

@@ -937,6 +937,34 @@ gst_ice_signalling_server_stop (GstIceSignallingServer * self)
 }
 
 /**
+ * gst_ice_signalling_server_remove_peer:
+ * @self: a #GstIceSignallingServer
+ * @peer_id: a registered peer id
+ *
+ * Handles @peer_id as if its connection had closed: its sessions end, the
+ * other side of each is told, and consumers hear that a producer left.
+ * icesink calls it for itself before stopping the server it runs: closing
+ * would leave no time to relay the goodbyes its own signaller just sent,
+ * and the consumers would only notice when ICE consent fails.
+ */
+void
+gst_ice_signalling_server_remove_peer (GstIceSignallingServer * self,
+    const gchar * peer_id)
+{
+  Peer *peer;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLING_SERVER (self));
+  g_return_if_fail (peer_id != NULL);
+
+  peer = g_hash_table_lookup (self->registered, peer_id);
+  if (peer == NULL)
+    return;
+  peer_leave (self, peer);
+  /* gone for good: its connection closing later announces nothing */
+  g_clear_pointer (&peer->peer_id, g_free);
+}
+
+/**
  * gst_ice_signalling_server_get_port:
  * @self: a #GstIceSignallingServer
  *

@@ -32,6 +32,8 @@ GstIceSignallingServer *gst_ice_signalling_server_new (const gchar * host,
 gboolean gst_ice_signalling_server_start (GstIceSignallingServer * self,
     GError ** error);
 void gst_ice_signalling_server_stop (GstIceSignallingServer * self);
+void gst_ice_signalling_server_remove_peer (GstIceSignallingServer * self,
+    const gchar * peer_id);
 guint gst_ice_signalling_server_get_port (GstIceSignallingServer * self);
 
 G_END_DECLS

@@ -127,6 +127,7 @@ static void close_session (GstIceTransport * self, const gchar * session_id);
 static GstIceSession *lookup_session (GstIceTransport * self,
     const gchar * session_id);
 static void fail_session (GstIceTransport * self, GstIceSession * session);
+static void lose_session (GstIceTransport * self, GstIceSession * session);
 
 GType
 gst_ice_transport_policy_get_type (void)
@@ -964,7 +965,11 @@ on_state_changed (GstIceSession * session, const gchar * state,
           "state", G_TYPE_STRING, state, NULL));
   update_connected (self, session, connected);
 
-  if (g_strcmp0 (state, "failed") == 0)
+  if (g_strcmp0 (state, "failed") != 0)
+    return;
+  if (gst_ice_session_was_connected (session))
+    lose_session (self, session);
+  else
     fail_session (self, session);
 }
 
@@ -1036,6 +1041,25 @@ fail_session (GstIceTransport * self, GstIceSession * session)
         PRODUCER_FAIL_GRACE_S, on_fail_grace_over);
   else
     end_session (self, gst_ice_session_get_id (session));
+}
+
+/* A pair worked, then the peer stopped answering (consent freshness): the
+ * peer went away or its path broke, which is no traversal problem.  A
+ * consumer warns and waits for its producer as when it leaves. */
+static void
+lose_session (GstIceTransport * self, GstIceSession * session)
+{
+  gchar *peer_id = g_strdup (gst_ice_session_get_peer_id (session));
+  gboolean producer_lost = self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER &&
+      g_strcmp0 (gst_ice_session_get_id (session),
+      self->consumer_session_id) == 0;
+
+  GST_INFO_OBJECT (self, "lost the ICE connection with '%s'", peer_id);
+  end_session (self, gst_ice_session_get_id (session));
+  if (producer_lost && self->callbacks.producer_left &&
+      !g_atomic_int_get (&self->shutting_down))
+    self->callbacks.producer_left (self->element, peer_id);
+  g_free (peer_id);
 }
 
 static void
@@ -1326,8 +1350,25 @@ on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
 
   GST_DEBUG_OBJECT (self, "producer '%s' listed%s", peer_id,
       wanted ? "" : ", not the one asked for");
-  if (!wanted || self->consumer_requested)
+  if (!wanted)
     return;
+
+  if (self->consumer_requested) {
+    GstIceSession *current = self->consumer_session_id ?
+        lookup_session (self, self->consumer_session_id) : NULL;
+
+    /* Listed again while our session with it lives: it restarted (with
+     * its embedded server, or we reconnected to a restarted server), and
+     * that session's peer is gone. */
+    if (current == NULL ||
+        g_strcmp0 (gst_ice_session_get_peer_id (current), peer_id) != 0)
+      return;
+    GST_INFO_OBJECT (self, "producer '%s' registered again, starting a new "
+        "session", peer_id);
+    end_session (self, self->consumer_session_id);
+    if (self->callbacks.producer_left)
+      self->callbacks.producer_left (self->element, peer_id);
+  }
 
   self->consumer_requested = TRUE;
   gst_ice_signaller_request_session (signaller, peer_id);
@@ -1555,6 +1596,14 @@ shut_down (gpointer user_data)
   self->active_signaller = NULL;
   g_object_unref (signaller);
   if (self->server) {
+    gchar *own_id;
+
+    GST_OBJECT_LOCK (self);
+    own_id = g_strdup (self->active_peer_id);
+    GST_OBJECT_UNLOCK (self);
+    if (own_id)
+      gst_ice_signalling_server_remove_peer (self->server, own_id);
+    g_free (own_id);
     gst_ice_signalling_server_stop (self->server);
     g_clear_object (&self->server);
   }

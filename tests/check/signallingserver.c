@@ -1194,29 +1194,60 @@ GST_START_TEST (test_stop_in_handler)
 
 GST_END_TEST;
 
-GST_START_TEST (test_connection_lost)
+/* A registered peer whose server goes away waits for it and registers
+ * again: the sessions that flow need no signalling meanwhile. */
+GST_START_TEST (test_reconnect_after_server_restart)
 {
+  guint port = gst_ice_signalling_server_get_port (server);
   TestPeer *cam1, *viewer1;
-  gchar *expected;
+  GError *error = NULL;
 
   cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
   viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
   expect_event (viewer1, "producer-added", "cam1", NULL);
 
   gst_ice_signalling_server_stop (server);
-
-  expected = g_strdup_printf ("lost the connection to signalling server %s",
-      server_uri);
-  g_free (expect_error (viewer1, expected));
-  g_free (expect_error (cam1, expected));
-  g_free (expected);
-
-  /* once failed, sends are dropped without further errors */
-  gst_ice_signaller_request_session (viewer1->signaller, "cam1");
   iterate_for (QUIET_MS);
   expect_quiet (cam1);
   expect_quiet (viewer1);
 
+  g_object_set (server, "port", port, NULL);
+  fail_unless (gst_ice_signalling_server_start (server, &error),
+      "server did not restart: %s", error ? error->message : "no error");
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  g_free (open_session (cam1, viewer1));
+
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+/* icesink removes itself from the server it runs before stopping it, so
+ * that its consumers hear at once that their sessions ended. */
+GST_START_TEST (test_remove_peer)
+{
+  TestPeer *cam1, *viewer1, *viewer2;
+  gchar *s1;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  s1 = open_session (cam1, viewer1);
+
+  gst_ice_signalling_server_remove_peer (server, "cam1");
+  expect_event (viewer1, "session-ended", s1, NULL);
+  /* unknown ids are ignored */
+  gst_ice_signalling_server_remove_peer (server, "nobody");
+
+  /* cam1 is no longer listed to newcomers */
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  iterate_for (QUIET_MS);
+  expect_quiet (viewer2);
+  expect_quiet (viewer1);
+
+  g_free (s1);
+  test_peer_free (viewer2);
   test_peer_free (viewer1);
   test_peer_free (cam1);
 }
@@ -1299,7 +1330,8 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_unreachable_server);
   tcase_add_test (tc, test_stop);
   tcase_add_test (tc, test_stop_in_handler);
-  tcase_add_test (tc, test_connection_lost);
+  tcase_add_test (tc, test_reconnect_after_server_restart);
+  tcase_add_test (tc, test_remove_peer);
   tcase_add_test (tc, test_server_start_errors);
 
   return s;

@@ -336,6 +336,61 @@ GST_START_TEST (test_embedded_server)
 
 GST_END_TEST;
 
+/* The README demo: the sender runs the server.  When the sender stops and
+ * starts again, the receiver warns, reconnects to the new server and
+ * receives again, without an error or a restart. */
+GST_START_TEST (test_embedded_server_sender_restarts)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GstMessage *msg;
+  guint port;
+  gchar *props, *text;
+
+  producer = test_producer_new ("run-signalling-server=true "
+      "signalling-server-host=127.0.0.1 signalling-server-port=0");
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_object_get (test_get (producer, "sink"), "signalling-server-port", &port,
+      NULL);
+  props = g_strdup_printf ("signaller::uri=ws://127.0.0.1:%u", port);
+  consumer = test_consumer_new (props);
+  g_free (props);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  test_stop (producer);
+
+  msg = test_wait_message (consumer, GST_MESSAGE_WARNING | GST_MESSAGE_ERROR,
+      NULL, TIMEOUT);
+  fail_unless (msg != NULL, "no warning when the sender stopped");
+  text = test_message_text (msg);
+  fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING, "%s", text);
+  fail_unless (strstr (text, "left") != NULL, "%s", text);
+  g_free (text);
+  gst_message_unref (msg);
+
+  props = g_strdup_printf ("run-signalling-server=true "
+      "signalling-server-host=127.0.0.1 signalling-server-port=%u", port);
+  producer = test_producer_new (props);
+  g_free (props);
+  test_count_peers (producer, &added, &removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "the receiver did not "
+      "come back to the restarted sender");
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 50, TIMEOUT,
+          NULL), 50);
+  test_assert_no_error (consumer);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_directory_signaller)
 {
   gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
@@ -415,6 +470,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_producer_leaves_and_returns);
   tcase_add_test (tc, test_eos_on_producer_leave);
   tcase_add_test (tc, test_embedded_server);
+  tcase_add_test (tc, test_embedded_server_sender_restarts);
   tcase_add_test (tc, test_directory_signaller);
   tcase_add_test (tc, test_stop_is_quick_while_streaming);
   return s;
