@@ -1,6 +1,7 @@
 #!/bin/sh
 # The README's second command: installs what the tests need, builds, and
-# runs every suite with meson test, the NAT lab included when run as root.
+# runs every suite with meson test, the NAT lab included when run as root,
+# then the C suites again under sanitizers (scripts/sanitize.sh).
 # The services the tests need (coturn, the signalling server, the network
 # namespaces of the NAT lab) are started by the tests themselves.  Ends
 # with "N passed, N failed" alone on the last line.
@@ -10,13 +11,26 @@ scripts/setup.sh || exit 1
 
 meson test -C build --print-errorlogs --num-processes 1 "$@"
 status=$?
+logs=build/meson-logs/testlog.json
 
-log=build/meson-logs/testlog.json
-if [ -f "$log" ]; then
-  python3 - "$log" <<'PY'
-import json, sys
+# the whole suite also runs the C tests under ASan, LSan and UBSan
+if [ $# -eq 0 ]; then
+  rm -f build-asan/meson-logs/testlog.json
+  scripts/sanitize.sh || status=1
+  logs="$logs build-asan/meson-logs/testlog.json"
+fi
+
+if [ -f build/meson-logs/testlog.json ]; then
+  python3 - $logs <<'PY'
+import json, os, sys
 passed = failed = skipped = 0
-for line in open(sys.argv[1]):
+lines = []
+for log in sys.argv[1:]:
+    if os.path.exists(log):
+        lines += open(log).readlines()
+    else:
+        failed += 1  # a run that left no log failed before testing
+for line in lines:
     result = json.loads(line)["result"]
     if result in ("OK", "EXPECTEDFAIL"):
         passed += 1
