@@ -116,6 +116,7 @@ enum
 typedef enum
 {
   EVENT_PRODUCER_ADDED,
+  EVENT_PRODUCER_REMOVED,
   EVENT_SESSION_REQUESTED,
   EVENT_SESSION_STARTED,
   EVENT_SESSION_DESCRIPTION,
@@ -1027,6 +1028,13 @@ update_producers (GstIceDirectorySignaller * self, GHashTable * found)
         instance);
     queue_event (&self->events, EVENT_PRODUCER_ADDED, NULL, name);
   }
+  g_hash_table_iter_init (&iter, self->producers);
+  while (g_hash_table_iter_next (&iter, (gpointer *) & name, NULL)) {
+    if (g_hash_table_contains (found, name))
+      continue;
+    GST_DEBUG_OBJECT (self, "producer %s is gone", name);
+    queue_event (&self->events, EVENT_PRODUCER_REMOVED, NULL, name);
+  }
   g_hash_table_unref (self->producers);
   self->producers = g_hash_table_ref (found);
 }
@@ -1232,6 +1240,9 @@ dispatch_events (GstIceDirectorySignaller * self)
     switch (event->type) {
       case EVENT_PRODUCER_ADDED:
         gst_ice_signaller_emit_producer_added (signaller, event->text);
+        break;
+      case EVENT_PRODUCER_REMOVED:
+        gst_ice_signaller_emit_producer_removed (signaller, event->text);
         break;
       case EVENT_SESSION_REQUESTED:
         if (session_open)

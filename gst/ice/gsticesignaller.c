@@ -46,6 +46,7 @@ enum
   SIGNAL_SESSION_CANDIDATE,
   SIGNAL_SESSION_ENDED,
   SIGNAL_PRODUCER_ADDED,
+  SIGNAL_PRODUCER_REMOVED,
   SIGNAL_ERROR,
   LAST_SIGNAL
 };
@@ -136,6 +137,17 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
    */
   signals[SIGNAL_PRODUCER_ADDED] =
       g_signal_new ("producer-added", G_TYPE_FROM_INTERFACE (iface),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstIceSignaller::producer-removed:
+   * @peer_id: a producer that left
+   *
+   * Consumer side: emitted when a producer announced by
+   * #GstIceSignaller::producer-added leaves, after the end of its sessions.
+   */
+  signals[SIGNAL_PRODUCER_REMOVED] =
+      g_signal_new ("producer-removed", G_TYPE_FROM_INTERFACE (iface),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   /**
@@ -274,6 +286,13 @@ gst_ice_signaller_emit_producer_added (GstIceSignaller * self,
     const gchar * peer_id)
 {
   g_signal_emit (self, signals[SIGNAL_PRODUCER_ADDED], 0, peer_id);
+}
+
+void
+gst_ice_signaller_emit_producer_removed (GstIceSignaller * self,
+    const gchar * peer_id)
+{
+  g_signal_emit (self, signals[SIGNAL_PRODUCER_REMOVED], 0, peer_id);
 }
 
 void

@@ -113,6 +113,8 @@ void gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
     const gchar * session_id);
 void gst_ice_signaller_emit_producer_added (GstIceSignaller * self,
     const gchar * peer_id);
+void gst_ice_signaller_emit_producer_removed (GstIceSignaller * self,
+    const gchar * peer_id);
 void gst_ice_signaller_emit_error (GstIceSignaller * self,
     const GError * error);
 

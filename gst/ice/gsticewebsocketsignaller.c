@@ -566,7 +566,10 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
       goto unexpected;
     gst_ice_signaller_emit_producer_added (signaller, peer_id);
   } else if (g_str_equal (type, "producerRemoved")) {
-    GST_INFO_OBJECT (self, "producer %s left", GST_STR_NULL (peer_id));
+    if (peer_id == NULL || !is_consumer)
+      goto unexpected;
+    GST_INFO_OBJECT (self, "producer %s left", peer_id);
+    gst_ice_signaller_emit_producer_removed (signaller, peer_id);
   } else if (g_str_equal (type, "startSession")) {
     if (session_id == NULL || peer_id == NULL || is_consumer)
       goto unexpected;

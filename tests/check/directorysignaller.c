@@ -41,9 +41,9 @@ typedef struct
   const gchar *name;
   GstIceSignaller *signaller;
   /* what the signaller emitted, one string per signal:
-   * "producer-added P", "session-requested S C", "session-started S P",
-   * "description S\nTEXT", "candidate S LINE", "session-ended S",
-   * "error MESSAGE" */
+   * "producer-added P", "producer-removed P", "session-requested S C",
+   * "session-started S P", "description S\nTEXT", "candidate S LINE",
+   * "session-ended S", "error MESSAGE" */
   GPtrArray *events;
 } Peer;
 
@@ -122,6 +122,13 @@ on_error (GstIceSignaller * signaller, const GError * error, Peer * peer)
 }
 
 static void
+on_producer_removed (GstIceSignaller * signaller, const gchar * peer_id,
+    Peer * peer)
+{
+  record (peer, g_strdup_printf ("producer-removed %s", peer_id));
+}
+
+static void
 peer_init (Peer * peer, const gchar * name)
 {
   peer->name = name;
@@ -131,6 +138,8 @@ peer_init (Peer * peer, const gchar * name)
 
   g_signal_connect (peer->signaller, "producer-added",
       G_CALLBACK (on_producer_added), peer);
+  g_signal_connect (peer->signaller, "producer-removed",
+      G_CALLBACK (on_producer_removed), peer);
   g_signal_connect (peer->signaller, "session-requested",
       G_CALLBACK (on_session_requested), peer);
   g_signal_connect (peer->signaller, "session-started",
@@ -599,6 +608,8 @@ GST_START_TEST (test_producer_restart)
 
   wait_for_events (&consumer1, ended, 1);
   fail_unless_equals_int (count_events (&consumer2, "session-ended "), 0);
+  wait_for_events (&consumer1, "producer-removed cam", 1);
+  wait_for_events (&consumer2, "producer-removed cam", 1);
 
   /* a stopped signaller says nothing any more */
   run_for (5 * POLL_INTERVAL);

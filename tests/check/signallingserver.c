@@ -206,6 +206,13 @@ on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
 }
 
 static void
+on_producer_removed (GstIceSignaller * signaller, const gchar * peer_id,
+    TestPeer * peer)
+{
+  push_event (peer, "producer-removed", peer_id, NULL);
+}
+
+static void
 on_error (GstIceSignaller * signaller, const GError * error, TestPeer * peer)
 {
   Event *event = push_event (peer, "error", error->message, NULL);
@@ -235,6 +242,8 @@ test_peer_new (const gchar * label, const gchar * uri)
       G_CALLBACK (on_session_ended), peer);
   g_signal_connect (peer->signaller, "producer-added",
       G_CALLBACK (on_producer_added), peer);
+  g_signal_connect (peer->signaller, "producer-removed",
+      G_CALLBACK (on_producer_removed), peer);
   g_signal_connect (peer->signaller, "error", G_CALLBACK (on_error), peer);
 
   return peer;
@@ -763,6 +772,9 @@ GST_START_TEST (test_producer_leaves)
 
   gst_ice_signaller_stop (cam1->signaller);
   expect_event (viewer1, "session-ended", s1, NULL);
+  /* after the end of its sessions, every consumer hears it left */
+  expect_event (viewer1, "producer-removed", "cam1", NULL);
+  expect_event (viewer2, "producer-removed", "cam1", NULL);
 
   /* viewer2 had no session: nothing to end */
   iterate_for (QUIET_MS);
@@ -1237,6 +1249,7 @@ GST_START_TEST (test_remove_peer)
 
   gst_ice_signalling_server_remove_peer (server, "cam1");
   expect_event (viewer1, "session-ended", s1, NULL);
+  expect_event (viewer1, "producer-removed", "cam1", NULL);
   /* unknown ids are ignored */
   gst_ice_signalling_server_remove_peer (server, "nobody");
 
