@@ -68,6 +68,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_transport_debug);
  * it: the consumer then reaches its own verdict and tells its user that
  * no pair worked, instead of only seeing the producer leave. */
 #define PRODUCER_FAIL_GRACE_S 5
+/* a consumer whose session ended asks its producer again after this, if
+ * the producer is still listed by then */
+#define REJOIN_DELAY_S 2
 
 struct _GstIceTransport
 {
@@ -100,7 +103,7 @@ struct _GstIceTransport
   GThread *thread;
   GstIceSessionConfig config;
   gchar *active_peer_id;
-  gulong signaller_handlers[7];
+  gulong signaller_handlers[8];
 
   /* transport thread */
   GstIceSignaller *active_signaller;
@@ -109,6 +112,7 @@ struct _GstIceTransport
   gchar *consumer_session_id;
   gchar *consumer_producer_id;
   gboolean consumer_requested;
+  GHashTable *listed_producers; /* consumer: peer ids announced, not gone */
   guint closing_sessions;
   gint shutting_down;
 
@@ -128,6 +132,7 @@ static GstIceSession *lookup_session (GstIceTransport * self,
     const gchar * session_id);
 static void fail_session (GstIceTransport * self, GstIceSession * session);
 static void lose_session (GstIceTransport * self, GstIceSession * session);
+static void schedule_rejoin (GstIceTransport * self, const gchar * peer_id);
 
 GType
 gst_ice_transport_policy_get_type (void)
@@ -165,6 +170,8 @@ gst_ice_transport_init (GstIceTransport * self)
   self->signalling_server_port = DEFAULT_SIGNALLING_SERVER_PORT;
   self->signaller_type = g_strdup (DEFAULT_SIGNALLER_TYPE);
   self->requests_waiting_for_caps = g_ptr_array_new_with_free_func (g_free);
+  self->listed_producers = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
   g_mutex_init (&self->sessions_lock);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       gst_object_unref);
@@ -186,6 +193,7 @@ gst_ice_transport_finalize (GObject * object)
   g_free (self->producer_peer_id);
   gst_caps_replace (&self->caps, NULL);
   g_ptr_array_unref (self->requests_waiting_for_caps);
+  g_hash_table_unref (self->listed_producers);
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->connected);
   g_mutex_clear (&self->sessions_lock);
@@ -973,11 +981,12 @@ on_state_changed (GstIceSession * session, const gchar * state,
     fail_session (self, session);
 }
 
-/* A timer about one session, which may be gone when it fires. */
+/* A timer about one session (or, to rejoin, one producer), which may be
+ * gone when it fires. */
 typedef struct
 {
   GstIceTransport *transport;
-  gchar *session_id;
+  gchar *id;                    /* session id, or producer id */
 } SessionTimer;
 
 static void
@@ -985,19 +994,19 @@ session_timer_free (gpointer data)
 {
   SessionTimer *timer = data;
 
-  g_free (timer->session_id);
+  g_free (timer->id);
   g_free (timer);
 }
 
 static void
-add_session_timer (GstIceTransport * self, const gchar * session_id,
-    guint seconds, GSourceFunc func)
+add_session_timer (GstIceTransport * self, const gchar * id, guint seconds,
+    GSourceFunc func)
 {
   SessionTimer *timer = g_new0 (SessionTimer, 1);
   GSource *source = g_timeout_source_new_seconds (seconds);
 
   timer->transport = self;
-  timer->session_id = g_strdup (session_id);
+  timer->id = g_strdup (id);
   g_source_set_callback (source, func, timer, session_timer_free);
   g_source_attach (source, self->context);
   g_source_unref (source);
@@ -1022,8 +1031,8 @@ on_fail_grace_over (gpointer data)
 {
   SessionTimer *timer = data;
 
-  if (lookup_session (timer->transport, timer->session_id))
-    end_session (timer->transport, timer->session_id);
+  if (lookup_session (timer->transport, timer->id))
+    end_session (timer->transport, timer->id);
   return G_SOURCE_REMOVE;
 }
 
@@ -1057,8 +1066,10 @@ lose_session (GstIceTransport * self, GstIceSession * session)
   GST_INFO_OBJECT (self, "lost the ICE connection with '%s'", peer_id);
   end_session (self, gst_ice_session_get_id (session));
   if (producer_lost && self->callbacks.producer_left &&
-      !g_atomic_int_get (&self->shutting_down))
+      !g_atomic_int_get (&self->shutting_down)) {
     self->callbacks.producer_left (self->element, peer_id);
+    schedule_rejoin (self, peer_id);
+  }
   g_free (peer_id);
 }
 
@@ -1109,7 +1120,7 @@ on_connect_timeout (gpointer data)
 {
   SessionTimer *timeout = data;
   GstIceSession *session = lookup_session (timeout->transport,
-      timeout->session_id);
+      timeout->id);
 
   if (session && !gst_ice_session_is_connected (session)) {
     GST_INFO_OBJECT (session, "no working pair after %u s", CONNECT_TIMEOUT_S);
@@ -1330,6 +1341,7 @@ on_session_ended (GstIceSignaller * signaller, const gchar * session_id,
     self->consumer_requested = FALSE;
     if (self->callbacks.producer_left)
       self->callbacks.producer_left (self->element, peer_id);
+    schedule_rejoin (self, peer_id);
   }
   g_free (peer_id);
 }
@@ -1350,6 +1362,7 @@ on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
 
   GST_DEBUG_OBJECT (self, "producer '%s' listed%s", peer_id,
       wanted ? "" : ", not the one asked for");
+  g_hash_table_add (self->listed_producers, g_strdup (peer_id));
   if (!wanted)
     return;
 
@@ -1372,6 +1385,43 @@ on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
 
   self->consumer_requested = TRUE;
   gst_ice_signaller_request_session (signaller, peer_id);
+}
+
+static void
+on_producer_removed (GstIceSignaller * signaller, const gchar * peer_id,
+    GstIceTransport * self)
+{
+  if (self->role != GST_ICE_SIGNALLER_ROLE_CONSUMER || peer_id == NULL)
+    return;
+  GST_DEBUG_OBJECT (self, "producer '%s' no longer listed", peer_id);
+  g_hash_table_remove (self->listed_producers, peer_id);
+}
+
+static gboolean
+on_rejoin_timeout (gpointer data)
+{
+  SessionTimer *timer = data;
+  GstIceTransport *self = timer->transport;
+  const gchar *peer_id = timer->id;
+
+  if (g_atomic_int_get (&self->shutting_down) || self->consumer_requested ||
+      !g_hash_table_contains (self->listed_producers, peer_id))
+    return G_SOURCE_REMOVE;
+  GST_INFO_OBJECT (self, "producer '%s' is still there, asking it for a new "
+      "session", peer_id);
+  self->consumer_requested = TRUE;
+  gst_ice_signaller_request_session (self->active_signaller, peer_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Our session with @peer_id ended but the producer may still be there (a
+ * network blip ended it): ask again once the signalling had time to say
+ * whether it left. */
+static void
+schedule_rejoin (GstIceTransport * self, const gchar * peer_id)
+{
+  if (self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER && peer_id != NULL)
+    add_session_timer (self, peer_id, REJOIN_DELAY_S, on_rejoin_timeout);
 }
 
 static void
@@ -1523,6 +1573,8 @@ gst_ice_transport_start (GstIceTransport * self)
       "producer-added", G_CALLBACK (on_producer_added), self);
   self->signaller_handlers[6] = g_signal_connect (signaller, "error",
       G_CALLBACK (on_signaller_error), self);
+  self->signaller_handlers[7] = g_signal_connect (signaller,
+      "producer-removed", G_CALLBACK (on_producer_removed), self);
   GST_INFO_OBJECT (self, "starting as %s '%s'",
       self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer",
       self->active_peer_id);
@@ -1652,6 +1704,7 @@ gst_ice_transport_stop (GstIceTransport * self)
   g_clear_pointer (&self->consumer_session_id, g_free);
   g_clear_pointer (&self->consumer_producer_id, g_free);
   self->consumer_requested = FALSE;
+  g_hash_table_remove_all (self->listed_producers);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   clear_config (&self->config);
