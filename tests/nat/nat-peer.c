@@ -23,10 +23,12 @@
  *   nat-peer recv "ICESRC PROPERTIES" COUNT
  *
  * The sender waits for its consumer, then sends COUNT numbered RTP packets
- * (one every 5 ms) through a real icesink.  The receiver checks each packet
+ * (one every 5 ms, or NAT_PEER_INTERVAL_MS) through a real icesink.  The receiver checks each packet
  * through a real icesrc: RTP header, sequence number and every payload byte.
- * Both print one JSON object on stdout: what a user would look at (packets,
- * selected pair, time to the first packet, the error text). */
+ * It stops 3 s (or NAT_PEER_IDLE_S) after the last packet.  Both print one
+ * JSON object on stdout: what a user would look at (packets, selected pair,
+ * time to the first packet, warning and error texts, the longest gap and
+ * how many packets came after it). */
 
 #include <string.h>
 #include <glib-unix.h>
@@ -36,10 +38,12 @@
 
 #define RTP_HEADER_SIZE 12
 #define PAYLOAD_TYPE 96
-#define SEND_INTERVAL_MS 5
+#define DEFAULT_SEND_INTERVAL_MS 5
 /* the transport gives up on a session after 20 s without a working pair */
 #define CONNECT_TIMEOUT_S 45
-#define IDLE_TIMEOUT_S 3
+#define DEFAULT_IDLE_TIMEOUT_S 3
+/* a pause longer than this is a gap: the path was cut */
+#define GAP_MS 1000
 #define SENDER_LINGER_S 15
 
 typedef struct
@@ -61,6 +65,10 @@ typedef struct
   gchar *error;
   gchar *warning;
   gboolean peer_joined;
+  guint send_interval_ms;
+  guint idle_timeout_s;
+  gint64 longest_gap;
+  guint received_after_gap;
 } Peer;
 
 static gsize
@@ -133,7 +141,19 @@ on_new_sample (GstAppSink * sink, Peer * peer)
   seq = check_packet (gst_sample_get_buffer (sample), peer->count);
   gst_sample_unref (sample);
 
-  peer->last_packet_time = g_get_monotonic_time ();
+  {
+    gint64 now = g_get_monotonic_time ();
+
+    if (peer->last_packet_time != 0) {
+      gint64 gap = now - peer->last_packet_time;
+
+      if (gap > GAP_MS * 1000 && gap > peer->longest_gap) {
+        peer->longest_gap = gap;
+        peer->received_after_gap = 0;
+      }
+    }
+    peer->last_packet_time = now;
+  }
   if (peer->first_packet_time == 0)
     peer->first_packet_time = peer->last_packet_time;
   if (seq < 0)
@@ -143,6 +163,8 @@ on_new_sample (GstAppSink * sink, Peer * peer)
   else {
     peer->seen[seq] = 1;
     peer->received++;
+    if (peer->longest_gap)
+      peer->received_after_gap++;
     if (peer->received == peer->count)
       g_main_loop_quit (peer->loop);
   }
@@ -166,7 +188,7 @@ on_peer_added (GstElement * sink, const gchar * peer_id, Peer * peer)
   /* from the transport thread: start sending from the main loop */
   if (!peer->peer_joined) {
     peer->peer_joined = TRUE;
-    g_timeout_add (SEND_INTERVAL_MS, (GSourceFunc) send_next, peer);
+    g_timeout_add (peer->send_interval_ms, (GSourceFunc) send_next, peer);
   }
 }
 
@@ -234,7 +256,8 @@ on_tick (Peer * peer)
   gint64 now = g_get_monotonic_time ();
 
   if (!peer->sender && peer->last_packet_time != 0 &&
-      now - peer->last_packet_time > IDLE_TIMEOUT_S * G_USEC_PER_SEC)
+      now - peer->last_packet_time >
+      (gint64) peer->idle_timeout_s * G_USEC_PER_SEC)
     g_main_loop_quit (peer->loop);
   if (peer->first_packet_time == 0 && !peer->peer_joined &&
       now - peer->playing_time > CONNECT_TIMEOUT_S * G_USEC_PER_SEC)
@@ -295,8 +318,14 @@ print_result (Peer * peer)
   add_pair_member (b, peer, "local-address");
   add_pair_member (b, peer, "remote-address");
   add_pair_member (b, peer, "transport");
+  json_builder_set_member_name (b, "longest-gap-ms");
+  json_builder_add_int_value (b, peer->longest_gap / 1000);
+  json_builder_set_member_name (b, "received-after-gap");
+  json_builder_add_int_value (b, peer->received_after_gap);
+  json_builder_set_member_name (b, "warning");
+  json_builder_add_string_value (b, peer->warning);
   json_builder_set_member_name (b, "error");
-  json_builder_add_string_value (b, peer->error ? peer->error : peer->warning);
+  json_builder_add_string_value (b, peer->error);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -305,6 +334,18 @@ print_result (Peer * peer)
   g_free (text);
   json_node_unref (root);
   g_object_unref (b);
+}
+
+static guint
+env_uint (const gchar * name, guint fallback)
+{
+  const gchar *text = g_getenv (name);
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, 3600000,
+          &value, NULL))
+    return fallback;
+  return value;
 }
 
 int
@@ -325,6 +366,9 @@ main (int argc, char **argv)
     return 2;
   }
   peer.sender = strcmp (argv[1], "send") == 0;
+  peer.send_interval_ms = env_uint ("NAT_PEER_INTERVAL_MS",
+      DEFAULT_SEND_INTERVAL_MS);
+  peer.idle_timeout_s = env_uint ("NAT_PEER_IDLE_S", DEFAULT_IDLE_TIMEOUT_S);
   peer.count = count;
   peer.seen = g_malloc0 (count);
   peer.loop = g_main_loop_new (NULL, FALSE);

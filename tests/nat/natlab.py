@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 PUBLIC_IP = '203.0.113.1'
@@ -37,6 +38,8 @@ TURN_UDP = 'turn://user:pass@%s:3478' % PUBLIC_IP
 TURN_TCP = TURN_UDP + '?transport=tcp'
 TURN = 'turn-servers="<\\"%s\\", \\"%s\\">"' % (TURN_UDP, TURN_TCP)
 SERVERS = ' '.join([STUN, TURN])
+# TURN over UDP only: a relay over TCP would hide UDP loss
+SERVERS_UDP = '%s turn-servers="<\\"%s\\">"' % (STUN, TURN_UDP)
 # the transport gives up after 20 s without a working pair
 FAIL_BOUND_S = 30
 
@@ -124,38 +127,94 @@ def turn_over_tcp_from(lan):
     return check
 
 
-# name, sender host, receiver host, properties of both, expectation,
-# minimum share of packets that must arrive[, check of the lab after it]
+class Cell:
+    """One cell: @sender streams to @receiver, both with @props.  @expect
+    checks both results and returns problems.  @min_share of the @count
+    packets must arrive (None: no share is checked).  @must_fail cells
+    pass when ICE fails in time with the right error.  @lab_check looks
+    at the lab afterwards; @during(lab) runs in a thread while the cell
+    streams; @env goes to both nat-peers."""
+
+    def __init__(self, name, sender, receiver, props, expect,
+                 min_share=0.99, must_fail=False, lab_check=None,
+                 during=None, env=None, count=PACKETS):
+        self.name = name
+        self.sender = sender
+        self.receiver = receiver
+        self.props = props
+        self.expect = expect
+        self.min_share = min_share
+        self.must_fail = must_fail
+        self.lab_check = lab_check
+        self.during = during
+        self.env = env or {}
+        self.count = count
+
+
+def cut_udp(lan, after_s, for_s):
+    """Drops every UDP packet the router of @lan forwards, from @after_s
+    for @for_s seconds: longer than ICE consent lasts."""
+    def during(lab):
+        rule = ['FORWARD', '-p', 'udp', '-j', 'DROP']
+        time.sleep(after_s)
+        lab.run(lan + '-r', ['iptables', '-I'] + rule)
+        time.sleep(for_s)
+        lab.run(lan + '-r', ['iptables', '-D'] + rule)
+    return during
+
+
+def expect_resumed(tx, rx):
+    """After a cut the receiver warns, waits, and receives again."""
+    problems = []
+    if 'left' not in (rx.get('warning') or ''):
+        problems.append('no "producer left" warning: %r' % rx.get('warning'))
+    if (rx.get('longest-gap-ms') or 0) < 5000:
+        problems.append('no gap of 5 s or more: %s ms'
+                        % rx.get('longest-gap-ms'))
+    if (rx.get('received-after-gap') or 0) < 100:
+        problems.append('only %s packets after the gap, want 100'
+                        % rx.get('received-after-gap'))
+    return problems
+
+
 CELLS = [
-    ('same LAN', 'c1-h1', 'c1-h2', '',
-     expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
-                 else 'want host-host, got %s-%s' % (a, b)), 0.99),
-    ('open x open', 'o1-h1', 'o2-h1', SERVERS,
-     expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
-                 else 'want host-host, got %s-%s' % (a, b)), 0.99),
-    ('cone x cone', 'c1-h1', 'c2-h1', SERVERS,
-     expect_pair(lambda a, b: 'want no relay, got %s-%s' % (a, b)
-                 if relay(a) or relay(b) or (a, b) == ('host', 'host')
-                 else None), 0.99),
-    ('cone x symmetric', 'c1-h1', 's1-h1', SERVERS,
-     expect_pair(lambda a, b: None), 0.99),
-    ('symmetric x symmetric', 's1-h1', 's2-h1', SERVERS,
-     expect_pair(lambda a, b: None if relay(a) or relay(b)
-                 else 'want a relay, got %s-%s' % (a, b)), 0.99),
-    ('UDP blocked x cone', 'u1-h1', 'c2-h1', SERVERS,
-     expect_pair(lambda a, b: None if relay(a)
-                 else 'want a relay (TURN over TCP) on the UDP-blocked '
-                 'side, got %s-%s' % (a, b)), 0.99, turn_over_tcp_from('u1')),
-    ('double NAT x cone', 'din-h1', 'c2-h1', SERVERS,
-     expect_pair(lambda a, b: None), 0.99),
-    ('cone x cone, relay policy', 'c1-h1', 'c2-h1',
-     SERVERS + ' ice-transport-policy=relay',
-     expect_pair(lambda a, b: None if relay(a) and relay(b)
-                 else 'want relay-relay, got %s-%s' % (a, b)), 0.99),
-    ('symmetric x symmetric, no TURN', 's1-h1', 's2-h1', STUN,
-     expect_failure, None),
-    ('cone x cone, 5% loss', 'l1-h1', 'c2-h1', SERVERS,
-     expect_pair(lambda a, b: None), 0.90),
+    Cell('same LAN', 'c1-h1', 'c1-h2', '',
+         expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
+                     else 'want host-host, got %s-%s' % (a, b))),
+    Cell('open x open', 'o1-h1', 'o2-h1', SERVERS,
+         expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
+                     else 'want host-host, got %s-%s' % (a, b))),
+    Cell('cone x cone', 'c1-h1', 'c2-h1', SERVERS,
+         expect_pair(lambda a, b: 'want no relay, got %s-%s' % (a, b)
+                     if relay(a) or relay(b) or (a, b) == ('host', 'host')
+                     else None)),
+    Cell('cone x symmetric', 'c1-h1', 's1-h1', SERVERS,
+         expect_pair(lambda a, b: None)),
+    Cell('symmetric x symmetric', 's1-h1', 's2-h1', SERVERS,
+         expect_pair(lambda a, b: None if relay(a) or relay(b)
+                     else 'want a relay, got %s-%s' % (a, b))),
+    Cell('UDP blocked x cone', 'u1-h1', 'c2-h1', SERVERS,
+         expect_pair(lambda a, b: None if relay(a)
+                     else 'want a relay (TURN over TCP) on the UDP-blocked '
+                     'side, got %s-%s' % (a, b)),
+         lab_check=turn_over_tcp_from('u1')),
+    Cell('double NAT x cone', 'din-h1', 'c2-h1', SERVERS,
+         expect_pair(lambda a, b: None)),
+    Cell('cone x cone, relay policy', 'c1-h1', 'c2-h1',
+         SERVERS + ' ice-transport-policy=relay',
+         expect_pair(lambda a, b: None if relay(a) and relay(b)
+                     else 'want relay-relay, got %s-%s' % (a, b))),
+    Cell('symmetric x symmetric, no TURN', 's1-h1', 's2-h1', STUN,
+         expect_failure, min_share=None, must_fail=True),
+    Cell('cone x cone, 5% loss', 'l1-h1', 'c2-h1', SERVERS_UDP,
+         expect_pair(lambda a, b: None), min_share=0.90),
+    # 1000 packets over 20 s; all UDP cut from 3 s to 14 s: both sides
+    # lose consent after about 10 s, the receiver warns and asks again,
+    # and the new session finds a way (TURN over TCP while UDP is cut)
+    Cell('cone x cone, UDP cut for 11 s', 'c1-h1', 'c2-h1', SERVERS,
+         expect_resumed, min_share=None, during=cut_udp('c2', 3, 11),
+         env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '15'},
+         count=1000),
 ]
 
 
@@ -309,26 +368,31 @@ class Lab:
         self.namespaces = []
 
     # -- one cell --
-    def peer(self, host, role, props, tag):
+    def peer(self, host, role, props, tag, cell):
         env = dict(os.environ, GST_DEBUG_NO_COLOR='1',
                    GST_DEBUG='icetransport:5,icesession:5,icesink:4,'
                    'icesrc:4,icewebsocketsignaller:4',
-                   NICE_DEBUG='libnice', G_MESSAGES_DEBUG='libnice')
-        return self.spawn(host, [self.nat_peer, role, props, str(PACKETS)],
+                   NICE_DEBUG='libnice', G_MESSAGES_DEBUG='libnice',
+                   **cell.env)
+        return self.spawn(host, [self.nat_peer, role, props,
+                                 str(cell.count)],
                           '%s-%s.log' % (tag, role), env=env,
                           result_pipe=True)
 
     def run_cell(self, index, cell):
-        name, a, b, props, expect, min_share = cell[:6]
-        lab_check = cell[6] if len(cell) > 6 else None
+        name, a, b = cell.name, cell.sender, cell.receiver
         tag = 'cell%02d' % index
         producer = '%s-%s' % (tag, a)
         tx = self.peer(a, 'send', '%s peer-id=%s %s' % (
-            SIGNALLING, producer, props), tag)
+            SIGNALLING, producer, cell.props), tag, cell)
         time.sleep(0.3)
         start = time.time()
         rx = self.peer(b, 'recv', '%s producer-peer-id=%s %s' % (
-            SIGNALLING, producer, props), tag)
+            SIGNALLING, producer, cell.props), tag, cell)
+        action = None
+        if cell.during:
+            action = threading.Thread(target=cell.during, args=(self,))
+            action.start()
         results = []
         for proc in (rx, tx):
             if proc is tx:
@@ -350,24 +414,37 @@ class Lab:
                                 '(exit %s)' % proc.returncode})
         rx_result, tx_result = results
         elapsed = time.time() - start
+        if action:
+            action.join()
 
-        problems = expect(tx_result, rx_result)
-        if lab_check:
-            problems += lab_check(self)
+        problems = cell.expect(tx_result, rx_result)
+        if cell.lab_check:
+            problems += cell.lab_check(self)
+        if not cell.must_fail and rx_result.get('error'):
+            problems.append('receiver error: %s' % rx_result['error'][:300])
         for service in (self.coturn, self.signalling):
             if service.poll() is not None:
                 problems.append('%s exited with status %s during the cell'
                                 % (service.args[4], service.returncode))
-        if min_share is not None:
-            got = rx_result.get('received') or 0
-            if got < min_share * PACKETS:
-                problems.append('%d of %d packets arrived, want at least '
-                                '%d%%' % (got, PACKETS, min_share * 100))
-            if rx_result.get('corrupt'):
-                problems.append('%d corrupt packets' % rx_result['corrupt'])
-        elif elapsed > FAIL_BOUND_S:
+        got = rx_result.get('received') or 0
+        if cell.min_share is not None and got < cell.min_share * cell.count:
+            problems.append('%d of %d packets arrived, want at least %d%%'
+                            % (got, cell.count, cell.min_share * 100))
+        if rx_result.get('corrupt'):
+            problems.append('%d corrupt packets' % rx_result['corrupt'])
+        if cell.must_fail and elapsed > FAIL_BOUND_S:
             problems.append('took %.0f s to fail, bound is %d s'
                             % (elapsed, FAIL_BOUND_S))
+        if cell.must_fail:
+            note = 'failed after %.0f s: %s' % (
+                elapsed, (rx_result.get('error') or '').split(';')[0])
+        elif rx_result.get('longest-gap-ms'):
+            note = '%d%% arrived; after a %.1f s gap, %d more' % (
+                100 * got // cell.count,
+                rx_result['longest-gap-ms'] / 1000.0,
+                rx_result.get('received-after-gap') or 0)
+        else:
+            note = '%d%% arrived' % (100 * got // cell.count)
         row = {
             'cell': name, 'sender': a, 'receiver': b,
             'sender-local': tx_result.get('local-candidate-type'),
@@ -379,11 +456,7 @@ class Lab:
             'seconds': round(elapsed, 1),
             'result': 'FAIL' if problems else 'ok',
             'error': rx_result.get('error'),
-            'note': 'failed after %.0f s: %s' % (
-                elapsed, (rx_result.get('error') or '').split(';')[0])
-            if min_share is None else
-            '%d%% arrived' % (100 * (rx_result.get('received') or 0)
-                              // PACKETS),
+            'note': note,
         }
         if problems:
             self.explain(name, problems, [tx, rx], tx_result, rx_result)
@@ -473,7 +546,7 @@ def main():
         lab.build()
         lab.start_services()
         for i, cell in enumerate(CELLS):
-            if only and cell[0] not in only:
+            if only and cell.name not in only:
                 continue
             row = lab.run_cell(i, cell)
             print('%-4s %-32s %s' % (row['result'], row['cell'], json.dumps(
