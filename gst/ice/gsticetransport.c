@@ -46,6 +46,7 @@
 #include "gsticeserveruri.h"
 #include "gsticesignallingserver.h"
 #include "gsticetransport.h"
+#include "gsticeterminalsignaller.h"
 #include "gsticewebsocketsignaller.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_transport_debug);
@@ -236,7 +237,8 @@ gst_ice_transport_install_properties (GObjectClass * klass,
    * Chooses the signaller by name: `websocket` (default, talks to
    * gst-ice-signalling-server or to an icesink with
    * run-signalling-server=true), `directory` (no server: files in a
-   * shared directory) or the GType name of any type implementing
+   * shared directory), `terminal` (no server: one line to copy and paste
+   * each way) or the GType name of any type implementing
    * #GstIceSignaller.  Setting it replaces the signaller, so set it before
    * any `signaller::` property.  An unknown name fails the change to READY
    * with an error naming it.
@@ -244,7 +246,7 @@ gst_ice_transport_install_properties (GObjectClass * klass,
   g_object_class_install_property (klass,
       GST_ICE_TRANSPORT_PROP_SIGNALLER_TYPE,
       g_param_spec_string ("signaller-type", "Signaller type",
-          "Signaller to use: websocket, directory, or a GType name "
+          "Signaller to use: websocket, directory, terminal, or a GType name "
           "implementing GstIceSignaller; set it before signaller:: properties",
           DEFAULT_SIGNALLER_TYPE, flags));
 
@@ -423,6 +425,8 @@ signaller_type_from_name (const gchar * name)
     return GST_TYPE_ICE_WEBSOCKET_SIGNALLER;
   if (g_strcmp0 (name, "directory") == 0)
     return GST_TYPE_ICE_DIRECTORY_SIGNALLER;
+  if (g_strcmp0 (name, "terminal") == 0)
+    return GST_TYPE_ICE_TERMINAL_SIGNALLER;
 
   type = name ? g_type_from_name (name) : G_TYPE_INVALID;
   if (type == G_TYPE_INVALID || !G_TYPE_IS_INSTANTIATABLE (type) ||
@@ -827,7 +831,7 @@ gst_ice_transport_prepare (GstIceTransport * self)
 unknown_signaller:
   {
     GST_ELEMENT_ERROR (self->element, RESOURCE, SETTINGS,
-        ("unknown signaller-type '%s': use websocket, directory or the "
+        ("unknown signaller-type '%s': use websocket, directory, terminal or the "
             "GType name of a GstIceSignaller implementation", type_name),
         (NULL));
     g_free (type_name);

@@ -26,5 +26,6 @@
 #include <gst/ice/gsticesession.h>
 #include <gst/ice/gsticesignaller.h>
 #include <gst/ice/gsticesignallingserver.h>
+#include <gst/ice/gsticeterminalsignaller.h>
 #include <gst/ice/gsticetransport.h>
 #include <gst/ice/gsticewebsocketsignaller.h>

@@ -62,16 +62,45 @@ def missing_elements(line):
         ['gst-inspect-1.0', n], capture_output=True).returncode != 0]
 
 
-def in_ns(cmd):
+def read_output(proc):
+    """Collects @proc's output.  Like a user of signaller-type=terminal,
+    copies each gst-ice: line into proc.peer's standard input."""
+    for line in iter(proc.stdout.readline, ''):
+        proc.lines.append(line)
+        if line.startswith('gst-ice:'):
+            proc.to_copy.append(line)
+            copy_lines(proc)
+
+
+def copy_lines(proc):
+    """Pastes what @proc printed into its peer, once there is one."""
+    with proc.copy_lock:
+        if proc.peer is None:
+            return
+        while proc.to_copy:
+            try:
+                proc.peer.stdin.write(proc.to_copy.pop(0))
+                proc.peer.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                return
+
+
+def in_ns(cmd, peer=None):
     """Starts @cmd in the namespace; its output collects in proc.lines."""
     proc = subprocess.Popen(['ip', 'netns', 'exec', NS, 'sh', '-c', cmd],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, errors='replace',
-                            start_new_session=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            errors='replace', start_new_session=True)
     proc.lines = []
-    proc.reader = threading.Thread(
-        target=lambda: proc.lines.extend(iter(proc.stdout.readline, '')),
-        daemon=True)
+    proc.to_copy = []
+    proc.copy_lock = threading.Lock()
+    proc.peer = peer
+    if peer is not None:
+        with peer.copy_lock:
+            peer.peer = proc
+        copy_lines(peer)
+    proc.reader = threading.Thread(target=read_output, args=(proc,),
+                                   daemon=True)
     proc.reader.start()
     return proc
 
@@ -111,7 +140,7 @@ def run_pair(name, sender, receiver, workdir):
                    .split('gst-launch-1.0', 1)[1])
         time.sleep(2)
         rx = in_ns('exec gst-launch-1.0 -v -m ' + receiver.replace(
-            'HOST', HOST).split('gst-launch-1.0', 1)[1])
+            'HOST', HOST).split('gst-launch-1.0', 1)[1], peer=tx)
         deadline = time.time() + TIMEOUT
         ok = False
         while time.time() < deadline and rx.poll() is None:

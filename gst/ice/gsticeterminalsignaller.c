@@ -1,0 +1,475 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/**
+ * SECTION:gsticeterminalsignaller
+ * @title: GstIceTerminalSignaller
+ * @short_description: copy and paste one line each way, no server
+ *
+ * For two people with a chat window and no signalling server, like
+ * pjnath's icedemo.  Once its candidates are gathered, the sender prints
+ * one line starting with `gst-ice:offer:` on standard output.  The user
+ * pastes it into the receiver's terminal, and the receiver prints a
+ * `gst-ice:answer:` line to paste back into the sender's.  Instructions go
+ * to standard error.  A line carries the description and every candidate
+ * (base64), so STUN and TURN candidates work across NATs as with a server.
+ *
+ * It serves one session: one receiver per sender.  Other lines on
+ * standard input are ignored, so the two programs' outputs may also be
+ * piped into each other.  Standard input closing before the other side's
+ * line arrived is an error.
+ *
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! rtph264pay ! icesink signaller-type=terminal stun-server=stun://HOST:3478
+ * gst-launch-1.0 icesrc signaller-type=terminal stun-server=stun://HOST:3478 ! rtph264depay ! avdec_h264 ! videoconvert ! autovideosink
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gsticeterminalsignaller.h"
+#include "gsticeerror.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <gio/gunixinputstream.h>
+#include <gst/gst.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_ice_terminal_signaller_debug);
+#define GST_CAT_DEFAULT gst_ice_terminal_signaller_debug
+
+#define LINE_PREFIX "gst-ice:"
+#define OFFER "offer"
+#define ANSWER "answer"
+/* the peer id the other side gets: there is no registry to name it */
+#define PEER_ID "terminal"
+/* a pasted line is about a kilobyte; refuse what cannot be one */
+#define MAX_LINE 65536
+
+struct _GstIceTerminalSignaller
+{
+  GObject parent;
+
+  /* from start() to stop(), used in the context start() was called in */
+  gboolean started;
+  GstIceSignallerRole role;
+  GMainContext *context;
+  GCancellable *cancellable;
+  GDataInputStream *input;
+  gchar *session_id;            /* the one session, once known */
+  GString *outgoing;            /* our description and candidates */
+  gboolean printed;             /* our line was printed */
+  gboolean have_remote;         /* the other side's line arrived */
+  gchar *offer;                 /* consumer: the offer, until requested */
+};
+
+static void gst_ice_terminal_signaller_iface_init (GstIceSignallerInterface *
+    iface);
+
+#define gst_ice_terminal_signaller_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstIceTerminalSignaller,
+    gst_ice_terminal_signaller, G_TYPE_OBJECT,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_ICE_SIGNALLER,
+        gst_ice_terminal_signaller_iface_init);
+    GST_DEBUG_CATEGORY_INIT (gst_ice_terminal_signaller_debug,
+        "iceterminalsignaller", 0, "copy-and-paste ICE signaller"));
+
+static void gst_ice_terminal_signaller_stop (GstIceSignaller * signaller);
+
+static void
+gst_ice_terminal_signaller_finalize (GObject * object)
+{
+  gst_ice_terminal_signaller_stop (GST_ICE_SIGNALLER (object));
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_ice_terminal_signaller_class_init (GstIceTerminalSignallerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->finalize = gst_ice_terminal_signaller_finalize;
+}
+
+static void
+gst_ice_terminal_signaller_init (GstIceTerminalSignaller * self)
+{
+}
+
+static gboolean
+is_candidate_line (const gchar * line)
+{
+  return g_str_has_prefix (line, "a=candidate:") ||
+      g_str_equal (line, "a=end-of-candidates");
+}
+
+/* Prints our line: "gst-ice:offer:" or "gst-ice:answer:", then the base64
+ * of "session ID" and the description and candidate lines. */
+static void
+print_line (GstIceTerminalSignaller * self)
+{
+  gboolean producer = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
+  gchar *text = g_strdup_printf ("session %s\n%s", self->session_id,
+      self->outgoing->str);
+  gchar *encoded = g_base64_encode ((const guchar *) text, strlen (text));
+
+  /* stdout may be a pipe: flush, the other side waits for the line */
+  g_print ("%s%s:%s\n", LINE_PREFIX, producer ? OFFER : ANSWER, encoded);
+  fflush (stdout);
+  if (producer)
+    g_printerr ("gst-ice: copy the gst-ice:offer: line above into the "
+        "receiver's terminal, then paste its gst-ice:answer: line here\n");
+  else
+    g_printerr ("gst-ice: copy the gst-ice:answer: line above into the "
+        "sender's terminal\n");
+  self->printed = TRUE;
+  g_free (encoded);
+  g_free (text);
+}
+
+static void
+emit_remote (GstIceTerminalSignaller * self, const gchar * text)
+{
+  GstIceSignaller *signaller = GST_ICE_SIGNALLER (self);
+  GString *description = g_string_new (NULL);
+  gchar **lines = g_strsplit (text, "\n", -1);
+  guint i;
+
+  /* line 0 is "session ID", checked by the caller */
+  for (i = 1; lines[i] != NULL; i++) {
+    g_strchomp (lines[i]);
+    if (lines[i][0] != '\0' && !is_candidate_line (lines[i]))
+      g_string_append_printf (description, "%s\n", lines[i]);
+  }
+  gst_ice_signaller_emit_session_description (signaller, self->session_id,
+      description->str);
+  for (i = 1; lines[i] != NULL && self->session_id != NULL; i++) {
+    if (is_candidate_line (lines[i]))
+      gst_ice_signaller_emit_session_candidate (signaller, self->session_id,
+          lines[i]);
+  }
+  g_string_free (description, TRUE);
+  g_strfreev (lines);
+}
+
+/* Decodes the base64 after "gst-ice:KIND:"; returns its session id, with
+ * the whole text in @text, or NULL when it is not one of ours. */
+static gchar *
+decode_line (const gchar * payload, gchar ** text)
+{
+  gsize len = 0;
+  guchar *decoded;
+  gchar *session_id = NULL;
+
+  decoded = g_base64_decode (payload, &len);
+  *text = g_strndup ((const gchar *) decoded, len);
+  g_free (decoded);
+  if (g_utf8_validate (*text, -1, NULL) && g_str_has_prefix (*text, "session ")) {
+    const gchar *start = *text + strlen ("session ");
+    const gchar *end = strchr (start, '\n');
+
+    if (end != NULL && end > start)
+      session_id = g_strndup (start, end - start);
+  }
+  if (session_id == NULL)
+    g_clear_pointer (text, g_free);
+  return session_id;
+}
+
+static void
+handle_line (GstIceTerminalSignaller * self, const gchar * line)
+{
+  gboolean producer = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
+  const gchar *wanted = producer ? LINE_PREFIX ANSWER ":" :
+      LINE_PREFIX OFFER ":";
+  gchar *session_id, *text = NULL;
+
+  if (!g_str_has_prefix (line, wanted)) {
+    if (g_str_has_prefix (line, LINE_PREFIX))
+      g_printerr ("gst-ice: ignoring a line that is not a %s line\n",
+          producer ? "gst-ice:answer:" : "gst-ice:offer:");
+    return;
+  }
+
+  session_id = decode_line (line + strlen (wanted), &text);
+  if (session_id == NULL) {
+    g_printerr ("gst-ice: that %s line is damaged: paste it whole, on one "
+        "line\n", producer ? "gst-ice:answer:" : "gst-ice:offer:");
+    return;
+  }
+
+  if (producer) {
+    if (g_strcmp0 (session_id, self->session_id) != 0) {
+      g_printerr ("gst-ice: that answer is for another offer (session %s); "
+          "paste the answer to this sender's offer\n", session_id);
+    } else if (!self->have_remote) {
+      GST_INFO_OBJECT (self, "answer for session %s", session_id);
+      self->have_remote = TRUE;
+      emit_remote (self, text);
+    }
+  } else if (g_strcmp0 (session_id, self->session_id) != 0) {
+    /* a new offer: the sender started again */
+    if (self->session_id != NULL) {
+      gchar *old = self->session_id;
+
+      self->session_id = NULL;
+      gst_ice_signaller_emit_session_ended (GST_ICE_SIGNALLER (self), old);
+      g_free (old);
+    }
+    GST_INFO_OBJECT (self, "offer for session %s", session_id);
+    g_free (self->offer);
+    self->offer = g_steal_pointer (&text);
+    g_free (self->session_id);
+    self->session_id = g_strdup (session_id);
+    g_string_truncate (self->outgoing, 0);
+    self->printed = FALSE;
+    self->have_remote = FALSE;
+    gst_ice_signaller_emit_producer_added (GST_ICE_SIGNALLER (self), PEER_ID);
+  }
+  g_free (session_id);
+  g_free (text);
+}
+
+static void read_next_line (GstIceTerminalSignaller * self);
+
+static void
+on_line (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  GstIceTerminalSignaller *self = user_data;
+  GError *error = NULL;
+  gsize length = 0;
+  gchar *line;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM
+      (source), result, &length, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_error_free (error);
+    g_object_unref (self);
+    return;
+  }
+
+  if (line == NULL) {
+    if (!self->have_remote && self->started) {
+      GError *eof = g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+          "terminal signaller: standard input %s before the other side's "
+          "gst-ice:%s: line arrived", error ? error->message : "closed",
+          self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? ANSWER : OFFER);
+
+      gst_ice_signaller_emit_error (GST_ICE_SIGNALLER (self), eof);
+      g_error_free (eof);
+    }
+    g_clear_error (&error);
+    g_object_unref (self);
+    return;
+  }
+
+  if (length > MAX_LINE)
+    g_printerr ("gst-ice: ignoring a line of %" G_GSIZE_FORMAT " bytes\n",
+        length);
+  else if (self->started)
+    handle_line (self, g_strstrip (line));
+  g_free (line);
+  if (self->started)
+    read_next_line (self);
+  g_object_unref (self);
+}
+
+static void
+read_next_line (GstIceTerminalSignaller * self)
+{
+  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT,
+      self->cancellable, on_line, g_object_ref (self));
+}
+
+static gboolean
+request_from_producer (gpointer user_data)
+{
+  GstIceTerminalSignaller *self = user_data;
+
+  if (self->started && self->session_id != NULL)
+    gst_ice_signaller_emit_session_requested (GST_ICE_SIGNALLER (self),
+        self->session_id, PEER_ID);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+start_consumer_session (gpointer user_data)
+{
+  GstIceTerminalSignaller *self = user_data;
+  gchar *offer;
+
+  if (!self->started || self->offer == NULL || self->session_id == NULL)
+    return G_SOURCE_REMOVE;
+  offer = g_steal_pointer (&self->offer);
+  gst_ice_signaller_emit_session_started (GST_ICE_SIGNALLER (self),
+      self->session_id, PEER_ID);
+  self->have_remote = TRUE;
+  if (self->session_id != NULL)
+    emit_remote (self, offer);
+  g_free (offer);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invoke_later (GstIceTerminalSignaller * self, GSourceFunc func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, g_object_ref (self), g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+/* GstIceSignaller */
+
+static void
+gst_ice_terminal_signaller_start (GstIceSignaller * signaller,
+    GstIceSignallerRole role, const gchar * peer_id)
+{
+  GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
+  GInputStream *stdin_stream;
+
+  if (self->started)
+    gst_ice_terminal_signaller_stop (signaller);
+
+  self->started = TRUE;
+  self->role = role;
+  self->context = g_main_context_ref_thread_default ();
+  self->cancellable = g_cancellable_new ();
+  self->outgoing = g_string_new (NULL);
+  self->printed = FALSE;
+  self->have_remote = FALSE;
+  stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  self->input = g_data_input_stream_new (stdin_stream);
+  g_object_unref (stdin_stream);
+  read_next_line (self);
+
+  if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
+    self->session_id = g_uuid_string_random ();
+    invoke_later (self, request_from_producer);
+  } else {
+    g_printerr ("gst-ice: paste the sender's gst-ice:offer: line here\n");
+  }
+}
+
+static void
+gst_ice_terminal_signaller_stop (GstIceSignaller * signaller)
+{
+  GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
+
+  if (!self->started)
+    return;
+  self->started = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->input);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->session_id, g_free);
+  g_clear_pointer (&self->offer, g_free);
+  if (self->outgoing)
+    g_string_free (self->outgoing, TRUE);
+  self->outgoing = NULL;
+}
+
+static void
+gst_ice_terminal_signaller_request_session (GstIceSignaller * signaller,
+    const gchar * producer_id)
+{
+  GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
+
+  if (self->started && self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER)
+    invoke_later (self, start_consumer_session);
+}
+
+static gboolean
+is_our_session (GstIceTerminalSignaller * self, const gchar * session_id)
+{
+  if (self->started && self->session_id != NULL &&
+      g_strcmp0 (session_id, self->session_id) == 0 && !self->printed)
+    return TRUE;
+  GST_DEBUG_OBJECT (self, "dropping a message for session %s",
+      GST_STR_NULL (session_id));
+  return FALSE;
+}
+
+static void
+gst_ice_terminal_signaller_send_description (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * description)
+{
+  GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
+
+  if (!is_our_session (self, session_id) || description == NULL)
+    return;
+  g_string_append (self->outgoing, description);
+  if (self->outgoing->len > 0 &&
+      self->outgoing->str[self->outgoing->len - 1] != '\n')
+    g_string_append_c (self->outgoing, '\n');
+}
+
+static void
+gst_ice_terminal_signaller_send_candidate (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * candidate)
+{
+  GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
+
+  if (!is_our_session (self, session_id) || candidate == NULL ||
+      strchr (candidate, '\n') != NULL)
+    return;
+  g_string_append_printf (self->outgoing, "%s\n", candidate);
+  /* one line for all: print once gathering is done */
+  if (g_str_equal (candidate, "a=end-of-candidates"))
+    print_line (self);
+}
+
+static void
+gst_ice_terminal_signaller_end_session (GstIceSignaller * signaller,
+    const gchar * session_id)
+{
+  GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
+
+  if (!self->started || g_strcmp0 (session_id, self->session_id) != 0)
+    return;
+  GST_INFO_OBJECT (self, "session %s ended", session_id);
+  g_clear_pointer (&self->session_id, g_free);
+}
+
+static void
+gst_ice_terminal_signaller_iface_init (GstIceSignallerInterface * iface)
+{
+  iface->start = gst_ice_terminal_signaller_start;
+  iface->stop = gst_ice_terminal_signaller_stop;
+  iface->request_session = gst_ice_terminal_signaller_request_session;
+  iface->send_description = gst_ice_terminal_signaller_send_description;
+  iface->send_candidate = gst_ice_terminal_signaller_send_candidate;
+  iface->end_session = gst_ice_terminal_signaller_end_session;
+}
+
+/**
+ * gst_ice_terminal_signaller_new:
+ *
+ * Returns: (transfer full): a signaller that exchanges one line each way
+ *   through the terminal
+ */
+GstIceSignaller *
+gst_ice_terminal_signaller_new (void)
+{
+  return g_object_new (GST_TYPE_ICE_TERMINAL_SIGNALLER, NULL);
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# gst-ice
+# Copyright (C) 2026 The gst-ice authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The copy-and-paste signaller (signaller-type=terminal), as a user runs
+it: two gst-launch-1.0 processes on loopback.  The test plays the user
+who copies the gst-ice: line printed by one into the other's standard
+input.  Checks that video arrives with the sender's caps, and that a
+damaged line and a closed standard input give clear messages."""
+
+import os
+import subprocess
+import sys
+import threading
+
+TIMEOUT = 30
+SENDER = ['gst-launch-1.0', 'videotestsrc', 'is-live=true', '!',
+          'video/x-raw,width=64,height=48', '!', 'rtpvrawpay', '!',
+          'icesink', 'signaller-type=terminal', 'local-addresses=127.0.0.1']
+# no caps typed: rtpvrawdepay needs the sender's, carried in the line
+RECEIVER = ['gst-launch-1.0', '-m', 'icesrc', 'signaller-type=terminal',
+            'local-addresses=127.0.0.1', '!', 'rtpvrawdepay', '!',
+            'fakesink', 'num-buffers=30']
+
+failures = []
+
+
+def check(condition, what, output):
+    if not condition:
+        failures.append(what)
+        print('FAIL: %s\n--- output\n%s' % (what, output[-3000:]))
+    else:
+        print('ok   %s' % what)
+
+
+def start(argv):
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, errors='replace')
+    proc.lines = []
+    proc.peer = None
+    return proc
+
+
+def pump(proc, stream, tag):
+    """Collects output; like a user, copies gst-ice: lines to the peer."""
+    for line in stream:
+        proc.lines.append('%s: %s' % (tag, line.rstrip()))
+        if line.startswith('gst-ice:') and proc.peer is not None:
+            try:
+                proc.peer.stdin.write(line)
+                proc.peer.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass
+
+
+def watch(proc, tag):
+    for stream, name in ((proc.stdout, 'out'), (proc.stderr, 'err')):
+        threading.Thread(target=pump, args=(proc, stream, tag + name),
+                         daemon=True).start()
+
+
+def finish(proc):
+    try:
+        return proc.wait(TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return 'timeout'
+
+
+def test_stream():
+    tx, rx = start(SENDER), start(RECEIVER)
+    tx.peer, rx.peer = rx, tx
+    watch(tx, 'sender ')
+    watch(rx, 'receiver ')
+    status = finish(rx)
+    tx.terminate()
+    finish(tx)
+    output = '\n'.join(rx.lines + tx.lines)
+    check(status == 0, 'receiver got 30 frames and ended (exit %s)' % status,
+          output)
+    check('ice-selected-pair' in output, 'a candidate pair was selected',
+          output)
+    check(any('gst-ice: copy the gst-ice:offer:' in l for l in tx.lines),
+          'the sender told its user what to copy', output)
+
+
+def test_damaged_line_then_closed_input():
+    rx = start(RECEIVER)
+    watch(rx, 'receiver ')
+    rx.stdin.write('gst-ice:offer:this-is-not-base64!!\n')
+    rx.stdin.write('some other line\n')
+    rx.stdin.close()
+    status = finish(rx)
+    output = '\n'.join(rx.lines)
+    check('is damaged: paste it whole' in output,
+          'a damaged line is reported and ignored', output)
+    check(status not in (0, 'timeout') and
+          'standard input closed before the other side' in output,
+          'a closed standard input is an error naming it (exit %s)' % status,
+          output)
+
+
+def main():
+    if subprocess.run(['gst-inspect-1.0', 'icesink'],
+                      capture_output=True).returncode != 0:
+        print('icesink not found: is GST_PLUGIN_PATH_1_0 set?')
+        return 1
+    test_stream()
+    test_damaged_line_then_closed_input()
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
