@@ -133,11 +133,12 @@ class Cell:
     packets must arrive (None: no share is checked).  @must_fail cells
     pass when ICE fails in time with the right error.  @lab_check looks
     at the lab afterwards; @during(lab) runs in a thread while the cell
-    streams; @env goes to both nat-peers."""
+    streams; @env goes to both nat-peers.  @terminal cells use no server:
+    the copy-and-paste signaller, its lines pasted across."""
 
     def __init__(self, name, sender, receiver, props, expect,
                  min_share=0.99, must_fail=False, lab_check=None,
-                 during=None, env=None, count=PACKETS):
+                 during=None, env=None, count=PACKETS, terminal=False):
         self.name = name
         self.sender = sender
         self.receiver = receiver
@@ -149,6 +150,7 @@ class Cell:
         self.during = during
         self.env = env or {}
         self.count = count
+        self.terminal = terminal
 
 
 def cut_udp(lan, after_s, for_s):
@@ -206,6 +208,10 @@ CELLS = [
                      else 'want relay-relay, got %s-%s' % (a, b))),
     Cell('symmetric x symmetric, no TURN', 's1-h1', 's2-h1', STUN,
          expect_failure, min_share=None, must_fail=True),
+    Cell('cone x cone, no server (copy and paste)', 'c1-h1', 'c2-h1', STUN,
+         expect_pair(lambda a, b: 'want no relay, got %s-%s' % (a, b)
+                     if relay(a) or relay(b) or (a, b) == ('host', 'host')
+                     else None), terminal=True),
     Cell('cone x cone, 5% loss', 'l1-h1', 'c2-h1', SERVERS_UDP,
          expect_pair(lambda a, b: None), min_share=0.90),
     # 1000 packets over 20 s; all UDP cut from 3 s to 14 s: both sides
@@ -216,6 +222,36 @@ CELLS = [
          env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '15'},
          count=1000),
 ]
+
+
+def read_output(proc):
+    """Collects nat-peer's stdout.  Like a user of signaller-type=terminal,
+    pastes each gst-ice: line into the other peer's standard input."""
+    for line in iter(proc.stdout.readline, ''):
+        proc.lines.append(line)
+        if line.startswith('gst-ice:'):
+            proc.to_copy.append(line)
+            copy_lines(proc)
+
+
+def copy_lines(proc):
+    with proc.copy_lock:
+        if proc.peer is None:
+            return
+        while proc.to_copy:
+            try:
+                proc.peer.stdin.write(proc.to_copy.pop(0))
+                proc.peer.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                return
+
+
+def pair_up(a, b):
+    for one, other in ((a, b), (b, a)):
+        with one.copy_lock:
+            one.peer = other
+    copy_lines(a)
+    copy_lines(b)
 
 
 class Lab:
@@ -267,11 +303,21 @@ class Lab:
         reads blocks once it is full (coturn stalled that way)."""
         out = open(os.path.join(self.workdir, log), 'w')
         proc = subprocess.Popen(['ip', 'netns', 'exec', self.ns(name)] + cmd,
+                                stdin=subprocess.PIPE if result_pipe
+                                else subprocess.DEVNULL,
                                 stdout=subprocess.PIPE if result_pipe
                                 else out, stderr=out,
                                 text=True, env=env, start_new_session=True)
         proc.log = out.name
         self.procs.append(proc)
+        if result_pipe:
+            proc.lines = []
+            proc.peer = None
+            proc.to_copy = []
+            proc.copy_lock = threading.Lock()
+            proc.reader = threading.Thread(target=read_output, args=(proc,),
+                                           daemon=True)
+            proc.reader.start()
         return proc
 
     # -- building the lab --
@@ -383,12 +429,19 @@ class Lab:
         name, a, b = cell.name, cell.sender, cell.receiver
         tag = 'cell%02d' % index
         producer = '%s-%s' % (tag, a)
-        tx = self.peer(a, 'send', '%s peer-id=%s %s' % (
-            SIGNALLING, producer, cell.props), tag, cell)
+        if cell.terminal:
+            # no server: the two peers' lines are pasted across
+            tx_props = rx_props = 'signaller-type=terminal ' + cell.props
+        else:
+            tx_props = '%s peer-id=%s %s' % (SIGNALLING, producer, cell.props)
+            rx_props = '%s producer-peer-id=%s %s' % (SIGNALLING, producer,
+                                                     cell.props)
+        tx = self.peer(a, 'send', tx_props, tag, cell)
         time.sleep(0.3)
         start = time.time()
-        rx = self.peer(b, 'recv', '%s producer-peer-id=%s %s' % (
-            SIGNALLING, producer, cell.props), tag, cell)
+        rx = self.peer(b, 'recv', rx_props, tag, cell)
+        if cell.terminal:
+            pair_up(tx, rx)
         action = None
         if cell.during:
             action = threading.Thread(target=cell.during, args=(self,))
@@ -403,12 +456,13 @@ class Lab:
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGINT)
             try:
-                out, _ = proc.communicate(timeout=90)
+                proc.wait(90)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-                out, _ = proc.communicate()
+                proc.wait()
+            proc.reader.join(5)
             try:
-                results.append(json.loads(out.strip().splitlines()[-1]))
+                results.append(json.loads(proc.lines[-1]))
             except (ValueError, IndexError):
                 results.append({'error': 'nat-peer printed no result '
                                 '(exit %s)' % proc.returncode})
