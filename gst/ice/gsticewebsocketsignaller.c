@@ -105,6 +105,7 @@ struct _GstIceWebSocketSignaller
   gchar *ws_error;              /* last error of ws, for the close report */
   gboolean registered;          /* ws is open and the server said so */
   gboolean reconnecting;        /* a registered connection dropped */
+  GHashTable *producers;        /* consumer: announced and not removed */
   gboolean failed;              /* an error was emitted, nothing is sent */
   GQueue pending;               /* gchar *, messages sent before registered */
 };
@@ -205,6 +206,8 @@ gst_ice_websocket_signaller_init (GstIceWebSocketSignaller * self)
   self->connection_retries = DEFAULT_CONNECTION_RETRIES;
   self->retry_interval = DEFAULT_RETRY_INTERVAL;
   g_queue_init (&self->pending);
+  self->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
 }
 
 static void
@@ -275,6 +278,7 @@ gst_ice_websocket_signaller_finalize (GObject * object)
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
 
   g_free (self->uri);
+  g_hash_table_unref (self->producers);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -564,11 +568,13 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
   } else if (g_str_equal (type, "producerAdded")) {
     if (peer_id == NULL || !is_consumer)
       goto unexpected;
+    g_hash_table_add (self->producers, g_strdup (peer_id));
     gst_ice_signaller_emit_producer_added (signaller, peer_id);
   } else if (g_str_equal (type, "producerRemoved")) {
     if (peer_id == NULL || !is_consumer)
       goto unexpected;
     GST_INFO_OBJECT (self, "producer %s left", peer_id);
+    g_hash_table_remove (self->producers, peer_id);
     gst_ice_signaller_emit_producer_removed (signaller, peer_id);
   } else if (g_str_equal (type, "startSession")) {
     if (session_id == NULL || peer_id == NULL || is_consumer)
@@ -662,6 +668,23 @@ on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
 
 static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
 
+/* Without a connection nobody is known to be there: the server lists the
+ * producers again after the next registration. */
+static void
+forget_producers (GstIceWebSocketSignaller * self)
+{
+  GHashTable *producers = self->producers;
+  GHashTableIter iter;
+  gpointer peer_id;
+
+  self->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  g_hash_table_iter_init (&iter, producers);
+  while (g_hash_table_iter_next (&iter, &peer_id, NULL))
+    gst_ice_signaller_emit_producer_removed (GST_ICE_SIGNALLER (self), peer_id);
+  g_hash_table_unref (producers);
+}
+
 /* at least a second between attempts to find a lost server again */
 static guint
 reconnect_interval (GstIceWebSocketSignaller * self)
@@ -696,6 +719,7 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
     drop_connection (self);
     /* what was queued belongs to sessions of the lost connection */
     g_queue_clear_full (&self->pending, g_free);
+    forget_producers (self);
     self->reconnecting = TRUE;
     self->attempts = 0;
     schedule_connect (self, reconnect_interval (self));
@@ -905,6 +929,7 @@ gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
   drop_connection (self);
   g_clear_object (&self->session);
   g_queue_clear_full (&self->pending, g_free);
+  g_hash_table_remove_all (self->producers);
   g_clear_pointer (&self->parsed_uri, g_uri_unref);
   g_clear_pointer (&self->server_uri, g_free);
   g_clear_pointer (&self->peer_id, g_free);
