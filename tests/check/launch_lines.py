@@ -22,8 +22,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+import pastelines  # noqa: E402
 
 SRCDIR = sys.argv[1] if len(sys.argv) > 1 else '.'
 HOST = '203.0.113.10'
@@ -62,46 +64,15 @@ def missing_elements(line):
         ['gst-inspect-1.0', n], capture_output=True).returncode != 0]
 
 
-def read_output(proc):
-    """Collects @proc's output.  Like a user of signaller-type=terminal,
-    copies each gst-ice: line into proc.peer's standard input."""
-    for line in iter(proc.stdout.readline, ''):
-        proc.lines.append(line)
-        if line.startswith('gst-ice:'):
-            proc.to_copy.append(line)
-            copy_lines(proc)
-
-
-def copy_lines(proc):
-    """Pastes what @proc printed into its peer, once there is one."""
-    with proc.copy_lock:
-        if proc.peer is None:
-            return
-        while proc.to_copy:
-            try:
-                proc.peer.stdin.write(proc.to_copy.pop(0))
-                proc.peer.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                return
-
-
 def in_ns(cmd, peer=None):
     """Starts @cmd in the namespace; its output collects in proc.lines."""
     proc = subprocess.Popen(['ip', 'netns', 'exec', NS, 'sh', '-c', cmd],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True,
                             errors='replace', start_new_session=True)
-    proc.lines = []
-    proc.to_copy = []
-    proc.copy_lock = threading.Lock()
-    proc.peer = peer
+    pastelines.watch(proc)
     if peer is not None:
-        with peer.copy_lock:
-            peer.peer = proc
-        copy_lines(peer)
-    proc.reader = threading.Thread(target=read_output, args=(proc,),
-                                   daemon=True)
-    proc.reader.start()
+        pastelines.pair_up(peer, proc)
     return proc
 
 

@@ -13,6 +13,9 @@ import subprocess
 import sys
 import threading
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+import pastelines  # noqa: E402
+
 TIMEOUT = 30
 SENDER = ['gst-launch-1.0', 'videotestsrc', 'is-live=true', '!',
           'video/x-raw,width=64,height=48', '!', 'rtpvrawpay', '!',
@@ -34,50 +37,37 @@ def check(condition, what, output):
 
 
 def start(argv):
+    """Starts @argv; stdout lines (and the gst-ice: lines to paste) are
+    handled by pastelines, stderr lines join proc.lines too."""
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, errors='replace')
-    proc.lines = []
-    proc.peer = None
+    pastelines.watch(proc)
+    proc.err_reader = threading.Thread(
+        target=lambda: proc.lines.extend(proc.stderr), daemon=True)
+    proc.err_reader.start()
     return proc
-
-
-def pump(proc, stream, tag):
-    """Collects output; like a user, copies gst-ice: lines to the peer."""
-    for line in stream:
-        proc.lines.append('%s: %s' % (tag, line.rstrip()))
-        if line.startswith('gst-ice:') and proc.peer is not None:
-            try:
-                proc.peer.stdin.write(line)
-                proc.peer.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                pass
-
-
-def watch(proc, tag):
-    for stream, name in ((proc.stdout, 'out'), (proc.stderr, 'err')):
-        threading.Thread(target=pump, args=(proc, stream, tag + name),
-                         daemon=True).start()
 
 
 def finish(proc):
     try:
-        return proc.wait(TIMEOUT)
+        status = proc.wait(TIMEOUT)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-        return 'timeout'
+        status = 'timeout'
+    proc.reader.join(5)
+    proc.err_reader.join(5)
+    return status
 
 
 def test_stream():
     tx, rx = start(SENDER), start(RECEIVER)
-    tx.peer, rx.peer = rx, tx
-    watch(tx, 'sender ')
-    watch(rx, 'receiver ')
+    pastelines.pair_up(tx, rx)
     status = finish(rx)
     tx.terminate()
     finish(tx)
-    output = '\n'.join(rx.lines + tx.lines)
+    output = ''.join(rx.lines + tx.lines)
     check(status == 0, 'receiver got 30 frames and ended (exit %s)' % status,
           output)
     check('ice-selected-pair' in output, 'a candidate pair was selected',
@@ -88,12 +78,11 @@ def test_stream():
 
 def test_damaged_line_then_closed_input():
     rx = start(RECEIVER)
-    watch(rx, 'receiver ')
     rx.stdin.write('gst-ice:offer:this-is-not-base64!!\n')
     rx.stdin.write('some other line\n')
     rx.stdin.close()
     status = finish(rx)
-    output = '\n'.join(rx.lines)
+    output = ''.join(rx.lines)
     check('is damaged: paste it whole' in output,
           'a damaged line is reported and ignored', output)
     check(status not in (0, 'timeout') and

@@ -30,6 +30,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+import pastelines  # noqa: E402
+
 PUBLIC_IP = '203.0.113.1'
 PACKETS = 300
 SIGNALLING = 'signaller::uri=ws://%s:8443' % PUBLIC_IP
@@ -83,10 +86,6 @@ LANS = {
 
 def relay(t):
     return t == 'relay'
-
-
-def reflexive(t):
-    return t in ('srflx', 'prflx')
 
 
 def expect_pair(check):
@@ -224,36 +223,6 @@ CELLS = [
 ]
 
 
-def read_output(proc):
-    """Collects nat-peer's stdout.  Like a user of signaller-type=terminal,
-    pastes each gst-ice: line into the other peer's standard input."""
-    for line in iter(proc.stdout.readline, ''):
-        proc.lines.append(line)
-        if line.startswith('gst-ice:'):
-            proc.to_copy.append(line)
-            copy_lines(proc)
-
-
-def copy_lines(proc):
-    with proc.copy_lock:
-        if proc.peer is None:
-            return
-        while proc.to_copy:
-            try:
-                proc.peer.stdin.write(proc.to_copy.pop(0))
-                proc.peer.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                return
-
-
-def pair_up(a, b):
-    for one, other in ((a, b), (b, a)):
-        with one.copy_lock:
-            one.peer = other
-    copy_lines(a)
-    copy_lines(b)
-
-
 class Lab:
     def __init__(self, nat_peer, server, outdir):
         self.nat_peer = nat_peer
@@ -311,13 +280,7 @@ class Lab:
         proc.log = out.name
         self.procs.append(proc)
         if result_pipe:
-            proc.lines = []
-            proc.peer = None
-            proc.to_copy = []
-            proc.copy_lock = threading.Lock()
-            proc.reader = threading.Thread(target=read_output, args=(proc,),
-                                           daemon=True)
-            proc.reader.start()
+            pastelines.watch(proc)
         return proc
 
     # -- building the lab --
@@ -441,7 +404,7 @@ class Lab:
         start = time.time()
         rx = self.peer(b, 'recv', rx_props, tag, cell)
         if cell.terminal:
-            pair_up(tx, rx)
+            pastelines.pair_up(tx, rx)
         action = None
         if cell.during:
             action = threading.Thread(target=cell.during, args=(self,))
