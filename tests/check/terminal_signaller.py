@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 import pastelines  # noqa: E402
@@ -80,6 +81,15 @@ def test_damaged_line_then_closed_input():
     rx = start(RECEIVER)
     rx.stdin.write('gst-ice:offer:this-is-not-base64!!\n')
     rx.stdin.write('some other line\n')
+    rx.stdin.flush()
+    # close once the pipeline is past PAUSED: gst-launch-1.0 1.22 takes an
+    # error posted while a live pipeline goes to PAUSED as "doesn't want to
+    # preroll", goes on to PLAYING anyway and then waits forever
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline and \
+            not any('is damaged' in line for line in rx.lines):
+        time.sleep(0.05)
+    time.sleep(1)
     rx.stdin.close()
     status = finish(rx)
     output = ''.join(rx.lines)
