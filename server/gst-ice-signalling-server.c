@@ -29,7 +29,7 @@
 #include <string.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
-#include <gst/ice/gsticesignallingserver.h>
+#include <gst/ice/signalling/gsticesignallingserver.h>
 
 #define DEFAULT_HOST "0.0.0.0"
 #define DEFAULT_PORT 8443

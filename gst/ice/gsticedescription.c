@@ -55,8 +55,8 @@
 
 #include <gio/gio.h>
 
-#include "gsticedescription.h"
-#include "gsticeerror.h"
+#include <gst/ice/gsticedescription.h>
+#include <gst/ice/gsticeerror.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_description_debug);
 #define GST_CAT_DEFAULT gst_ice_description_debug

@@ -21,6 +21,6 @@
 #include "config.h"
 #endif
 
-#include "gsticeerror.h"
+#include <gst/ice/gsticeerror.h>
 
 G_DEFINE_QUARK (GstIceError, gst_ice_error);

@@ -47,8 +47,8 @@
 
 #include <gio/gio.h>
 
-#include "gsticeserveruri.h"
-#include "gsticeerror.h"
+#include <gst/ice/gsticeserveruri.h>
+#include <gst/ice/gsticeerror.h>
 
 #define DEFAULT_PORT 3478
 #define DEFAULT_TLS_PORT 5349

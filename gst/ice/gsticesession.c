@@ -39,8 +39,8 @@
 
 #include <nice/agent.h>
 
-#include "gsticeerror.h"
-#include "gsticesession.h"
+#include <gst/ice/gsticeerror.h>
+#include <gst/ice/gsticesession.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 #define GST_CAT_DEFAULT gst_ice_session_debug

@@ -40,14 +40,14 @@
 
 #include <gio/gio.h>
 
-#include "gsticedescription.h"
-#include "gsticedirectorysignaller.h"
-#include "gsticeerror.h"
-#include "gsticeserveruri.h"
-#include "gsticesignallingserver.h"
-#include "gsticetransport.h"
-#include "gsticeterminalsignaller.h"
-#include "gsticewebsocketsignaller.h"
+#include <gst/ice/gsticedescription.h>
+#include <gst/ice/signalling/gsticedirectorysignaller.h>
+#include <gst/ice/gsticeerror.h>
+#include <gst/ice/gsticeserveruri.h>
+#include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/gsticetransport.h>
+#include <gst/ice/signalling/gsticeterminalsignaller.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_transport_debug);
 #define GST_CAT_DEFAULT gst_ice_transport_debug

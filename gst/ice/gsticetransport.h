@@ -21,7 +21,7 @@
 
 #include <gst/gst.h>
 #include <gst/ice/gsticesession.h>
-#include <gst/ice/gsticesignaller.h>
+#include <gst/ice/signalling/gsticesignaller.h>
 
 G_BEGIN_DECLS
 

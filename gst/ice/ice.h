@@ -20,12 +20,12 @@
 #pragma once
 
 #include <gst/ice/gsticedescription.h>
-#include <gst/ice/gsticedirectorysignaller.h>
+#include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticesession.h>
-#include <gst/ice/gsticesignaller.h>
-#include <gst/ice/gsticesignallingserver.h>
-#include <gst/ice/gsticeterminalsignaller.h>
+#include <gst/ice/signalling/gsticesignaller.h>
+#include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/signalling/gsticeterminalsignaller.h>
 #include <gst/ice/gsticetransport.h>
-#include <gst/ice/gsticewebsocketsignaller.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>

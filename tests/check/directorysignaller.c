@@ -29,7 +29,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include <gst/ice/gsticedirectorysignaller.h>
+#include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/gsticeerror.h>
 
 #define WATCHDOG_MS 5000

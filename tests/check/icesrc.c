@@ -25,7 +25,7 @@
 
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
-#include <gst/ice/gsticewebsocketsignaller.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
 #include "icetestutil.h"
 

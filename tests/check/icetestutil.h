@@ -20,7 +20,7 @@
 #pragma once
 
 #include <gst/gst.h>
-#include <gst/ice/gsticesignallingserver.h>
+#include <gst/ice/signalling/gsticesignallingserver.h>
 
 G_BEGIN_DECLS
 

@@ -30,8 +30,8 @@
 #include <json-glib/json-glib.h>
 
 #include <gst/ice/gsticeerror.h>
-#include <gst/ice/gsticesignallingserver.h>
-#include <gst/ice/gsticewebsocketsignaller.h>
+#include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
 /* longest wait for one expected event */
 #define WAIT_TIMEOUT_MS 5000

@@ -46,9 +46,9 @@
 #include "config.h"
 #endif
 
-#include "gsticesignallingserver.h"
-#include "gsticesignaller.h"
-#include "gsticeerror.h"
+#include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/signalling/gsticesignaller.h>
+#include <gst/ice/gsticeerror.h>
 
 #include <string.h>
 #include <gio/gnetworking.h>

@@ -45,8 +45,8 @@
 #include "config.h"
 #endif
 
-#include "gsticeterminalsignaller.h"
-#include "gsticeerror.h"
+#include <gst/ice/signalling/gsticeterminalsignaller.h>
+#include <gst/ice/gsticeerror.h>
 
 #include <stdio.h>
 #include <string.h>

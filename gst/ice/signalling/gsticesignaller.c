@@ -36,7 +36,7 @@
 #include "config.h"
 #endif
 
-#include "gsticesignaller.h"
+#include <gst/ice/signalling/gsticesignaller.h>
 
 enum
 {

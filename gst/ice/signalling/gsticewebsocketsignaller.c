@@ -53,8 +53,8 @@
 #include "config.h"
 #endif
 
-#include "gsticewebsocketsignaller.h"
-#include "gsticeerror.h"
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
+#include <gst/ice/gsticeerror.h>
 
 #include <gst/gst.h>
 #include <libsoup/soup.h>

@@ -19,14 +19,14 @@
 
 #pragma once
 
-#include <gst/ice/gsticesignaller.h>
+#include <gst/ice/signalling/gsticesignaller.h>
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_ICE_TERMINAL_SIGNALLER (gst_ice_terminal_signaller_get_type ())
-G_DECLARE_FINAL_TYPE (GstIceTerminalSignaller, gst_ice_terminal_signaller,
-    GST, ICE_TERMINAL_SIGNALLER, GObject);
+#define GST_TYPE_ICE_DIRECTORY_SIGNALLER (gst_ice_directory_signaller_get_type ())
+G_DECLARE_FINAL_TYPE (GstIceDirectorySignaller, gst_ice_directory_signaller,
+    GST, ICE_DIRECTORY_SIGNALLER, GObject);
 
-GstIceSignaller *gst_ice_terminal_signaller_new (void);
+GstIceSignaller *gst_ice_directory_signaller_new (const gchar * directory);
 
 G_END_DECLS

@@ -55,8 +55,8 @@
 #include "config.h"
 #endif
 
-#include "gsticedirectorysignaller.h"
-#include "gsticeerror.h"
+#include <gst/ice/signalling/gsticedirectorysignaller.h>
+#include <gst/ice/gsticeerror.h>
 
 #include <gst/gst.h>
 #include <glib/gstdio.h>

@@ -19,14 +19,14 @@
 
 #pragma once
 
-#include <gst/ice/gsticesignaller.h>
+#include <gst/ice/signalling/gsticesignaller.h>
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_ICE_DIRECTORY_SIGNALLER (gst_ice_directory_signaller_get_type ())
-G_DECLARE_FINAL_TYPE (GstIceDirectorySignaller, gst_ice_directory_signaller,
-    GST, ICE_DIRECTORY_SIGNALLER, GObject);
+#define GST_TYPE_ICE_WEBSOCKET_SIGNALLER (gst_ice_websocket_signaller_get_type ())
+G_DECLARE_FINAL_TYPE (GstIceWebSocketSignaller, gst_ice_websocket_signaller,
+    GST, ICE_WEBSOCKET_SIGNALLER, GObject);
 
-GstIceSignaller *gst_ice_directory_signaller_new (const gchar * directory);
+GstIceSignaller *gst_ice_websocket_signaller_new (const gchar * uri);
 
 G_END_DECLS

@@ -19,14 +19,14 @@
 
 #pragma once
 
-#include <gst/ice/gsticesignaller.h>
+#include <gst/ice/signalling/gsticesignaller.h>
 
 G_BEGIN_DECLS
 
-#define GST_TYPE_ICE_WEBSOCKET_SIGNALLER (gst_ice_websocket_signaller_get_type ())
-G_DECLARE_FINAL_TYPE (GstIceWebSocketSignaller, gst_ice_websocket_signaller,
-    GST, ICE_WEBSOCKET_SIGNALLER, GObject);
+#define GST_TYPE_ICE_TERMINAL_SIGNALLER (gst_ice_terminal_signaller_get_type ())
+G_DECLARE_FINAL_TYPE (GstIceTerminalSignaller, gst_ice_terminal_signaller,
+    GST, ICE_TERMINAL_SIGNALLER, GObject);
 
-GstIceSignaller *gst_ice_websocket_signaller_new (const gchar * uri);
+GstIceSignaller *gst_ice_terminal_signaller_new (void);
 
 G_END_DECLS
