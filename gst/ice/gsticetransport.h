@@ -17,52 +17,16 @@
  * Boston, MA 02110-1301, USA.
  */
 
+/* Private to gst-ice: what icesink and icesrc call; not installed. */
+
 #pragma once
 
 #include <gst/gst.h>
 #include <gst/ice/gsticesession.h>
+#include <gst/ice/gsticetransportsettings.h>
 #include <gst/ice/signalling/gsticesignaller.h>
 
 G_BEGIN_DECLS
-
-/**
- * GstIceTransportPolicy:
- * @GST_ICE_TRANSPORT_POLICY_ALL: use every candidate type
- * @GST_ICE_TRANSPORT_POLICY_RELAY: only relayed (TURN) candidates, which
- *   hides the host's addresses from the peer
- */
-typedef enum
-{
-  GST_ICE_TRANSPORT_POLICY_ALL,
-  GST_ICE_TRANSPORT_POLICY_RELAY,
-} GstIceTransportPolicy;
-
-#define GST_TYPE_ICE_TRANSPORT_POLICY (gst_ice_transport_policy_get_type ())
-GType gst_ice_transport_policy_get_type (void);
-
-/* Property ids the transport installs on icesink and icesrc; an element's
- * own properties start at GST_ICE_TRANSPORT_PROP_LAST. */
-enum
-{
-  GST_ICE_TRANSPORT_PROP_0,
-  GST_ICE_TRANSPORT_PROP_SIGNALLER,
-  GST_ICE_TRANSPORT_PROP_SIGNALLER_TYPE,
-  GST_ICE_TRANSPORT_PROP_PEER_ID,
-  GST_ICE_TRANSPORT_PROP_STUN_SERVER,
-  GST_ICE_TRANSPORT_PROP_TURN_SERVERS,
-  GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY,
-  GST_ICE_TRANSPORT_PROP_ICE_UDP,
-  GST_ICE_TRANSPORT_PROP_ICE_TCP,
-  GST_ICE_TRANSPORT_PROP_LOCAL_ADDRESSES,
-  GST_ICE_TRANSPORT_PROP_STATS,
-  /* producer only */
-  GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER,
-  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
-  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT,
-  /* consumer only */
-  GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
-  GST_ICE_TRANSPORT_PROP_LAST
-};
 
 /**
  * GstIceTransportCallbacks:

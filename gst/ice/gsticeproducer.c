@@ -1,0 +1,316 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/*
+ * The producer side of a GstIceTransport (icesink): it answers each
+ * consumer's session request with a session of its own once the stream's
+ * caps are known, sends every buffer to each connected session (the
+ * fan-out), and can run the signalling server it registers with.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include <gst/ice/gsticetransportprivate.h>
+
+#define GST_CAT_DEFAULT gst_ice_transport_debug
+
+/* A producer whose session failed keeps it open this long before ending
+ * it: the consumer then reaches its own verdict and tells its user that
+ * no pair worked, instead of only seeing the producer leave. */
+#define PRODUCER_FAIL_GRACE_S 5
+
+static void
+start_session (GstIceTransport * self, const gchar * session_id,
+    const gchar * peer_id, GstCaps * caps)
+{
+  GstIceSession *session;
+
+  GST_INFO_OBJECT (self, "consumer '%s' joins with session %s", peer_id,
+      session_id);
+  session = gst_ice_transport_create_session (self, session_id, peer_id);
+  gst_ice_transport_offer_session (self, session, caps);
+}
+
+static void
+on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * peer_id, GstIceTransport * self)
+{
+  GPtrArray *waiting = self->producer.requests_waiting_for_caps;
+  GstCaps *caps;
+
+  if (session_id == NULL || peer_id == NULL ||
+      gst_ice_transport_lookup_session (self, session_id))
+    return;
+
+  caps = gst_ice_transport_get_caps (self);
+  if (caps == NULL) {
+    /* the description carries the caps: answer once they are known */
+    GST_DEBUG_OBJECT (self, "session %s waits for caps", session_id);
+    g_ptr_array_add (waiting, g_strdup (session_id));
+    g_ptr_array_add (waiting, g_strdup (peer_id));
+    return;
+  }
+  start_session (self, session_id, peer_id, caps);
+  gst_caps_unref (caps);
+}
+
+static gboolean
+answer_waiting_requests (gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  GPtrArray *waiting = self->producer.requests_waiting_for_caps;
+  GstCaps *caps;
+  guint i;
+
+  if (self->active_signaller == NULL)
+    return G_SOURCE_REMOVE;
+  caps = gst_ice_transport_get_caps (self);
+  if (caps == NULL)
+    return G_SOURCE_REMOVE;
+
+  self->producer.requests_waiting_for_caps =
+      g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; i + 1 < waiting->len; i += 2)
+    start_session (self, g_ptr_array_index (waiting, i),
+        g_ptr_array_index (waiting, i + 1), caps);
+  g_ptr_array_unref (waiting);
+  gst_caps_unref (caps);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gst_ice_transport_set_caps:
+ *
+ * Producer: the caps of the stream, sent to every consumer in its
+ * description; consumers that asked before caps were known are answered
+ * now.
+ */
+void
+gst_ice_transport_set_caps (GstIceTransport * self, GstCaps * caps)
+{
+  GST_OBJECT_LOCK (self);
+  gst_caps_replace (&self->caps, caps);
+  GST_OBJECT_UNLOCK (self);
+
+  if (self->context)
+    g_main_context_invoke (self->context, answer_waiting_requests, self);
+}
+
+/**
+ * gst_ice_transport_get_caps:
+ *
+ * Returns: (transfer full) (nullable): the stream's caps, once known
+ */
+GstCaps *
+gst_ice_transport_get_caps (GstIceTransport * self)
+{
+  GstCaps *caps = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (self->caps)
+    caps = gst_caps_ref (self->caps);
+  GST_OBJECT_UNLOCK (self);
+  return caps;
+}
+
+/**
+ * gst_ice_transport_send:
+ * @buffer: one datagram
+ *
+ * Sends @buffer to every connected consumer, from the streaming thread.
+ *
+ * Returns: how many consumers it was sent to.
+ */
+guint
+gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
+{
+  GPtrArray *connected;
+  guint i, sent = 0;
+
+  g_mutex_lock (&self->sessions_lock);
+  connected = g_ptr_array_ref (self->connected);
+  g_mutex_unlock (&self->sessions_lock);
+
+  for (i = 0; i < connected->len; i++) {
+    if (gst_ice_session_send (g_ptr_array_index (connected, i), buffer))
+      sent++;
+  }
+  g_ptr_array_unref (connected);
+  return sent;
+}
+
+/* --- the embedded signalling server -------------------------------------- */
+
+static void
+point_signaller_at_server (GstIceTransport * self, guint port)
+{
+  const gchar *host = self->config.signalling_server_host;
+  gchar *uri;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS
+          (self->active_signaller), "uri") == NULL)
+    return;
+  /* a wildcard listener is reached on loopback */
+  if (host == NULL || g_strcmp0 (host, "0.0.0.0") == 0
+      || g_strcmp0 (host, "::") == 0)
+    host = "127.0.0.1";
+  uri = strchr (host, ':') ? g_strdup_printf ("ws://[%s]:%u", host, port) :
+      g_strdup_printf ("ws://%s:%u", host, port);
+  g_object_set (self->active_signaller, "uri", uri, NULL);
+  g_free (uri);
+}
+
+static gboolean
+run_server (GstIceTransport * self)
+{
+  GError *err = NULL;
+  guint port;
+
+  self->producer.server =
+      gst_ice_signalling_server_new (self->config.signalling_server_host,
+      self->config.signalling_server_port);
+  if (!gst_ice_signalling_server_start (self->producer.server, &err))
+    goto failed;
+
+  port = gst_ice_signalling_server_get_port (self->producer.server);
+  gst_ice_transport_settings_set_signalling_server_port (self->settings, port);
+  point_signaller_at_server (self, port);
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ_WRITE,
+        ("could not run the signalling server: %s", err->message), (NULL));
+    g_clear_error (&err);
+    g_clear_object (&self->producer.server);
+    return FALSE;
+  }
+}
+
+/* Removes ourselves from the server before stopping it: closing would
+ * leave no time to relay the goodbyes our signaller just sent, and the
+ * consumers would only notice when ICE consent fails. */
+static void
+stop_server (GstIceTransport * self)
+{
+  gchar *own_id;
+
+  if (self->producer.server == NULL)
+    return;
+  GST_OBJECT_LOCK (self);
+  own_id = g_strdup (self->active_peer_id);
+  GST_OBJECT_UNLOCK (self);
+  if (own_id)
+    gst_ice_signalling_server_remove_peer (self->producer.server, own_id);
+  g_free (own_id);
+  gst_ice_signalling_server_stop (self->producer.server);
+  g_clear_object (&self->producer.server);
+}
+
+/* --- the role ------------------------------------------------------------ */
+
+static gboolean
+producer_start (GstIceTransport * self)
+{
+  if (self->config.run_signalling_server && !run_server (self))
+    return FALSE;
+  gst_ice_transport_connect_signaller (self, "session-requested",
+      G_CALLBACK (on_session_requested));
+  return TRUE;
+}
+
+static void
+producer_reset (GstIceTransport * self)
+{
+  g_ptr_array_set_size (self->producer.requests_waiting_for_caps, 0);
+}
+
+static void
+producer_take_description (GstIceTransport * self, const gchar * session_id,
+    GstIceDescription * desc)
+{
+  GstIceSession *session = gst_ice_transport_lookup_session (self,
+      session_id);
+
+  if (session == NULL) {
+    GST_WARNING_OBJECT (self, "ignoring description of unknown session %s",
+        session_id);
+    return;
+  }
+  gst_ice_transport_accept_description (self, session, desc);
+}
+
+static void
+producer_session_ended (GstIceTransport * self, const gchar * session_id,
+    const gchar * peer_id)
+{
+  GPtrArray *waiting = self->producer.requests_waiting_for_caps;
+  guint i;
+
+  for (i = 0; i + 1 < waiting->len; i += 2) {
+    if (g_strcmp0 (g_ptr_array_index (waiting, i), session_id) == 0) {
+      g_ptr_array_remove_range (waiting, i, 2);
+      break;
+    }
+  }
+}
+
+static gboolean
+on_fail_grace_over (GstIceTransport * self, const gchar * session_id)
+{
+  if (gst_ice_transport_lookup_session (self, session_id))
+    gst_ice_transport_end_session (self, session_id);
+  return G_SOURCE_REMOVE;
+}
+
+/* A consumer with no working pair: warn, the other consumers go on. */
+static void
+producer_session_failed (GstIceTransport * self, GstIceSession * session)
+{
+  if (gst_ice_transport_is_shutting_down (self)) {
+    gst_ice_transport_end_session (self, gst_ice_session_get_id (session));
+    return;
+  }
+  gst_ice_transport_report_failure (self, session, FALSE);
+  gst_ice_transport_add_timer (self, gst_ice_session_get_id (session),
+      PRODUCER_FAIL_GRACE_S, on_fail_grace_over);
+}
+
+/* A consumer that went away: peer-removed told the element already. */
+static void
+producer_session_lost (GstIceTransport * self, const gchar * session_id,
+    const gchar * peer_id)
+{
+}
+
+const GstIceTransportRole gst_ice_producer_role = {
+  .name = "producer",
+  .start = producer_start,
+  .shut_down = stop_server,
+  .reset = producer_reset,
+  .take_description = producer_take_description,
+  .session_ended = producer_session_ended,
+  .session_failed = producer_session_failed,
+  .session_lost = producer_session_lost,
+};

@@ -1,0 +1,146 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* Private to gst-ice: the inside of GstIceTransport, shared by the core
+ * (gsticetransport.c) and its two roles, the producer side
+ * (gsticeproducer.c: many sessions, fan-out, the embedded server) and the
+ * consumer side (gsticeconsumer.c: one producer, reconnection). */
+
+#pragma once
+
+#include <gst/ice/gsticetransport.h>
+#include <gst/ice/signalling/gsticesignallingserver.h>
+
+G_BEGIN_DECLS
+
+/* the "icetransport" category, for the core and both roles */
+GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
+
+/**
+ * GstIceTransportRole:
+ * @name: "producer" or "consumer", for messages
+ * @start: the transport thread's context is thread-default and the
+ *   signaller not started yet: connect the role's signaller handlers, run
+ *   what the role needs; %FALSE (with an element error posted) fails the
+ *   start
+ * @shut_down: in the transport thread, before the signaller stops
+ * @reset: after the transport thread ended: forget the run's state
+ * @take_description: the peer's description of one session arrived
+ * @session_ended: the signalling ended @session_id; @peer_id is that of
+ *   its session, if there was one
+ * @session_failed: no candidate pair of @session ever worked; the role
+ *   tells the user and ends it
+ * @session_lost: a pair worked in @session_id, then its peer @peer_id
+ *   stopped answering (consent freshness); the session is ended already
+ *
+ * What differs between icesink's side and icesrc's side of a transport.
+ * Everything is called from the transport thread.
+ */
+typedef struct
+{
+  const gchar *name;
+  gboolean (*start) (GstIceTransport * self);
+  void (*shut_down) (GstIceTransport * self);
+  void (*reset) (GstIceTransport * self);
+  void (*take_description) (GstIceTransport * self, const gchar * session_id,
+      GstIceDescription * desc);
+  void (*session_ended) (GstIceTransport * self, const gchar * session_id,
+      const gchar * peer_id);
+  void (*session_failed) (GstIceTransport * self, GstIceSession * session);
+  void (*session_lost) (GstIceTransport * self, const gchar * session_id,
+      const gchar * peer_id);
+} GstIceTransportRole;
+
+extern const GstIceTransportRole gst_ice_producer_role;
+extern const GstIceTransportRole gst_ice_consumer_role;
+
+/* transport thread: the producer side */
+typedef struct
+{
+  GstIceSignallingServer *server;       /* the embedded one, if asked for */
+  GPtrArray *requests_waiting_for_caps; /* session id, peer id pairs */
+} GstIceProducerState;
+
+/* transport thread: the consumer side */
+typedef struct
+{
+  gchar *session_id;            /* the session with the producer */
+  gchar *producer_id;           /* whom session_id is with */
+  gboolean requested;           /* a session was asked for and not ended */
+  GHashTable *listed_producers; /* peer ids announced, not gone */
+} GstIceConsumerState;
+
+struct _GstIceTransport
+{
+  GstObject parent;
+
+  GstElement *element;          /* not reffed: the element owns us */
+  GstIceSignallerRole role_id;
+  const GstIceTransportRole *role;
+  GstIceTransportCallbacks callbacks;
+  GstIceTransportSettings *settings;
+
+  /* under the object lock */
+  GstCaps *caps;                /* producer: the stream's caps */
+  gchar *active_peer_id;        /* the id registered with, while started */
+
+  /* between start and stop, written before the thread runs */
+  GMainContext *context;
+  GMainLoop *loop;
+  GThread *thread;
+  GstIceTransportConfig config;
+
+  /* transport thread */
+  GstIceSignaller *active_signaller;
+  GArray *signaller_handlers;   /* gulong */
+  guint closing_sessions;
+  gint shutting_down;
+  GstIceProducerState producer;
+  GstIceConsumerState consumer;
+
+  /* shared with the streaming thread */
+  GMutex sessions_lock;
+  GHashTable *sessions;         /* session id -> GstIceSession */
+  GPtrArray *connected;         /* replaced, never changed, once shared */
+};
+
+/* For the roles, all from the transport thread. */
+void gst_ice_transport_connect_signaller (GstIceTransport * self,
+    const gchar * signal, GCallback handler);
+GstIceSession *gst_ice_transport_lookup_session (GstIceTransport * self,
+    const gchar * session_id);
+GstIceSession *gst_ice_transport_create_session (GstIceTransport * self,
+    const gchar * session_id, const gchar * peer_id);
+void gst_ice_transport_offer_session (GstIceTransport * self,
+    GstIceSession * session, GstCaps * caps);
+gboolean gst_ice_transport_accept_description (GstIceTransport * self,
+    GstIceSession * session, const GstIceDescription * desc);
+void gst_ice_transport_end_session (GstIceTransport * self,
+    const gchar * session_id);
+void gst_ice_transport_report_failure (GstIceTransport * self,
+    GstIceSession * session, gboolean fatal);
+/* a timer's callback: @id is what it was added with */
+typedef gboolean (*GstIceTransportTimerFunc) (GstIceTransport * self,
+    const gchar * id);
+void gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
+    guint seconds, GstIceTransportTimerFunc func);
+gboolean gst_ice_transport_is_shutting_down (GstIceTransport * self);
+GstCaps *gst_ice_transport_get_caps (GstIceTransport * self);
+
+G_END_DECLS

@@ -1,0 +1,946 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/*
+ * The properties icesink and icesrc share, as GstSRTObject installs those
+ * of srtsink and srtsrc: their installation, their values (under the
+ * settings' own lock, set from any thread) and their parsing into the
+ * #GstIceTransportConfig that one start of the transport uses.
+ *
+ * Each property's blurb is its whole documentation (meaning, unit,
+ * default, what a user sees when it is wrong): gst-inspect-1.0 prints it
+ * for both elements, and gtk-doc's scanner reads it for both classes too.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include <gst/ice/gsticeerror.h>
+#include <gst/ice/gsticeserveruri.h>
+#include <gst/ice/gsticetransportsettings.h>
+#include <gst/ice/signalling/gsticedirectorysignaller.h>
+#include <gst/ice/signalling/gsticeterminalsignaller.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
+
+#define DEFAULT_SIGNALLER_TYPE "websocket"
+#define DEFAULT_ICE_TRANSPORT_POLICY GST_ICE_TRANSPORT_POLICY_ALL
+#define DEFAULT_ICE_UDP TRUE
+#define DEFAULT_ICE_TCP TRUE
+#define DEFAULT_RUN_SIGNALLING_SERVER FALSE
+#define DEFAULT_SIGNALLING_SERVER_HOST "0.0.0.0"
+#define DEFAULT_SIGNALLING_SERVER_PORT 8443
+
+struct _GstIceTransportSettings
+{
+  GMutex lock;
+  GstIceSignaller *signaller;
+  gchar *signaller_type;
+  gboolean signaller_type_unknown;
+  gchar *peer_id;
+  gchar *stun_server;
+  GPtrArray *turn_servers;      /* URI strings as the user gave them */
+  GstIceTransportPolicy policy;
+  gboolean ice_udp;
+  gboolean ice_tcp;
+  gchar *local_addresses;
+  gboolean run_signalling_server;
+  gchar *signalling_server_host;
+  guint signalling_server_port;
+  gchar *producer_peer_id;
+};
+
+GType
+gst_ice_transport_policy_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_ICE_TRANSPORT_POLICY_ALL, "Use every candidate type", "all"},
+    {GST_ICE_TRANSPORT_POLICY_RELAY, "Use relayed (TURN) candidates only",
+        "relay"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstIceTransportPolicy", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+/* --- installing the properties ------------------------------------------ */
+
+#define PARAM_FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
+    GST_PARAM_MUTABLE_READY)
+
+static void
+install_signalling_properties (GObjectClass * klass)
+{
+  /**
+   * GstIceSink:signaller:
+   *
+   * The object that carries descriptions and candidates to the peers.
+   */
+  /**
+   * GstIceSrc:signaller:
+   *
+   * The object that carries descriptions and candidates to the producer.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_SIGNALLER,
+      g_param_spec_object ("signaller", "Signaller",
+          "The signaller object that carries descriptions and candidates "
+          "between the peers: any object implementing GstIceSignaller. Its "
+          "own properties are reachable as signaller::NAME (e.g. "
+          "signaller::uri=ws://host:8443). Default: a WebSocket signaller",
+          GST_TYPE_ICE_SIGNALLER, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signaller-type:
+   *
+   * Chooses the signaller by name.
+   */
+  /**
+   * GstIceSrc:signaller-type:
+   *
+   * Chooses the signaller by name.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLER_TYPE,
+      g_param_spec_string ("signaller-type", "Signaller type",
+          "Signaller to use: websocket (default; talks to "
+          "gst-ice-signalling-server or to an icesink with "
+          "run-signalling-server=true), directory (no server: files in a "
+          "shared directory), terminal (no server: one line to copy and "
+          "paste each way) or the GType name of a GstIceSignaller "
+          "implementation. Setting it replaces the signaller: set it before "
+          "any signaller:: property. An unknown name fails the change to "
+          "READY with an error naming it", DEFAULT_SIGNALLER_TYPE,
+          PARAM_FLAGS));
+
+  /**
+   * GstIceSink:peer-id:
+   *
+   * The id this element registers with at the signaller.
+   */
+  /**
+   * GstIceSrc:peer-id:
+   *
+   * The id this element registers with at the signaller.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_PEER_ID,
+      g_param_spec_string ("peer-id", "Peer id",
+          "The id this element registers with at the signaller; consumers "
+          "pick a producer by it (icesrc producer-peer-id=...). NULL "
+          "(default): the element name and a random suffix, which this "
+          "property reports while the element runs", NULL, PARAM_FLAGS));
+}
+
+static void
+install_candidate_properties (GObjectClass * klass)
+{
+  /**
+   * GstIceSink:stun-server:
+   *
+   * The STUN server that gives server-reflexive candidates.
+   */
+  /**
+   * GstIceSrc:stun-server:
+   *
+   * The STUN server that gives server-reflexive candidates.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_STUN_SERVER,
+      g_param_spec_string ("stun-server", "STUN server",
+          "STUN server that tells this host its public address "
+          "(server-reflexive candidates), as stun://host[:port] (port 3478 "
+          "when none is given). NULL (default): no STUN. A malformed URI "
+          "fails the change to READY naming it; a host that does not "
+          "resolve fails the change to PAUSED naming it", NULL, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:turn-servers:
+   *
+   * The TURN servers that give relayed candidates.
+   */
+  /**
+   * GstIceSrc:turn-servers:
+   *
+   * The TURN servers that give relayed candidates.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_TURN_SERVERS,
+      gst_param_spec_array ("turn-servers", "TURN servers",
+          "TURN servers that relay the stream when no direct path works "
+          "(symmetric NATs, UDP blocked), each as "
+          "turn://user:pass@host[:port][?transport=udp|tcp] (port 3478 when "
+          "none is given) or turns://user:pass@host[:port] (TURN over TLS, "
+          "port 5349). On a gst-launch line: "
+          "turn-servers=\"<\\\"turn://user:pass@host:3478\\\">\". Default: "
+          "none. A malformed URI fails the change to READY naming it "
+          "(password hidden); a host that does not resolve fails the change "
+          "to PAUSED naming it",
+          g_param_spec_string ("turn-server", "TURN server",
+              "One TURN server URI", NULL,
+              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), PARAM_FLAGS));
+
+  /**
+   * GstIceSink:ice-transport-policy:
+   *
+   * Which candidate types to use.
+   */
+  /**
+   * GstIceSrc:ice-transport-policy:
+   *
+   * Which candidate types to use.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY,
+      g_param_spec_enum ("ice-transport-policy", "ICE transport policy",
+          "Which candidates to use: all (default: host, server-reflexive and "
+          "relayed) or relay (relayed only, so the peer never learns this "
+          "host's addresses). relay without turn-servers cannot connect",
+          GST_TYPE_ICE_TRANSPORT_POLICY, DEFAULT_ICE_TRANSPORT_POLICY,
+          PARAM_FLAGS));
+
+  /**
+   * GstIceSink:ice-udp:
+   *
+   * Whether to gather UDP candidates.
+   */
+  /**
+   * GstIceSrc:ice-udp:
+   *
+   * Whether to gather UDP candidates.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_ICE_UDP,
+      g_param_spec_boolean ("ice-udp", "ICE UDP",
+          "Gather UDP candidates (default TRUE). With both ice-udp and "
+          "ice-tcp FALSE nothing can connect", DEFAULT_ICE_UDP, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:ice-tcp:
+   *
+   * Whether to gather TCP candidates.
+   */
+  /**
+   * GstIceSrc:ice-tcp:
+   *
+   * Whether to gather TCP candidates.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_ICE_TCP,
+      g_param_spec_boolean ("ice-tcp", "ICE TCP",
+          "Gather TCP candidates (RFC 6544; default TRUE). With both ice-udp "
+          "and ice-tcp FALSE nothing can connect", DEFAULT_ICE_TCP,
+          PARAM_FLAGS));
+
+  /**
+   * GstIceSink:local-addresses:
+   *
+   * The addresses to gather host candidates on.
+   */
+  /**
+   * GstIceSrc:local-addresses:
+   *
+   * The addresses to gather host candidates on.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_LOCAL_ADDRESSES,
+      g_param_spec_string ("local-addresses", "Local addresses",
+          "Comma-separated IP addresses to gather host candidates on, e.g. "
+          "192.168.1.10 to keep the stream on one interface, or 127.0.0.1 "
+          "for a test on one machine. NULL (default): every interface "
+          "except loopback. An entry that is not an IP address fails the "
+          "change to READY naming it", NULL, PARAM_FLAGS));
+}
+
+static void
+install_stats_property (GObjectClass * klass)
+{
+  /**
+   * GstIceSink:stats:
+   *
+   * ICE state, selected pair and traffic of each consumer's session.
+   */
+  /**
+   * GstIceSrc:stats:
+   *
+   * ICE state, selected pair and traffic of the session with the producer.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_STATS,
+      g_param_spec_boxed ("stats", "Statistics",
+          "Statistics: an ice-stats structure with one field per session, "
+          "named by session id, each an ice-session-stats structure: "
+          "peer-id, state, local-candidate-type, local-address, local-port, "
+          "remote-candidate-type, remote-address, remote-port, transport "
+          "(once a pair is selected), bytes-sent, packets-sent, "
+          "packets-dropped, bytes-received, packets-received. libnice "
+          "0.1.21 exposes no round-trip time", GST_TYPE_STRUCTURE,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+install_producer_properties (GObjectClass * klass)
+{
+  /**
+   * GstIceSink:run-signalling-server:
+   *
+   * Whether to run the WebSocket signalling server inside the element.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER,
+      g_param_spec_boolean ("run-signalling-server", "Run signalling server",
+          "Run gst-ice's WebSocket signalling server inside this element, on "
+          "signalling-server-host:signalling-server-port, and register with "
+          "it; consumers then use signaller::uri=ws://THIS_HOST:PORT. "
+          "Default FALSE. A port already in use fails the change to PAUSED "
+          "naming it", DEFAULT_RUN_SIGNALLING_SERVER, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-host:
+   *
+   * The address the embedded signalling server listens on.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
+      g_param_spec_string ("signalling-server-host", "Signalling server host",
+          "Address the embedded signalling server listens on (default "
+          "0.0.0.0: every IPv4 interface; :: for every interface). A value "
+          "that is not an IP address or localhost fails the change to "
+          "PAUSED naming it", DEFAULT_SIGNALLING_SERVER_HOST, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-port:
+   *
+   * The TCP port of the embedded signalling server.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT,
+      g_param_spec_uint ("signalling-server-port", "Signalling server port",
+          "TCP port of the embedded signalling server (default 8443; 0 picks "
+          "a free port, which this property reports once the element is "
+          "PAUSED). A port in use fails the change to PAUSED naming it", 0,
+          65535, DEFAULT_SIGNALLING_SERVER_PORT, PARAM_FLAGS));
+}
+
+static void
+install_consumer_properties (GObjectClass * klass)
+{
+  /**
+   * GstIceSrc:producer-peer-id:
+   *
+   * The producer to receive from.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
+      g_param_spec_string ("producer-peer-id", "Producer peer id",
+          "Peer id of the producer (the icesink's peer-id) to receive from. "
+          "NULL (default): the first producer the signaller lists", NULL,
+          PARAM_FLAGS));
+}
+
+/**
+ * gst_ice_transport_settings_install_properties:
+ * @role: producer (icesink) or consumer (icesrc): some properties belong
+ *   to one of them only
+ *
+ * Installs the shared properties on an element class; the element's
+ * set_property and get_property hand them to the transport.
+ */
+void
+gst_ice_transport_settings_install_properties (GObjectClass * klass,
+    GstIceSignallerRole role)
+{
+  install_signalling_properties (klass);
+  install_candidate_properties (klass);
+  install_stats_property (klass);
+  if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER)
+    install_producer_properties (klass);
+  else
+    install_consumer_properties (klass);
+}
+
+/* --- values -------------------------------------------------------------- */
+
+GstIceTransportSettings *
+gst_ice_transport_settings_new (void)
+{
+  GstIceTransportSettings *settings = g_new0 (GstIceTransportSettings, 1);
+
+  g_mutex_init (&settings->lock);
+  settings->signaller = g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, NULL);
+  settings->signaller_type = g_strdup (DEFAULT_SIGNALLER_TYPE);
+  settings->turn_servers = g_ptr_array_new_with_free_func (g_free);
+  settings->policy = DEFAULT_ICE_TRANSPORT_POLICY;
+  settings->ice_udp = DEFAULT_ICE_UDP;
+  settings->ice_tcp = DEFAULT_ICE_TCP;
+  settings->run_signalling_server = DEFAULT_RUN_SIGNALLING_SERVER;
+  settings->signalling_server_host = g_strdup (DEFAULT_SIGNALLING_SERVER_HOST);
+  settings->signalling_server_port = DEFAULT_SIGNALLING_SERVER_PORT;
+  return settings;
+}
+
+void
+gst_ice_transport_settings_free (GstIceTransportSettings * settings)
+{
+  g_clear_object (&settings->signaller);
+  g_free (settings->signaller_type);
+  g_free (settings->peer_id);
+  g_free (settings->stun_server);
+  g_ptr_array_unref (settings->turn_servers);
+  g_free (settings->local_addresses);
+  g_free (settings->signalling_server_host);
+  g_free (settings->producer_peer_id);
+  g_mutex_clear (&settings->lock);
+  g_free (settings);
+}
+
+static GType
+signaller_type_from_name (const gchar * name)
+{
+  GType type;
+
+  if (g_strcmp0 (name, "websocket") == 0)
+    return GST_TYPE_ICE_WEBSOCKET_SIGNALLER;
+  if (g_strcmp0 (name, "directory") == 0)
+    return GST_TYPE_ICE_DIRECTORY_SIGNALLER;
+  if (g_strcmp0 (name, "terminal") == 0)
+    return GST_TYPE_ICE_TERMINAL_SIGNALLER;
+
+  type = name ? g_type_from_name (name) : G_TYPE_INVALID;
+  if (type == G_TYPE_INVALID || !G_TYPE_IS_INSTANTIATABLE (type) ||
+      G_TYPE_IS_ABSTRACT (type) || !g_type_is_a (type, GST_TYPE_ICE_SIGNALLER))
+    return G_TYPE_INVALID;
+  return type;
+}
+
+static void
+set_signaller (GstIceTransportSettings * settings, GObject * signaller)
+{
+  if (signaller == NULL)
+    return;
+  g_clear_object (&settings->signaller);
+  settings->signaller = g_object_ref (GST_ICE_SIGNALLER (signaller));
+  g_free (settings->signaller_type);
+  settings->signaller_type = g_strdup (G_OBJECT_TYPE_NAME (signaller));
+  settings->signaller_type_unknown = FALSE;
+}
+
+static void
+set_signaller_type (GstIceTransportSettings * settings, const gchar * name)
+{
+  GType type = signaller_type_from_name (name);
+
+  g_free (settings->signaller_type);
+  settings->signaller_type = g_strdup (name);
+  /* an unknown name is reported when going to READY, where a gst-launch
+   * user sees it */
+  settings->signaller_type_unknown = (type == G_TYPE_INVALID);
+  if (type != G_TYPE_INVALID && (settings->signaller == NULL ||
+          G_OBJECT_TYPE (settings->signaller) != type)) {
+    g_clear_object (&settings->signaller);
+    settings->signaller = g_object_new (type, NULL);
+  }
+}
+
+static void
+set_turn_servers (GstIceTransportSettings * settings, const GValue * value)
+{
+  guint i, n = gst_value_array_get_size (value);
+
+  g_ptr_array_set_size (settings->turn_servers, 0);
+  for (i = 0; i < n; i++) {
+    const GValue *v = gst_value_array_get_value (value, i);
+
+    if (G_VALUE_HOLDS_STRING (v))
+      g_ptr_array_add (settings->turn_servers, g_value_dup_string (v));
+  }
+}
+
+static void
+get_turn_servers (GstIceTransportSettings * settings, GValue * value)
+{
+  guint i;
+
+  for (i = 0; i < settings->turn_servers->len; i++) {
+    GValue v = G_VALUE_INIT;
+
+    g_value_init (&v, G_TYPE_STRING);
+    g_value_set_string (&v, g_ptr_array_index (settings->turn_servers, i));
+    gst_value_array_append_and_take_value (value, &v);
+  }
+}
+
+static void
+replace_string (gchar ** field, const GValue * value)
+{
+  g_free (*field);
+  *field = g_value_dup_string (value);
+}
+
+/**
+ * gst_ice_transport_settings_set_property:
+ *
+ * Returns: %FALSE when @prop_id is not one of the shared properties.
+ */
+gboolean
+gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
+    guint prop_id, const GValue * value)
+{
+  gboolean known = TRUE;
+
+  g_mutex_lock (&settings->lock);
+  switch (prop_id) {
+    case GST_ICE_TRANSPORT_PROP_SIGNALLER:
+      set_signaller (settings, g_value_get_object (value));
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLER_TYPE:
+      set_signaller_type (settings, g_value_get_string (value));
+      break;
+    case GST_ICE_TRANSPORT_PROP_PEER_ID:
+      replace_string (&settings->peer_id, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_STUN_SERVER:
+      replace_string (&settings->stun_server, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_SERVERS:
+      set_turn_servers (settings, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
+      settings->policy = g_value_get_enum (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ICE_UDP:
+      settings->ice_udp = g_value_get_boolean (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ICE_TCP:
+      settings->ice_tcp = g_value_get_boolean (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_LOCAL_ADDRESSES:
+      replace_string (&settings->local_addresses, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER:
+      settings->run_signalling_server = g_value_get_boolean (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST:
+      replace_string (&settings->signalling_server_host, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT:
+      settings->signalling_server_port = g_value_get_uint (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
+      replace_string (&settings->producer_peer_id, value);
+      break;
+    default:
+      known = FALSE;
+      break;
+  }
+  g_mutex_unlock (&settings->lock);
+  return known;
+}
+
+/**
+ * gst_ice_transport_settings_get_property:
+ *
+ * Returns: %FALSE when @prop_id is not one of the shared properties that
+ *   the settings hold (the transport answers `stats` itself).
+ */
+gboolean
+gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
+    guint prop_id, GValue * value)
+{
+  gboolean known = TRUE;
+
+  g_mutex_lock (&settings->lock);
+  switch (prop_id) {
+    case GST_ICE_TRANSPORT_PROP_SIGNALLER:
+      g_value_set_object (value, settings->signaller);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLER_TYPE:
+      g_value_set_string (value, settings->signaller_type);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PEER_ID:
+      g_value_set_string (value, settings->peer_id);
+      break;
+    case GST_ICE_TRANSPORT_PROP_STUN_SERVER:
+      g_value_set_string (value, settings->stun_server);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_SERVERS:
+      get_turn_servers (settings, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
+      g_value_set_enum (value, settings->policy);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ICE_UDP:
+      g_value_set_boolean (value, settings->ice_udp);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ICE_TCP:
+      g_value_set_boolean (value, settings->ice_tcp);
+      break;
+    case GST_ICE_TRANSPORT_PROP_LOCAL_ADDRESSES:
+      g_value_set_string (value, settings->local_addresses);
+      break;
+    case GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER:
+      g_value_set_boolean (value, settings->run_signalling_server);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST:
+      g_value_set_string (value, settings->signalling_server_host);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT:
+      g_value_set_uint (value, settings->signalling_server_port);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
+      g_value_set_string (value, settings->producer_peer_id);
+      break;
+    default:
+      known = FALSE;
+      break;
+  }
+  g_mutex_unlock (&settings->lock);
+  return known;
+}
+
+/**
+ * gst_ice_transport_settings_get_signaller:
+ *
+ * Returns: (transfer full): the signaller
+ */
+GstIceSignaller *
+gst_ice_transport_settings_get_signaller (GstIceTransportSettings * settings)
+{
+  GstIceSignaller *signaller;
+
+  g_mutex_lock (&settings->lock);
+  signaller = settings->signaller ? g_object_ref (settings->signaller) : NULL;
+  g_mutex_unlock (&settings->lock);
+  return signaller;
+}
+
+/* The embedded server picked its port (signalling-server-port=0). */
+void
+gst_ice_transport_settings_set_signalling_server_port (GstIceTransportSettings
+    * settings, guint port)
+{
+  g_mutex_lock (&settings->lock);
+  settings->signalling_server_port = port;
+  g_mutex_unlock (&settings->lock);
+}
+
+/* --- parsing -------------------------------------------------------------- */
+
+/* Splits @text (local-addresses) into @config, checking each is an
+ * address. */
+static gboolean
+parse_local_addresses (GstElement * element, const gchar * text,
+    GstIceSessionConfig * config)
+{
+  gchar **addresses = g_strsplit (text ? text : "", ",", -1);
+  guint i;
+
+  config->local_addresses = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; addresses[i]; i++) {
+    gchar *address = g_strstrip (addresses[i]);
+    GInetAddress *inet;
+
+    if (*address == '\0')
+      continue;
+    inet = g_inet_address_new_from_string (address);
+    if (inet == NULL)
+      goto not_an_address;
+    g_object_unref (inet);
+    g_ptr_array_add (config->local_addresses, g_strdup (address));
+  }
+  g_strfreev (addresses);
+  return TRUE;
+
+  /* ERRORS */
+not_an_address:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("local-addresses entry '%s' is not an IP address (use e.g. "
+            "192.168.1.10,127.0.0.1)", addresses[i]), (NULL));
+    g_strfreev (addresses);
+    return FALSE;
+  }
+}
+
+static gboolean
+parse_stun_server (GstElement * element, const gchar * stun,
+    GstIceSessionConfig * config)
+{
+  GError *err = NULL;
+
+  if (stun == NULL || *stun == '\0')
+    return TRUE;
+  config->stun_server = gst_ice_server_uri_parse (stun, &err);
+  if (config->stun_server == NULL)
+    goto bad_uri;
+  if (config->stun_server->scheme != GST_ICE_SERVER_SCHEME_STUN)
+    goto not_stun;
+  return TRUE;
+
+  /* ERRORS */
+bad_uri:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+not_stun:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("stun-server '%s' is not a stun:// URI (TURN servers go in "
+            "turn-servers)", stun), (NULL));
+    return FALSE;
+  }
+}
+
+static gboolean
+parse_turn_servers (GstElement * element, GPtrArray * turns,
+    GstIceSessionConfig * config)
+{
+  GError *err = NULL;
+  guint i;
+
+  config->turn_servers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_ice_server_uri_free);
+  for (i = 0; i < turns->len; i++) {
+    GstIceServerUri *uri;
+
+    uri = gst_ice_server_uri_parse (g_ptr_array_index (turns, i), &err);
+    if (uri == NULL)
+      goto bad_uri;
+    if (uri->scheme == GST_ICE_SERVER_SCHEME_STUN) {
+      gst_ice_server_uri_free (uri);
+      goto not_turn;
+    }
+    g_ptr_array_add (config->turn_servers, uri);
+  }
+  return TRUE;
+
+  /* ERRORS */
+bad_uri:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+not_turn:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("turn-servers entry '%s' is a stun:// URI; use "
+            "turn://user:pass@host:port, or put it in stun-server",
+            (gchar *) g_ptr_array_index (turns, i)), (NULL));
+    return FALSE;
+  }
+}
+
+static void
+clear_session_config (GstIceSessionConfig * config)
+{
+  g_clear_pointer (&config->stun_server, gst_ice_server_uri_free);
+  g_clear_pointer (&config->turn_servers, g_ptr_array_unref);
+  g_clear_pointer (&config->local_addresses, g_ptr_array_unref);
+}
+
+/* Everything sessions are made with, from the settings (hosts not
+ * resolved yet); posts an element error naming the first bad value. */
+static gboolean
+parse_session_config (GstIceTransportSettings * settings,
+    GstElement * element, GstIceSessionConfig * config)
+{
+  gchar *stun, *local_addresses;
+  GPtrArray *turns;
+  gboolean ok;
+  guint i;
+
+  g_mutex_lock (&settings->lock);
+  stun = g_strdup (settings->stun_server);
+  local_addresses = g_strdup (settings->local_addresses);
+  turns = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; i < settings->turn_servers->len; i++)
+    g_ptr_array_add (turns,
+        g_strdup (g_ptr_array_index (settings->turn_servers, i)));
+  config->relay_only = settings->policy == GST_ICE_TRANSPORT_POLICY_RELAY;
+  config->ice_udp = settings->ice_udp;
+  config->ice_tcp = settings->ice_tcp;
+  g_mutex_unlock (&settings->lock);
+
+  ok = parse_stun_server (element, stun, config) &&
+      parse_turn_servers (element, turns, config) &&
+      parse_local_addresses (element, local_addresses, config);
+  if (!ok)
+    clear_session_config (config);
+
+  g_free (stun);
+  g_free (local_addresses);
+  g_ptr_array_unref (turns);
+  return ok;
+}
+
+/* libnice takes numeric server addresses only */
+static gboolean
+resolve_host (GstElement * element, GstIceServerUri * uri, const gchar * what)
+{
+  GResolver *resolver;
+  GList *addresses;
+  GError *err = NULL;
+  GInetAddress *addr;
+
+  addr = g_inet_address_new_from_string (uri->host);
+  if (addr) {
+    g_object_unref (addr);
+    return TRUE;
+  }
+
+  resolver = g_resolver_get_default ();
+  addresses = g_resolver_lookup_by_name (resolver, uri->host, NULL, &err);
+  g_object_unref (resolver);
+  if (addresses == NULL)
+    goto failed;
+
+  g_free (uri->host);
+  uri->host = g_inet_address_to_string (addresses->data);
+  g_resolver_free_addresses (addresses);
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, NOT_FOUND,
+        ("could not resolve %s host '%s': %s", what, uri->host,
+            err->message), (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
+static gboolean
+resolve_servers (GstElement * element, GstIceSessionConfig * config)
+{
+  guint i;
+
+  if (config->stun_server &&
+      !resolve_host (element, config->stun_server, "stun-server"))
+    return FALSE;
+  for (i = 0; i < config->turn_servers->len; i++) {
+    if (!resolve_host (element, g_ptr_array_index (config->turn_servers, i),
+            "turn-servers"))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * gst_ice_transport_settings_check:
+ * @element: where errors are posted
+ *
+ * NULL to READY: checks every setting, posting an element error that names
+ * the bad value.
+ */
+gboolean
+gst_ice_transport_settings_check (GstIceTransportSettings * settings,
+    GstElement * element)
+{
+  GstIceSessionConfig config = { 0, };
+  GstIceSignaller *signaller;
+  GError *err = NULL;
+  gboolean unknown;
+  gchar *type_name;
+
+  g_mutex_lock (&settings->lock);
+  unknown = settings->signaller_type_unknown;
+  type_name = g_strdup (settings->signaller_type);
+  g_mutex_unlock (&settings->lock);
+  if (unknown)
+    goto unknown_signaller;
+  g_free (type_name);
+
+  if (!parse_session_config (settings, element, &config))
+    return FALSE;
+  clear_session_config (&config);
+
+  signaller = gst_ice_transport_settings_get_signaller (settings);
+  if (!gst_ice_signaller_prepare (signaller, &err)) {
+    g_object_unref (signaller);
+    goto signaller_failed;
+  }
+  g_object_unref (signaller);
+  return TRUE;
+
+  /* ERRORS */
+unknown_signaller:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("unknown signaller-type '%s': use websocket, directory, terminal or the "
+            "GType name of a GstIceSignaller implementation", type_name),
+        (NULL));
+    g_free (type_name);
+    return FALSE;
+  }
+signaller_failed:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_transport_settings_read:
+ * @element: where errors are posted
+ * @config: (out caller-allocates): filled in; clear it with
+ *   gst_ice_transport_config_clear()
+ *
+ * READY to PAUSED: reads the settings into @config and resolves the
+ * servers' host names, posting an element error naming the first value
+ * that is wrong.
+ */
+gboolean
+gst_ice_transport_settings_read (GstIceTransportSettings * settings,
+    GstElement * element, GstIceTransportConfig * config)
+{
+  memset (config, 0, sizeof (*config));
+  if (!parse_session_config (settings, element, &config->session))
+    return FALSE;
+  if (!resolve_servers (element, &config->session)) {
+    clear_session_config (&config->session);
+    return FALSE;
+  }
+
+  g_mutex_lock (&settings->lock);
+  config->peer_id = g_strdup (settings->peer_id);
+  config->run_signalling_server = settings->run_signalling_server;
+  config->signalling_server_host = g_strdup (settings->signalling_server_host);
+  config->signalling_server_port = settings->signalling_server_port;
+  config->producer_peer_id = g_strdup (settings->producer_peer_id);
+  g_mutex_unlock (&settings->lock);
+  return TRUE;
+}
+
+void
+gst_ice_transport_config_clear (GstIceTransportConfig * config)
+{
+  clear_session_config (&config->session);
+  g_clear_pointer (&config->peer_id, g_free);
+  g_clear_pointer (&config->signalling_server_host, g_free);
+  g_clear_pointer (&config->producer_peer_id, g_free);
+}
