@@ -159,7 +159,10 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_MTU,
       g_param_spec_uint ("mtu", "MTU",
-          "Largest buffer sent as one datagram, in bytes", 64, 65000,
+          "Largest buffer, in bytes, sent as one datagram (default 1400, what "
+          "RTP payloaders produce by default). A larger buffer stops the "
+          "pipeline with an error naming both sizes: lower the payloader's "
+          "mtu, or raise this on paths known to carry more", 64, 65000,
           DEFAULT_MTU, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -172,7 +175,10 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_WAIT_FOR_CONNECTION,
       g_param_spec_boolean ("wait-for-connection", "Wait for connection",
-          "Block the stream until a first consumer is connected",
+          "Block the stream until a first consumer is connected, so that "
+          "nothing is sent into the void (default TRUE, as srtsink). With "
+          "FALSE, buffers rendered while no consumer is connected are "
+          "dropped",
           DEFAULT_WAIT_FOR_CONNECTION,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));

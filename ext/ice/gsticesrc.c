@@ -136,8 +136,9 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_EOS_ON_PRODUCER_LEAVE,
       g_param_spec_boolean ("eos-on-producer-leave", "EOS on producer leave",
-          "End the stream when the producer leaves instead of waiting for "
-          "it to come back", DEFAULT_EOS_ON_PRODUCER_LEAVE,
+          "End the stream (EOS) when the producer leaves, instead of "
+          "posting a warning and waiting for it to come back (default "
+          "FALSE)", DEFAULT_EOS_ON_PRODUCER_LEAVE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -150,8 +151,10 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
    */
   g_object_class_install_property (gobject_class, PROP_MAX_QUEUED_PACKETS,
       g_param_spec_uint ("max-queued-packets", "Max queued packets",
-          "Received packets that may wait for downstream before the oldest "
-          "are dropped", 1, G_MAXUINT, DEFAULT_MAX_QUEUED_PACKETS,
+          "How many received packets may wait for downstream (default "
+          "2000); when downstream is slower than the network, the oldest "
+          "are dropped, counted in the debug log and the next buffer is "
+          "marked DISCONT", 1, G_MAXUINT, DEFAULT_MAX_QUEUED_PACKETS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 

@@ -71,6 +71,58 @@ GST_START_TEST (test_every_property_documented)
 
 GST_END_TEST;
 
+/* gst-inspect shows a property's blurb: ours say their default, and the
+ * properties icesink and icesrc share read the same on both. */
+GST_START_TEST (test_properties_documented_alike)
+{
+  GstElement *src = gst_element_factory_make ("icesrc", NULL);
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  GParamSpec **specs;
+  guint n, i, shared = 0;
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (src), &n);
+  for (i = 0; i < n; i++) {
+    GParamSpec *other = g_object_class_find_property (G_OBJECT_GET_CLASS
+        (sink), specs[i]->name);
+    const gchar *blurb = g_param_spec_get_blurb (specs[i]);
+    gchar *lower = g_ascii_strdown (blurb, -1);
+
+    if (specs[i]->owner_type != G_OBJECT_TYPE (src)) {
+      g_free (lower);
+      continue;
+    }
+    if (specs[i]->flags & G_PARAM_WRITABLE)
+      fail_unless (strstr (lower, "default") != NULL,
+          "icesrc:%s does not say its default: %s", specs[i]->name, blurb);
+    if (other != NULL && other->owner_type == G_OBJECT_TYPE (sink)) {
+      fail_unless_equals_string (g_param_spec_get_blurb (other), blurb);
+      shared++;
+    }
+    g_free (lower);
+  }
+  g_free (specs);
+  /* signaller, signaller-type, peer-id, stun-server, turn-servers,
+   * ice-transport-policy, ice-udp, ice-tcp, local-addresses, stats */
+  fail_unless (shared >= 10, "only %u shared properties", shared);
+
+  specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (sink), &n);
+  for (i = 0; i < n; i++) {
+    gchar *lower = g_ascii_strdown (g_param_spec_get_blurb (specs[i]), -1);
+
+    if (specs[i]->owner_type == G_OBJECT_TYPE (sink) &&
+        (specs[i]->flags & G_PARAM_WRITABLE))
+      fail_unless (strstr (lower, "default") != NULL,
+          "icesink:%s does not say its default: %s", specs[i]->name,
+          g_param_spec_get_blurb (specs[i]));
+    g_free (lower);
+  }
+  g_free (specs);
+  gst_object_unref (sink);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_signaller_uri_from_launch_line)
 {
   GstElement *pipeline, *src;
@@ -265,6 +317,7 @@ icesrc_suite (void)
   tcase_set_timeout (tc, 60);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_every_property_documented);
+  tcase_add_test (tc, test_properties_documented_alike);
   tcase_add_test (tc, test_signaller_uri_from_launch_line);
   tcase_add_test (tc, test_unreachable_server);
   tcase_add_test (tc, test_malformed_peer_messages);
