@@ -17,15 +17,15 @@
  * Boston, MA 02110-1301, USA.
  */
 
+/* The public API of libgstice-1.0, what applications and signallers
+ * build against: errors, session descriptions, the signaller interface
+ * (to write a signaller) and the signalling server (to embed one).  The
+ * elements themselves are used through GStreamer: their properties,
+ * signals and bus messages, documented by gst-inspect-1.0. */
+
 #pragma once
 
-#include <gst/ice/gsticedescription.h>
-#include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/gsticeerror.h>
-#include <gst/ice/gsticeserveruri.h>
-#include <gst/ice/gsticesession.h>
+#include <gst/ice/gsticedescription.h>
 #include <gst/ice/signalling/gsticesignaller.h>
 #include <gst/ice/signalling/gsticesignallingserver.h>
-#include <gst/ice/signalling/gsticeterminalsignaller.h>
-#include <gst/ice/gsticetransport.h>
-#include <gst/ice/signalling/gsticewebsocketsignaller.h>

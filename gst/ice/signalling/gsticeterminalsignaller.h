@@ -17,6 +17,8 @@
  * Boston, MA 02110-1301, USA.
  */
 
+/* Private to gst-ice: not installed. */
+
 #pragma once
 
 #include <gst/ice/signalling/gsticesignaller.h>
