@@ -207,7 +207,7 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   gst_element_class_set_static_metadata (element_class, "ICE sink",
       "Sink/Network",
       "Send a stream to consumers behind NATs over ICE (libnice)",
-      "The gst-ice authors");
+      "The gst-ice authors <" GST_PACKAGE_ORIGIN ">");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_ice_sink_change_state);
 

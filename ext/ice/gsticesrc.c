@@ -162,7 +162,7 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
   gst_element_class_set_static_metadata (element_class, "ICE source",
       "Source/Network",
       "Receive an icesink's stream through NATs over ICE (libnice)",
-      "The gst-ice authors");
+      "The gst-ice authors <" GST_PACKAGE_ORIGIN ">");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_ice_src_change_state);
 
