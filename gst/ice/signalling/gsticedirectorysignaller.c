@@ -56,25 +56,16 @@
 #endif
 
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
+#include <gst/ice/signalling/gsticedirectoryfiles.h>
+#include <gst/ice/signalling/gsticedirectorymessages.h>
 #include <gst/ice/gsticeerror.h>
 
 #include <gst/gst.h>
-#include <glib/gstdio.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/stat.h>
 #ifdef G_OS_UNIX
 #include <unistd.h>
-#endif
-#ifdef G_OS_WIN32
-#include <io.h>
-#endif
-
-#ifndef O_BINARY
-#define O_BINARY 0
 #endif
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_directory_signaller_debug);
@@ -83,26 +74,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_directory_signaller_debug);
 #define DEFAULT_DIRECTORY NULL
 #define DEFAULT_POLL_INTERVAL 100
 #define MIN_POLL_INTERVAL 10
-
-#define PRODUCERS_DIR "producers"
-#define SESSIONS_DIR "sessions"
-#define REQUEST_FILE "request"
-#define FROM_PRODUCER_FILE "from-producer"
-#define FROM_CONSUMER_FILE "from-consumer"
-
-/* Peer ids become file names; session ids are "<consumer-id>-<8 hex>" */
-#define MAX_PEER_ID_LENGTH 128
-#define MAX_SESSION_ID_LENGTH (MAX_PEER_ID_LENGTH + 9)
-#define MAX_INSTANCE_LENGTH 64
-
-/* A message longer than this is malformed.  Message files are read in
- * chunks of twice that size, so a message that starts in the first half of
- * a chunk and is not finished inside it is known to be too long. */
-#define MAX_MESSAGE_SIZE (64 * 1024)
-#define READ_CHUNK_SIZE (2 * MAX_MESSAGE_SIZE)
-
-/* producer and request files */
-#define MAX_SMALL_FILE_SIZE 4096
 
 #define SESSION_CREATE_ATTEMPTS 8
 
@@ -135,14 +106,6 @@ typedef struct
   gchar *text;                  /* peer id, description or candidate */
   GError *error;
 } Event;
-
-typedef enum
-{
-  MESSAGE_INVALID,
-  MESSAGE_DESCRIPTION,
-  MESSAGE_CANDIDATE,
-  MESSAGE_END,
-} MessageType;
 
 typedef struct
 {
@@ -207,38 +170,6 @@ G_DEFINE_TYPE_WITH_CODE (GstIceDirectorySignaller, gst_ice_directory_signaller,
 
 static void gst_ice_directory_signaller_stop (GstIceSignaller * signaller);
 
-/* Names that are used as file names: peer ids, session ids. */
-static gboolean
-is_valid_name (const gchar * name, gsize max_length)
-{
-  const gchar *p;
-
-  if (name == NULL || name[0] == '\0' || name[0] == '.')
-    return FALSE;
-  if (strlen (name) > max_length || !g_utf8_validate (name, -1, NULL))
-    return FALSE;
-  for (p = name; *p != '\0'; p++) {
-    if ((guchar) * p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
-      return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
-is_valid_instance (const gchar * instance)
-{
-  const gchar *p;
-
-  if (instance == NULL || instance[0] == '\0'
-      || strlen (instance) > MAX_INSTANCE_LENGTH)
-    return FALSE;
-  for (p = instance; *p != '\0'; p++) {
-    if (!g_ascii_isxdigit (*p))
-      return FALSE;
-  }
-  return TRUE;
-}
-
 static void
 event_free (Event * event)
 {
@@ -283,241 +214,15 @@ session_new (GstIceDirectorySignaller * self, const gchar * id,
   session->id = g_strdup (id);
   session->peer_id = g_strdup (peer_id);
   session->dir = g_build_filename (self->sessions_dir, id, NULL);
-  session->request_path = g_build_filename (session->dir, REQUEST_FILE, NULL);
+  session->request_path = g_build_filename (session->dir,
+      GST_ICE_DIRECTORY_REQUEST_FILE, NULL);
   session->out_path = g_build_filename (session->dir,
-      producer ? FROM_PRODUCER_FILE : FROM_CONSUMER_FILE, NULL);
+      producer ? GST_ICE_DIRECTORY_FROM_PRODUCER_FILE :
+      GST_ICE_DIRECTORY_FROM_CONSUMER_FILE, NULL);
   session->in_path = g_build_filename (session->dir,
-      producer ? FROM_CONSUMER_FILE : FROM_PRODUCER_FILE, NULL);
+      producer ? GST_ICE_DIRECTORY_FROM_CONSUMER_FILE :
+      GST_ICE_DIRECTORY_FROM_PRODUCER_FILE, NULL);
   return session;
-}
-
-/* Reads up to @size bytes, fewer only at the end of the file; returns the
- * number read or -1 with errno set. */
-static gssize
-read_full (int fd, gchar * buf, gsize size)
-{
-  gsize done = 0;
-
-  while (done < size) {
-    gssize n = read (fd, buf + done, size - done);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    if (n == 0)
-      break;
-    done += n;
-  }
-  return done;
-}
-
-/* Writes all of @len bytes; returns 0 or an errno value. */
-static gint
-write_full (int fd, const gchar * data, gsize len)
-{
-  while (len > 0) {
-    gssize n = write (fd, data, len);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return errno;
-    if (n == 0)
-      return EIO;
-    data += n;
-    len -= n;
-  }
-  return 0;
-}
-
-/* Reads a producer or request file whole, NUL-terminated.  Returns 0 or an
- * errno value, EFBIG when the file is larger than MAX_SMALL_FILE_SIZE. */
-static gint
-read_small_file (const gchar * path, gchar ** contents, gsize * length)
-{
-  gchar buf[MAX_SMALL_FILE_SIZE + 1];
-  gssize n;
-  gint err = 0;
-  int fd;
-
-  fd = g_open (path, O_RDONLY | O_BINARY, 0);
-  if (fd < 0)
-    return errno;
-  n = read_full (fd, buf, sizeof (buf));
-  if (n < 0)
-    err = errno;
-  g_close (fd, NULL);
-
-  if (err != 0)
-    return err;
-  if (n > MAX_SMALL_FILE_SIZE)
-    return EFBIG;
-
-  *contents = g_malloc (n + 1);
-  memcpy (*contents, buf, n);
-  (*contents)[n] = '\0';
-  *length = n;
-  return 0;
-}
-
-/* Returns the value of the first "KEY VALUE" line of @contents, or NULL.
- * @contents must have been checked to be text. */
-static gchar *
-lookup_field (const gchar * contents, const gchar * key)
-{
-  gchar **lines = g_strsplit (contents, "\n", -1);
-  gsize key_length = strlen (key);
-  gchar *value = NULL;
-  guint i;
-
-  for (i = 0; lines[i] != NULL && value == NULL; i++) {
-    gchar *line = lines[i];
-    gsize len = strlen (line);
-
-    if (len > 0 && line[len - 1] == '\r')
-      line[len - 1] = '\0';
-    if (strncmp (line, key, key_length) == 0 && line[key_length] == ' ')
-      value = g_strdup (line + key_length + 1);
-  }
-  g_strfreev (lines);
-  return value;
-}
-
-static gboolean
-is_text (const gchar * contents, gsize length)
-{
-  /* g_utf8_validate() with a length also refuses NUL bytes */
-  return length == 0 || g_utf8_validate (contents, length, NULL);
-}
-
-/* Creates @path with @contents, failing if it exists.  Returns 0 or an
- * errno value. */
-static gint
-write_new_file (const gchar * path, const gchar * contents)
-{
-  gint err;
-  int fd;
-
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_BINARY, 0666);
-  if (fd < 0)
-    return errno;
-  err = write_full (fd, contents, strlen (contents));
-  /* network file systems report write errors on close */
-  if (!g_close (fd, NULL) && err == 0)
-    err = errno;
-  if (err != 0)
-    g_unlink (path);
-  return err;
-}
-
-/* Replaces @path with @contents at once: readers see the old or the new
- * file, never a part of it.  The temporary file is hidden (starts with a
- * dot) so that directory listings skip it.  Returns 0 or an errno value. */
-static gint
-replace_file (const gchar * dir, const gchar * name, const gchar * contents)
-{
-  gchar *tmp_name = g_strdup_printf (".%s-XXXXXX", name);
-  gchar *tmp_path = g_build_filename (dir, tmp_name, NULL);
-  gchar *path = g_build_filename (dir, name, NULL);
-  gint err;
-  int fd;
-
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_BINARY, 0666);
-  if (fd < 0) {
-    err = errno;
-    goto done;
-  }
-  err = write_full (fd, contents, strlen (contents));
-  if (!g_close (fd, NULL) && err == 0)
-    err = errno;
-  if (err == 0 && g_rename (tmp_path, path) < 0)
-    err = errno;
-  if (err != 0)
-    g_unlink (tmp_path);
-
-done:
-  g_free (tmp_name);
-  g_free (tmp_path);
-  g_free (path);
-  return err;
-}
-
-/* Removes a session directory and the files in it, the request first so
- * that the session is gone for the other side as early as possible. */
-static void
-remove_session_dir (GstIceDirectorySignaller * self, const gchar * path)
-{
-  gchar *request_path = g_build_filename (path, REQUEST_FILE, NULL);
-  const gchar *name;
-  GDir *dir;
-
-  g_unlink (request_path);
-  g_free (request_path);
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL) {
-    while ((name = g_dir_read_name (dir)) != NULL) {
-      gchar *file = g_build_filename (path, name, NULL);
-
-      if (g_unlink (file) < 0 && errno != ENOENT)
-        GST_DEBUG_OBJECT (self, "could not remove '%s': %s", file,
-            g_strerror (errno));
-      g_free (file);
-    }
-    g_dir_close (dir);
-  }
-  if (g_rmdir (path) < 0 && errno != ENOENT)
-    GST_DEBUG_OBJECT (self, "could not remove '%s': %s", path,
-        g_strerror (errno));
-}
-
-/* Creates DIR, DIR/producers and DIR/sessions and checks that they can be
- * written to. */
-static gboolean
-make_layout (const gchar * root, GError ** error)
-{
-  const gchar *subdirs[] = { PRODUCERS_DIR, SESSIONS_DIR };
-  gchar *path = NULL;
-  gint err = 0;
-  guint i;
-
-  if (root == NULL || root[0] == '\0')
-    goto no_directory;
-
-  if (g_mkdir_with_parents (root, 0777) < 0) {
-    err = errno;
-    path = g_strdup (root);
-    goto not_writable;
-  }
-
-  for (i = 0; i < G_N_ELEMENTS (subdirs); i++) {
-    path = g_build_filename (root, subdirs[i], NULL);
-    if (g_mkdir_with_parents (path, 0777) < 0
-        || g_access (path, W_OK | X_OK) < 0) {
-      err = errno;
-      goto not_writable;
-    }
-    g_clear_pointer (&path, g_free);
-  }
-  return TRUE;
-
-  /* ERRORS */
-no_directory:
-  {
-    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
-        "the directory signaller needs a directory: "
-        "set signaller::directory=PATH");
-    return FALSE;
-  }
-not_writable:
-  {
-    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
-        "the signalling directory '%s' cannot be created or written to: %s",
-        path, g_strerror (err));
-    g_free (path);
-    return FALSE;
-  }
 }
 
 /* Returns the instance token in DIR/producers/@producer_id, NULL when the
@@ -527,24 +232,22 @@ read_producer_instance (GstIceDirectorySignaller * self,
     const gchar * producer_id, gchar ** why)
 {
   gchar *path = g_build_filename (self->producers_dir, producer_id, NULL);
+  const gchar *reason = NULL;
   gchar *contents = NULL;
   gchar *instance = NULL;
   gsize length = 0;
   gint err;
 
-  err = read_small_file (path, &contents, &length);
+  err = gst_ice_directory_files_read_small (path, &contents, &length);
   if (err == ENOENT) {
     /* gone between the listing and now */
   } else if (err != 0) {
     *why = g_strdup_printf ("'%s' cannot be read: %s", path, g_strerror (err));
-  } else if (!is_text (contents, length)) {
-    *why = g_strdup_printf ("'%s' is not text", path);
   } else {
-    instance = lookup_field (contents, "instance");
-    if (!is_valid_instance (instance)) {
-      g_clear_pointer (&instance, g_free);
-      *why = g_strdup_printf ("'%s' has no valid 'instance' line", path);
-    }
+    instance = gst_ice_directory_messages_parse_producer (contents, length,
+        &reason);
+    if (instance == NULL)
+      *why = g_strdup_printf ("'%s' %s", path, reason);
   }
   if (err != ENOENT && instance == NULL)
     instance = g_strdup ("");
@@ -558,16 +261,16 @@ static gint
 write_producer_file (GstIceDirectorySignaller * self)
 {
   gchar *contents;
+  gulong pid = 0;
   gint err;
 
 #ifdef G_OS_UNIX
-  contents = g_strdup_printf ("instance %s\nhost %s\npid %lu\n",
-      self->instance, g_get_host_name (), (gulong) getpid ());
-#else
-  contents = g_strdup_printf ("instance %s\nhost %s\n", self->instance,
-      g_get_host_name ());
+  pid = getpid ();
 #endif
-  err = replace_file (self->producers_dir, self->peer_id, contents);
+  contents = gst_ice_directory_messages_write_producer (self->instance,
+      g_get_host_name (), pid);
+  err = gst_ice_directory_files_replace (self->producers_dir, self->peer_id,
+      contents);
   g_free (contents);
   return err;
 }
@@ -579,11 +282,13 @@ remove_producer_file (GstIceDirectorySignaller * self)
 {
   gchar *why = NULL;
   gchar *instance = read_producer_instance (self, self->peer_id, &why);
+  gint err;
 
   if (g_strcmp0 (instance, self->instance) == 0) {
-    if (g_unlink (self->producer_path) < 0)
+    err = gst_ice_directory_files_remove (self->producer_path);
+    if (err != 0)
       GST_WARNING_OBJECT (self, "could not remove '%s': %s",
-          self->producer_path, g_strerror (errno));
+          self->producer_path, g_strerror (err));
   } else if (instance != NULL) {
     GST_WARNING_OBJECT (self, "'%s' was replaced by another producer with "
         "id '%s'; leaving it", self->producer_path, self->peer_id);
@@ -592,217 +297,69 @@ remove_producer_file (GstIceDirectorySignaller * self)
   g_free (why);
 }
 
+/* Turns one message of the other side into an event on @out, or logs why
+ * it was skipped.  Returns TRUE when it ends the session. */
 static gboolean
-line_equals (const gchar * line, gsize len, const gchar * word)
-{
-  return len == strlen (word) && memcmp (line, word, len) == 0;
-}
-
-static MessageType
-message_type_from_header (const gchar * line, gsize len)
-{
-  if (len > 0 && line[len - 1] == '\r')
-    len--;
-  if (line_equals (line, len, "description"))
-    return MESSAGE_DESCRIPTION;
-  if (line_equals (line, len, "candidate"))
-    return MESSAGE_CANDIDATE;
-  if (line_equals (line, len, "end"))
-    return MESSAGE_END;
-  return MESSAGE_INVALID;
-}
-
-static gboolean
-line_is_empty (const gchar * line, gsize len)
-{
-  return len == 0 || (len == 1 && line[0] == '\r');
-}
-
-/* Looks for the empty line that ends a message whose text starts at
- * @start.  Returns the offset after it, or 0 when it is not there yet;
- * *@text_end is set to the offset of the empty line. */
-static gsize
-find_message_end (const gchar * data, gsize start, gsize len, gsize * text_end)
-{
-  gsize pos = start;
-
-  while (pos < len) {
-    const gchar *nl = memchr (data + pos, '\n', len - pos);
-    gsize line_len;
-
-    if (nl == NULL)
-      return 0;
-    line_len = nl - (data + pos);
-    if (line_is_empty (data + pos, line_len)) {
-      *text_end = pos;
-      return pos + line_len + 1;
-    }
-    pos += line_len + 1;
-  }
-  return 0;
-}
-
-/* Turns the text of one complete message into an event.  @text is
- * a series of lines each ending with '\n'. */
-static void
 handle_message (GstIceDirectorySignaller * self, Session * session,
-    MessageType type, const gchar * text, gsize text_len, goffset offset,
-    GQueue * out, gboolean * ended)
+    const GstIceDirectoryMessage * message, GQueue * out)
 {
-  const gchar *why = NULL;
-  GString *lines;
-  guint n_lines = 0;
-  gsize pos = 0;
-
-  if (!is_text (text, text_len))
-    goto not_text;
-
-  lines = g_string_new (NULL);
-  while (pos < text_len) {
-    const gchar *line = text + pos;
-    const gchar *nl = memchr (line, '\n', text_len - pos);
-    gsize line_len = nl - line;
-
-    pos += line_len + 1;
-    if (line_len > 0 && line[line_len - 1] == '\r')
-      line_len--;
-    g_string_append_len (lines, line, line_len);
-    g_string_append_c (lines, '\n');
-    n_lines++;
-  }
-
-  switch (type) {
-    case MESSAGE_DESCRIPTION:
-      if (n_lines == 0) {
-        why = "a description without lines";
-        break;
-      }
+  switch (message->type) {
+    case GST_ICE_DIRECTORY_MESSAGE_DESCRIPTION:
       GST_LOG_OBJECT (self, "session %s: description of %u lines", session->id,
-          n_lines);
-      queue_event (out, EVENT_SESSION_DESCRIPTION, session->id, lines->str);
+          message->n_lines);
+      queue_event (out, EVENT_SESSION_DESCRIPTION, session->id, message->text);
       break;
-    case MESSAGE_CANDIDATE:
-      if (n_lines != 1) {
-        why = "a candidate of more than one line";
-        break;
-      }
-      g_string_truncate (lines, lines->len - 1);
+    case GST_ICE_DIRECTORY_MESSAGE_CANDIDATE:
       GST_LOG_OBJECT (self, "session %s: candidate %s", session->id,
-          lines->str);
-      queue_event (out, EVENT_SESSION_CANDIDATE, session->id, lines->str);
+          message->text);
+      queue_event (out, EVENT_SESSION_CANDIDATE, session->id, message->text);
       break;
-    case MESSAGE_END:
-      if (n_lines != 0) {
-        why = "an end with lines after it";
-        break;
-      }
+    case GST_ICE_DIRECTORY_MESSAGE_END:
       GST_DEBUG_OBJECT (self, "session %s: %s ended it", session->id,
           session->peer_id);
-      *ended = TRUE;
+      return TRUE;
+    case GST_ICE_DIRECTORY_MESSAGE_GARBAGE:
+      GST_WARNING_OBJECT (self, "skipping %" G_GSIZE_FORMAT " bytes that are "
+          "not a message at offset %" G_GOFFSET_FORMAT " of '%s'",
+          message->size, message->offset, session->in_path);
       break;
-    default:
-      g_assert_not_reached ();
-  }
-  g_string_free (lines, TRUE);
-
-  if (why != NULL)
-    GST_WARNING_OBJECT (self, "skipping %s at offset %" G_GOFFSET_FORMAT
-        " of '%s'", why, offset, session->in_path);
-  return;
-
-  /* ERRORS */
-not_text:
-  {
-    GST_WARNING_OBJECT (self, "skipping a message that is not UTF-8 text at "
-        "offset %" G_GOFFSET_FORMAT " of '%s'", offset, session->in_path);
-    return;
-  }
-}
-
-static void
-warn_skipped (GstIceDirectorySignaller * self, Session * session,
-    gsize start, gsize end)
-{
-  GST_WARNING_OBJECT (self, "skipping %" G_GSIZE_FORMAT " bytes that are not "
-      "a message at offset %" G_GOFFSET_FORMAT " of '%s'", end - start,
-      session->in_offset + (goffset) start, session->in_path);
-}
-
-/* Parses the messages in @data, the bytes of the other side's file from
- * session->in_offset on.  Returns the number of bytes consumed: complete
- * messages and lines that cannot be part of one.  A message not finished
- * yet is left for the next poll. */
-static gsize
-parse_messages (GstIceDirectorySignaller * self, Session * session,
-    const gchar * data, gsize len, GQueue * out, gboolean * ended)
-{
-  gboolean in_garbage = FALSE;
-  gsize garbage_start = 0;
-  gsize pos = 0;
-
-  while (pos < len && !*ended) {
-    const gchar *line = data + pos;
-    const gchar *nl = memchr (line, '\n', len - pos);
-    MessageType type;
-    gsize line_len, text_end = 0, end;
-
-    if (nl == NULL) {
-      /* an unfinished line: wait for its end, unless it is already too
-       * long to start a message */
-      if (len - pos > MAX_MESSAGE_SIZE) {
-        if (!in_garbage)
-          garbage_start = pos;
-        in_garbage = TRUE;
-        pos = len;
-      }
-      break;
-    }
-
-    line_len = nl - line;
-    if (line_is_empty (line, line_len)) {
-      /* between messages */
-      pos += line_len + 1;
-      continue;
-    }
-
-    type = message_type_from_header (line, line_len);
-    end = 0;
-    if (type != MESSAGE_INVALID) {
-      end = find_message_end (data, pos + line_len + 1, len, &text_end);
-      if (end == 0 && len - pos <= MAX_MESSAGE_SIZE)
-        break;                  /* being written: wait for the rest */
-    }
-
-    if (end == 0) {
-      /* not a header, or a header with no end in sight: skip the line,
-       * and look for a header on the next one */
-      if (!in_garbage)
-        garbage_start = pos;
-      in_garbage = TRUE;
-      pos += line_len + 1;
-      continue;
-    }
-
-    if (in_garbage)
-      warn_skipped (self, session, garbage_start, pos);
-    in_garbage = FALSE;
-
-    if (end - pos > MAX_MESSAGE_SIZE) {
+    case GST_ICE_DIRECTORY_MESSAGE_TOO_LONG:
       GST_WARNING_OBJECT (self, "skipping a message of %" G_GSIZE_FORMAT
           " bytes (at most %d) at offset %" G_GOFFSET_FORMAT " of '%s'",
-          end - pos, MAX_MESSAGE_SIZE, session->in_offset + (goffset) pos,
+          message->size, GST_ICE_DIRECTORY_MAX_MESSAGE_SIZE, message->offset,
           session->in_path);
-    } else {
-      handle_message (self, session, type, data + pos + line_len + 1,
-          text_end - (pos + line_len + 1), session->in_offset + pos, out,
-          ended);
-    }
-    pos = end;
+      break;
+    case GST_ICE_DIRECTORY_MESSAGE_REFUSED:
+      GST_WARNING_OBJECT (self, "skipping %s at offset %" G_GOFFSET_FORMAT
+          " of '%s'", message->why, message->offset, session->in_path);
+      break;
   }
+  return FALSE;
+}
 
-  if (in_garbage)
-    warn_skipped (self, session, garbage_start, pos);
-  return pos;
+typedef struct
+{
+  GstIceDirectorySignaller *self;
+  Session *session;
+  GQueue *out;
+  gboolean ended;
+} ReadContext;
+
+static gboolean
+parse_chunk (const gchar * data, gsize len, goffset offset, gsize * consumed,
+    gpointer user_data)
+{
+  ReadContext *ctx = user_data;
+  GArray *messages = gst_ice_directory_messages_array_new ();
+  guint i;
+
+  *consumed = gst_ice_directory_messages_parse (data, len, offset, messages);
+  for (i = 0; i < messages->len && !ctx->ended; i++) {
+    ctx->ended = handle_message (ctx->self, ctx->session,
+        &g_array_index (messages, GstIceDirectoryMessage, i), ctx->out);
+  }
+  g_array_unref (messages);
+  return !ctx->ended;
 }
 
 /* Reads the other side's new messages into events on @out.  Returns TRUE
@@ -811,60 +368,13 @@ static gboolean
 read_session_messages (GstIceDirectorySignaller * self, Session * session,
     GQueue * out)
 {
-  gboolean ended = FALSE;
-  struct stat st;
-  gchar *buf;
-  gsize buf_size;
-  int fd;
+  ReadContext ctx = { self, session, out, FALSE };
 
-  fd = g_open (session->in_path, O_RDONLY | O_BINARY, 0);
-  if (fd < 0) {
-    /* ENOENT: the other side has written nothing yet */
-    if (errno != ENOENT)
-      GST_WARNING_OBJECT (self, "cannot open '%s': %s", session->in_path,
-          g_strerror (errno));
-    return FALSE;
-  }
-  if (fstat (fd, &st) < 0) {
-    GST_WARNING_OBJECT (self, "cannot read '%s': %s", session->in_path,
-        g_strerror (errno));
-    g_close (fd, NULL);
-    return FALSE;
-  }
-
-  if (st.st_size < session->in_offset) {
-    GST_WARNING_OBJECT (self, "'%s' shrank from %" G_GOFFSET_FORMAT " to %"
-        G_GOFFSET_FORMAT " bytes; reading on from its new end",
-        session->in_path, session->in_offset, (goffset) st.st_size);
-    session->in_offset = st.st_size;
-  }
-  if (st.st_size == session->in_offset) {
-    g_close (fd, NULL);
-    return FALSE;
-  }
-
-  buf_size = MIN ((guint64) (st.st_size - session->in_offset), READ_CHUNK_SIZE);
-  buf = g_malloc (buf_size);
-  while (!ended) {
-    gssize n;
-    gsize consumed;
-
-    if (lseek (fd, session->in_offset, SEEK_SET) < 0)
-      break;
-    n = read_full (fd, buf, buf_size);
-    if (n < 0)
-      GST_WARNING_OBJECT (self, "cannot read '%s': %s", session->in_path,
-          g_strerror (errno));
-    if (n <= 0)
-      break;
-    consumed = parse_messages (self, session, buf, n, out, &ended);
-    session->in_offset += consumed;
-    if (consumed == 0 || (gsize) n < buf_size)
-      break;
-  }
-  g_free (buf);
-  g_close (fd, NULL);
-  return ended;
+  /* ENOENT: the other side has written nothing yet; other errors are
+   * logged, and the file is read again at the next poll */
+  gst_ice_directory_files_read_from (session->in_path, &session->in_offset,
+      GST_ICE_DIRECTORY_READ_CHUNK_SIZE, parse_chunk, &ctx);
+  return ctx.ended;
 }
 
 /* Appends one whole message to this side's file with a single write().
@@ -873,47 +383,15 @@ static gint
 append_message (GstIceDirectorySignaller * self, Session * session,
     const gchar * message)
 {
-  GString *data = g_string_new (message);
-  struct stat st;
-  goffset size;
-  gint err;
-  int fd;
+  gint err = gst_ice_directory_files_append (session->out_path, message,
+      &session->out_size);
 
-  fd = g_open (session->out_path, O_WRONLY | O_CREAT | O_APPEND | O_BINARY,
-      0666);
-  if (fd < 0) {
-    err = errno;
-    goto done;
-  }
-
-  size = session->out_size;
-  if (fstat (fd, &st) == 0 && st.st_size != session->out_size) {
-    /* Someone else wrote into our file, or a write of ours failed half
-     * way: end whatever line or message is open there, so that the reader
-     * finds the header of this one. */
-    GST_WARNING_OBJECT (self, "'%s' has %" G_GOFFSET_FORMAT " bytes, %"
-        G_GOFFSET_FORMAT " were written here; starting a new message after "
-        "an empty line", session->out_path, (goffset) st.st_size,
-        session->out_size);
-    g_string_prepend (data, "\n\n");
-    size = st.st_size;
-  }
-
-  err = write_full (fd, data->str, data->len);
-  if (!g_close (fd, NULL) && err == 0)
-    err = errno;
-  /* after a failed write the size is unknown: the next message starts
-   * after an empty line */
-  session->out_size = err == 0 ? size + (goffset) data->len : -1;
-
-done:
   if (err == ENOENT)
     GST_DEBUG_OBJECT (self, "session %s is gone, not writing to '%s'",
         session->id, session->out_path);
   else if (err != 0)
     GST_WARNING_OBJECT (self, "could not write to '%s': %s",
         session->out_path, g_strerror (err));
-  g_string_free (data, TRUE);
   return err;
 }
 
@@ -961,7 +439,7 @@ static void
 close_session (GstIceDirectorySignaller * self, Session * session)
 {
   session->closed = TRUE;
-  remove_session_dir (self, session->dir);
+  gst_ice_directory_files_remove_session_dir (session->dir);
   queue_event (&self->events, EVENT_SESSION_ENDED, session->id, NULL);
 }
 
@@ -972,26 +450,26 @@ list_producers (GstIceDirectorySignaller * self)
 {
   GHashTable *found;
   GError *error = NULL;
-  const gchar *name;
-  GDir *dir;
+  gchar **names;
+  guint i;
 
-  dir = g_dir_open (self->producers_dir, 0, &error);
-  if (dir == NULL) {
+  /* leaves out producer files being written */
+  names = gst_ice_directory_files_list (self->producers_dir, &error);
+  if (names == NULL) {
     GST_WARNING_OBJECT (self, "cannot list producers: %s", error->message);
     g_clear_error (&error);
     return NULL;
   }
 
   found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  while ((name = g_dir_read_name (dir)) != NULL) {
+  for (i = 0; names[i] != NULL; i++) {
+    const gchar *name = names[i];
     const gchar *previous = g_hash_table_lookup (self->producers, name);
     gchar *why = NULL;
     gchar *instance;
 
-    if (name[0] == '.')
-      continue;                 /* a producer file being written */
-
-    if (is_valid_name (name, MAX_PEER_ID_LENGTH)) {
+    if (gst_ice_directory_files_is_valid_name (name,
+            GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH)) {
       instance = read_producer_instance (self, name, &why);
       if (instance == NULL)
         continue;
@@ -1006,7 +484,7 @@ list_producers (GstIceDirectorySignaller * self)
     g_free (why);
     g_hash_table_insert (found, g_strdup (name), instance);
   }
-  g_dir_close (dir);
+  g_strfreev (names);
   return found;
 }
 
@@ -1055,7 +533,7 @@ read_sessions (GstIceDirectorySignaller * self, GHashTable * producers)
 
     if (read_session_messages (self, session, &self->events)) {
       close_session (self, session);
-    } else if (!g_file_test (session->request_path, G_FILE_TEST_EXISTS)) {
+    } else if (!gst_ice_directory_files_exists (session->request_path)) {
       GST_DEBUG_OBJECT (self, "session %s: directory '%s' is gone",
           session->id, session->dir);
       close_session (self, session);
@@ -1073,7 +551,8 @@ static void
 discover_session (GstIceDirectorySignaller * self, const gchar * name)
 {
   gchar *dir_path = g_build_filename (self->sessions_dir, name, NULL);
-  gchar *path = g_build_filename (dir_path, REQUEST_FILE, NULL);
+  gchar *path = g_build_filename (dir_path, GST_ICE_DIRECTORY_REQUEST_FILE,
+      NULL);
   gchar *contents = NULL;
   gchar *producer = NULL, *instance = NULL, *consumer = NULL;
   GQueue messages = G_QUEUE_INIT;
@@ -1081,13 +560,14 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
   gsize length = 0;
   gint err;
 
-  if (!is_valid_name (name, MAX_SESSION_ID_LENGTH)) {
+  if (!gst_ice_directory_files_is_valid_name (name,
+          GST_ICE_DIRECTORY_MAX_SESSION_ID_LENGTH)) {
     GST_WARNING_OBJECT (self, "ignoring '%s': not a valid session id",
         dir_path);
     goto done;
   }
 
-  err = read_small_file (path, &contents, &length);
+  err = gst_ice_directory_files_read_small (path, &contents, &length);
   if (err == ENOENT) {
     /* left over from a session being removed */
     GST_DEBUG_OBJECT (self, "ignoring '%s': it has no request", dir_path);
@@ -1097,14 +577,8 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
     GST_WARNING_OBJECT (self, "ignoring '%s': %s", path, g_strerror (err));
     goto done;
   }
-  if (is_text (contents, length)) {
-    producer = lookup_field (contents, "producer");
-    instance = lookup_field (contents, "producer-instance");
-    consumer = lookup_field (contents, "consumer");
-  }
-  if (!is_valid_name (producer, MAX_PEER_ID_LENGTH)
-      || !is_valid_instance (instance)
-      || !is_valid_name (consumer, MAX_PEER_ID_LENGTH)) {
+  if (!gst_ice_directory_messages_parse_request (contents, length, &producer,
+          &instance, &consumer)) {
     GST_WARNING_OBJECT (self, "ignoring '%s': not a session request "
         "(it needs 'producer', 'producer-instance' and 'consumer' lines)",
         path);
@@ -1119,7 +593,7 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
      * consumer ends it when it sees the new instance. */
     GST_DEBUG_OBJECT (self, "removing '%s': a request to instance %s, an "
         "earlier run", dir_path, instance);
-    remove_session_dir (self, dir_path);
+    gst_ice_directory_files_remove_session_dir (dir_path);
     goto done;
   }
 
@@ -1127,7 +601,7 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
   if (read_session_messages (self, session, &messages)) {
     GST_DEBUG_OBJECT (self, "session %s: %s left before it was answered",
         name, consumer);
-    remove_session_dir (self, dir_path);
+    gst_ice_directory_files_remove_session_dir (dir_path);
     session_free (session);
     g_queue_clear_full (&messages, (GDestroyNotify) event_free);
     goto done;
@@ -1160,27 +634,28 @@ scan_session_requests (GstIceDirectorySignaller * self)
 {
   GHashTable *present;
   GError *error = NULL;
-  const gchar *name;
-  GDir *dir;
+  gchar **names;
+  guint i;
 
-  dir = g_dir_open (self->sessions_dir, 0, &error);
-  if (dir == NULL) {
+  /* leaves out requests being written */
+  names = gst_ice_directory_files_list (self->sessions_dir, &error);
+  if (names == NULL) {
     GST_WARNING_OBJECT (self, "cannot list sessions: %s", error->message);
     g_clear_error (&error);
     return;
   }
 
   present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    if (name[0] == '.')
-      continue;                 /* a request being written */
+  for (i = 0; names[i] != NULL; i++) {
+    const gchar *name = names[i];
+
     g_hash_table_add (present, g_strdup (name));
     if (g_hash_table_contains (self->known_session_dirs, name))
       continue;
     g_hash_table_add (self->known_session_dirs, g_strdup (name));
     discover_session (self, name);
   }
-  g_dir_close (dir);
+  g_strfreev (names);
 
   /* forget the directories that are gone */
   g_hash_table_foreach_remove (self->known_session_dirs, is_not_in, present);
@@ -1193,7 +668,7 @@ check_producer_file (GstIceDirectorySignaller * self)
 {
   gint err;
 
-  if (g_file_test (self->producer_path, G_FILE_TEST_EXISTS))
+  if (gst_ice_directory_files_exists (self->producer_path))
     return;
 
   GST_WARNING_OBJECT (self, "'%s' was removed; writing it again",
@@ -1316,7 +791,7 @@ gst_ice_directory_signaller_prepare (GstIceSignaller * signaller,
   root = g_strdup (self->directory);
   g_mutex_unlock (&self->lock);
 
-  ret = make_layout (root, error);
+  ret = gst_ice_directory_files_make_layout (root, error);
   g_free (root);
   return ret;
 }
@@ -1355,18 +830,21 @@ gst_ice_directory_signaller_start (GstIceSignaller * signaller,
       role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer",
       peer_id, GST_STR_NULL (self->root));
 
-  if (!is_valid_name (peer_id, MAX_PEER_ID_LENGTH))
+  if (!gst_ice_directory_files_is_valid_name (peer_id,
+          GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH))
     goto bad_peer_id;
-  if (!make_layout (self->root, &error))
+  if (!gst_ice_directory_files_make_layout (self->root, &error))
     goto failed;
-  self->producers_dir = g_build_filename (self->root, PRODUCERS_DIR, NULL);
-  self->sessions_dir = g_build_filename (self->root, SESSIONS_DIR, NULL);
+  self->producers_dir = g_build_filename (self->root,
+      GST_ICE_DIRECTORY_PRODUCERS_DIR, NULL);
+  self->sessions_dir = g_build_filename (self->root,
+      GST_ICE_DIRECTORY_SESSIONS_DIR, NULL);
 
   if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
     self->producer_path = g_build_filename (self->producers_dir, peer_id, NULL);
     self->instance = g_strdup_printf ("%08x%08x", g_random_int (),
         g_random_int ());
-    if (g_file_test (self->producer_path, G_FILE_TEST_EXISTS))
+    if (gst_ice_directory_files_exists (self->producer_path))
       GST_WARNING_OBJECT (self, "'%s' exists (an earlier run, or another "
           "producer with the same id); replacing it", self->producer_path);
     err = write_producer_file (self);
@@ -1391,7 +869,7 @@ bad_peer_id:
             "peer id '%s' cannot be used by the directory signaller: it "
             "becomes a file name, so it must not be empty, start with '.', "
             "contain '/', '\\' or control characters, or be longer than %d "
-            "bytes", peer_id, MAX_PEER_ID_LENGTH));
+            "bytes", peer_id, GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH));
     return;
   }
 failed:
@@ -1436,7 +914,7 @@ gst_ice_directory_signaller_stop (GstIceSignaller * signaller)
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
     if (!session->closed)
-      append_message (self, session, "end\n\n");
+      append_message (self, session, gst_ice_directory_messages_write_end ());
   }
 
   if (self->producer_path != NULL)
@@ -1455,47 +933,6 @@ gst_ice_directory_signaller_stop (GstIceSignaller * signaller)
   g_clear_pointer (&self->context, g_main_context_unref);
 }
 
-/* Creates sessions/<session-id>/ with its request in one step: the
- * directory is prepared under a hidden name and renamed.  Returns 0 or an
- * errno value, EEXIST when the id is taken. */
-static gint
-create_session_dir (GstIceDirectorySignaller * self, const gchar * session_id,
-    const gchar * producer_id, const gchar * instance)
-{
-  gchar *hidden_name = g_strconcat (".", session_id, NULL);
-  gchar *tmp_dir = g_build_filename (self->sessions_dir, hidden_name, NULL);
-  gchar *final_dir = g_build_filename (self->sessions_dir, session_id, NULL);
-  gchar *request_path = g_build_filename (tmp_dir, REQUEST_FILE, NULL);
-  gchar *request;
-  gint err = 0;
-
-  request = g_strdup_printf ("producer %s\nproducer-instance %s\n"
-      "consumer %s\n", producer_id, instance, self->peer_id);
-
-  /* rename() would replace an empty directory */
-  if (g_file_test (final_dir, G_FILE_TEST_EXISTS)) {
-    err = EEXIST;
-    goto done;
-  }
-  if (g_mkdir (tmp_dir, 0777) < 0) {
-    err = errno;
-    goto done;
-  }
-  err = write_new_file (request_path, request);
-  if (err == 0 && g_rename (tmp_dir, final_dir) < 0)
-    err = errno == ENOTEMPTY ? EEXIST : errno;
-  if (err != 0)
-    remove_session_dir (self, tmp_dir);
-
-done:
-  g_free (request);
-  g_free (request_path);
-  g_free (final_dir);
-  g_free (tmp_dir);
-  g_free (hidden_name);
-  return err;
-}
-
 static void
 gst_ice_directory_signaller_request_session (GstIceSignaller * signaller,
     const gchar * producer_id)
@@ -1503,6 +940,7 @@ gst_ice_directory_signaller_request_session (GstIceSignaller * signaller,
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
   gchar *instance = NULL;
   gchar *session_id = NULL;
+  gchar *request = NULL;
   gchar *why = NULL;
   Session *session;
   gint err = EEXIST;
@@ -1513,16 +951,21 @@ gst_ice_directory_signaller_request_session (GstIceSignaller * signaller,
     return;
   }
 
-  if (is_valid_name (producer_id, MAX_PEER_ID_LENGTH))
+  if (gst_ice_directory_files_is_valid_name (producer_id,
+          GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH))
     instance = read_producer_instance (self, producer_id, &why);
   if (instance == NULL || instance[0] == '\0')
     goto no_producer;
 
+  request = gst_ice_directory_messages_write_request (producer_id, instance,
+      self->peer_id);
   for (i = 0; i < SESSION_CREATE_ATTEMPTS && err == EEXIST; i++) {
     g_free (session_id);
     session_id = g_strdup_printf ("%s-%08x", self->peer_id, g_random_int ());
-    err = create_session_dir (self, session_id, producer_id, instance);
+    err = gst_ice_directory_files_make_session_dir (self->sessions_dir,
+        session_id, request);
   }
+  g_free (request);
   if (err != 0)
     goto create_failed;
 
@@ -1581,51 +1024,33 @@ gst_ice_directory_signaller_send_description (GstIceSignaller * signaller,
     const gchar * session_id, const gchar * description)
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  GError *error = NULL;
   Session *session;
-  GString *message;
-  gchar **lines;
-  guint i, n_lines = 0;
+  gchar *message;
+  guint n_lines;
 
   session = lookup_open_session (self, session_id, "a description");
   if (session == NULL)
     return;
-  if (!g_utf8_validate (description, -1, NULL))
-    goto not_text;
 
-  /* empty lines would end the message: drop them, and write LF endings */
-  message = g_string_new ("description\n");
-  lines = g_strsplit (description, "\n", -1);
-  for (i = 0; lines[i] != NULL; i++) {
-    gsize len = strlen (lines[i]);
+  /* empty lines would end the message: they are dropped */
+  message = gst_ice_directory_messages_write_description (description,
+      &n_lines, &error);
+  if (message == NULL)
+    goto refused;
 
-    if (len > 0 && lines[i][len - 1] == '\r')
-      len--;
-    if (len == 0)
-      continue;
-    g_string_append_len (message, lines[i], len);
-    g_string_append_c (message, '\n');
-    n_lines++;
-  }
-  g_strfreev (lines);
-  g_string_append_c (message, '\n');
-
-  if (n_lines == 0 || message->len > MAX_MESSAGE_SIZE) {
-    GST_WARNING_OBJECT (self, "not sending a description of %u lines and %"
-        G_GSIZE_FORMAT " bytes (at most %d) in session %s", n_lines,
-        message->len, MAX_MESSAGE_SIZE, session_id);
-  } else {
-    GST_LOG_OBJECT (self, "session %s: sending a description of %u lines",
-        session_id, n_lines);
-    send_message (self, session, message->str);
-  }
-  g_string_free (message, TRUE);
+  GST_LOG_OBJECT (self, "session %s: sending a description of %u lines",
+      session_id, n_lines);
+  send_message (self, session, message);
+  g_free (message);
   return;
 
   /* ERRORS */
-not_text:
+refused:
   {
-    GST_WARNING_OBJECT (self, "not sending a description that is not UTF-8 "
-        "in session %s", session_id);
+    GST_WARNING_OBJECT (self, "not sending %s in session %s", error->message,
+        session_id);
+    g_clear_error (&error);
     return;
   }
 }
@@ -1635,35 +1060,29 @@ gst_ice_directory_signaller_send_candidate (GstIceSignaller * signaller,
     const gchar * session_id, const gchar * candidate)
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
+  GError *error = NULL;
   Session *session;
-  gchar *line, *message;
-  gsize len;
+  gchar *message;
 
   session = lookup_open_session (self, session_id, "a candidate");
   if (session == NULL)
     return;
 
-  line = g_strdup (candidate);
-  len = strlen (line);
-  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-    line[--len] = '\0';
-  if (len == 0 || strpbrk (line, "\r\n") != NULL
-      || !g_utf8_validate (line, -1, NULL) || len > MAX_MESSAGE_SIZE / 2)
+  message = gst_ice_directory_messages_write_candidate (candidate, &error);
+  if (message == NULL)
     goto bad_candidate;
 
-  GST_LOG_OBJECT (self, "session %s: sending %s", session_id, line);
-  message = g_strdup_printf ("candidate\n%s\n\n", line);
+  GST_LOG_OBJECT (self, "session %s: sending %s", session_id, candidate);
   send_message (self, session, message);
   g_free (message);
-  g_free (line);
   return;
 
   /* ERRORS */
 bad_candidate:
   {
-    GST_WARNING_OBJECT (self, "not sending candidate '%s' in session %s: a "
-        "candidate is one non-empty line of UTF-8 text", line, session_id);
-    g_free (line);
+    GST_WARNING_OBJECT (self, "not sending %s in session %s: a candidate is "
+        "one non-empty line of UTF-8 text", error->message, session_id);
+    g_clear_error (&error);
     return;
   }
 }
@@ -1686,7 +1105,7 @@ gst_ice_directory_signaller_end_session (GstIceSignaller * signaller,
   /* The other side removes the directory once it has read the end; a
    * closed session's directory is gone already. */
   if (!session->closed)
-    append_message (self, session, "end\n\n");
+    append_message (self, session, gst_ice_directory_messages_write_end ());
   /* queued events of this session are dropped with it */
   g_hash_table_remove (self->sessions, session_id);
 }
