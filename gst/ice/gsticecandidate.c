@@ -30,8 +30,10 @@
  * ]|
  *
  * gst_ice_candidate_line_is_valid() checks one strictly before it reaches
- * libnice.  `a=end-of-candidates` (%GST_ICE_END_OF_CANDIDATES_LINE) ends
- * them.  Private to libgstice.
+ * libnice, in steps that each check one part of it: splitting it into
+ * fields, the fields every candidate has, the related address and the
+ * extensions.  `a=end-of-candidates` (%GST_ICE_END_OF_CANDIDATES_LINE)
+ * ends them.  Private to libgstice.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -64,37 +66,366 @@ enum
 
 /* GNU indent cannot parse G_GNUC_PRINTF after a prototype */
 /* *INDENT-OFF* */
-static void candidate_error (GError ** error, const gchar * line,
-    const gchar * format, ...) G_GNUC_PRINTF (3, 4);
+static void step_error (GError ** error, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
 /* *INDENT-ON* */
 
-/* Sets "candidate line '<line>': <format>" on @error; every field in the
- * arguments goes through text_for_display() by the caller. */
+/* Sets the end of a message, what follows "candidate line '<line>': ", on
+ * @error; every field in the arguments goes through
+ * gst_ice_syntax_text_for_display() by the caller. */
 static void
-candidate_error (GError ** error, const gchar * line, const gchar * format, ...)
+step_error (GError ** error, const gchar * format, ...)
 {
   va_list args;
-  gchar *shown, *detail;
+  gchar *detail;
 
   va_start (args, format);
   detail = g_strdup_vprintf (format, args);
   va_end (args);
 
-  shown = gst_ice_syntax_text_for_display (line);
-  g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_DESCRIPTION,
-      "candidate line '%s': %s", shown, detail);
-  g_free (shown);
+  g_set_error_literal (error, GST_ICE_ERROR,
+      GST_ICE_ERROR_INVALID_DESCRIPTION, detail);
   g_free (detail);
 }
 
 static void
-field_error (GError ** error, const gchar * line, const gchar * name,
-    const gchar * value, const gchar * expected)
+field_error (GError ** error, const gchar * name, const gchar * value,
+    const gchar * expected)
 {
   gchar *shown = gst_ice_syntax_text_for_display (value);
 
-  candidate_error (error, line, "%s '%s' is not %s", name, shown, expected);
+  step_error (error, "%s '%s' is not %s", name, shown, expected);
   g_free (shown);
+}
+
+/**
+ * gst_ice_candidate_line_split_fields:
+ * @line: a line, without line ending
+ * @error: return location for the end of a message
+ *
+ * Returns: (transfer full) (nullable): the fields after `a=candidate:`, at
+ *   least the 8 every candidate has, or %NULL when @line does not start
+ *   with `a=candidate:`, holds a line break, or its fields are fewer or not
+ *   separated by exactly one space
+ */
+gchar **
+gst_ice_candidate_line_split_fields (const gchar * line, GError ** error)
+{
+  gchar **fields = NULL;
+  guint n_fields, i;
+
+  if (!g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX))
+    goto no_prefix;
+  if (strpbrk (line, "\r\n") != NULL)
+    goto line_break;
+
+  fields = g_strsplit (line + strlen (GST_ICE_CANDIDATE_LINE_PREFIX), " ", -1);
+  n_fields = g_strv_length (fields);
+  for (i = 0; i < n_fields; i++) {
+    if (fields[i][0] == '\0')
+      goto empty_field;
+  }
+  if (n_fields < N_REQUIRED_FIELDS)
+    goto too_few_fields;
+
+  return fields;
+
+  /* ERRORS */
+no_prefix:
+  {
+    step_error (error, "does not start with '" GST_ICE_CANDIDATE_LINE_PREFIX
+        "'");
+    return NULL;
+  }
+line_break:
+  {
+    step_error (error, "contains a line break (give one line without its "
+        "line ending)");
+    return NULL;
+  }
+empty_field:
+  {
+    step_error (error, "has an empty field (fields are separated by exactly "
+        "one space, with none at the start or end)");
+    g_strfreev (fields);
+    return NULL;
+  }
+too_few_fields:
+  {
+    step_error (error, "has %u field%s where at least 8 are needed "
+        "(FOUNDATION COMPONENT TRANSPORT PRIORITY ADDRESS PORT typ TYPE)",
+        n_fields, n_fields == 1 ? "" : "s");
+    g_strfreev (fields);
+    return NULL;
+  }
+}
+
+/**
+ * gst_ice_candidate_line_check_required_fields:
+ * @fields: the fields of a line, at least 8
+ * @is_tcp: (out): whether the transport is TCP
+ * @error: return location for the end of a message
+ *
+ * Checks the 8 fields every candidate line starts with:
+ * `FOUNDATION COMPONENT TRANSPORT PRIORITY ADDRESS PORT typ TYPE`, with a
+ * foundation of 1 to 32 ice-chars, a component from 1 to 256, transport
+ * UDP or TCP (any case), a priority from 1 to 2^32-1, an IPv4 or IPv6
+ * literal as address (no host names, so no mDNS `.local` names either), a
+ * port from 0 to 65535 and type host, srflx, prflx or relay.  The fields
+ * after them are not looked at.
+ *
+ * Returns: whether the 8 fields are valid, else %FALSE with @error naming
+ *   the first wrong one
+ */
+gboolean
+gst_ice_candidate_line_check_required_fields (gchar ** fields,
+    gboolean * is_tcp, GError ** error)
+{
+  static const gchar *const types[] = { "host", "srflx", "prflx", "relay" };
+  gboolean known_type = FALSE;
+  guint i;
+
+  g_return_val_if_fail (fields != NULL, FALSE);
+  g_return_val_if_fail (g_strv_length (fields) >= N_REQUIRED_FIELDS, FALSE);
+
+  if (!gst_ice_syntax_ice_chars_are_valid (fields[FIELD_FOUNDATION], 1,
+          FOUNDATION_MAX))
+    goto bad_foundation;
+  if (!gst_ice_syntax_decimal_is_valid (fields[FIELD_COMPONENT], 1,
+          COMPONENT_MAX))
+    goto bad_component;
+  if (g_ascii_strcasecmp (fields[FIELD_TRANSPORT], "TCP") == 0)
+    *is_tcp = TRUE;
+  else if (g_ascii_strcasecmp (fields[FIELD_TRANSPORT], "UDP") == 0)
+    *is_tcp = FALSE;
+  else
+    goto bad_transport;
+  if (!gst_ice_syntax_decimal_is_valid (fields[FIELD_PRIORITY], 1,
+          PRIORITY_MAX))
+    goto bad_priority;
+  if (!gst_ice_syntax_address_is_valid (fields[FIELD_ADDRESS]))
+    goto bad_address;
+  if (!gst_ice_syntax_decimal_is_valid (fields[FIELD_PORT], 0, G_MAXUINT16))
+    goto bad_port;
+  if (strcmp (fields[FIELD_TYP], "typ") != 0)
+    goto no_typ;
+  for (i = 0; i < G_N_ELEMENTS (types); i++) {
+    if (strcmp (fields[FIELD_TYPE], types[i]) == 0)
+      known_type = TRUE;
+  }
+  if (!known_type)
+    goto bad_type;
+
+  return TRUE;
+
+  /* ERRORS */
+bad_foundation:
+  {
+    field_error (error, "foundation", fields[FIELD_FOUNDATION],
+        "1 to 32 characters of A-Z a-z 0-9 + /");
+    return FALSE;
+  }
+bad_component:
+  {
+    field_error (error, "component", fields[FIELD_COMPONENT],
+        "a number between 1 and 256");
+    return FALSE;
+  }
+bad_transport:
+  {
+    field_error (error, "transport", fields[FIELD_TRANSPORT], "UDP or TCP");
+    return FALSE;
+  }
+bad_priority:
+  {
+    field_error (error, "priority", fields[FIELD_PRIORITY],
+        "a number between 1 and 4294967295");
+    return FALSE;
+  }
+bad_address:
+  {
+    field_error (error, "address", fields[FIELD_ADDRESS],
+        "an IPv4 or IPv6 address (host names, mDNS .local ones included, "
+        "are not supported)");
+    return FALSE;
+  }
+bad_port:
+  {
+    field_error (error, "port", fields[FIELD_PORT],
+        "a number between 0 and 65535");
+    return FALSE;
+  }
+no_typ:
+  {
+    field_error (error, "field", fields[FIELD_TYP],
+        "'typ' (expected 'typ host', 'typ srflx', 'typ prflx' or "
+        "'typ relay' after the port)");
+    return FALSE;
+  }
+bad_type:
+  {
+    field_error (error, "candidate type", fields[FIELD_TYPE],
+        "host, srflx, prflx or relay");
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_candidate_line_check_related_address:
+ * @fields: the fields of a line that follow the candidate type
+ * @n_fields: (out): how many of @fields are the related address: 4, or 0
+ *   when the first is not `raddr`
+ * @error: return location for the end of a message
+ *
+ * Checks the optional `raddr ADDRESS rport PORT` that may follow the
+ * candidate type, with an IPv4 or IPv6 literal and a port from 0 to 65535.
+ *
+ * Returns: whether @fields have no related address or a valid one
+ */
+gboolean
+gst_ice_candidate_line_check_related_address (gchar ** fields,
+    guint * n_fields, GError ** error)
+{
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  if (fields[0] == NULL || strcmp (fields[0], "raddr") != 0) {
+    *n_fields = 0;
+    return TRUE;
+  }
+
+  if (fields[1] == NULL || fields[2] == NULL || fields[3] == NULL
+      || strcmp (fields[2], "rport") != 0)
+    goto raddr_without_rport;
+  if (!gst_ice_syntax_address_is_valid (fields[1]))
+    goto bad_address;
+  if (!gst_ice_syntax_decimal_is_valid (fields[3], 0, G_MAXUINT16))
+    goto bad_port;
+
+  *n_fields = 4;
+  return TRUE;
+
+  /* ERRORS */
+raddr_without_rport:
+  {
+    step_error (error, "'raddr' must be followed by an address, 'rport' and "
+        "a port");
+    return FALSE;
+  }
+bad_address:
+  {
+    field_error (error, "related address", fields[1],
+        "an IPv4 or IPv6 address");
+    return FALSE;
+  }
+bad_port:
+  {
+    field_error (error, "related port", fields[3],
+        "a number between 0 and 65535");
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_candidate_line_check_extensions:
+ * @fields: the fields of a line that follow the candidate type and the
+ *   related address
+ * @is_tcp: whether the candidate is a TCP one
+ * @error: return location for the end of a message
+ *
+ * Checks the extensions: `NAME VALUE` pairs with a token as name and
+ * printable ASCII as value.  `raddr` and `rport` cannot be among them.  A
+ * TCP candidate needs exactly one `tcptype` (RFC 6544: active, passive or
+ * so), a UDP candidate cannot have one.
+ *
+ * Returns: whether the extensions are valid
+ */
+gboolean
+gst_ice_candidate_line_check_extensions (gchar ** fields, gboolean is_tcp,
+    GError ** error)
+{
+  const gchar *tcptype = NULL;
+  const gchar *name = NULL;
+  const gchar *value = NULL;
+  guint i;
+
+  g_return_val_if_fail (fields != NULL, FALSE);
+
+  for (i = 0; fields[i] != NULL; i += 2) {
+    name = fields[i];
+    value = fields[i + 1];
+
+    if (value == NULL)
+      goto extension_without_value;
+    if (!gst_ice_syntax_token_is_valid (name))
+      goto bad_name;
+    if (!gst_ice_syntax_vchars_are_valid (value))
+      goto bad_value;
+    if (strcmp (name, "raddr") == 0 || strcmp (name, "rport") == 0)
+      goto misplaced_related_address;
+    if (strcmp (name, "tcptype") == 0) {
+      if (!is_tcp)
+        goto tcptype_on_udp;
+      if (tcptype != NULL)
+        goto duplicate_tcptype;
+      if (strcmp (value, "active") != 0 && strcmp (value, "passive") != 0
+          && strcmp (value, "so") != 0)
+        goto bad_tcptype;
+      tcptype = value;
+    }
+  }
+
+  if (is_tcp && tcptype == NULL)
+    goto tcp_without_tcptype;
+
+  return TRUE;
+
+  /* ERRORS */
+extension_without_value:
+  {
+    gchar *shown = gst_ice_syntax_text_for_display (name);
+
+    step_error (error, "extension '%s' has no value", shown);
+    g_free (shown);
+    return FALSE;
+  }
+bad_name:
+  {
+    field_error (error, "extension name", name,
+        "a token (printable ASCII without specials)");
+    return FALSE;
+  }
+bad_value:
+  {
+    field_error (error, "extension value", value, "printable ASCII");
+    return FALSE;
+  }
+misplaced_related_address:
+  {
+    step_error (error, "'raddr ADDRESS rport PORT' must come once, together, "
+        "right after the candidate type");
+    return FALSE;
+  }
+tcptype_on_udp:
+  {
+    step_error (error, "a UDP candidate cannot have a tcptype");
+    return FALSE;
+  }
+duplicate_tcptype:
+  {
+    step_error (error, "has more than one tcptype");
+    return FALSE;
+  }
+bad_tcptype:
+  {
+    field_error (error, "tcptype", value, "active, passive or so");
+    return FALSE;
+  }
+tcp_without_tcptype:
+  {
+    step_error (error, "a TCP candidate needs a tcptype (active, passive or "
+        "so)");
+    return FALSE;
+  }
 }
 
 /**
@@ -119,133 +450,26 @@ field_error (GError ** error, const gchar * line, const gchar * name,
 gboolean
 gst_ice_candidate_line_is_valid (const gchar * line, GError ** error)
 {
-  static const gchar *const types[] = { "host", "srflx", "prflx", "relay" };
+  GError *step_error = NULL;
   gchar **fields = NULL;
-  const gchar *tcptype = NULL;
-  gboolean is_tcp, known_type = FALSE;
-  guint n_fields, i;
+  gboolean is_tcp = FALSE;
+  guint n_related = 0;
 
   if (line == NULL)
     goto no_line;
-  if (!g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX))
-    goto no_prefix;
-  if (strpbrk (line, "\r\n") != NULL)
-    goto line_break;
 
-  fields = g_strsplit (line + strlen (GST_ICE_CANDIDATE_LINE_PREFIX), " ", -1);
-  n_fields = g_strv_length (fields);
-  for (i = 0; i < n_fields; i++) {
-    if (fields[i][0] == '\0')
-      goto empty_field;
-  }
-  if (n_fields < N_REQUIRED_FIELDS)
-    goto too_few_fields;
-
-  if (!gst_ice_syntax_ice_chars_are_valid (fields[FIELD_FOUNDATION], 1,
-          FOUNDATION_MAX)) {
-    field_error (error, line, "foundation", fields[FIELD_FOUNDATION],
-        "1 to 32 characters of A-Z a-z 0-9 + /");
+  fields = gst_ice_candidate_line_split_fields (line, &step_error);
+  if (fields == NULL)
     goto failed;
-  }
-  if (!gst_ice_syntax_decimal_is_valid (fields[FIELD_COMPONENT], 1,
-          COMPONENT_MAX)) {
-    field_error (error, line, "component", fields[FIELD_COMPONENT],
-        "a number between 1 and 256");
+  if (!gst_ice_candidate_line_check_required_fields (fields, &is_tcp,
+          &step_error))
     goto failed;
-  }
-  if (g_ascii_strcasecmp (fields[FIELD_TRANSPORT], "TCP") == 0) {
-    is_tcp = TRUE;
-  } else if (g_ascii_strcasecmp (fields[FIELD_TRANSPORT], "UDP") == 0) {
-    is_tcp = FALSE;
-  } else {
-    field_error (error, line, "transport", fields[FIELD_TRANSPORT],
-        "UDP or TCP");
+  if (!gst_ice_candidate_line_check_related_address (fields +
+          N_REQUIRED_FIELDS, &n_related, &step_error))
     goto failed;
-  }
-  if (!gst_ice_syntax_decimal_is_valid (fields[FIELD_PRIORITY], 1,
-          PRIORITY_MAX)) {
-    field_error (error, line, "priority", fields[FIELD_PRIORITY],
-        "a number between 1 and 4294967295");
+  if (!gst_ice_candidate_line_check_extensions (fields + N_REQUIRED_FIELDS +
+          n_related, is_tcp, &step_error))
     goto failed;
-  }
-  if (!gst_ice_syntax_address_is_valid (fields[FIELD_ADDRESS])) {
-    field_error (error, line, "address", fields[FIELD_ADDRESS],
-        "an IPv4 or IPv6 address (host names, mDNS .local ones included, "
-        "are not supported)");
-    goto failed;
-  }
-  if (!gst_ice_syntax_decimal_is_valid (fields[FIELD_PORT], 0, G_MAXUINT16)) {
-    field_error (error, line, "port", fields[FIELD_PORT],
-        "a number between 0 and 65535");
-    goto failed;
-  }
-  if (strcmp (fields[FIELD_TYP], "typ") != 0) {
-    field_error (error, line, "field", fields[FIELD_TYP],
-        "'typ' (expected 'typ host', 'typ srflx', 'typ prflx' or "
-        "'typ relay' after the port)");
-    goto failed;
-  }
-  for (i = 0; i < G_N_ELEMENTS (types); i++) {
-    if (strcmp (fields[FIELD_TYPE], types[i]) == 0)
-      known_type = TRUE;
-  }
-  if (!known_type) {
-    field_error (error, line, "candidate type", fields[FIELD_TYPE],
-        "host, srflx, prflx or relay");
-    goto failed;
-  }
-
-  i = N_REQUIRED_FIELDS;
-  if (i < n_fields && strcmp (fields[i], "raddr") == 0) {
-    if (i + 3 >= n_fields || strcmp (fields[i + 2], "rport") != 0)
-      goto raddr_without_rport;
-    if (!gst_ice_syntax_address_is_valid (fields[i + 1])) {
-      field_error (error, line, "related address", fields[i + 1],
-          "an IPv4 or IPv6 address");
-      goto failed;
-    }
-    if (!gst_ice_syntax_decimal_is_valid (fields[i + 3], 0, G_MAXUINT16)) {
-      field_error (error, line, "related port", fields[i + 3],
-          "a number between 0 and 65535");
-      goto failed;
-    }
-    i += 4;
-  }
-
-  /* extensions: name/value pairs */
-  for (; i < n_fields; i += 2) {
-    const gchar *name = fields[i];
-    const gchar *value = fields[i + 1];
-
-    if (value == NULL)
-      goto extension_without_value;
-    if (!gst_ice_syntax_token_is_valid (name)) {
-      field_error (error, line, "extension name", name,
-          "a token (printable ASCII without specials)");
-      goto failed;
-    }
-    if (!gst_ice_syntax_vchars_are_valid (value)) {
-      field_error (error, line, "extension value", value, "printable ASCII");
-      goto failed;
-    }
-    if (strcmp (name, "raddr") == 0 || strcmp (name, "rport") == 0)
-      goto misplaced_related_address;
-    if (strcmp (name, "tcptype") == 0) {
-      if (!is_tcp)
-        goto tcptype_on_udp;
-      if (tcptype != NULL)
-        goto duplicate_tcptype;
-      if (strcmp (value, "active") != 0 && strcmp (value, "passive") != 0
-          && strcmp (value, "so") != 0) {
-        field_error (error, line, "tcptype", value, "active, passive or so");
-        goto failed;
-      }
-      tcptype = value;
-    }
-  }
-
-  if (is_tcp && tcptype == NULL)
-    goto tcp_without_tcptype;
 
   g_strfreev (fields);
   return TRUE;
@@ -255,71 +479,15 @@ no_line:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_DESCRIPTION,
         "candidate line is NULL");
-    goto failed;
-  }
-no_prefix:
-  {
-    candidate_error (error, line,
-        "does not start with '" GST_ICE_CANDIDATE_LINE_PREFIX "'");
-    goto failed;
-  }
-line_break:
-  {
-    candidate_error (error, line, "contains a line break (give one line "
-        "without its line ending)");
-    goto failed;
-  }
-empty_field:
-  {
-    candidate_error (error, line, "has an empty field (fields are separated "
-        "by exactly one space, with none at the start or end)");
-    goto failed;
-  }
-too_few_fields:
-  {
-    candidate_error (error, line, "has %u field%s where at least 8 are "
-        "needed (FOUNDATION COMPONENT TRANSPORT PRIORITY ADDRESS PORT typ "
-        "TYPE)", n_fields, n_fields == 1 ? "" : "s");
-    goto failed;
-  }
-raddr_without_rport:
-  {
-    candidate_error (error, line, "'raddr' must be followed by an address, "
-        "'rport' and a port");
-    goto failed;
-  }
-extension_without_value:
-  {
-    gchar *shown = gst_ice_syntax_text_for_display (fields[i]);
-
-    candidate_error (error, line, "extension '%s' has no value", shown);
-    g_free (shown);
-    goto failed;
-  }
-misplaced_related_address:
-  {
-    candidate_error (error, line, "'raddr ADDRESS rport PORT' must come "
-        "once, together, right after the candidate type");
-    goto failed;
-  }
-tcptype_on_udp:
-  {
-    candidate_error (error, line, "a UDP candidate cannot have a tcptype");
-    goto failed;
-  }
-duplicate_tcptype:
-  {
-    candidate_error (error, line, "has more than one tcptype");
-    goto failed;
-  }
-tcp_without_tcptype:
-  {
-    candidate_error (error, line, "a TCP candidate needs a tcptype (active, "
-        "passive or so)");
-    goto failed;
+    return FALSE;
   }
 failed:
   {
+    gchar *shown = gst_ice_syntax_text_for_display (line);
+
+    g_propagate_prefixed_error (error, step_error, "candidate line '%s': ",
+        shown);
+    g_free (shown);
     g_strfreev (fields);
     return FALSE;
   }

@@ -34,4 +34,18 @@ gboolean gst_ice_candidate_line_is_valid (const gchar * line,
     GError ** error);
 gboolean gst_ice_candidate_line_is_end_of_candidates (const gchar * line);
 
+/* Steps of gst_ice_candidate_line_is_valid(), for the unit tests; it runs
+ * them in this order.  A step that fails sets @error to the end of the
+ * message only (such as "port '65536' is not a number between 0 and
+ * 65535"): gst_ice_candidate_line_is_valid() puts "candidate line '<LINE>': "
+ * in front. */
+gchar **gst_ice_candidate_line_split_fields (const gchar * line,
+    GError ** error);
+gboolean gst_ice_candidate_line_check_required_fields (gchar ** fields,
+    gboolean * is_tcp, GError ** error);
+gboolean gst_ice_candidate_line_check_related_address (gchar ** fields,
+    guint * n_fields, GError ** error);
+gboolean gst_ice_candidate_line_check_extensions (gchar ** fields,
+    gboolean is_tcp, GError ** error);
+
 G_END_DECLS
