@@ -250,6 +250,76 @@ take_credential (const gchar * line, const gchar * value, gsize min_length,
   return TRUE;
 }
 
+/* Parses the value of an a=x-gst-caps line into @caps, or fails if it does
+ * not parse or differs from the caps of an earlier line. */
+static gboolean
+take_caps (const gchar * line, const gchar * value, gchar ** stored_text,
+    GstCaps ** caps, GError ** error)
+{
+  if (*stored_text != NULL && strcmp (*stored_text, value) != 0)
+    goto duplicate_caps;
+  if (*caps != NULL)
+    return TRUE;
+
+  if (line_is_blank (value))
+    goto empty_caps;
+  *caps = gst_caps_from_string (value);
+  if (*caps == NULL)
+    goto bad_caps;
+  *stored_text = g_strdup (value);
+  return TRUE;
+
+  /* ERRORS */
+duplicate_caps:
+  {
+    gchar *shown = gst_ice_syntax_text_for_display (line);
+    gchar *earlier = gst_ice_syntax_text_for_display (*stored_text);
+
+    description_error (error, "description line '%s' contradicts the "
+        "earlier caps '%s' (one description has one a=x-gst-caps)", shown,
+        earlier);
+    g_free (earlier);
+    g_free (shown);
+    return FALSE;
+  }
+empty_caps:
+  {
+    gchar *shown = gst_ice_syntax_text_for_display (line);
+
+    description_error (error, "description line '%s' has no caps", shown);
+    g_free (shown);
+    return FALSE;
+  }
+bad_caps:
+  {
+    gchar *shown = gst_ice_syntax_text_for_display (value);
+
+    description_error (error, "description has caps '%s' that do not parse "
+        "(a=x-gst-caps: needs caps as gst_caps_to_string() writes them)",
+        shown);
+    g_free (shown);
+    return FALSE;
+  }
+}
+
+/* Adds a copy of the candidate @line to @candidates, unless it is not
+ * valid (one bad candidate must not end a session: it is logged) or
+ * already there. */
+static void
+take_candidate (GPtrArray * candidates, const gchar * line)
+{
+  GError *error = NULL;
+
+  if (!gst_ice_candidate_line_is_valid (line, &error)) {
+    GST_WARNING ("skipping candidate: %s", error->message);
+    g_clear_error (&error);
+  } else if (candidate_is_known (candidates, line)) {
+    GST_DEBUG ("skipping repeated candidate '%s'", line);
+  } else {
+    g_ptr_array_add (candidates, g_strdup (line));
+  }
+}
+
 /**
  * gst_ice_description_parse:
  * @text: (nullable): a description, as written by
@@ -273,7 +343,6 @@ gst_ice_description_parse (const gchar * text, GError ** error)
   GstCaps *caps = NULL;
   GPtrArray *candidates = NULL;
   gboolean end_of_candidates = FALSE;
-  GError *cand_error = NULL;
   const gchar *value = NULL;
   guint i;
 
@@ -312,25 +381,10 @@ gst_ice_description_parse (const gchar * text, GError ** error)
         goto failed;
     } else if (g_str_has_prefix (line, "a=x-gst-caps:")) {
       value = line + strlen ("a=x-gst-caps:");
-      if (caps_text != NULL && strcmp (caps_text, value) != 0)
-        goto duplicate_caps;
-      if (caps == NULL) {
-        if (line_is_blank (value))
-          goto empty_caps;
-        caps = gst_caps_from_string (value);
-        if (caps == NULL)
-          goto bad_caps;
-        caps_text = g_strdup (value);
-      }
+      if (!take_caps (line, value, &caps_text, &caps, error))
+        goto failed;
     } else if (g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX)) {
-      if (!gst_ice_candidate_line_is_valid (line, &cand_error)) {
-        GST_WARNING ("skipping candidate: %s", cand_error->message);
-        g_clear_error (&cand_error);
-      } else if (candidate_is_known (candidates, line)) {
-        GST_DEBUG ("skipping repeated candidate '%s'", line);
-      } else {
-        g_ptr_array_add (candidates, g_strdup (line));
-      }
+      take_candidate (candidates, line);
     } else if (gst_ice_candidate_line_is_end_of_candidates (line)) {
       end_of_candidates = TRUE;
     } else if (strcmp (line, "a=ice-ufrag") == 0
@@ -366,36 +420,6 @@ empty:
   {
     description_error (error, "description is empty (it needs at least "
         "a=ice-ufrag and a=ice-pwd lines)");
-    goto failed;
-  }
-duplicate_caps:
-  {
-    gchar *shown = gst_ice_syntax_text_for_display (lines[i]);
-    gchar *earlier = gst_ice_syntax_text_for_display (caps_text);
-
-    description_error (error, "description line '%s' contradicts the "
-        "earlier caps '%s' (one description has one a=x-gst-caps)", shown,
-        earlier);
-    g_free (earlier);
-    g_free (shown);
-    goto failed;
-  }
-empty_caps:
-  {
-    gchar *shown = gst_ice_syntax_text_for_display (lines[i]);
-
-    description_error (error, "description line '%s' has no caps", shown);
-    g_free (shown);
-    goto failed;
-  }
-bad_caps:
-  {
-    gchar *shown = gst_ice_syntax_text_for_display (value);
-
-    description_error (error, "description has caps '%s' that do not parse "
-        "(a=x-gst-caps: needs caps as gst_caps_to_string() writes them)",
-        shown);
-    g_free (shown);
     goto failed;
   }
 no_value:
