@@ -57,12 +57,6 @@ void gst_ice_description_free (GstIceDescription * desc);
 void gst_ice_description_add_candidate (GstIceDescription * desc,
     const gchar * line);
 
-gboolean gst_ice_candidate_line_is_valid (const gchar * line,
-    GError ** error);
-gboolean gst_ice_candidate_line_is_end_of_candidates (const gchar * line);
-
-#define GST_ICE_END_OF_CANDIDATES_LINE "a=end-of-candidates"
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstIceDescription, gst_ice_description_free);
 
 G_END_DECLS

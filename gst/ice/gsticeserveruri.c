@@ -142,12 +142,12 @@ authority_start (const gchar * uri)
   return p;
 }
 
-/* A copy of @uri fit for an error message, with the password (from the
- * first ':' of the userinfo to its '@') replaced by "***".  When the text
- * has no scheme gst-ice knows, everything before the '@' is taken as
- * userinfo; when the authority has no '@', the last '@' of the whole text
- * ends the userinfo: a password is never shown, even if it has a raw '/',
- * '?' or '#' in it. */
+/* A copy of @uri fit for an error message, made valid UTF-8, with the
+ * password (from the first ':' of the userinfo to its '@') replaced by
+ * "***".  When the text has no scheme gst-ice knows, everything before the
+ * '@' is taken as userinfo; when the authority has no '@', the last '@' of
+ * the whole text ends the userinfo: a password is never shown, even if it
+ * has a raw '/', '?' or '#' in it. */
 static gchar *
 uri_for_display (const gchar * uri)
 {
@@ -155,6 +155,7 @@ uri_for_display (const gchar * uri)
   const gchar *at, *colon, *p;
   gsize len = scheme_length (uri);
   GString *shown;
+  gchar *valid;
 
   if (len > 0 && (scheme_is_known (uri, len)
           || g_str_has_prefix (uri + len + 1, "//")))
@@ -179,33 +180,33 @@ uri_for_display (const gchar * uri)
     g_string_append (shown, uri);
   }
 
-  return g_string_free (shown, FALSE);
+  valid = g_utf8_make_valid (shown->str, shown->len);
+  g_string_free (shown, TRUE);
+  return valid;
 }
 
 /* GNU indent cannot parse G_GNUC_PRINTF after a prototype */
 /* *INDENT-OFF* */
-static void uri_error (GError ** error, GstIceServerScheme scheme,
-    const gchar * shown, const gchar * format, ...) G_GNUC_PRINTF (4, 5);
+static void step_error (GError ** error, const gchar * format, ...)
+    G_GNUC_PRINTF (2, 3);
 /* *INDENT-ON* */
 
-/* Sets "<scheme> server '<shown>'<format>" on @error, made valid UTF-8. */
+/* Sets the end of a message, what follows "<scheme> server '<uri>'", on
+ * @error, made valid UTF-8: gst_ice_server_uri_parse() puts the start in
+ * front. */
 static void
-uri_error (GError ** error, GstIceServerScheme scheme, const gchar * shown,
-    const gchar * format, ...)
+step_error (GError ** error, const gchar * format, ...)
 {
   va_list args;
-  gchar *detail, *message, *valid;
+  gchar *detail, *valid;
 
   va_start (args, format);
   detail = g_strdup_vprintf (format, args);
   va_end (args);
 
-  message = g_strdup_printf ("%s server '%s'%s",
-      scheme == GST_ICE_SERVER_SCHEME_STUN ? "stun" : "turn", shown, detail);
-  valid = g_utf8_make_valid (message, -1);
+  valid = g_utf8_make_valid (detail, -1);
   g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_URI, valid);
   g_free (valid);
-  g_free (message);
   g_free (detail);
 }
 
@@ -317,6 +318,463 @@ free_password (gchar * password)
 }
 
 /**
+ * gst_ice_server_uri_parse_scheme:
+ * @uri: the whole URI, not empty
+ * @scheme: (out): the kind of server, set even when the step fails: the
+ *   caller's message names it (%GST_ICE_SERVER_SCHEME_TURN when the scheme
+ *   is unknown, %GST_ICE_SERVER_SCHEME_STUN for `stuns:`)
+ * @authority: (out): where the authority starts, after `scheme:` and an
+ *   optional `//`
+ * @error: return location for the end of a message
+ *
+ * First step of gst_ice_server_uri_parse(): @uri must not start or end
+ * with white space and must start with `stun:`, `turn:` or `turns:` in any
+ * case; `stuns:` (STUN over TLS) is refused with a message of its own.
+ *
+ * Returns: whether @uri starts with a scheme gst-ice supports
+ */
+gboolean
+gst_ice_server_uri_parse_scheme (const gchar * uri,
+    GstIceServerScheme * scheme, const gchar ** authority, GError ** error)
+{
+  const gchar *p = uri;
+  gsize len, uri_len = strlen (uri);
+  gboolean known;
+
+  /* the scheme first, so that every message names the right server */
+  while (g_ascii_isspace (*p))
+    p++;
+  len = scheme_length (p);
+  known = scheme_is_known (p, len);
+  if (known && g_ascii_strncasecmp (p, "stun:", len + 1) == 0)
+    *scheme = GST_ICE_SERVER_SCHEME_STUN;
+  else if (known && g_ascii_strncasecmp (p, "turns:", len + 1) == 0)
+    *scheme = GST_ICE_SERVER_SCHEME_TURNS;
+  else
+    *scheme = GST_ICE_SERVER_SCHEME_TURN;
+
+  if (p != uri || (uri_len > 0 && g_ascii_isspace (uri[uri_len - 1])))
+    goto white_space;
+  if (!known)
+    goto unknown_scheme;
+  if (g_ascii_strncasecmp (uri, "stuns:", len + 1) == 0)
+    goto stuns;
+
+  *authority = authority_start (uri);
+  return TRUE;
+
+  /* ERRORS */
+white_space:
+  {
+    step_error (error, " starts or ends with white space");
+    return FALSE;
+  }
+unknown_scheme:
+  {
+    step_error (error, " is not a stun://, turn:// or turns:// URI (e.g. "
+        "stun://host:port or turn://USER:PASS@host:port)");
+    return FALSE;
+  }
+stuns:
+  {
+    *scheme = GST_ICE_SERVER_SCHEME_STUN;
+    step_error (error, " is a stuns:// URI, which is not supported (STUN "
+        "over TLS; use stun://host:port)");
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_split_authority:
+ * @authority: the URI from its authority on
+ * @scheme: the kind of server, for the message
+ * @userinfo: (out) (transfer full) (nullable): what comes before the last
+ *   '@' of the authority, or %NULL when it has none; it holds the password:
+ *   overwrite it before freeing it
+ * @hostport: (out) (transfer full): `host[:port]`
+ * @rest: (out): what follows the authority (from its first '/', '?' or
+ *   '#'), a part of @authority
+ * @error: return location for the end of a message
+ *
+ * The authority ends at the first '/', '?' or '#', and its userinfo at its
+ * last '@', so that a password may hold a raw '@'.  A '@' after the end of
+ * the authority means that the userinfo holds a '/', '?' or '#' that must
+ * be percent-encoded: that is refused.
+ *
+ * Returns: whether @authority splits
+ */
+gboolean
+gst_ice_server_uri_split_authority (const gchar * authority,
+    GstIceServerScheme scheme, gchar ** userinfo, gchar ** hostport,
+    const gchar ** rest, GError ** error)
+{
+  const gchar *end = authority + strcspn (authority, "/?#");
+  const gchar *at = NULL;
+  const gchar *p;
+
+  for (p = authority; p < end; p++) {
+    if (*p == '@')
+      at = p;
+  }
+  if (at == NULL && strchr (end, '@') != NULL)
+    goto reserved_in_userinfo;
+
+  *userinfo = at ? g_strndup (authority, at - authority) : NULL;
+  *hostport = at ? g_strndup (at + 1, end - at - 1) :
+      g_strndup (authority, end - authority);
+  *rest = end;
+  return TRUE;
+
+  /* ERRORS */
+reserved_in_userinfo:
+  {
+    step_error (error, " has a '/', '?' or '#' before its '@': write them as "
+        "%%2F, %%3F and %%23 in the user name and password (%s)",
+        scheme_example (scheme));
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_parse_host:
+ * @hostport: `host[:port]`
+ * @scheme: the kind of server, for the message
+ * @host: (out) (transfer full): the host: an IPv6 literal written in
+ *   brackets (given without them), a DNS name or an IPv4 literal
+ * @port: (out) (nullable): the text after the ':' that follows the host, a
+ *   part of @hostport, or %NULL when there is no ':'
+ * @error: return location for the end of a message
+ *
+ * Returns: whether @hostport starts with a valid host
+ */
+gboolean
+gst_ice_server_uri_parse_host (const gchar * hostport,
+    GstIceServerScheme scheme, gchar ** host, const gchar ** port,
+    GError ** error)
+{
+  gchar *name = NULL;
+  const gchar *colon;
+
+  if (hostport[0] == '[') {
+    const gchar *close = strchr (hostport, ']');
+
+    if (close == NULL)
+      goto unclosed_bracket;
+    name = g_strndup (hostport + 1, close - hostport - 1);
+    if (!ipv6_is_valid (name))
+      goto bad_ipv6;
+    colon = close + 1;
+    if (*colon != '\0' && *colon != ':')
+      goto garbage_after_bracket;
+  } else {
+    colon = strchr (hostport, ':');
+    if (colon != NULL && strchr (colon + 1, ':') != NULL)
+      goto ipv6_without_brackets;
+    name = colon ? g_strndup (hostport, colon - hostport) : g_strdup (hostport);
+    if (name[0] == '\0')
+      goto no_host;
+    if (!host_is_valid (name))
+      goto bad_host;
+  }
+
+  *host = name;
+  *port = (colon != NULL && *colon == ':') ? colon + 1 : NULL;
+  return TRUE;
+
+  /* ERRORS */
+unclosed_bracket:
+  {
+    step_error (error, " has a '[' without ']': write an IPv6 address as "
+        "[ADDRESS], e.g. %s://[::1]:3478", scheme_to_string (scheme));
+    return FALSE;
+  }
+bad_ipv6:
+  {
+    step_error (error, ": '[%s]' is not an IPv6 address", name);
+    g_free (name);
+    return FALSE;
+  }
+garbage_after_bracket:
+  {
+    step_error (error, " has unexpected '%s' after '[%s]' (expected :PORT)",
+        colon, name);
+    g_free (name);
+    return FALSE;
+  }
+ipv6_without_brackets:
+  {
+    step_error (error, " has more than one ':' after the host: write an IPv6 "
+        "address in brackets, e.g. %s://[::1]:3478", scheme_to_string (scheme));
+    return FALSE;
+  }
+no_host:
+  {
+    step_error (error, " has an empty host (%s)", scheme_example (scheme));
+    g_free (name);
+    return FALSE;
+  }
+bad_host:
+  {
+    step_error (error, ": host '%s' is not a host name or IP address "
+        "(letters, digits, '-' and '.'; IPv6 in brackets)", name);
+    g_free (name);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_parse_port:
+ * @text: (nullable): the port as written, or %NULL when the URI has none
+ * @scheme: the kind of server, for the default port
+ * @port: (out): the port: 3478 for %NULL, 5349 for `turns:`
+ * @error: return location for the end of a message
+ *
+ * Returns: whether @text is %NULL or a plain decimal from 1 to 65535
+ */
+gboolean
+gst_ice_server_uri_parse_port (const gchar * text, GstIceServerScheme scheme,
+    guint16 * port, GError ** error)
+{
+  if (text == NULL) {
+    *port = scheme == GST_ICE_SERVER_SCHEME_TURNS ?
+        DEFAULT_TLS_PORT : DEFAULT_PORT;
+    return TRUE;
+  }
+  if (!port_from_string (text, port))
+    goto bad_port;
+  return TRUE;
+
+  /* ERRORS */
+bad_port:
+  {
+    step_error (error, ": port '%s' is not a number between 1 and 65535", text);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_split_query:
+ * @rest: what follows the authority
+ * @scheme: the kind of server, for the message
+ * @query: (out) (nullable): what follows the '?', a part of @rest, or
+ *   %NULL when @rest is empty
+ * @error: return location for the end of a message
+ *
+ * Returns: whether @rest is empty or a query
+ */
+gboolean
+gst_ice_server_uri_split_query (const gchar * rest, GstIceServerScheme scheme,
+    const gchar ** query, GError ** error)
+{
+  if (rest[0] == '?')
+    *query = rest + 1;
+  else if (rest[0] == '\0')
+    *query = NULL;
+  else
+    goto trailing_garbage;
+  return TRUE;
+
+  /* ERRORS */
+trailing_garbage:
+  {
+    step_error (error, " has unexpected '%s' after the host and port (%s%s)",
+        rest, scheme_example (scheme),
+        scheme == GST_ICE_SERVER_SCHEME_TURN ? "?transport=udp|tcp" : "");
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_check_scheme_rules:
+ * @scheme: the kind of server
+ * @userinfo: (nullable): the userinfo, or %NULL when the URI has none
+ * @query: (nullable): the query, or %NULL when the URI has none
+ * @error: return location for the end of a message
+ *
+ * A `stun:` URI has no userinfo and no query (STUN is always UDP here);
+ * `turn:` and `turns:` URIs need a userinfo.  That `turns:` cannot be UDP
+ * is checked by gst_ice_server_uri_parse_query(), which reads the
+ * transport.
+ *
+ * Returns: whether the parts present suit @scheme
+ */
+gboolean
+gst_ice_server_uri_check_scheme_rules (GstIceServerScheme scheme,
+    const gchar * userinfo, const gchar * query, GError ** error)
+{
+  if (scheme == GST_ICE_SERVER_SCHEME_STUN) {
+    if (userinfo != NULL)
+      goto stun_with_userinfo;
+    if (query != NULL)
+      goto stun_with_query;
+  } else if (userinfo == NULL) {
+    goto no_userinfo;
+  }
+  return TRUE;
+
+  /* ERRORS */
+stun_with_userinfo:
+  {
+    step_error (error, " cannot have a user name or password "
+        "(stun://host:port; credentials belong in a turn:// URI)");
+    return FALSE;
+  }
+stun_with_query:
+  {
+    step_error (error, " cannot have '?%s' (stun://host:port; STUN is always "
+        "UDP)", query);
+    return FALSE;
+  }
+no_userinfo:
+  {
+    step_error (error, " has no user name and password (%s)",
+        scheme_example (scheme));
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_parse_userinfo:
+ * @userinfo: `USER:PASS`, percent-encoded
+ * @scheme: the kind of server, for the message
+ * @username: (out) (transfer full): the decoded user name
+ * @password: (out) (transfer full): the decoded password, from the first
+ *   ':' on
+ * @error: return location for the end of a message
+ *
+ * Returns: whether @userinfo has a user name and a password, neither
+ *   empty, that decode to UTF-8
+ */
+gboolean
+gst_ice_server_uri_parse_userinfo (const gchar * userinfo,
+    GstIceServerScheme scheme, gchar ** username, gchar ** password,
+    GError ** error)
+{
+  const gchar *pass = strchr (userinfo, ':');
+  gchar *user, *pw;
+
+  if (pass == NULL)
+    goto no_password;
+  if (pass == userinfo)
+    goto empty_username;
+  if (pass[1] == '\0')
+    goto empty_password;
+
+  user = decode_userinfo_part (userinfo, pass);
+  if (user == NULL)
+    goto bad_username;
+  pw = decode_userinfo_part (pass + 1, NULL);
+  if (pw == NULL) {
+    g_free (user);
+    goto bad_password;
+  }
+  *username = user;
+  *password = pw;
+  return TRUE;
+
+  /* ERRORS */
+no_password:
+  {
+    step_error (error, " has no password (%s)", scheme_example (scheme));
+    return FALSE;
+  }
+empty_username:
+  {
+    step_error (error, " has an empty user name (%s)", scheme_example (scheme));
+    return FALSE;
+  }
+empty_password:
+  {
+    step_error (error, " has an empty password (%s)", scheme_example (scheme));
+    return FALSE;
+  }
+bad_username:
+  {
+    gchar *shown = g_strndup (userinfo, pass - userinfo);
+
+    step_error (error, ": user name '%s' is not valid percent-encoded UTF-8 "
+        "(write a literal '%%' as %%25)", shown);
+    g_free (shown);
+    return FALSE;
+  }
+bad_password:
+  {
+    step_error (error, ": the password is not valid percent-encoded UTF-8 "
+        "(write a literal '%%' as %%25)");
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_server_uri_parse_query:
+ * @query: (nullable): what follows the '?', or %NULL when the URI has none
+ * @scheme: the kind of server
+ * @transport: (out): the transport: UDP, or TCP with `?transport=tcp`, for
+ *   `turn:`; always TLS for `turns:`; UDP for `stun:`, which
+ *   gst_ice_server_uri_check_scheme_rules() does not let have a query
+ * @error: return location for the end of a message
+ *
+ * The only parameter is `transport`, `udp` or `tcp`, names and values in
+ * any case; `turns:` runs over TCP, so `?transport=udp` is refused for it.
+ *
+ * Returns: whether @query is %NULL or a transport @scheme can use
+ */
+gboolean
+gst_ice_server_uri_parse_query (const gchar * query,
+    GstIceServerScheme scheme, GstIceServerTransport * transport,
+    GError ** error)
+{
+  const gchar *value;
+
+  *transport = scheme == GST_ICE_SERVER_SCHEME_TURNS ?
+      GST_ICE_SERVER_TRANSPORT_TLS : GST_ICE_SERVER_TRANSPORT_UDP;
+  if (query == NULL)
+    return TRUE;
+
+  if (query[0] == '\0')
+    goto empty_query;
+  if (g_ascii_strncasecmp (query, "transport=", 10) != 0)
+    goto unknown_parameter;
+  value = query + 10;
+  if (g_ascii_strcasecmp (value, "udp") == 0) {
+    if (scheme == GST_ICE_SERVER_SCHEME_TURNS)
+      goto turns_over_udp;
+  } else if (g_ascii_strcasecmp (value, "tcp") == 0) {
+    if (scheme == GST_ICE_SERVER_SCHEME_TURN)
+      *transport = GST_ICE_SERVER_TRANSPORT_TCP;
+  } else {
+    goto unknown_transport;
+  }
+  return TRUE;
+
+  /* ERRORS */
+empty_query:
+  {
+    step_error (error, " has an empty '?' (use ?transport=udp or "
+        "?transport=tcp, or nothing)");
+    return FALSE;
+  }
+unknown_parameter:
+  {
+    step_error (error, ": unknown parameter '%s' (only ?transport=udp or "
+        "?transport=tcp)", query);
+    return FALSE;
+  }
+unknown_transport:
+  {
+    step_error (error, ": unknown transport '%s' (use udp or tcp)", value);
+    return FALSE;
+  }
+turns_over_udp:
+  {
+    step_error (error, ": turns:// is TURN over TLS, which runs over TCP, so "
+        "?transport=udp is not possible (use turn://USER:PASS@host:port for "
+        "UDP)");
+    return FALSE;
+  }
+}
+
+/**
  * gst_ice_server_uri_parse:
  * @uri: (nullable): a `stun://`, `turn://` or `turns://` URI
  * @error: return location for a %GST_ICE_ERROR_INVALID_URI error
@@ -331,154 +789,46 @@ GstIceServerUri *
 gst_ice_server_uri_parse (const gchar * uri, GError ** error)
 {
   GstIceServerScheme scheme = GST_ICE_SERVER_SCHEME_TURN;
-  GstIceServerTransport transport;
-  gchar *shown = NULL;
-  gchar *host = NULL;
-  gchar *port_text = NULL;
-  gchar *username = NULL;
-  gchar *password = NULL;
-  const gchar *authority, *authority_end, *at, *hostport, *colon, *p;
-  const gchar *query = NULL;
   GstIceServerUri *res;
-  gsize len, uri_len;
-  gboolean known;
-  guint16 port;
+  gchar *userinfo = NULL;
+  gchar *hostport = NULL;
+  const gchar *authority, *rest, *port, *query;
+  GError *step_error = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (uri == NULL || uri[0] == '\0')
     goto empty;
 
-  shown = uri_for_display (uri);
-  uri_len = strlen (uri);
-
-  /* the scheme first, so that every message names the right server */
-  p = uri;
-  while (g_ascii_isspace (*p))
-    p++;
-  len = scheme_length (p);
-  known = scheme_is_known (p, len);
-  if (known && g_ascii_strncasecmp (p, "stun:", len + 1) == 0)
-    scheme = GST_ICE_SERVER_SCHEME_STUN;
-  else if (known && g_ascii_strncasecmp (p, "turns:", len + 1) == 0)
-    scheme = GST_ICE_SERVER_SCHEME_TURNS;
-
-  if (p != uri || g_ascii_isspace (uri[uri_len - 1]))
-    goto white_space;
-  if (!known)
-    goto unknown_scheme;
-  if (g_ascii_strncasecmp (uri, "stuns:", len + 1) == 0)
-    goto stuns;
-
-  /* userinfo@host:port ends at the first '/', '?' or '#'; the userinfo at
-   * the last '@' in it, so that a password may contain a raw '@' */
-  authority = authority_start (uri);
-  authority_end = authority + strcspn (authority, "/?#");
-  at = NULL;
-  for (p = authority; p < authority_end; p++) {
-    if (*p == '@')
-      at = p;
-  }
-  if (at == NULL && strchr (authority_end, '@') != NULL)
-    goto reserved_in_userinfo;
-  hostport = at ? at + 1 : authority;
-
-  /* host */
-  if (hostport[0] == '[') {
-    const gchar *close = memchr (hostport, ']', authority_end - hostport);
-
-    if (close == NULL)
-      goto unclosed_bracket;
-    host = g_strndup (hostport + 1, close - hostport - 1);
-    if (!ipv6_is_valid (host))
-      goto bad_ipv6;
-    colon = close + 1;
-    if (colon < authority_end && *colon != ':')
-      goto garbage_after_bracket;
-  } else {
-    colon = memchr (hostport, ':', authority_end - hostport);
-    if (colon != NULL && memchr (colon + 1, ':', authority_end - colon - 1))
-      goto ipv6_without_brackets;
-    host = g_strndup (hostport, (colon ? colon : authority_end) - hostport);
-    if (host[0] == '\0')
-      goto no_host;
-    if (!host_is_valid (host))
-      goto bad_host;
-  }
-
-  /* port */
-  if (colon != NULL && colon < authority_end) {
-    port_text = g_strndup (colon + 1, authority_end - colon - 1);
-    if (!port_from_string (port_text, &port))
-      goto bad_port;
-  } else {
-    port = scheme == GST_ICE_SERVER_SCHEME_TURNS ?
-        DEFAULT_TLS_PORT : DEFAULT_PORT;
-  }
-
-  /* what follows the authority */
-  if (*authority_end == '?')
-    query = authority_end + 1;
-  else if (*authority_end != '\0')
-    goto trailing_garbage;
-
-  if (scheme == GST_ICE_SERVER_SCHEME_STUN) {
-    if (at != NULL)
-      goto stun_with_userinfo;
-    if (query != NULL)
-      goto stun_with_query;
-    transport = GST_ICE_SERVER_TRANSPORT_UDP;
-  } else {
-    const gchar *pass;
-
-    if (at == NULL)
-      goto no_userinfo;
-    pass = memchr (authority, ':', at - authority);
-    if (pass == NULL)
-      goto no_password;
-    if (pass == authority)
-      goto empty_username;
-    if (pass + 1 == at)
-      goto empty_password;
-    username = decode_userinfo_part (authority, pass);
-    if (username == NULL)
-      goto bad_username;
-    password = decode_userinfo_part (pass + 1, at);
-    if (password == NULL)
-      goto bad_password;
-
-    transport = scheme == GST_ICE_SERVER_SCHEME_TURNS ?
-        GST_ICE_SERVER_TRANSPORT_TLS : GST_ICE_SERVER_TRANSPORT_UDP;
-    if (query != NULL) {
-      const gchar *value;
-
-      if (query[0] == '\0')
-        goto empty_query;
-      if (g_ascii_strncasecmp (query, "transport=", 10) != 0)
-        goto unknown_parameter;
-      value = query + 10;
-      if (g_ascii_strcasecmp (value, "udp") == 0) {
-        if (scheme == GST_ICE_SERVER_SCHEME_TURNS)
-          goto turns_over_udp;
-      } else if (g_ascii_strcasecmp (value, "tcp") == 0) {
-        if (scheme == GST_ICE_SERVER_SCHEME_TURN)
-          transport = GST_ICE_SERVER_TRANSPORT_TCP;
-      } else {
-        goto unknown_transport;
-      }
-    }
-  }
-
+  /* each step refuses what the ones before it let through, in this order,
+   * so that a URI with several mistakes always gets the same message */
   res = g_new0 (GstIceServerUri, 1);
+  if (!gst_ice_server_uri_parse_scheme (uri, &scheme, &authority, &step_error))
+    goto failed;
+  if (!gst_ice_server_uri_split_authority (authority, scheme, &userinfo,
+          &hostport, &rest, &step_error))
+    goto failed;
+  if (!gst_ice_server_uri_parse_host (hostport, scheme, &res->host, &port,
+          &step_error))
+    goto failed;
+  if (!gst_ice_server_uri_parse_port (port, scheme, &res->port, &step_error))
+    goto failed;
+  if (!gst_ice_server_uri_split_query (rest, scheme, &query, &step_error))
+    goto failed;
+  if (!gst_ice_server_uri_check_scheme_rules (scheme, userinfo, query,
+          &step_error))
+    goto failed;
+  /* the rules above leave a userinfo to TURN only, and always one */
+  if (userinfo != NULL && !gst_ice_server_uri_parse_userinfo (userinfo,
+          scheme, &res->username, &res->password, &step_error))
+    goto failed;
+  if (!gst_ice_server_uri_parse_query (query, scheme, &res->transport,
+          &step_error))
+    goto failed;
   res->scheme = scheme;
-  res->host = host;
-  res->port = port;
-  res->username = username;
-  res->password = password;
-  res->transport = transport;
 
-  g_free (port_text);
-  g_free (shown);
+  free_password (userinfo);
+  g_free (hostport);
   return res;
 
   /* ERRORS */
@@ -487,169 +837,18 @@ empty:
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_URI,
         "turn server URI is empty (use stun://host:port, "
         "turn://USER:PASS@host:port or turns://USER:PASS@host:port)");
-    goto failed;
-  }
-white_space:
-  {
-    uri_error (error, scheme, shown, " starts or ends with white space");
-    goto failed;
-  }
-stuns:
-  {
-    uri_error (error, GST_ICE_SERVER_SCHEME_STUN, shown,
-        " is a stuns:// URI, which is not supported (STUN over TLS; "
-        "use stun://host:port)");
-    goto failed;
-  }
-unknown_scheme:
-  {
-    uri_error (error, scheme, shown, " is not a stun://, turn:// or turns:// "
-        "URI (e.g. stun://host:port or turn://USER:PASS@host:port)");
-    goto failed;
-  }
-reserved_in_userinfo:
-  {
-    uri_error (error, scheme, shown, " has a '/', '?' or '#' before its '@': "
-        "write them as %%2F, %%3F and %%23 in the user name and password "
-        "(%s)", scheme_example (scheme));
-    goto failed;
-  }
-unclosed_bracket:
-  {
-    uri_error (error, scheme, shown, " has a '[' without ']': write an IPv6 "
-        "address as [ADDRESS], e.g. %s://[::1]:3478",
-        scheme_to_string (scheme));
-    goto failed;
-  }
-bad_ipv6:
-  {
-    uri_error (error, scheme, shown, ": '[%s]' is not an IPv6 address", host);
-    goto failed;
-  }
-garbage_after_bracket:
-  {
-    gchar *rest = g_strndup (colon, authority_end - colon);
-
-    uri_error (error, scheme, shown, " has unexpected '%s' after '[%s]' "
-        "(expected :PORT)", rest, host);
-    g_free (rest);
-    goto failed;
-  }
-ipv6_without_brackets:
-  {
-    uri_error (error, scheme, shown, " has more than one ':' after the host: "
-        "write an IPv6 address in brackets, e.g. %s://[::1]:3478",
-        scheme_to_string (scheme));
-    goto failed;
-  }
-no_host:
-  {
-    uri_error (error, scheme, shown, " has an empty host (%s)",
-        scheme_example (scheme));
-    goto failed;
-  }
-bad_host:
-  {
-    uri_error (error, scheme, shown, ": host '%s' is not a host name or IP "
-        "address (letters, digits, '-' and '.'; IPv6 in brackets)", host);
-    goto failed;
-  }
-bad_port:
-  {
-    uri_error (error, scheme, shown, ": port '%s' is not a number between "
-        "1 and 65535", port_text);
-    goto failed;
-  }
-trailing_garbage:
-  {
-    uri_error (error, scheme, shown, " has unexpected '%s' after the "
-        "host and port (%s%s)", authority_end, scheme_example (scheme),
-        scheme == GST_ICE_SERVER_SCHEME_TURN ? "?transport=udp|tcp" : "");
-    goto failed;
-  }
-stun_with_userinfo:
-  {
-    uri_error (error, scheme, shown, " cannot have a user name or password "
-        "(stun://host:port; credentials belong in a turn:// URI)");
-    goto failed;
-  }
-stun_with_query:
-  {
-    uri_error (error, scheme, shown, " cannot have '?%s' (stun://host:port; "
-        "STUN is always UDP)", query);
-    goto failed;
-  }
-no_userinfo:
-  {
-    uri_error (error, scheme, shown, " has no user name and password (%s)",
-        scheme_example (scheme));
-    goto failed;
-  }
-no_password:
-  {
-    uri_error (error, scheme, shown, " has no password (%s)",
-        scheme_example (scheme));
-    goto failed;
-  }
-empty_username:
-  {
-    uri_error (error, scheme, shown, " has an empty user name (%s)",
-        scheme_example (scheme));
-    goto failed;
-  }
-empty_password:
-  {
-    uri_error (error, scheme, shown, " has an empty password (%s)",
-        scheme_example (scheme));
-    goto failed;
-  }
-bad_username:
-  {
-    gchar *user = g_strndup (authority, strchr (authority, ':') - authority);
-
-    uri_error (error, scheme, shown, ": user name '%s' is not valid "
-        "percent-encoded UTF-8 (write a literal '%%' as %%25)", user);
-    g_free (user);
-    goto failed;
-  }
-bad_password:
-  {
-    uri_error (error, scheme, shown, ": the password is not valid "
-        "percent-encoded UTF-8 (write a literal '%%' as %%25)");
-    goto failed;
-  }
-empty_query:
-  {
-    uri_error (error, scheme, shown, " has an empty '?' (use ?transport=udp "
-        "or ?transport=tcp, or nothing)");
-    goto failed;
-  }
-unknown_parameter:
-  {
-    uri_error (error, scheme, shown, ": unknown parameter '%s' (only "
-        "?transport=udp or ?transport=tcp)", query);
-    goto failed;
-  }
-unknown_transport:
-  {
-    uri_error (error, scheme, shown, ": unknown transport '%s' (use udp or "
-        "tcp)", query + 10);
-    goto failed;
-  }
-turns_over_udp:
-  {
-    uri_error (error, scheme, shown, ": turns:// is TURN over TLS, which "
-        "runs over TCP, so ?transport=udp is not possible (use "
-        "turn://USER:PASS@host:port for UDP)");
-    goto failed;
+    return NULL;
   }
 failed:
   {
+    gchar *shown = uri_for_display (uri);
+
+    g_propagate_prefixed_error (error, step_error, "%s server '%s'",
+        scheme == GST_ICE_SERVER_SCHEME_STUN ? "stun" : "turn", shown);
     g_free (shown);
-    g_free (host);
-    g_free (port_text);
-    g_free (username);
-    free_password (password);
+    free_password (userinfo);
+    g_free (hostport);
+    gst_ice_server_uri_free (res);
     return NULL;
   }
 }

@@ -84,4 +84,32 @@ gchar *gst_ice_server_uri_to_string (const GstIceServerUri * uri,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstIceServerUri, gst_ice_server_uri_free);
 
+/* Steps of gst_ice_server_uri_parse(), for the unit tests; not for
+ * applications.  gst_ice_server_uri_parse() runs them in this order, each
+ * on the parts the ones before it gave.  A step that fails sets @error to
+ * the end of the message only (such as ": port '0' is not a number between
+ * 1 and 65535"): gst_ice_server_uri_parse() puts "turn server '<URI>'" in
+ * front.  @scheme, found by the first step, picks the examples a message
+ * gives. */
+gboolean gst_ice_server_uri_parse_scheme (const gchar * uri,
+    GstIceServerScheme * scheme, const gchar ** authority, GError ** error);
+gboolean gst_ice_server_uri_split_authority (const gchar * authority,
+    GstIceServerScheme scheme, gchar ** userinfo, gchar ** hostport,
+    const gchar ** rest, GError ** error);
+gboolean gst_ice_server_uri_parse_host (const gchar * hostport,
+    GstIceServerScheme scheme, gchar ** host, const gchar ** port,
+    GError ** error);
+gboolean gst_ice_server_uri_parse_port (const gchar * text,
+    GstIceServerScheme scheme, guint16 * port, GError ** error);
+gboolean gst_ice_server_uri_split_query (const gchar * rest,
+    GstIceServerScheme scheme, const gchar ** query, GError ** error);
+gboolean gst_ice_server_uri_check_scheme_rules (GstIceServerScheme scheme,
+    const gchar * userinfo, const gchar * query, GError ** error);
+gboolean gst_ice_server_uri_parse_userinfo (const gchar * userinfo,
+    GstIceServerScheme scheme, gchar ** username, gchar ** password,
+    GError ** error);
+gboolean gst_ice_server_uri_parse_query (const gchar * query,
+    GstIceServerScheme scheme, GstIceServerTransport * transport,
+    GError ** error);
+
 G_END_DECLS

@@ -39,6 +39,7 @@
 
 #include <nice/agent.h>
 
+#include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticesession.h>
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include <gst/check/gstcheck.h>
+#include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticedescription.h>
 #include <gst/ice/gsticeerror.h>
 

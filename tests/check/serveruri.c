@@ -488,6 +488,449 @@ GST_START_TEST (test_fuzz)
 
 GST_END_TEST;
 
+/* Steps of gst_ice_server_uri_parse(): each on its own, with the exact end
+ * of message it gives the parser */
+
+static void
+assert_step_error (gboolean ok, GError ** error, const gchar * expected)
+{
+  fail_if (ok, "the step accepted what should give \"%s\"", expected);
+  fail_unless (g_error_matches (*error, GST_ICE_ERROR,
+          GST_ICE_ERROR_INVALID_URI));
+  fail_unless_equals_string ((*error)->message, expected);
+  g_clear_error (error);
+}
+
+GST_START_TEST (test_step_scheme)
+{
+  GstIceServerScheme scheme;
+  const gchar *authority = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  fail_unless (gst_ice_server_uri_parse_scheme ("STUN://h:1", &scheme,
+          &authority, NULL));
+  fail_unless_equals_int (scheme, STUN);
+  fail_unless_equals_string (authority, "h:1");
+  fail_unless (gst_ice_server_uri_parse_scheme ("turns:u:p@h", &scheme,
+          &authority, NULL));
+  fail_unless_equals_int (scheme, TURNS);
+  fail_unless_equals_string (authority, "u:p@h");
+  fail_unless (gst_ice_server_uri_parse_scheme ("Turn:///x", &scheme,
+          &authority, NULL));
+  fail_unless_equals_int (scheme, TURN);
+  fail_unless_equals_string (authority, "/x");
+
+  /* the scheme is set when the step fails too: messages name it */
+  ok = gst_ice_server_uri_parse_scheme (" stun://h", &scheme, &authority,
+      &error);
+  fail_unless_equals_int (scheme, STUN);
+  assert_step_error (ok, &error, " starts or ends with white space");
+  ok = gst_ice_server_uri_parse_scheme ("turns://h\t", &scheme, &authority,
+      &error);
+  fail_unless_equals_int (scheme, TURNS);
+  assert_step_error (ok, &error, " starts or ends with white space");
+  ok = gst_ice_server_uri_parse_scheme ("StunS://h", &scheme, &authority,
+      &error);
+  fail_unless_equals_int (scheme, STUN);
+  assert_step_error (ok, &error, " is a stuns:// URI, which is not supported "
+      "(STUN over TLS; use stun://host:port)");
+
+  ok = gst_ice_server_uri_parse_scheme ("stunx://h", &scheme, &authority,
+      &error);
+  fail_unless_equals_int (scheme, TURN);
+  assert_step_error (ok, &error, " is not a stun://, turn:// or turns:// URI "
+      "(e.g. stun://host:port or turn://USER:PASS@host:port)");
+  ok = gst_ice_server_uri_parse_scheme ("h:3478", &scheme, &authority, &error);
+  assert_step_error (ok, &error, " is not a stun://, turn:// or turns:// URI "
+      "(e.g. stun://host:port or turn://USER:PASS@host:port)");
+  ok = gst_ice_server_uri_parse_scheme ("", &scheme, &authority, &error);
+  assert_step_error (ok, &error, " is not a stun://, turn:// or turns:// URI "
+      "(e.g. stun://host:port or turn://USER:PASS@host:port)");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_step_split_authority)
+{
+  gchar *userinfo = NULL, *hostport = NULL;
+  const gchar *rest = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  /* the userinfo ends at the last '@' */
+  fail_unless (gst_ice_server_uri_split_authority ("u:p@ss@h:1?transport=tcp",
+          TURN, &userinfo, &hostport, &rest, NULL));
+  fail_unless_equals_string (userinfo, "u:p@ss");
+  fail_unless_equals_string (hostport, "h:1");
+  fail_unless_equals_string (rest, "?transport=tcp");
+  g_free (userinfo);
+  g_free (hostport);
+
+  /* the authority ends at the first '/', '?' or '#' */
+  fail_unless (gst_ice_server_uri_split_authority ("[::1]:9/p?q#f", STUN,
+          &userinfo, &hostport, &rest, NULL));
+  fail_unless (userinfo == NULL);
+  fail_unless_equals_string (hostport, "[::1]:9");
+  fail_unless_equals_string (rest, "/p?q#f");
+  g_free (hostport);
+  fail_unless (gst_ice_server_uri_split_authority ("h#x@y", STUN,
+          &userinfo, &hostport, &rest, NULL) == FALSE);
+
+  fail_unless (gst_ice_server_uri_split_authority ("", TURN, &userinfo,
+          &hostport, &rest, NULL));
+  fail_unless (userinfo == NULL);
+  fail_unless_equals_string (hostport, "");
+  fail_unless_equals_string (rest, "");
+  g_free (hostport);
+
+  fail_unless (gst_ice_server_uri_split_authority ("@", TURN, &userinfo,
+          &hostport, &rest, NULL));
+  fail_unless_equals_string (userinfo, "");
+  fail_unless_equals_string (hostport, "");
+  g_free (userinfo);
+  g_free (hostport);
+
+  /* a '@' after the authority: a raw '/', '?' or '#' in the password */
+  ok = gst_ice_server_uri_split_authority ("u:se?cret@h", TURNS, &userinfo,
+      &hostport, &rest, &error);
+  assert_step_error (ok, &error, " has a '/', '?' or '#' before its '@': "
+      "write them as %2F, %3F and %23 in the user name and password "
+      "(turns://USER:PASS@host:port)");
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  const gchar *hostport;
+  const gchar *host;
+  /* NULL: no port */
+  const gchar *port;
+} HostStep;
+
+typedef struct
+{
+  const gchar *hostport;
+  GstIceServerScheme scheme;
+  const gchar *message;
+} FailingStep;
+
+/* *INDENT-OFF* */
+static const HostStep host_steps[] = {
+  {"h", "h", NULL},
+  {"h:", "h", ""},
+  {"h:3478", "h", "3478"},
+  {"h:x", "h", "x"},
+  {"Turn.Example.com.:1", "Turn.Example.com.", "1"},
+  {"192.0.2.1:99", "192.0.2.1", "99"},
+  {"[::1]", "::1", NULL},
+  {"[2001:db8::1]:3478", "2001:db8::1", "3478"},
+  {"[::ffff:192.0.2.1]:", "::ffff:192.0.2.1", ""},
+};
+
+static const FailingStep failing_hosts[] = {
+  {"[::1", TURNS, " has a '[' without ']': write an IPv6 address as "
+   "[ADDRESS], e.g. turns://[::1]:3478"},
+  {"[192.0.2.1]", TURN, ": '[192.0.2.1]' is not an IPv6 address"},
+  {"[]:1", STUN, ": '[]' is not an IPv6 address"},
+  {"[::1]x:1", TURN, " has unexpected 'x:1' after '[::1]' (expected :PORT)"},
+  {"::1", STUN, " has more than one ':' after the host: write an IPv6 "
+   "address in brackets, e.g. stun://[::1]:3478"},
+  {"h:1:2", TURN, " has more than one ':' after the host: write an IPv6 "
+   "address in brackets, e.g. turn://[::1]:3478"},
+  {"", STUN, " has an empty host (stun://host:port)"},
+  {":3478", TURN, " has an empty host (turn://USER:PASS@host:port)"},
+  {"ho_st", TURN, ": host 'ho_st' is not a host name or IP address "
+   "(letters, digits, '-' and '.'; IPv6 in brackets)"},
+  {"1.2.3:1", TURN, ": host '1.2.3' is not a host name or IP address "
+   "(letters, digits, '-' and '.'; IPv6 in brackets)"},
+  {"h\xffst", TURN, ": host 'h\xef\xbf\xbdst' is not a host name or IP "
+   "address (letters, digits, '-' and '.'; IPv6 in brackets)"},
+};
+/* *INDENT-ON* */
+
+GST_START_TEST (test_step_host)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (host_steps); i++) {
+    const HostStep *h = &host_steps[i];
+    gchar *host = NULL;
+    const gchar *port = "unset";
+
+    fail_unless (gst_ice_server_uri_parse_host (h->hostport, TURN, &host,
+            &port, NULL), "'%s' refused", h->hostport);
+    fail_unless_equals_string (host, h->host);
+    fail_unless_equals_string (port, h->port);
+    g_free (host);
+  }
+
+  for (i = 0; i < G_N_ELEMENTS (failing_hosts); i++) {
+    const FailingStep *f = &failing_hosts[i];
+    gchar *host = NULL;
+    const gchar *port = NULL;
+    GError *error = NULL;
+    gboolean ok;
+
+    ok = gst_ice_server_uri_parse_host (f->hostport, f->scheme, &host, &port,
+        &error);
+    fail_unless (host == NULL);
+    assert_step_error (ok, &error, f->message);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_step_port)
+{
+  static const gchar *const bad[] = { "", "0", "65536", "4294967297", "+1",
+    "-1", "1x", " 1", "0x10"
+  };
+  guint16 port = 0;
+  guint i;
+
+  fail_unless (gst_ice_server_uri_parse_port (NULL, STUN, &port, NULL));
+  fail_unless_equals_int (port, 3478);
+  fail_unless (gst_ice_server_uri_parse_port (NULL, TURN, &port, NULL));
+  fail_unless_equals_int (port, 3478);
+  fail_unless (gst_ice_server_uri_parse_port (NULL, TURNS, &port, NULL));
+  fail_unless_equals_int (port, 5349);
+  fail_unless (gst_ice_server_uri_parse_port ("1", TURNS, &port, NULL));
+  fail_unless_equals_int (port, 1);
+  fail_unless (gst_ice_server_uri_parse_port ("00443", TURN, &port, NULL));
+  fail_unless_equals_int (port, 443);
+  fail_unless (gst_ice_server_uri_parse_port ("65535", STUN, &port, NULL));
+  fail_unless_equals_int (port, 65535);
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GError *error = NULL;
+    gchar *expected = g_strdup_printf (": port '%s' is not a number between "
+        "1 and 65535", bad[i]);
+    gboolean ok;
+
+    port = 7;
+    ok = gst_ice_server_uri_parse_port (bad[i], TURN, &port, &error);
+    assert_step_error (ok, &error, expected);
+    g_free (expected);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_step_split_query)
+{
+  const gchar *query = "unset";
+  GError *error = NULL;
+  gboolean ok;
+
+  fail_unless (gst_ice_server_uri_split_query ("", TURN, &query, NULL));
+  fail_unless (query == NULL);
+  fail_unless (gst_ice_server_uri_split_query ("?", TURN, &query, NULL));
+  fail_unless_equals_string (query, "");
+  fail_unless (gst_ice_server_uri_split_query ("?a=b?c#d", STUN, &query, NULL));
+  fail_unless_equals_string (query, "a=b?c#d");
+
+  /* only TURN is offered a ?transport */
+  ok = gst_ice_server_uri_split_query ("/path", TURN, &query, &error);
+  assert_step_error (ok, &error, " has unexpected '/path' after the host and "
+      "port (turn://USER:PASS@host:port?transport=udp|tcp)");
+  ok = gst_ice_server_uri_split_query ("#f", TURNS, &query, &error);
+  assert_step_error (ok, &error, " has unexpected '#f' after the host and "
+      "port (turns://USER:PASS@host:port)");
+  ok = gst_ice_server_uri_split_query ("/", STUN, &query, &error);
+  assert_step_error (ok, &error, " has unexpected '/' after the host and "
+      "port (stun://host:port)");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_step_scheme_rules)
+{
+  GError *error = NULL;
+  gboolean ok;
+
+  fail_unless (gst_ice_server_uri_check_scheme_rules (STUN, NULL, NULL, NULL));
+  fail_unless (gst_ice_server_uri_check_scheme_rules (TURN, "u:p", NULL, NULL));
+  fail_unless (gst_ice_server_uri_check_scheme_rules (TURNS, "u:p",
+          "transport=tcp", NULL));
+
+  /* STUN: no credentials, no query; the userinfo is reported first */
+  ok = gst_ice_server_uri_check_scheme_rules (STUN, "u", "transport=udp",
+      &error);
+  assert_step_error (ok, &error, " cannot have a user name or password "
+      "(stun://host:port; credentials belong in a turn:// URI)");
+  ok = gst_ice_server_uri_check_scheme_rules (STUN, NULL, "transport=udp",
+      &error);
+  assert_step_error (ok, &error, " cannot have '?transport=udp' "
+      "(stun://host:port; STUN is always UDP)");
+  ok = gst_ice_server_uri_check_scheme_rules (STUN, NULL, "", &error);
+  assert_step_error (ok, &error, " cannot have '?' (stun://host:port; STUN is "
+      "always UDP)");
+
+  /* TURN: credentials needed */
+  ok = gst_ice_server_uri_check_scheme_rules (TURN, NULL, NULL, &error);
+  assert_step_error (ok, &error, " has no user name and password "
+      "(turn://USER:PASS@host:port)");
+  ok = gst_ice_server_uri_check_scheme_rules (TURNS, NULL, "transport=tcp",
+      &error);
+  assert_step_error (ok, &error, " has no user name and password "
+      "(turns://USER:PASS@host:port)");
+}
+
+GST_END_TEST;
+
+/* *INDENT-OFF* */
+static const FailingStep failing_userinfos[] = {
+  {"user", TURN, " has no password (turn://USER:PASS@host:port)"},
+  {"", TURNS, " has no password (turns://USER:PASS@host:port)"},
+  {":secret", TURN, " has an empty user name (turn://USER:PASS@host:port)"},
+  {":", TURN, " has an empty user name (turn://USER:PASS@host:port)"},
+  {"u:", TURNS, " has an empty password (turns://USER:PASS@host:port)"},
+  {"u%zz:secret", TURN, ": user name 'u%zz' is not valid percent-encoded "
+   "UTF-8 (write a literal '%' as %25)"},
+  {"u%C3:secret", TURN, ": user name 'u%C3' is not valid percent-encoded "
+   "UTF-8 (write a literal '%' as %25)"},
+  {"u%00:secret", TURN, ": user name 'u%00' is not valid percent-encoded "
+   "UTF-8 (write a literal '%' as %25)"},
+  {"u:sec%2fret%", TURN, ": the password is not valid percent-encoded UTF-8 "
+   "(write a literal '%' as %25)"},
+  {"u:sec%ffret", TURN, ": the password is not valid percent-encoded UTF-8 "
+   "(write a literal '%' as %25)"},
+};
+/* *INDENT-ON* */
+
+GST_START_TEST (test_step_userinfo)
+{
+  gchar *username = NULL, *password = NULL;
+  guint i;
+
+  fail_unless (gst_ice_server_uri_parse_userinfo ("user:pass", TURN,
+          &username, &password, NULL));
+  fail_unless_equals_string (username, "user");
+  fail_unless_equals_string (password, "pass");
+  g_free (username);
+  g_free (password);
+
+  /* the first ':' ends the user name; both are percent-decoded */
+  fail_unless (gst_ice_server_uri_parse_userinfo ("us%40er%3A1:p:w%25%2F@",
+          TURNS, &username, &password, NULL));
+  fail_unless_equals_string (username, "us@er:1");
+  fail_unless_equals_string (password, "p:w%/@");
+  g_free (username);
+  g_free (password);
+
+  fail_unless (gst_ice_server_uri_parse_userinfo ("j%C3%B6rg:%E2%82%AC",
+          TURN, &username, &password, NULL));
+  fail_unless_equals_string (username, "j\xc3\xb6rg");
+  fail_unless_equals_string (password, "\xe2\x82\xac");
+  g_free (username);
+  g_free (password);
+
+  for (i = 0; i < G_N_ELEMENTS (failing_userinfos); i++) {
+    const FailingStep *f = &failing_userinfos[i];
+    GError *error = NULL;
+    gboolean ok;
+
+    username = password = NULL;
+    ok = gst_ice_server_uri_parse_userinfo (f->hostport, f->scheme,
+        &username, &password, &error);
+    fail_unless (username == NULL && password == NULL);
+    fail_if (strstr (error->message, "secret") != NULL, "%s", error->message);
+    assert_step_error (ok, &error, f->message);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_step_query)
+{
+  GstIceServerTransport transport;
+  GError *error = NULL;
+  gboolean ok;
+
+  /* without a query: the scheme's transport */
+  fail_unless (gst_ice_server_uri_parse_query (NULL, STUN, &transport, NULL));
+  fail_unless_equals_int (transport, UDP);
+  fail_unless (gst_ice_server_uri_parse_query (NULL, TURN, &transport, NULL));
+  fail_unless_equals_int (transport, UDP);
+  fail_unless (gst_ice_server_uri_parse_query (NULL, TURNS, &transport, NULL));
+  fail_unless_equals_int (transport, TLS);
+
+  fail_unless (gst_ice_server_uri_parse_query ("transport=tcp", TURN,
+          &transport, NULL));
+  fail_unless_equals_int (transport, TCP);
+  fail_unless (gst_ice_server_uri_parse_query ("TRANSPORT=Udp", TURN,
+          &transport, NULL));
+  fail_unless_equals_int (transport, UDP);
+  /* TLS runs over TCP */
+  fail_unless (gst_ice_server_uri_parse_query ("transport=TCP", TURNS,
+          &transport, NULL));
+  fail_unless_equals_int (transport, TLS);
+
+  ok = gst_ice_server_uri_parse_query ("transport=udp", TURNS, &transport,
+      &error);
+  assert_step_error (ok, &error, ": turns:// is TURN over TLS, which runs "
+      "over TCP, so ?transport=udp is not possible (use "
+      "turn://USER:PASS@host:port for UDP)");
+  ok = gst_ice_server_uri_parse_query ("", TURN, &transport, &error);
+  assert_step_error (ok, &error, " has an empty '?' (use ?transport=udp or "
+      "?transport=tcp, or nothing)");
+  ok = gst_ice_server_uri_parse_query ("transport", TURN, &transport, &error);
+  assert_step_error (ok, &error, ": unknown parameter 'transport' (only "
+      "?transport=udp or ?transport=tcp)");
+  ok = gst_ice_server_uri_parse_query ("x=1&transport=tcp", TURN, &transport,
+      &error);
+  assert_step_error (ok, &error, ": unknown parameter 'x=1&transport=tcp' "
+      "(only ?transport=udp or ?transport=tcp)");
+  ok = gst_ice_server_uri_parse_query ("transport=tcp&x=1", TURN, &transport,
+      &error);
+  assert_step_error (ok, &error, ": unknown transport 'tcp&x=1' (use udp or "
+      "tcp)");
+  ok = gst_ice_server_uri_parse_query ("transport=", TURNS, &transport, &error);
+  assert_step_error (ok, &error, ": unknown transport '' (use udp or tcp)");
+}
+
+GST_END_TEST;
+
+/* the parser's message is "<kind> server '<URI, password hidden>'" and the
+ * message of the step that failed */
+GST_START_TEST (test_steps_compose)
+{
+  GError *error = NULL;
+
+  fail_unless (gst_ice_server_uri_parse ("turn://u:secret@h:0", &error) ==
+      NULL);
+  fail_unless_equals_string (error->message, "turn server "
+      "'turn://u:***@h:0': port '0' is not a number between 1 and 65535");
+  g_clear_error (&error);
+
+  fail_unless (gst_ice_server_uri_parse ("stun://h?transport=udp", &error) ==
+      NULL);
+  fail_unless_equals_string (error->message, "stun server "
+      "'stun://h?transport=udp' cannot have '?transport=udp' "
+      "(stun://host:port; STUN is always UDP)");
+  g_clear_error (&error);
+
+  /* a later step is not reached: the bad host is reported, not the port */
+  fail_unless (gst_ice_server_uri_parse ("turns://u:secret@h_st:0?x",
+          &error) == NULL);
+  fail_unless_equals_string (error->message, "turn server "
+      "'turns://u:***@h_st:0?x': host 'h_st' is not a host name or IP "
+      "address (letters, digits, '-' and '.'; IPv6 in brackets)");
+  g_clear_error (&error);
+
+  /* nor is the query when the credentials are wrong */
+  fail_unless (gst_ice_server_uri_parse ("turns://u@h?transport=udp",
+          &error) == NULL);
+  fail_unless_equals_string (error->message, "turn server "
+      "'turns://u@h?transport=udp' has no password "
+      "(turns://USER:PASS@host:port)");
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 static Suite *
 serveruri_suite (void)
 {
@@ -503,6 +946,15 @@ serveruri_suite (void)
   tcase_add_test (tc, test_boxed);
   tcase_add_test (tc, test_autoptr);
   tcase_add_test (tc, test_fuzz);
+  tcase_add_test (tc, test_step_scheme);
+  tcase_add_test (tc, test_step_split_authority);
+  tcase_add_test (tc, test_step_host);
+  tcase_add_test (tc, test_step_port);
+  tcase_add_test (tc, test_step_split_query);
+  tcase_add_test (tc, test_step_scheme_rules);
+  tcase_add_test (tc, test_step_userinfo);
+  tcase_add_test (tc, test_step_query);
+  tcase_add_test (tc, test_steps_compose);
 
   return s;
 }

@@ -48,13 +48,13 @@
 
 #include <gst/ice/signalling/gsticesignallingserver.h>
 #include <gst/ice/signalling/gsticesignaller.h>
+#include <gst/ice/signalling/gsticesignallingprotocol.h>
 #include <gst/ice/gsticeerror.h>
 
 #include <string.h>
 #include <gio/gnetworking.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
-#include <json-glib/json-glib.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 #define GST_CAT_DEFAULT gst_ice_signalling_server_debug
@@ -64,8 +64,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 
 /* largest text frame accepted from a client */
 #define MAX_MESSAGE_SIZE (128 * 1024)
-/* json-glib's parser recurses once per nesting level */
-#define MAX_JSON_DEPTH 32
 /* longest peer id, in bytes */
 #define MAX_PEER_ID_LENGTH 256
 
@@ -126,7 +124,6 @@ static void gst_ice_signalling_server_dispose (GObject * object);
 static void gst_ice_signalling_server_finalize (GObject * object);
 
 /* *INDENT-OFF* */
-static gchar *build_message (const gchar * type, ...) G_GNUC_NULL_TERMINATED;
 static void peer_send_error (Peer * peer, const gchar * format, ...)
     G_GNUC_PRINTF (2, 3);
 /* *INDENT-ON* */
@@ -248,151 +245,6 @@ gst_ice_signalling_server_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-/* JSON helpers */
-
-/* Refuses what json-glib would accept but JSON does not (single-quoted
- * strings, comments), so that the nesting depth counted here is exact, and
- * input nested deep enough to exhaust the stack of json-glib's recursive
- * parser. */
-static gboolean
-check_json_text (const gchar * text, gsize size, GError ** error)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-  gsize i;
-
-  for (i = 0; i < size; i++) {
-    gchar c = text[i];
-
-    if (in_string) {
-      if (escaped)
-        escaped = FALSE;
-      else if (c == '\\')
-        escaped = TRUE;
-      else if (c == '"')
-        in_string = FALSE;
-    } else if (c == '"') {
-      in_string = TRUE;
-    } else if (c == '{' || c == '[') {
-      if (++depth > MAX_JSON_DEPTH)
-        goto too_deep;
-    } else if (c == '}' || c == ']') {
-      if (depth > 0)
-        depth--;
-    } else if (c == '\'' || c == '/' || c == '#') {
-      goto not_json;
-    }
-  }
-  return TRUE;
-
-  /* ERRORS */
-too_deep:
-  {
-    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "nested deeper than %d levels", MAX_JSON_DEPTH);
-    return FALSE;
-  }
-not_json:
-  {
-    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
-    return FALSE;
-  }
-}
-
-/* Returns a new reference to the JSON object in @bytes. */
-static JsonObject *
-parse_message (GBytes * bytes, GError ** error)
-{
-  JsonParser *parser;
-  JsonNode *root;
-  JsonObject *object = NULL;
-  const gchar *text;
-  gsize size;
-
-  text = g_bytes_get_data (bytes, &size);
-  if (size == 0 || text == NULL)
-    goto not_object;
-
-  if (!check_json_text (text, size, error))
-    return NULL;
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, size, error)) {
-    g_object_unref (parser);
-    return NULL;
-  }
-
-  root = json_parser_get_root (parser);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    object = json_object_ref (json_node_get_object (root));
-  g_object_unref (parser);
-
-  if (object == NULL)
-    goto not_object;
-  return object;
-
-  /* ERRORS */
-not_object:
-  {
-    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "not a JSON object");
-    return NULL;
-  }
-}
-
-/* The string value of @name in @object, or NULL when it is missing, not a
- * string or not valid UTF-8. */
-static const gchar *
-get_string_member (JsonObject * object, const gchar * name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  const gchar *value;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  /* "\ud800" decodes to bytes that are not UTF-8, which no WebSocket text
-   * frame may carry */
-  value = json_node_get_string (node);
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    return NULL;
-  return value;
-}
-
-/* A message of @type with the string members given as name, value pairs,
- * ending with NULL. */
-static gchar *
-build_message (const gchar * type, ...)
-{
-  JsonObject *object;
-  JsonNode *node;
-  const gchar *name, *value;
-  gchar *text;
-  va_list args;
-
-  object = json_object_new ();
-  json_object_set_string_member (object, "type", type);
-
-  va_start (args, type);
-  name = va_arg (args, const gchar *);
-  while (name != NULL) {
-    value = va_arg (args, const gchar *);
-    json_object_set_string_member (object, name, value);
-    name = va_arg (args, const gchar *);
-  }
-  va_end (args);
-
-  node = json_node_init_object (json_node_alloc (), object);
-  text = json_to_string (node, FALSE);
-  json_node_unref (node);
-  json_object_unref (object);
-
-  return text;
-}
-
 /* Peers */
 
 static const gchar *
@@ -432,7 +284,8 @@ peer_send_error (Peer * peer, const gchar * format, ...)
   va_end (args);
 
   GST_INFO_OBJECT (peer->server, "error to %s: %s", peer_name (peer), message);
-  peer_send (peer, build_message ("error", "message", message, NULL));
+  peer_send (peer, gst_ice_signalling_message_build ("error", "message",
+          message, NULL));
   g_free (message);
 }
 
@@ -472,8 +325,8 @@ peer_leave (GstIceSignallingServer * self, Peer * peer)
       continue;
 
     GST_DEBUG_OBJECT (self, "ending session %s", session->id);
-    peer_send (other, build_message ("endSession", "sessionId", session->id,
-            NULL));
+    peer_send (other, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session->id, NULL));
     g_hash_table_iter_remove (&iter);
   }
 
@@ -485,7 +338,8 @@ peer_leave (GstIceSignallingServer * self, Peer * peer)
 
       if (consumer->peer_id != NULL
           && consumer->role == GST_ICE_SIGNALLER_ROLE_CONSUMER)
-        peer_send (consumer, build_message ("producerRemoved", "peerId",
+        peer_send (consumer,
+            gst_ice_signalling_message_build ("producerRemoved", "peerId",
                 peer->peer_id, NULL));
     }
   }
@@ -497,8 +351,9 @@ static void
 handle_register (GstIceSignallingServer * self, Peer * peer,
     JsonObject * message)
 {
-  const gchar *peer_id = get_string_member (message, "peerId");
-  const gchar *role = get_string_member (message, "role");
+  const gchar *peer_id =
+      gst_ice_signalling_message_get_string (message, "peerId");
+  const gchar *role = gst_ice_signalling_message_get_string (message, "role");
   GList *l;
 
   if (peer->peer_id != NULL) {
@@ -529,7 +384,8 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
   g_hash_table_insert (self->registered, peer->peer_id, peer);
   GST_INFO_OBJECT (self, "%s registered %s %s", peer->remote, role, peer_id);
 
-  peer_send (peer, build_message ("registered", "peerId", peer_id, NULL));
+  peer_send (peer, gst_ice_signalling_message_build ("registered", "peerId",
+          peer_id, NULL));
 
   for (l = self->peers; l != NULL; l = l->next) {
     Peer *other = l->data;
@@ -538,11 +394,11 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
       continue;
 
     if (peer->role == GST_ICE_SIGNALLER_ROLE_CONSUMER)
-      peer_send (peer, build_message ("producerAdded", "peerId",
-              other->peer_id, NULL));
+      peer_send (peer, gst_ice_signalling_message_build ("producerAdded",
+              "peerId", other->peer_id, NULL));
     else
-      peer_send (other, build_message ("producerAdded", "peerId", peer_id,
-              NULL));
+      peer_send (other, gst_ice_signalling_message_build ("producerAdded",
+              "peerId", peer_id, NULL));
   }
 }
 
@@ -550,7 +406,8 @@ static void
 handle_start_session (GstIceSignallingServer * self, Peer * peer,
     JsonObject * message)
 {
-  const gchar *producer_id = get_string_member (message, "producerId");
+  const gchar *producer_id =
+      gst_ice_signalling_message_get_string (message, "producerId");
   Peer *producer;
   Session *session;
 
@@ -577,10 +434,10 @@ handle_start_session (GstIceSignallingServer * self, Peer * peer,
   GST_INFO_OBJECT (self, "session %s: consumer %s, producer %s", session->id,
       peer->peer_id, producer->peer_id);
 
-  peer_send (peer, build_message ("sessionStarted", "sessionId", session->id,
-          "peerId", producer->peer_id, NULL));
-  peer_send (producer, build_message ("startSession", "sessionId",
-          session->id, "peerId", peer->peer_id, NULL));
+  peer_send (peer, gst_ice_signalling_message_build ("sessionStarted",
+          "sessionId", session->id, "peerId", producer->peer_id, NULL));
+  peer_send (producer, gst_ice_signalling_message_build ("startSession",
+          "sessionId", session->id, "peerId", peer->peer_id, NULL));
 }
 
 /* The session named by @message's sessionId if @peer is in it. */
@@ -588,7 +445,8 @@ static Session *
 lookup_session (GstIceSignallingServer * self, Peer * peer,
     JsonObject * message, const gchar * type)
 {
-  const gchar *session_id = get_string_member (message, "sessionId");
+  const gchar *session_id =
+      gst_ice_signalling_message_get_string (message, "sessionId");
   Session *session;
 
   if (session_id == NULL) {
@@ -620,15 +478,15 @@ handle_peer (GstIceSignallingServer * self, Peer * peer, JsonObject * message)
     return;
 
   other = session->producer == peer ? session->consumer : session->producer;
-  description = get_string_member (message, "description");
-  candidate = get_string_member (message, "candidate");
+  description = gst_ice_signalling_message_get_string (message, "description");
+  candidate = gst_ice_signalling_message_get_string (message, "candidate");
 
   if (description != NULL && candidate == NULL) {
-    peer_send (other, build_message ("peer", "sessionId", session->id,
-            "description", description, NULL));
+    peer_send (other, gst_ice_signalling_message_build ("peer", "sessionId",
+            session->id, "description", description, NULL));
   } else if (candidate != NULL && description == NULL) {
-    peer_send (other, build_message ("peer", "sessionId", session->id,
-            "candidate", candidate, NULL));
+    peer_send (other, gst_ice_signalling_message_build ("peer", "sessionId",
+            session->id, "candidate", candidate, NULL));
   } else {
     GST_WARNING_OBJECT (self, "ignoring peer message from %s without exactly "
         "one description or candidate string", peer_name (peer));
@@ -648,8 +506,8 @@ handle_end_session (GstIceSignallingServer * self, Peer * peer,
   GST_INFO_OBJECT (self, "%s ended session %s", peer->peer_id, session->id);
 
   other = session->producer == peer ? session->consumer : session->producer;
-  peer_send (other, build_message ("endSession", "sessionId", session->id,
-          NULL));
+  peer_send (other, gst_ice_signalling_message_build ("endSession", "sessionId",
+          session->id, NULL));
   g_hash_table_remove (self->sessions, session->id);
 }
 
@@ -669,7 +527,7 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
     return;
   }
 
-  message = parse_message (bytes, &error);
+  message = gst_ice_signalling_message_parse (bytes, &error);
   if (message == NULL) {
     GST_WARNING_OBJECT (self, "ignoring malformed message from %s: %s",
         peer_name (peer), error->message);
@@ -677,7 +535,7 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
     return;
   }
 
-  type = get_string_member (message, "type");
+  type = gst_ice_signalling_message_get_string (message, "type");
   GST_LOG_OBJECT (self, "from %s: %s", peer_name (peer), type);
 
   if (type == NULL) {

@@ -54,11 +54,11 @@
 #endif
 
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
+#include <gst/ice/signalling/gsticesignallingprotocol.h>
 #include <gst/ice/gsticeerror.h>
 
 #include <gst/gst.h>
 #include <libsoup/soup.h>
-#include <json-glib/json-glib.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
 #define GST_CAT_DEFAULT gst_ice_websocket_signaller_debug
@@ -67,8 +67,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
 #define DEFAULT_CONNECTION_RETRIES 0
 #define DEFAULT_RETRY_INTERVAL 1000
 
-/* json-glib's parser recurses once per nesting level */
-#define MAX_JSON_DEPTH 32
 
 enum
 {
@@ -130,7 +128,6 @@ static void gst_ice_websocket_signaller_finalize (GObject * object);
 static void gst_ice_websocket_signaller_stop (GstIceSignaller * signaller);
 
 /* *INDENT-OFF* */
-static gchar *build_message (const gchar * type, ...) G_GNUC_NULL_TERMINATED;
 static void emit_error (GstIceWebSocketSignaller * self, gint code,
     const gchar * format, ...) G_GNUC_PRINTF (3, 4);
 /* *INDENT-ON* */
@@ -324,147 +321,6 @@ no_host:
   }
 }
 
-/* Refuses what json-glib would accept but JSON does not (single-quoted
- * strings, comments), so that the nesting depth counted here is exact, and
- * input nested deep enough to exhaust the stack of json-glib's recursive
- * parser. */
-static gboolean
-check_json_text (const gchar * text, gsize size, GError ** error)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-  gsize i;
-
-  for (i = 0; i < size; i++) {
-    gchar c = text[i];
-
-    if (in_string) {
-      if (escaped)
-        escaped = FALSE;
-      else if (c == '\\')
-        escaped = TRUE;
-      else if (c == '"')
-        in_string = FALSE;
-    } else if (c == '"') {
-      in_string = TRUE;
-    } else if (c == '{' || c == '[') {
-      if (++depth > MAX_JSON_DEPTH)
-        goto too_deep;
-    } else if (c == '}' || c == ']') {
-      if (depth > 0)
-        depth--;
-    } else if (c == '\'' || c == '/' || c == '#') {
-      goto not_json;
-    }
-  }
-  return TRUE;
-
-  /* ERRORS */
-too_deep:
-  {
-    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "nested deeper than %d levels", MAX_JSON_DEPTH);
-    return FALSE;
-  }
-not_json:
-  {
-    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
-    return FALSE;
-  }
-}
-
-/* Returns a new reference to the JSON object in @bytes. */
-static JsonObject *
-parse_message (GBytes * bytes, GError ** error)
-{
-  JsonParser *parser;
-  JsonNode *root;
-  JsonObject *object = NULL;
-  const gchar *text;
-  gsize size;
-
-  text = g_bytes_get_data (bytes, &size);
-  if (size == 0 || text == NULL)
-    goto not_object;
-
-  if (!check_json_text (text, size, error))
-    return NULL;
-
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, size, error)) {
-    g_object_unref (parser);
-    return NULL;
-  }
-
-  root = json_parser_get_root (parser);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    object = json_object_ref (json_node_get_object (root));
-  g_object_unref (parser);
-
-  if (object == NULL)
-    goto not_object;
-  return object;
-
-  /* ERRORS */
-not_object:
-  {
-    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "not a JSON object");
-    return NULL;
-  }
-}
-
-/* The string value of @name in @object, or NULL when it is missing, not a
- * string or not valid UTF-8. */
-static const gchar *
-get_string_member (JsonObject * object, const gchar * name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  const gchar *value;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  value = json_node_get_string (node);
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    return NULL;
-  return value;
-}
-
-/* A message of @type with the string members given as name, value pairs,
- * ending with NULL. */
-static gchar *
-build_message (const gchar * type, ...)
-{
-  JsonObject *object;
-  JsonNode *node;
-  const gchar *name, *value;
-  gchar *text;
-  va_list args;
-
-  object = json_object_new ();
-  json_object_set_string_member (object, "type", type);
-
-  va_start (args, type);
-  name = va_arg (args, const gchar *);
-  while (name != NULL) {
-    value = va_arg (args, const gchar *);
-    json_object_set_string_member (object, name, value);
-    name = va_arg (args, const gchar *);
-  }
-  va_end (args);
-
-  node = json_node_init_object (json_node_alloc (), object);
-  text = json_to_string (node, FALSE);
-  json_node_unref (node);
-  json_object_unref (object);
-
-  return text;
-}
-
 static void
 emit_error (GstIceWebSocketSignaller * self, gint code,
     const gchar * format, ...)
@@ -549,9 +405,11 @@ static void
 handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
 {
   GstIceSignaller *signaller = GST_ICE_SIGNALLER (self);
-  const gchar *type = get_string_member (message, "type");
-  const gchar *session_id = get_string_member (message, "sessionId");
-  const gchar *peer_id = get_string_member (message, "peerId");
+  const gchar *type = gst_ice_signalling_message_get_string (message, "type");
+  const gchar *session_id =
+      gst_ice_signalling_message_get_string (message, "sessionId");
+  const gchar *peer_id =
+      gst_ice_signalling_message_get_string (message, "peerId");
   gboolean is_consumer = self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER;
 
   if (type == NULL)
@@ -585,8 +443,10 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
       goto unexpected;
     gst_ice_signaller_emit_session_started (signaller, session_id, peer_id);
   } else if (g_str_equal (type, "peer")) {
-    const gchar *description = get_string_member (message, "description");
-    const gchar *candidate = get_string_member (message, "candidate");
+    const gchar *description =
+        gst_ice_signalling_message_get_string (message, "description");
+    const gchar *candidate =
+        gst_ice_signalling_message_get_string (message, "candidate");
 
     if (session_id == NULL)
       goto unexpected;
@@ -603,7 +463,8 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
       goto unexpected;
     gst_ice_signaller_emit_session_ended (signaller, session_id);
   } else if (g_str_equal (type, "error")) {
-    const gchar *text = get_string_member (message, "message");
+    const gchar *text =
+        gst_ice_signalling_message_get_string (message, "message");
 
     emit_error (self, GST_ICE_ERROR_SIGNALLING,
         "signalling server %s reported an error: %s", self->server_uri,
@@ -640,7 +501,7 @@ on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
     return;
   }
 
-  message = parse_message (bytes, &error);
+  message = gst_ice_signalling_message_parse (bytes, &error);
   if (message == NULL) {
     GST_WARNING_OBJECT (self, "ignoring malformed message: %s", error->message);
     g_clear_error (&error);
@@ -743,6 +604,8 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   GstIceWebSocketSignaller *self = user_data;
   SoupSession *session = SOUP_SESSION (source);
   SoupWebsocketConnection *ws;
+  const gchar *role = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ?
+      "producer" : "consumer";
   GError *error = NULL;
 
   ws = soup_session_websocket_connect_finish (session, result, &error);
@@ -763,17 +626,15 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
     goto failed;
 
   GST_INFO_OBJECT (self, "connected to %s, registering %s as %s",
-      self->server_uri, self->peer_id,
-      self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer");
+      self->server_uri, self->peer_id, role);
 
   self->ws = ws;
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), self);
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
 
-  write_message (self, build_message ("register", "peerId", self->peer_id,
-          "role", self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" :
-          "consumer", NULL));
+  write_message (self, gst_ice_signalling_message_build ("register", "peerId",
+          self->peer_id, "role", role, NULL));
 
   g_object_unref (self);
   return;
@@ -942,8 +803,8 @@ gst_ice_websocket_signaller_request_session (GstIceSignaller * signaller,
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
 
-  send_message (self, build_message ("startSession", "producerId",
-          producer_id, NULL));
+  send_message (self, gst_ice_signalling_message_build ("startSession",
+          "producerId", producer_id, NULL));
 }
 
 static void
@@ -952,8 +813,8 @@ gst_ice_websocket_signaller_send_description (GstIceSignaller * signaller,
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
 
-  send_message (self, build_message ("peer", "sessionId", session_id,
-          "description", description, NULL));
+  send_message (self, gst_ice_signalling_message_build ("peer", "sessionId",
+          session_id, "description", description, NULL));
 }
 
 static void
@@ -962,8 +823,8 @@ gst_ice_websocket_signaller_send_candidate (GstIceSignaller * signaller,
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
 
-  send_message (self, build_message ("peer", "sessionId", session_id,
-          "candidate", candidate, NULL));
+  send_message (self, gst_ice_signalling_message_build ("peer", "sessionId",
+          session_id, "candidate", candidate, NULL));
 }
 
 static void
@@ -972,8 +833,8 @@ gst_ice_websocket_signaller_end_session (GstIceSignaller * signaller,
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
 
-  send_message (self, build_message ("endSession", "sessionId", session_id,
-          NULL));
+  send_message (self, gst_ice_signalling_message_build ("endSession",
+          "sessionId", session_id, NULL));
 }
 
 static void

@@ -1,0 +1,204 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/*
+ * The JSON side of the signalling protocol (docs/signalling-protocol.md),
+ * shared by #GstIceSignallingServer and #GstIceWebSocketSignaller: every
+ * message is one JSON object with a string member "type" and string
+ * members for the rest.  Private to libgstice.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/ice/signalling/gsticesignallingprotocol.h>
+#include <gst/ice/gsticeerror.h>
+
+/**
+ * gst_ice_signalling_message_check_text:
+ * @text: (array length=size): the text of a message, not NUL-terminated
+ * @size: its length in bytes
+ * @error: return location for a %GST_ICE_ERROR_SIGNALLING error
+ *
+ * Refuses what json-glib would accept but JSON does not (single-quoted
+ * strings, comments), so that the nesting depth counted here is exact, and
+ * input nested deep enough to exhaust the stack of json-glib's recursive
+ * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels.
+ *
+ * Returns: whether @text may be handed to json-glib
+ */
+gboolean
+gst_ice_signalling_message_check_text (const gchar * text, gsize size,
+    GError ** error)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+  gsize i;
+
+  for (i = 0; i < size; i++) {
+    gchar c = text[i];
+
+    if (in_string) {
+      if (escaped)
+        escaped = FALSE;
+      else if (c == '\\')
+        escaped = TRUE;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '{' || c == '[') {
+      if (++depth > GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH)
+        goto too_deep;
+    } else if (c == '}' || c == ']') {
+      if (depth > 0)
+        depth--;
+    } else if (c == '\'' || c == '/' || c == '#') {
+      goto not_json;
+    }
+  }
+  return TRUE;
+
+  /* ERRORS */
+too_deep:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "nested deeper than %d levels", GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH);
+    return FALSE;
+  }
+not_json:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_signalling_message_parse:
+ * @bytes: the payload of a WebSocket text frame
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): a new reference to the JSON object
+ *   in @bytes, or %NULL when @bytes is not one, or not JSON that
+ *   gst_ice_signalling_message_check_text() lets through
+ */
+JsonObject *
+gst_ice_signalling_message_parse (GBytes * bytes, GError ** error)
+{
+  JsonParser *parser;
+  JsonNode *root;
+  JsonObject *object = NULL;
+  const gchar *text;
+  gsize size;
+
+  text = g_bytes_get_data (bytes, &size);
+  if (size == 0 || text == NULL)
+    goto not_object;
+
+  if (!gst_ice_signalling_message_check_text (text, size, error))
+    return NULL;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, size, error)) {
+    g_object_unref (parser);
+    return NULL;
+  }
+
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    object = json_object_ref (json_node_get_object (root));
+  g_object_unref (parser);
+
+  if (object == NULL)
+    goto not_object;
+  return object;
+
+  /* ERRORS */
+not_object:
+  {
+    g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "not a JSON object");
+    return NULL;
+  }
+}
+
+/**
+ * gst_ice_signalling_message_get_string:
+ * @message: a message
+ * @name: the name of a member
+ *
+ * Returns: (nullable): the string value of @name in @message, or %NULL
+ *   when it is missing, not a string or not valid UTF-8
+ */
+const gchar *
+gst_ice_signalling_message_get_string (JsonObject * message, const gchar * name)
+{
+  JsonNode *node = json_object_get_member (message, name);
+  const gchar *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  /* "\ud800" decodes to bytes that are not UTF-8, which no WebSocket text
+   * frame may carry */
+  value = json_node_get_string (node);
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    return NULL;
+  return value;
+}
+
+/**
+ * gst_ice_signalling_message_build:
+ * @type: the message type
+ * @...: name, value pairs of string members, ending with %NULL
+ *
+ * Returns: (transfer full): the message as compact JSON text
+ */
+gchar *
+gst_ice_signalling_message_build (const gchar * type, ...)
+{
+  JsonObject *object;
+  JsonNode *node;
+  const gchar *name, *value;
+  gchar *text;
+  va_list args;
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "type", type);
+
+  va_start (args, type);
+  name = va_arg (args, const gchar *);
+  while (name != NULL) {
+    value = va_arg (args, const gchar *);
+    json_object_set_string_member (object, name, value);
+    name = va_arg (args, const gchar *);
+  }
+  va_end (args);
+
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (object);
+
+  return text;
+}

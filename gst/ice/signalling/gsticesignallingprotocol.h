@@ -1,0 +1,44 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The JSON messages of the gst-ice signalling protocol
+ * (docs/signalling-protocol.md), read and written the same way by the
+ * signalling server and the WebSocket signaller.  Private to libgstice:
+ * this header is not installed. */
+
+/* json-glib's parser recurses once per nesting level */
+#define GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH 32
+
+gboolean gst_ice_signalling_message_check_text (const gchar * text,
+    gsize size, GError ** error);
+JsonObject *gst_ice_signalling_message_parse (GBytes * bytes,
+    GError ** error);
+const gchar *gst_ice_signalling_message_get_string (JsonObject * message,
+    const gchar * name);
+gchar *gst_ice_signalling_message_build (const gchar * type, ...)
+    G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
