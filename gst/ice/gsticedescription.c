@@ -129,8 +129,9 @@ gst_ice_description_free (GstIceDescription * desc)
  * @desc: a #GstIceDescription
  * @line: an `a=candidate:` line, without line ending
  *
- * Appends a copy of @line to the candidates of @desc.  It is not checked:
- * see gst_ice_candidate_line_is_valid().
+ * Appends a copy of @line to the candidates of @desc.  It is not checked
+ * here; gst_ice_description_parse() skips candidate lines that are not
+ * valid RFC 8839 ones.
  */
 void
 gst_ice_description_add_candidate (GstIceDescription * desc, const gchar * line)
