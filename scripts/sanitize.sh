@@ -23,5 +23,5 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # launch-lines and the NAT lab run uninstrumented gst-launch and nat-peer
 # processes, which cannot load the instrumented plugin
 exec meson test -C build-asan --print-errorlogs --num-processes 1 \
-  serveruri description signallingserver directorysignaller icesink icesrc \
-  streaming turn "$@"
+  serveruri description signallingserver directorysignaller certificate \
+  dtls icesink icesrc streaming turn "$@"
