@@ -32,6 +32,10 @@ G_BEGIN_DECLS
  * @GST_ICE_ERROR_SETTINGS: a setting is invalid (unknown signaller, bad
  *   directory)
  * @GST_ICE_ERROR_CONNECTIVITY: ICE found no working candidate pair
+ * @GST_ICE_ERROR_CERTIFICATE: a DTLS certificate or key could not be made
+ *   or loaded (missing file, not PEM, key does not match)
+ * @GST_ICE_ERROR_DTLS: DTLS could not be set up, or a record could not be
+ *   sent (not connected, too large)
  *
  * Errors of the gst-ice library, in the %GST_ICE_ERROR domain.
  */
@@ -42,6 +46,8 @@ typedef enum
   GST_ICE_ERROR_SIGNALLING,
   GST_ICE_ERROR_SETTINGS,
   GST_ICE_ERROR_CONNECTIVITY,
+  GST_ICE_ERROR_CERTIFICATE,
+  GST_ICE_ERROR_DTLS,
 } GstIceError;
 
 #define GST_ICE_ERROR (gst_ice_error_quark ())

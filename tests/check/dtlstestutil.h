@@ -1,0 +1,45 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* The `openssl` command-line tool makes the certificates the tests load
+ * and is the foreign peer of the interoperability tests. */
+gboolean test_have_openssl (void);
+gboolean test_run_openssl (const gchar * dir, const gchar * const *args,
+    gchar ** standard_output);
+
+/* In @dir: NAME-cert.pem and NAME-key.pem, a self-signed certificate with
+ * an "ec" (P-256) or "rsa:BITS" key.  Returns the paths. */
+void test_make_certificate_files (const gchar * dir, const gchar * name,
+    const gchar * key_type, gchar ** cert_path, gchar ** key_path);
+
+/* What `openssl x509 -fingerprint -sha256` says of a certificate file:
+ * the hex pairs only. */
+gchar *test_openssl_fingerprint (const gchar * dir, const gchar * cert_path);
+
+gchar *test_make_tmp_dir (void);
+void test_remove_tmp_dir (gchar * dir);
+
+G_END_DECLS
