@@ -49,6 +49,7 @@
 
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticeerror.h>
+#include <gst/ice/gsticesyntax.h>
 
 #define DEFAULT_PORT 3478
 #define DEFAULT_TLS_PORT 5349
@@ -278,21 +279,9 @@ ipv6_is_valid (const gchar * text)
 static gboolean
 port_from_string (const gchar * text, guint16 * port)
 {
-  guint value = 0;
-  const gchar *p;
-
-  if (text[0] == '\0')
+  if (!gst_ice_syntax_decimal_is_valid (text, 1, G_MAXUINT16))
     return FALSE;
-  for (p = text; *p != '\0'; p++) {
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-    value = value * 10 + (*p - '0');
-    if (value > G_MAXUINT16)
-      return FALSE;
-  }
-  if (value == 0)
-    return FALSE;
-  *port = value;
+  *port = (guint16) g_ascii_strtoull (text, NULL, 10);
   return TRUE;
 }
 
