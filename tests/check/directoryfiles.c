@@ -32,6 +32,8 @@
 #include <gst/ice/signalling/gsticedirectoryfiles.h>
 #include <gst/ice/gsticeerror.h>
 
+#include "testdir.h"
+
 #define BIG_FILE_SIZE (128 * 1024)
 #define N_REPLACES 200
 #define N_APPENDS 500
@@ -40,37 +42,15 @@
 static gchar *tmp_dir;
 
 static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  if (d != NULL) {
-    while ((name = g_dir_read_name (d)) != NULL) {
-      gchar *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-      g_free (child);
-    }
-    g_dir_close (d);
-  }
-  g_remove (path);
-}
-
-static void
 setup (void)
 {
-  GError *error = NULL;
-
-  tmp_dir = g_dir_make_tmp ("gst-ice-dirfiles-XXXXXX", &error);
-  fail_unless (tmp_dir != NULL, "g_dir_make_tmp: %s",
-      error ? error->message : "?");
+  tmp_dir = test_dir_new ("gst-ice-dirfiles");
 }
 
 static void
 teardown (void)
 {
-  remove_tree (tmp_dir);
+  test_dir_remove (tmp_dir);
   g_clear_pointer (&tmp_dir, g_free);
 }
 
@@ -195,7 +175,7 @@ GST_START_TEST (test_make_layout)
   g_clear_error (&error);
 
   /* a part of the layout that is not a directory is named itself */
-  remove_tree (sessions);
+  test_dir_remove (sessions);
   write_file (sessions, "", -1);
   fail_if (gst_ice_directory_files_make_layout (root, &error));
   fail_unless (strstr (error->message, sessions) != NULL, "%s", error->message);

@@ -32,6 +32,8 @@
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/gsticeerror.h>
 
+#include "testdir.h"
+
 #define WATCHDOG_MS 5000
 #define POLL_INTERVAL 20
 #define N_CANDIDATES 20
@@ -163,31 +165,9 @@ peer_clear (Peer * peer)
 }
 
 static void
-remove_tree (const gchar * path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  if (d != NULL) {
-    while ((name = g_dir_read_name (d)) != NULL) {
-      gchar *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-      g_free (child);
-    }
-    g_dir_close (d);
-  }
-  g_remove (path);
-}
-
-static void
 setup (void)
 {
-  GError *error = NULL;
-
-  tmp_dir = g_dir_make_tmp ("gst-ice-dirsig-XXXXXX", &error);
-  fail_unless (tmp_dir != NULL, "g_dir_make_tmp: %s",
-      error ? error->message : "?");
+  tmp_dir = test_dir_new ("gst-ice-dirsig");
   /* prepare() creates it */
   dir = g_build_filename (tmp_dir, "signalling", NULL);
 
@@ -211,7 +191,7 @@ teardown (void)
   g_main_context_pop_thread_default (context);
   g_main_context_unref (context);
 
-  remove_tree (tmp_dir);
+  test_dir_remove (tmp_dir);
   g_free (dir);
   g_free (tmp_dir);
 }
