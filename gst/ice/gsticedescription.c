@@ -28,6 +28,8 @@
  * |[
  * a=ice-ufrag:8hhY
  * a=ice-pwd:asd88fgpdd777uzjYhagZg
+ * a=fingerprint:sha-256 4A:AD:…:7C
+ * a=setup:actpass
  * a=x-gst-caps:video/x-h264, stream-format=(string)byte-stream
  * a=candidate:1 1 UDP 2013266431 192.168.1.10 47123 typ host
  * a=end-of-candidates
@@ -37,7 +39,9 @@
  * lines, SDP lines that are not `a=` attributes and attributes it does not
  * know, so that the SDP of a browser parses too.  A session-level and a
  * media-level `a=ice-ufrag` / `a=ice-pwd` with the same value count as one;
- * two different values are an error.  A candidate line that is not valid is
+ * two different values are an error, as are two different sha-256
+ * fingerprints or setup roles; fingerprints of other hash functions are
+ * skipped (gst-ice checks sha-256 only).  A candidate line that is not valid is
  * skipped with a warning in the debug log: one bad candidate must not end a
  * session.
  *
@@ -57,6 +61,7 @@
 #include <gst/ice/gsticedescription.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticesyntax.h>
+#include <gst/ice/dtls/gsticecertificate.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_description_debug);
 #define GST_CAT_DEFAULT gst_ice_description_debug
@@ -121,6 +126,8 @@ gst_ice_description_free (GstIceDescription * desc)
   gst_clear_caps (&desc->caps);
   if (desc->candidates != NULL)
     g_ptr_array_unref (desc->candidates);
+  g_free (desc->fingerprint);
+  g_free (desc->setup);
   g_free (desc);
 }
 
@@ -148,9 +155,9 @@ gst_ice_description_add_candidate (GstIceDescription * desc, const gchar * line)
  * gst_ice_description_to_string:
  * @desc: a #GstIceDescription
  *
- * Writes @desc as `a=ice-ufrag`, `a=ice-pwd`, `a=x-gst-caps` (when it has
- * caps), the candidate lines and `a=end-of-candidates` (when set), each
- * line ending in CRLF.
+ * Writes @desc as `a=ice-ufrag`, `a=ice-pwd`, `a=fingerprint` and
+ * `a=setup` (when set), `a=x-gst-caps` (when it has caps), the candidate
+ * lines and `a=end-of-candidates` (when set), each line ending in CRLF.
  *
  * Returns: (transfer full): the description as text
  */
@@ -167,6 +174,10 @@ gst_ice_description_to_string (const GstIceDescription * desc)
     g_string_append_printf (s, "a=ice-ufrag:%s\r\n", desc->ufrag);
   if (desc->pwd != NULL)
     g_string_append_printf (s, "a=ice-pwd:%s\r\n", desc->pwd);
+  if (desc->fingerprint != NULL)
+    g_string_append_printf (s, "a=fingerprint:%s\r\n", desc->fingerprint);
+  if (desc->setup != NULL)
+    g_string_append_printf (s, "a=setup:%s\r\n", desc->setup);
   if (desc->caps != NULL) {
     gchar *caps = gst_caps_to_string (desc->caps);
 
@@ -321,6 +332,129 @@ take_candidate (GPtrArray * candidates, const gchar * line)
   }
 }
 
+/* The value of an a=fingerprint line (RFC 8122: "HASH VALUE"): a sha-256
+ * one is checked and kept, unless it contradicts an earlier one; other
+ * hash functions are skipped, as a peer may offer several. */
+static gboolean
+take_fingerprint (const gchar * line, const gchar * value, gchar ** stored,
+    GError ** error)
+{
+  GError *invalid = NULL;
+  gchar *shown;
+
+  if (g_ascii_strncasecmp (value, GST_ICE_FINGERPRINT_HASH " ",
+          strlen (GST_ICE_FINGERPRINT_HASH) + 1) != 0) {
+    GST_LOG ("skipping fingerprint line '%s'", line);
+    return TRUE;
+  }
+  if (!gst_ice_fingerprint_validate (value, &invalid))
+    goto not_valid;
+  if (*stored != NULL && !gst_ice_fingerprint_equal (*stored, value))
+    goto contradicts;
+  if (*stored == NULL)
+    *stored = g_strdup (value);
+  return TRUE;
+
+  /* ERRORS */
+not_valid:
+  {
+    description_error (error, "description has a fingerprint that is not "
+        "valid: %s", invalid->message);
+    g_clear_error (&invalid);
+    return FALSE;
+  }
+contradicts:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' contradicts the "
+        "earlier fingerprint '%s' (one certificate per description)", shown,
+        *stored);
+    g_free (shown);
+    return FALSE;
+  }
+}
+
+/* The value of an a=setup line (RFC 4145): one of four words, once. */
+static gboolean
+take_setup (const gchar * line, const gchar * value, gchar ** stored,
+    GError ** error)
+{
+  static const gchar *const roles[] = { "actpass", "active", "passive",
+    "holdconn"
+  };
+  gchar *shown;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (roles); i++) {
+    if (strcmp (value, roles[i]) == 0)
+      break;
+  }
+  if (i == G_N_ELEMENTS (roles))
+    goto unknown;
+  if (*stored != NULL && strcmp (*stored, value) != 0)
+    goto contradicts;
+  if (*stored == NULL)
+    *stored = g_strdup (value);
+  return TRUE;
+
+  /* ERRORS */
+unknown:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' does not have a setup "
+        "role gst-ice knows (actpass, active, passive or holdconn)", shown);
+    g_free (shown);
+    return FALSE;
+  }
+contradicts:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' contradicts the "
+        "earlier a=setup:%s", shown, *stored);
+    g_free (shown);
+    return FALSE;
+  }
+}
+
+/* An attribute gst-ice knows, or one it skips.  @caps_text: the text the
+ * caps were parsed from, to compare a repeated a=x-gst-caps with. */
+static gboolean
+take_attribute (GstIceDescription * desc, const gchar * line,
+    gchar ** caps_text, GError ** error)
+{
+  const gchar *value = strchr (line, ':') ? strchr (line, ':') + 1 : NULL;
+
+  if (g_str_has_prefix (line, "a=ice-ufrag:"))
+    return take_credential (line, value, UFRAG_MIN_LENGTH,
+        "ICE user name fragment", &desc->ufrag, error);
+  if (g_str_has_prefix (line, "a=ice-pwd:"))
+    return take_credential (line, value, PWD_MIN_LENGTH, "ICE password",
+        &desc->pwd, error);
+  if (g_str_has_prefix (line, "a=x-gst-caps:"))
+    return take_caps (line, value, caps_text, &desc->caps, error);
+  if (g_str_has_prefix (line, "a=fingerprint:"))
+    return take_fingerprint (line, value, &desc->fingerprint, error);
+  if (g_str_has_prefix (line, "a=setup:"))
+    return take_setup (line, value, &desc->setup, error);
+  if (g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX)) {
+    take_candidate (desc->candidates, line);
+  } else if (gst_ice_candidate_line_is_end_of_candidates (line)) {
+    desc->end_of_candidates = TRUE;
+  } else if (strcmp (line, "a=ice-ufrag") == 0
+      || strcmp (line, "a=ice-pwd") == 0 || strcmp (line, "a=x-gst-caps") == 0
+      || strcmp (line, "a=fingerprint") == 0 || strcmp (line, "a=setup") == 0) {
+    gchar *shown = gst_ice_syntax_text_for_display (line);
+
+    description_error (error, "description line '%s' has no ':' and value",
+        shown);
+    g_free (shown);
+    return FALSE;
+  } else {
+    GST_LOG ("skipping attribute '%s'", line);
+  }
+  return TRUE;
+}
+
 /**
  * gst_ice_description_parse:
  * @text: (nullable): a description, as written by
@@ -337,24 +471,22 @@ GstIceDescription *
 gst_ice_description_parse (const gchar * text, GError ** error)
 {
   GstIceDescription *desc;
-  gchar **lines = NULL;
-  gchar *ufrag = NULL;
-  gchar *pwd = NULL;
+  gchar **lines;
   gchar *caps_text = NULL;
-  GstCaps *caps = NULL;
-  GPtrArray *candidates = NULL;
-  gboolean end_of_candidates = FALSE;
-  const gchar *value = NULL;
   guint i;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   ensure_debug_category ();
 
-  if (text == NULL || line_is_blank (text))
-    goto empty;
+  if (text == NULL || line_is_blank (text)) {
+    description_error (error, "description is empty (it needs at least "
+        "a=ice-ufrag and a=ice-pwd lines)");
+    return NULL;
+  }
 
-  candidates = g_ptr_array_new_with_free_func (g_free);
+  desc = g_new0 (GstIceDescription, 1);
+  desc->candidates = g_ptr_array_new_with_free_func (g_free);
   lines = g_strsplit (text, "\n", -1);
 
   for (i = 0; lines[i] != NULL; i++) {
@@ -369,69 +501,24 @@ gst_ice_description_parse (const gchar * text, GError ** error)
       GST_LOG ("skipping line '%s'", line);
       continue;
     }
-
-    if (g_str_has_prefix (line, "a=ice-ufrag:")) {
-      value = line + strlen ("a=ice-ufrag:");
-      if (!take_credential (line, value, UFRAG_MIN_LENGTH,
-              "ICE user name fragment", &ufrag, error))
-        goto failed;
-    } else if (g_str_has_prefix (line, "a=ice-pwd:")) {
-      value = line + strlen ("a=ice-pwd:");
-      if (!take_credential (line, value, PWD_MIN_LENGTH, "ICE password",
-              &pwd, error))
-        goto failed;
-    } else if (g_str_has_prefix (line, "a=x-gst-caps:")) {
-      value = line + strlen ("a=x-gst-caps:");
-      if (!take_caps (line, value, &caps_text, &caps, error))
-        goto failed;
-    } else if (g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX)) {
-      take_candidate (candidates, line);
-    } else if (gst_ice_candidate_line_is_end_of_candidates (line)) {
-      end_of_candidates = TRUE;
-    } else if (strcmp (line, "a=ice-ufrag") == 0
-        || strcmp (line, "a=ice-pwd") == 0
-        || strcmp (line, "a=x-gst-caps") == 0) {
-      goto no_value;
-    } else {
-      GST_LOG ("skipping attribute '%s'", line);
-    }
+    if (!take_attribute (desc, line, &caps_text, error))
+      goto failed;
   }
 
-  if (ufrag == NULL)
+  if (desc->ufrag == NULL)
     goto no_ufrag;
-  if (pwd == NULL)
+  if (desc->pwd == NULL)
     goto no_pwd;
 
-  desc = g_new0 (GstIceDescription, 1);
-  desc->ufrag = ufrag;
-  desc->pwd = pwd;
-  desc->caps = caps;
-  desc->candidates = candidates;
-  desc->end_of_candidates = end_of_candidates;
-
-  GST_DEBUG ("parsed description with %u candidates%s", candidates->len,
-      end_of_candidates ? " and end-of-candidates" : "");
+  GST_DEBUG ("parsed description with %u candidates%s",
+      desc->candidates->len, desc->end_of_candidates ?
+      " and end-of-candidates" : "");
 
   g_free (caps_text);
   g_strfreev (lines);
   return desc;
 
   /* ERRORS */
-empty:
-  {
-    description_error (error, "description is empty (it needs at least "
-        "a=ice-ufrag and a=ice-pwd lines)");
-    goto failed;
-  }
-no_value:
-  {
-    gchar *shown = gst_ice_syntax_text_for_display (lines[i]);
-
-    description_error (error, "description line '%s' has no ':' and value",
-        shown);
-    g_free (shown);
-    goto failed;
-  }
 no_ufrag:
   {
     description_error (error, "description has no a=ice-ufrag line");
@@ -444,12 +531,8 @@ no_pwd:
   }
 failed:
   {
-    g_free (ufrag);
-    g_free (pwd);
     g_free (caps_text);
-    gst_clear_caps (&caps);
-    if (candidates != NULL)
-      g_ptr_array_unref (candidates);
+    gst_ice_description_free (desc);
     g_strfreev (lines);
     return NULL;
   }

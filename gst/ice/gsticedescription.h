@@ -31,6 +31,12 @@ G_BEGIN_DECLS
  * @candidates: (element-type utf8): candidate lines, each a whole
  *   `a=candidate:...` attribute without line ending
  * @end_of_candidates: whether `a=end-of-candidates` was present
+ * @fingerprint: (nullable): the SHA-256 fingerprint of the peer's DTLS
+ *   certificate, as `sha-256 AB:CD:…` (`a=fingerprint`, RFC 8122); %NULL
+ *   when the peer does not encrypt
+ * @setup: (nullable): the peer's DTLS role (`a=setup`, RFC 4145 / 5763):
+ *   `actpass` (either; the producer offers this), `active` (it connects:
+ *   the DTLS client), `passive` (it waits: the server) or `holdconn`
  *
  * What one peer tells the other to start an ICE session: its credentials,
  * optionally the caps of the stream and candidates gathered so far, as
@@ -45,6 +51,8 @@ typedef struct
   GstCaps *caps;
   GPtrArray *candidates;
   gboolean end_of_candidates;
+  gchar *fingerprint;
+  gchar *setup;
 } GstIceDescription;
 
 GstIceDescription *gst_ice_description_new (const gchar * ufrag,

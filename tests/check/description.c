@@ -785,6 +785,73 @@ GST_START_TEST (test_fuzz_descriptions)
 
 GST_END_TEST;
 
+#define FINGERPRINT "sha-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:" \
+    "19:E5:7C:AB:3C:3D:2B:59:BD:DF:2B:3A:2A:B1:7C:AF"
+
+/* a=fingerprint and a=setup: kept, written back, checked */
+GST_START_TEST (test_fingerprint_and_setup)
+{
+  GstIceDescription *desc;
+  GError *error = NULL;
+  gchar *text;
+
+  desc = gst_ice_description_parse ("a=ice-ufrag:" UFRAG "\r\n"
+      "a=ice-pwd:" PWD "\r\n"
+      "a=fingerprint:sha-1 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:"
+      "19:E5:7C:AB\r\n"
+      "a=fingerprint:" FINGERPRINT "\r\n" "a=setup:actpass\r\n", &error);
+  fail_unless (desc != NULL, "%s", error ? error->message : "?");
+  /* the sha-1 one is skipped: gst-ice checks sha-256 */
+  fail_unless_equals_string (desc->fingerprint, FINGERPRINT);
+  fail_unless_equals_string (desc->setup, "actpass");
+
+  text = gst_ice_description_to_string (desc);
+  fail_unless (strstr (text, "a=fingerprint:" FINGERPRINT "\r\n") != NULL,
+      "%s", text);
+  fail_unless (strstr (text, "a=setup:actpass\r\n") != NULL, "%s", text);
+  gst_ice_description_free (desc);
+  g_free (text);
+
+  /* a description without them: a peer that does not encrypt */
+  desc = gst_ice_description_parse ("a=ice-ufrag:" UFRAG "\r\n"
+      "a=ice-pwd:" PWD "\r\n", NULL);
+  fail_unless (desc->fingerprint == NULL && desc->setup == NULL);
+  gst_ice_description_free (desc);
+}
+
+GST_END_TEST;
+
+static void
+assert_refused (const gchar * lines, const gchar * expected)
+{
+  GError *error = NULL;
+  gchar *text = g_strconcat ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD
+      "\r\n", lines, NULL);
+
+  fail_unless (gst_ice_description_parse (text, &error) == NULL, "%s", lines);
+  fail_unless (g_error_matches (error, GST_ICE_ERROR,
+          GST_ICE_ERROR_INVALID_DESCRIPTION));
+  fail_unless (strstr (error->message, expected) != NULL, "'%s' not in '%s'",
+      expected, error->message);
+  g_clear_error (&error);
+  g_free (text);
+}
+
+GST_START_TEST (test_bad_fingerprint_and_setup)
+{
+  assert_refused ("a=fingerprint:sha-256 4A:AD\r\n", "not valid");
+  assert_refused ("a=fingerprint:" FINGERPRINT "\r\n"
+      "a=fingerprint:sha-256 00:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:"
+      "6B:19:E5:7C:AB:3C:3D:2B:59:BD:DF:2B:3A:2A:B1:7C:AF\r\n",
+      "contradicts the earlier fingerprint");
+  assert_refused ("a=fingerprint\r\n", "has no ':' and value");
+  assert_refused ("a=setup:sometimes\r\n", "actpass, active, passive");
+  assert_refused ("a=setup:active\r\na=setup:passive\r\n",
+      "contradicts the earlier a=setup:active");
+}
+
+GST_END_TEST;
+
 static Suite *
 description_suite (void)
 {
@@ -806,6 +873,8 @@ description_suite (void)
   tcase_add_test (tc, test_autoptr);
   tcase_add_test (tc, test_fuzz_candidates);
   tcase_add_test (tc, test_fuzz_descriptions);
+  tcase_add_test (tc, test_fingerprint_and_setup);
+  tcase_add_test (tc, test_bad_fingerprint_and_setup);
 
   return s;
 }
