@@ -31,19 +31,29 @@
  * force-key-unit request so it can start decoding at once.
  *
  * Each buffer is sent as one datagram, so any packetised stream works:
- * RTP, MPEG-TS in 7×188-byte chunks, application data.  A buffer larger
- * than #GstIceSink:mtu is an error: lower the payloader's `mtu`.  The caps
- * travel to each consumer with the signalling, so icesrc needs none.
+ * RTP, MPEG-TS in 7×188-byte chunks, application data.  A buffer that
+ * does not fit #GstIceSink:mtu is an error: lower the payloader's `mtu`.
+ * The caps travel to each consumer with the signalling, so icesrc needs
+ * none.
+ *
+ * Every session is encrypted and its consumer authenticated with DTLS 1.2
+ * (#GstIceSink:encryption): the consumer's certificate must match the
+ * fingerprint it signalled, and with #GstIceSink:consumer-fingerprints
+ * only the consumers named there are served.  At start the element posts
+ * its own #GstIceSink:fingerprint in an info message.  See
+ * docs/security.md.
  *
  * Peers find each other through a signaller (#GstIceSink:signaller,
  * #GstIceSink:signaller-type): by default a WebSocket one that talks to
  * `gst-ice-signalling-server`, or to the server icesink runs itself with
  * #GstIceSink:run-signalling-server.
  *
- * The element posts `ice-state-changed` (session-id, peer-id, state) and
+ * The element posts `ice-state-changed` (session-id, peer-id, state),
  * `ice-selected-pair` (session-id, peer-id, local-candidate-type,
  * local-address, local-port, remote-candidate-type, remote-address,
- * remote-port, transport) element messages.
+ * remote-port, transport) and `ice-dtls-state-changed` (session-id,
+ * peer-id, state: handshaking, connected, failed or closed; message when
+ * failed; cipher and peer-fingerprint when connected) element messages.
  *
  * ## Example launch line
  * |[
@@ -68,7 +78,8 @@
 GST_DEBUG_CATEGORY_STATIC (gst_ice_sink_debug);
 #define GST_CAT_DEFAULT gst_ice_sink_debug
 
-#define DEFAULT_MTU 1400
+/* RTP payloaders' 1400-byte packets plus a 37-byte DTLS record */
+#define DEFAULT_MTU 1440
 #define DEFAULT_WAIT_FOR_CONNECTION TRUE
 
 enum
@@ -151,18 +162,23 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   /**
    * GstIceSink:mtu:
    *
-   * Largest buffer, in bytes, that icesink sends as one datagram (default
-   * 1400, what RTP payloaders produce by default; IP and UDP headers and a
-   * TURN relay's 4-byte ChannelData header still fit a 1500-byte link).  A
-   * larger buffer stops the pipeline with an error naming both sizes:
-   * lower the payloader's mtu, or raise this on paths known to carry more.
+   * Largest datagram, in bytes, that icesink sends for one buffer: the
+   * buffer plus, encrypting, its DTLS record (37 bytes).  The default 1440
+   * fits the 1400-byte packets RTP payloaders make by default, and with IP
+   * and UDP headers and a TURN relay's 4-byte ChannelData header still a
+   * 1500-byte link.  A larger buffer stops the pipeline with an error
+   * naming the sizes: lower the payloader's mtu, or raise this on paths
+   * known to carry more.
    */
   g_object_class_install_property (gobject_class, PROP_MTU,
       g_param_spec_uint ("mtu", "MTU",
-          "Largest buffer, in bytes, sent as one datagram (default 1400, what "
-          "RTP payloaders produce by default). A larger buffer stops the "
-          "pipeline with an error naming both sizes: lower the payloader's "
-          "mtu, or raise this on paths known to carry more", 64, 65000,
+          "Largest datagram, in bytes, that one buffer becomes on the wire: "
+          "the buffer plus, with encryption, its 37-byte DTLS record "
+          "(default 1440, so RTP payloaders' default 1400-byte packets fit "
+          "and a 1500-byte link still carries IP, UDP and a TURN header). A "
+          "larger buffer stops the pipeline with an error naming the sizes: "
+          "lower the payloader's mtu, or raise this on paths known to carry "
+          "more", 64, 65000,
           DEFAULT_MTU, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -395,13 +411,14 @@ static GstFlowReturn
 send_buffer (GstIceSink * self, GstBuffer * buffer)
 {
   gsize size = gst_buffer_get_size (buffer);
+  guint overhead = gst_ice_transport_get_record_overhead (self->transport);
   guint mtu;
 
   GST_OBJECT_LOCK (self);
   mtu = self->mtu;
   GST_OBJECT_UNLOCK (self);
 
-  if (size > mtu)
+  if (size + overhead > mtu)
     goto too_large;
 
   gst_ice_transport_send (self->transport, buffer);
@@ -410,12 +427,22 @@ send_buffer (GstIceSink * self, GstBuffer * buffer)
   /* ERRORS */
 too_large:
   {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
-        ("buffer of %" G_GSIZE_FORMAT " bytes is larger than the %u-byte "
-            "datagram limit (mtu)", size, mtu),
-        ("icesink sends each buffer as one packet: packetise the stream "
-            "(e.g. rtph264pay mtu=%u, or mpegtsmux alignment=7) or raise "
-            "icesink's mtu if the path carries larger datagrams", mtu));
+    if (overhead > 0)
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("buffer of %" G_GSIZE_FORMAT " bytes plus its %u-byte DTLS record "
+              "is larger than the %u-byte datagram limit (mtu)", size,
+              overhead, mtu),
+          ("icesink sends each buffer as one encrypted packet: packetise the "
+              "stream to at most %u bytes (e.g. rtph264pay mtu=%u, or "
+              "mpegtsmux alignment=7) or raise icesink's mtu if the path "
+              "carries larger datagrams", mtu - overhead, mtu - overhead));
+    else
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("buffer of %" G_GSIZE_FORMAT " bytes is larger than the %u-byte "
+              "datagram limit (mtu)", size, mtu),
+          ("icesink sends each buffer as one packet: packetise the stream "
+              "(e.g. rtph264pay mtu=%u, or mpegtsmux alignment=7) or raise "
+              "icesink's mtu if the path carries larger datagrams", mtu));
     return GST_FLOW_ERROR;
   }
 }

@@ -35,8 +35,14 @@
  * answering ICE (consent freshness) counts as gone too.  If ICE finds no working candidate pair it posts an error that
  * lists both sides' candidates and says whether a TURN server is needed.
  *
- * The element posts `ice-state-changed` and `ice-selected-pair` element
- * messages, as icesink does.
+ * The stream is encrypted and the producer authenticated with DTLS 1.2
+ * (#GstIceSrc:encryption): a producer whose certificate does not match the
+ * fingerprint it signalled, or that is not one of
+ * #GstIceSrc:producer-fingerprints when that is set, is refused with an
+ * error, and not one of its buffers is output.  See docs/security.md.
+ *
+ * The element posts `ice-state-changed`, `ice-selected-pair` and
+ * `ice-dtls-state-changed` element messages, as icesink does.
  *
  * ## Example launch line
  * |[

@@ -231,6 +231,20 @@ consumer_session_lost (GstIceTransport * self, const gchar * session_id,
     producer_left (self, peer_id);
 }
 
+/* The producer is not who the signalling said, or not a pinned one: an
+ * error, and not one buffer of it reaches the pipeline. */
+static void
+consumer_session_refused (GstIceTransport * self, GstIceSession * session,
+    const gchar * why)
+{
+  if (!gst_ice_transport_is_shutting_down (self))
+    GST_ELEMENT_ERROR (self->element, RESOURCE, NOT_AUTHORIZED,
+        ("refused producer '%s': %s", gst_ice_session_get_peer_id (session),
+            why), ("session %s", gst_ice_session_get_id (session)));
+  gst_ice_transport_end_session (self, gst_ice_session_get_id (session));
+  forget_session (self);
+}
+
 const GstIceTransportRole gst_ice_consumer_role = {
   .name = "consumer",
   .start = consumer_start,
@@ -240,4 +254,5 @@ const GstIceTransportRole gst_ice_consumer_role = {
   .session_ended = consumer_session_ended,
   .session_failed = consumer_session_failed,
   .session_lost = consumer_session_lost,
+  .session_refused = consumer_session_refused,
 };

@@ -138,6 +138,10 @@ gst_ice_transport_get_caps (GstIceTransport * self)
  * @buffer: one datagram
  *
  * Sends @buffer to every connected consumer, from the streaming thread.
+ * In plaintext each session hands the buffer's memories to the kernel as
+ * they are; encrypting, the buffer is mapped once (its memories joined if
+ * it has several) and each session seals those same bytes: the one copy
+ * per consumer is the ciphertext itself.
  *
  * Returns: how many consumers it was sent to.
  */
@@ -145,16 +149,28 @@ guint
 gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
 {
   GPtrArray *connected;
+  GstMapInfo map;
+  gboolean sealed = self->config.session.dtls != NULL;
   guint i, sent = 0;
 
   g_mutex_lock (&self->sessions_lock);
   connected = g_ptr_array_ref (self->connected);
   g_mutex_unlock (&self->sessions_lock);
 
+  if (connected->len == 0 || (sealed &&
+          !gst_buffer_map (buffer, &map, GST_MAP_READ))) {
+    g_ptr_array_unref (connected);
+    return 0;
+  }
   for (i = 0; i < connected->len; i++) {
-    if (gst_ice_session_send (g_ptr_array_index (connected, i), buffer))
+    GstIceSession *session = g_ptr_array_index (connected, i);
+
+    if (sealed ? gst_ice_session_send_data (session, map.data, map.size) :
+        gst_ice_session_send (session, buffer))
       sent++;
   }
+  if (sealed)
+    gst_buffer_unmap (buffer, &map);
   g_ptr_array_unref (connected);
   return sent;
 }
@@ -304,6 +320,19 @@ producer_session_lost (GstIceTransport * self, const gchar * session_id,
 {
 }
 
+/* A consumer that is not who it signalled, or not a pinned one: warn,
+ * the other consumers go on. */
+static void
+producer_session_refused (GstIceTransport * self, GstIceSession * session,
+    const gchar * why)
+{
+  if (!gst_ice_transport_is_shutting_down (self))
+    GST_ELEMENT_WARNING (self->element, RESOURCE, NOT_AUTHORIZED,
+        ("refused consumer '%s': %s", gst_ice_session_get_peer_id (session),
+            why), ("session %s", gst_ice_session_get_id (session)));
+  gst_ice_transport_end_session (self, gst_ice_session_get_id (session));
+}
+
 const GstIceTransportRole gst_ice_producer_role = {
   .name = "producer",
   .start = producer_start,
@@ -313,4 +342,5 @@ const GstIceTransportRole gst_ice_producer_role = {
   .session_ended = producer_session_ended,
   .session_failed = producer_session_failed,
   .session_lost = producer_session_lost,
+  .session_refused = producer_session_refused,
 };

@@ -27,10 +27,18 @@
  * #GstIceSession::local-candidate), takes the peer's description and
  * candidates, and sends and receives datagrams once a pair is selected.
  *
- * Threads: everything but gst_ice_session_send() and the statistics runs in
+ * With a DTLS context in its configuration, a session encrypts: its
+ * description carries its certificate's fingerprint and setup role, the
+ * peer's description must carry the peer's, and once ICE has a pair a DTLS
+ * 1.2 handshake (#GstIceDtlsConnection) authenticates the peer against it.
+ * Each buffer then travels as one DTLS record; a packet that is not a DTLS
+ * record (RFC 7983) is dropped, and the session counts as connected only
+ * once the handshake is done, so no plaintext ever reaches the element.
+ *
+ * Threads: everything but the send functions and the statistics runs in
  * the main context given at construction (the #GstIceTransport thread);
- * gst_ice_session_send() runs on the sink's streaming thread, which libnice
- * allows (the agent has its own lock).
+ * the send functions run on the sink's streaming thread, which libnice
+ * allows (the agent has its own lock), as does the DTLS connection.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -54,6 +62,7 @@ enum
   SIGNAL_LOCAL_CANDIDATE,
   SIGNAL_STATE_CHANGED,
   SIGNAL_SELECTED_PAIR,
+  SIGNAL_DTLS_STATE_CHANGED,
   LAST_SIGNAL
 };
 
@@ -86,6 +95,18 @@ struct _GstIceSession
 
   /* selected pair, under the object lock */
   GstStructure *selected_pair;
+
+  /* DTLS: the context from the config (NULL: plaintext), the association,
+   * made with the remote description in the main context and only read
+   * once the session is connected, and whether its handshake is done */
+  GstIceDtlsContext *dtls_context;
+  GPtrArray *accepted_fingerprints;
+  GstIceDtlsConnection *dtls;
+  gboolean dtls_client;
+  gint dtls_connected;
+  /* datagrams libnice refused, and packets dropped for not being DTLS */
+  gint dtls_datagrams_dropped;
+  guint64 packets_rejected;
 
   /* one writer each (streaming thread, main context), read for stats only */
   guint64 bytes_sent;
@@ -135,6 +156,18 @@ gst_ice_session_class_init (GstIceSessionClass * klass)
       g_signal_new ("selected-pair", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
       GST_TYPE_STRUCTURE);
+
+  /**
+   * GstIceSession::dtls-state-changed:
+   * @state: new, handshaking, connected, failed or closed
+   * @message: (nullable): why, when failed or closed by the peer
+   *
+   * Emitted in the main context.
+   */
+  signals[SIGNAL_DTLS_STATE_CHANGED] =
+      g_signal_new ("dtls-state-changed", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+      G_TYPE_STRING);
 }
 
 static void
@@ -153,6 +186,12 @@ gst_ice_session_finalize (GObject * object)
     g_signal_handlers_disconnect_by_data (self->agent, self);
     g_object_unref (self->agent);
   }
+  if (self->dtls)
+    gst_object_unref (self->dtls);
+  if (self->dtls_context)
+    gst_object_unref (self->dtls_context);
+  if (self->accepted_fingerprints)
+    g_ptr_array_unref (self->accepted_fingerprints);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->early_candidates);
   if (self->selected_pair)
@@ -230,8 +269,13 @@ on_component_state_changed (NiceAgent * agent, guint stream_id,
   self->state = state;
   g_atomic_int_set (&self->connected, state == NICE_COMPONENT_STATE_CONNECTED
       || state == NICE_COMPONENT_STATE_READY);
-  if (g_atomic_int_get (&self->connected))
+  if (g_atomic_int_get (&self->connected)) {
     self->was_connected = TRUE;
+    /* a pair works: the DTLS client says hello, the server listens */
+    if (self->dtls && gst_ice_dtls_connection_get_state (self->dtls) ==
+        GST_ICE_DTLS_STATE_NEW)
+      gst_ice_dtls_connection_start (self->dtls);
+  }
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, name);
 }
 
@@ -273,11 +317,170 @@ on_receive (NiceAgent * agent, guint stream_id, guint component_id,
 {
   GstIceSession *self = user_data;
 
+  GST_LOG_OBJECT (self, "received %u bytes", len);
+  if (self->dtls_context) {
+    /* only DTLS records; plaintext never reaches the element */
+    if (self->dtls && gst_ice_dtls_is_dtls_record ((const guint8 *) buf, len))
+      gst_ice_dtls_connection_receive (self->dtls, (const guint8 *) buf, len);
+    else
+      self->packets_rejected++;
+    return;
+  }
   self->bytes_received += len;
   self->packets_received++;
-  GST_LOG_OBJECT (self, "received %u bytes", len);
   if (self->receive_func)
     self->receive_func (self, (const guint8 *) buf, len, self->receive_data);
+}
+
+/* --- DTLS ----------------------------------------------------------------- */
+
+/* a datagram the DTLS connection made: the handshake, an alert or one
+ * sealed buffer */
+static void
+on_dtls_transmit (const guint8 * data, gsize size, gpointer user_data)
+{
+  GstIceSession *self = user_data;
+  GOutputVector vector = { data, size };
+  NiceOutputMessage message = { &vector, 1 };
+
+  if (nice_agent_send_messages_nonblocking (self->agent, self->stream_id, 1,
+          &message, 1, NULL, NULL) != 1)
+    g_atomic_int_inc (&self->dtls_datagrams_dropped);
+}
+
+/* one opened record from the authenticated peer */
+static void
+on_dtls_receive (const guint8 * data, gsize size, gpointer user_data)
+{
+  GstIceSession *self = user_data;
+
+  self->bytes_received += size;
+  self->packets_received++;
+  if (self->receive_func)
+    self->receive_func (self, data, size, self->receive_data);
+}
+
+typedef struct
+{
+  GstIceSession *session;
+  GstIceDtlsState state;
+  gchar *message;
+} DtlsStateChange;
+
+static gboolean
+emit_dtls_state (gpointer data)
+{
+  DtlsStateChange *change = data;
+
+  g_signal_emit (change->session, signals[SIGNAL_DTLS_STATE_CHANGED], 0,
+      gst_ice_dtls_state_to_string (change->state), change->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dtls_state_change_free (gpointer data)
+{
+  DtlsStateChange *change = data;
+
+  gst_object_unref (change->session);
+  g_free (change->message);
+  g_free (change);
+}
+
+/* From whichever thread drove the connection; the signal goes out in the
+ * main context, where the transport handles it. */
+static void
+on_dtls_state (GstIceDtlsState state, const gchar * message, gpointer user_data)
+{
+  GstIceSession *self = user_data;
+  DtlsStateChange *change = g_new0 (DtlsStateChange, 1);
+
+  GST_INFO_OBJECT (self, "DTLS %s%s%s", gst_ice_dtls_state_to_string (state),
+      message ? ": " : "", message ? message : "");
+  g_atomic_int_set (&self->dtls_connected,
+      state == GST_ICE_DTLS_STATE_CONNECTED);
+  change->session = gst_object_ref (self);
+  change->state = state;
+  change->message = g_strdup (message);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT,
+      emit_dtls_state, change, dtls_state_change_free);
+}
+
+static gboolean
+fingerprint_accepted (GstIceSession * self, const gchar * fingerprint)
+{
+  guint i;
+
+  if (self->accepted_fingerprints == NULL ||
+      self->accepted_fingerprints->len == 0)
+    return TRUE;
+  for (i = 0; i < self->accepted_fingerprints->len; i++) {
+    if (gst_ice_fingerprint_equal (fingerprint,
+            g_ptr_array_index (self->accepted_fingerprints, i)))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* RFC 5763: the producer offers actpass and its consumer answers active,
+ * so the consumer is the DTLS client; a peer that says which role it takes
+ * gets the other one. */
+static gboolean
+dtls_is_client (GstIceSession * self, const gchar * remote_setup)
+{
+  if (g_strcmp0 (remote_setup, "active") == 0)
+    return FALSE;
+  if (g_strcmp0 (remote_setup, "passive") == 0)
+    return TRUE;
+  return !self->controlling;
+}
+
+/* Makes the DTLS association once the peer's description says who it is;
+ * refuses a peer that does not encrypt or is not one of the pinned. */
+static gboolean
+prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
+    GError ** error)
+{
+  GString *pinned;
+  guint i;
+
+  if (self->dtls)
+    return TRUE;                /* a repeated description */
+  if (desc->fingerprint == NULL)
+    goto no_fingerprint;
+  if (!fingerprint_accepted (self, desc->fingerprint))
+    goto not_pinned;
+
+  self->dtls_client = dtls_is_client (self, desc->setup);
+  self->dtls = gst_ice_dtls_connection_new (self->dtls_context,
+      self->dtls_client, desc->fingerprint, self->context, on_dtls_transmit,
+      on_dtls_receive, on_dtls_state, self, error);
+  return self->dtls != NULL;
+
+  /* ERRORS */
+no_fingerprint:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
+        "%s '%s' does not encrypt: its description has no a=fingerprint "
+        "(to talk to a plain ICE peer, in plaintext, set encryption=false "
+        "on both sides)", self->controlling ? "consumer" : "producer",
+        self->peer_id);
+    return FALSE;
+  }
+not_pinned:
+  {
+    pinned = g_string_new (NULL);
+    for (i = 0; i < self->accepted_fingerprints->len; i++)
+      g_string_append_printf (pinned, "%s%s", i ? ", " : "",
+          (gchar *) g_ptr_array_index (self->accepted_fingerprints, i));
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
+        "%s '%s' signalled the certificate fingerprint %s, which is not in "
+        "%s (%s)", self->controlling ? "consumer" : "producer",
+        self->peer_id, desc->fingerprint, self->controlling ?
+        "consumer-fingerprints" : "producer-fingerprints", pinned->str);
+    g_string_free (pinned, TRUE);
+    return FALSE;
+  }
 }
 
 /**
@@ -305,6 +508,11 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
   self->peer_id = g_strdup (peer_id);
   self->controlling = controlling;
   self->context = g_main_context_ref (context);
+  if (config->dtls)
+    self->dtls_context = gst_object_ref (config->dtls);
+  if (config->accepted_fingerprints)
+    self->accepted_fingerprints =
+        g_ptr_array_ref (config->accepted_fingerprints);
 
   /* RFC 8445 with trickle; regular nomination is what RFC 8445 kept and
    * what non-libnice agents expect; consent freshness (RFC 7675) notices a
@@ -424,6 +632,18 @@ gst_ice_session_get_local_description (GstIceSession * self,
 
   nice_agent_get_local_credentials (self->agent, self->stream_id, &ufrag, &pwd);
   desc = gst_ice_description_new (ufrag, pwd);
+  if (self->dtls_context) {
+    GstIceCertificate *cert =
+        gst_ice_dtls_context_get_certificate (self->dtls_context);
+
+    desc->fingerprint = g_strconcat (GST_ICE_FINGERPRINT_HASH " ",
+        gst_ice_certificate_get_fingerprint (cert), NULL);
+    /* the producer speaks first and lets the consumer choose */
+    if (self->dtls == NULL)
+      desc->setup = g_strdup ("actpass");
+    else
+      desc->setup = g_strdup (self->dtls_client ? "active" : "passive");
+  }
   if (caps)
     desc->caps = gst_caps_copy (caps);
   text = gst_ice_description_to_string (desc);
@@ -487,6 +707,9 @@ gst_ice_session_set_remote_description (GstIceSession * self,
 {
   guint i;
 
+  /* before any ICE check: a peer refused here never gets a pair */
+  if (self->dtls_context && !prepare_dtls (self, desc, error))
+    return FALSE;
   if (!nice_agent_set_remote_credentials (self->agent, self->stream_id,
           desc->ufrag, desc->pwd))
     goto credentials_failed;
@@ -545,10 +768,13 @@ gst_ice_session_add_remote_candidate (GstIceSession * self,
   return add_candidate_line (self, line, error);
 }
 
+/* From any thread: ICE has a pair and, with encryption, the peer is
+ * authenticated. */
 gboolean
 gst_ice_session_is_connected (GstIceSession * self)
 {
-  return g_atomic_int_get (&self->connected);
+  return g_atomic_int_get (&self->connected) && (self->dtls_context == NULL
+      || g_atomic_int_get (&self->dtls_connected));
 }
 
 /* From the main context: whether a pair ever worked. */
@@ -558,18 +784,10 @@ gst_ice_session_was_connected (GstIceSession * self)
   return self->was_connected;
 }
 
-/**
- * gst_ice_session_send:
- * @buffer: one datagram
- *
- * Sends @buffer as one packet on the selected pair, without copying it.
- * Called from the streaming thread.
- *
- * Returns: %FALSE when libnice could not send it now (no pair yet, socket
- *   full); the packet is then dropped and counted.
- */
-gboolean
-gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
+/* Sends @buffer as one plaintext packet, its memories gathered by the
+ * kernel, not copied here. */
+static gboolean
+send_plain (GstIceSession * self, GstBuffer * buffer)
 {
   GstMapInfo maps[MAX_SEND_MEMORIES];
   GOutputVector vectors[MAX_SEND_MEMORIES];
@@ -627,13 +845,93 @@ dropped:
 }
 
 /**
+ * gst_ice_session_send_data:
+ * @data: one buffer's bytes, contiguous
+ *
+ * Encrypting sessions: seals @data as one DTLS record and sends it.
+ * Called from the streaming thread; the transport maps a buffer once for
+ * all its consumers and hands each session the same bytes.
+ *
+ * Returns: %FALSE when it could not be sent now (handshake not done,
+ *   socket full); the packet is then dropped and counted.
+ */
+gboolean
+gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
+    gsize size)
+{
+  gint dropped_before = g_atomic_int_get (&self->dtls_datagrams_dropped);
+
+  if (!g_atomic_int_get (&self->dtls_connected) ||
+      !gst_ice_dtls_connection_send (self->dtls, data, size, NULL) ||
+      g_atomic_int_get (&self->dtls_datagrams_dropped) != dropped_before)
+    goto dropped;
+  self->bytes_sent += size;
+  self->packets_sent++;
+  return TRUE;
+
+dropped:
+  self->packets_dropped++;
+  GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes", size);
+  return FALSE;
+}
+
+/**
+ * gst_ice_session_send:
+ * @buffer: one datagram
+ *
+ * Sends @buffer as one packet on the selected pair, from the streaming
+ * thread: as it is, without copying it, or sealed in one DTLS record.
+ *
+ * Returns: %FALSE when it could not be sent now (no pair yet, socket
+ *   full); the packet is then dropped and counted.
+ */
+gboolean
+gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
+{
+  GstMapInfo map;
+  gboolean sent;
+
+  if (self->dtls_context == NULL)
+    return send_plain (self, buffer);
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    self->packets_dropped++;
+    return FALSE;
+  }
+  sent = gst_ice_session_send_data (self, map.data, map.size);
+  gst_buffer_unmap (buffer, &map);
+  return sent;
+}
+
+/* the DTLS association's state, cipher and the peer's fingerprint */
+static void
+add_dtls_stats (GstIceSession * self, GstStructure * stats)
+{
+  GstIceDtlsState state = self->dtls ?
+      gst_ice_dtls_connection_get_state (self->dtls) : GST_ICE_DTLS_STATE_NEW;
+  gchar *fingerprint;
+
+  gst_structure_set (stats, "dtls-state", G_TYPE_STRING,
+      gst_ice_dtls_state_to_string (state), "packets-rejected", G_TYPE_UINT64,
+      self->packets_rejected, NULL);
+  if (state != GST_ICE_DTLS_STATE_CONNECTED)
+    return;
+  fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (self->dtls);
+  gst_structure_set (stats, "dtls-cipher", G_TYPE_STRING,
+      gst_ice_dtls_connection_get_cipher (self->dtls),
+      "dtls-peer-fingerprint", G_TYPE_STRING, fingerprint, NULL);
+  g_free (fingerprint);
+}
+
+/**
  * gst_ice_session_get_stats:
  *
  * Returns: (transfer full): an `ice-session-stats` structure: session-id,
  *   peer-id, state, the selected pair's fields (when there is one),
  *   bytes-sent, packets-sent, packets-dropped, bytes-received,
- *   packets-received.  libnice 0.1.21 does not expose the round-trip time
- *   of its checks, so there is no rtt field.
+ *   packets-received and, when encrypting, dtls-state, packets-rejected
+ *   (packets that were not DTLS records) and, once connected, dtls-cipher
+ *   and dtls-peer-fingerprint.  libnice 0.1.21 does not expose the
+ *   round-trip time of its checks, so there is no rtt field.
  */
 GstStructure *
 gst_ice_session_get_stats (GstIceSession * self)
@@ -651,6 +949,8 @@ gst_ice_session_get_stats (GstIceSession * self)
       "packets-dropped", G_TYPE_UINT64, self->packets_dropped,
       "bytes-received", G_TYPE_UINT64, self->bytes_received,
       "packets-received", G_TYPE_UINT64, self->packets_received, NULL);
+  if (self->dtls_context)
+    add_dtls_stats (self, stats);
 
   GST_OBJECT_LOCK (self);
   if (self->selected_pair) {
@@ -735,6 +1035,9 @@ gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
     gpointer user_data)
 {
   g_atomic_int_set (&self->connected, FALSE);
+  /* tell the peer while the agent can still send */
+  if (self->dtls)
+    gst_ice_dtls_connection_close (self->dtls);
   self->receive_func = NULL;
   self->closed_func = done;
   self->closed_data = user_data;

@@ -24,6 +24,7 @@
 #include <gst/gst.h>
 #include <gst/ice/gsticedescription.h>
 #include <gst/ice/gsticeserveruri.h>
+#include <gst/ice/dtls/gsticedtlsconnection.h>
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,11 @@ G_BEGIN_DECLS
  * @ice_tcp: gather TCP candidates (RFC 6544)
  * @local_addresses: (element-type utf8) (nullable): addresses to gather
  *   host candidates on; NULL or empty: every interface but loopback
+ * @dtls: (nullable): the element's DTLS context: every session encrypts
+ *   and authenticates its peer; %NULL: plaintext (`encryption=false`)
+ * @accepted_fingerprints: (element-type utf8) (nullable): the peer
+ *   certificates accepted, as `sha-256 AB:…`; NULL or empty: any peer
+ *   whose certificate matches the fingerprint it signalled
  *
  * What every session of one element is created with; hosts are resolved
  * by #GstIceTransport before sessions exist, because libnice only takes
@@ -50,6 +56,8 @@ typedef struct
   gboolean ice_udp;
   gboolean ice_tcp;
   GPtrArray *local_addresses;
+  GstIceDtlsContext *dtls;
+  GPtrArray *accepted_fingerprints;
 } GstIceSessionConfig;
 
 #define GST_TYPE_ICE_SESSION (gst_ice_session_get_type ())
@@ -98,6 +106,8 @@ gboolean gst_ice_session_add_remote_candidate (GstIceSession * self,
 gboolean gst_ice_session_is_connected (GstIceSession * self);
 gboolean gst_ice_session_was_connected (GstIceSession * self);
 gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
+gboolean gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
+    gsize size);
 GstStructure *gst_ice_session_get_stats (GstIceSession * self);
 gchar *gst_ice_session_describe_candidates (GstIceSession * self);
 void gst_ice_session_close (GstIceSession * self,

@@ -40,6 +40,7 @@
 #include "config.h"
 #endif
 
+#include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticetransportprivate.h>
 
 GST_DEBUG_CATEGORY (gst_ice_transport_debug);
@@ -68,7 +69,6 @@ gst_ice_transport_class_init (GstIceTransportClass * klass)
 static void
 gst_ice_transport_init (GstIceTransport * self)
 {
-  self->settings = gst_ice_transport_settings_new ();
   self->signaller_handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
   self->producer.requests_waiting_for_caps =
       g_ptr_array_new_with_free_func (g_free);
@@ -85,7 +85,8 @@ gst_ice_transport_finalize (GObject * object)
 {
   GstIceTransport *self = GST_ICE_TRANSPORT (object);
 
-  gst_ice_transport_settings_free (self->settings);
+  if (self->settings)
+    gst_ice_transport_settings_free (self->settings);
   gst_caps_replace (&self->caps, NULL);
   g_array_unref (self->signaller_handlers);
   g_ptr_array_unref (self->producer.requests_waiting_for_caps);
@@ -137,6 +138,7 @@ gst_ice_transport_new (GstElement * element, GstIceSignallerRole role,
   gst_object_ref_sink (self);
   self->element = element;
   self->role_id = role;
+  self->settings = gst_ice_transport_settings_new (role);
   self->role = role == GST_ICE_SIGNALLER_ROLE_PRODUCER ?
       &gst_ice_producer_role : &gst_ice_consumer_role;
   self->callbacks = *callbacks;
@@ -475,6 +477,36 @@ on_state_changed (GstIceSession * session, const gchar * state,
     fail_session (self, session);
 }
 
+/* The session's DTLS association changed: tell the user, and end the
+ * session if it failed (the peer is not who it signalled) or the peer
+ * closed it. */
+static void
+on_dtls_state_changed (GstIceSession * session, const gchar * state,
+    const gchar * message, GstIceTransport * self)
+{
+  GstStructure *s = gst_structure_new ("ice-dtls-state-changed", "state",
+      G_TYPE_STRING, state, NULL);
+  GstStructure *stats;
+
+  if (message)
+    gst_structure_set (s, "message", G_TYPE_STRING, message, NULL);
+  if (g_strcmp0 (state, "connected") == 0) {
+    stats = gst_ice_session_get_stats (session);
+    gst_structure_set (s, "cipher", G_TYPE_STRING,
+        gst_structure_get_string (stats, "dtls-cipher"), "peer-fingerprint",
+        G_TYPE_STRING, gst_structure_get_string (stats,
+            "dtls-peer-fingerprint"), NULL);
+    gst_structure_free (stats);
+  }
+  post_session_message (self, session, s);
+  update_connected (self, session, gst_ice_session_is_connected (session));
+
+  if (g_strcmp0 (state, "failed") == 0)
+    self->role->session_refused (self, session, message);
+  else if (g_strcmp0 (state, "closed") == 0)
+    lose_session (self, session);
+}
+
 static void
 fail_session (GstIceTransport * self, GstIceSession * session)
 {
@@ -520,6 +552,8 @@ gst_ice_transport_create_session (GstIceTransport * self,
       self);
   g_signal_connect (session, "selected-pair", G_CALLBACK (on_selected_pair),
       self);
+  g_signal_connect (session, "dtls-state-changed",
+      G_CALLBACK (on_dtls_state_changed), self);
 
   g_mutex_lock (&self->sessions_lock);
   g_hash_table_insert (self->sessions, g_strdup (session_id), session);
@@ -561,9 +595,10 @@ gst_ice_transport_offer_session (GstIceTransport * self,
 /**
  * gst_ice_transport_accept_description:
  *
- * Gives @session the peer's credentials and candidates.
+ * Gives @session the peer's credentials, candidates and fingerprint.  A
+ * peer that cannot be authenticated ends the session, through the role.
  *
- * Returns: %FALSE (logged) when the session refused them.
+ * Returns: %FALSE (logged or reported) when the session refused them.
  */
 gboolean
 gst_ice_transport_accept_description (GstIceTransport * self,
@@ -573,8 +608,11 @@ gst_ice_transport_accept_description (GstIceTransport * self,
 
   if (gst_ice_session_set_remote_description (session, desc, &err))
     return TRUE;
-  GST_WARNING_OBJECT (self, "ignoring description of session %s: %s",
-      gst_ice_session_get_id (session), err->message);
+  if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS))
+    self->role->session_refused (self, session, err->message);
+  else
+    GST_WARNING_OBJECT (self, "ignoring description of session %s: %s",
+        gst_ice_session_get_id (session), err->message);
   g_clear_error (&err);
   return FALSE;
 }
@@ -711,6 +749,30 @@ start_signalling (GstIceTransport * self, const gchar * peer_id)
   return TRUE;
 }
 
+/* Who we are, for the user to pin; or that nobody is protected. */
+static void
+announce_identity (GstIceTransport * self)
+{
+  GstIceDtlsContext *dtls = self->config.session.dtls;
+  const gchar *fingerprint;
+
+  if (dtls == NULL) {
+    GST_ELEMENT_WARNING (self->element, RESOURCE, SETTINGS,
+        ("encryption=false: the stream travels in plaintext, readable by "
+            "anyone on the path and by every TURN relay, and peers are not "
+            "authenticated"), (NULL));
+    return;
+  }
+  fingerprint = gst_ice_certificate_get_fingerprint
+      (gst_ice_dtls_context_get_certificate (dtls));
+  GST_ELEMENT_INFO (self->element, RESOURCE, SETTINGS,
+      ("certificate fingerprint " GST_ICE_FINGERPRINT_HASH " %s", fingerprint),
+      ("certificate fingerprint: " GST_ICE_FINGERPRINT_HASH " %s (to pin "
+          "this %s, give it to the other side's %s)", fingerprint,
+          self->role->name, self->role_id == GST_ICE_SIGNALLER_ROLE_PRODUCER ?
+          "producer-fingerprints" : "consumer-fingerprints"));
+}
+
 /**
  * gst_ice_transport_start:
  *
@@ -727,6 +789,7 @@ gst_ice_transport_start (GstIceTransport * self)
   if (!gst_ice_transport_settings_read (self->settings, self->element,
           &self->config))
     return FALSE;
+  announce_identity (self);
 
   peer_id = self->config.peer_id ? g_strdup (self->config.peer_id) :
       make_peer_id (self);
@@ -849,6 +912,21 @@ gst_ice_transport_stop (GstIceTransport * self)
   g_clear_pointer (&self->active_peer_id, g_free);
   gst_caps_replace (&self->caps, NULL);
   GST_OBJECT_UNLOCK (self);
+}
+
+/**
+ * gst_ice_transport_get_record_overhead:
+ *
+ * Returns: how many bytes encryption adds to each buffer on the wire (the
+ *   largest DTLS record overhead of the allowed suites), 0 in plaintext.
+ *   Valid between start and stop.
+ */
+guint
+gst_ice_transport_get_record_overhead (GstIceTransport * self)
+{
+  GstIceDtlsContext *dtls = self->config.session.dtls;
+
+  return dtls ? gst_ice_dtls_context_get_record_overhead (dtls) : 0;
 }
 
 guint

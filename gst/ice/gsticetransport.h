@@ -76,5 +76,6 @@ void gst_ice_transport_stop (GstIceTransport * self);
 void gst_ice_transport_set_caps (GstIceTransport * self, GstCaps * caps);
 guint gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer);
 guint gst_ice_transport_get_n_connected (GstIceTransport * self);
+guint gst_ice_transport_get_record_overhead (GstIceTransport * self);
 
 G_END_DECLS

@@ -48,6 +48,9 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
  *   tells the user and ends it
  * @session_lost: a pair worked in @session_id, then its peer @peer_id
  *   stopped answering (consent freshness); the session is ended already
+ * @session_refused: @session's peer could not be authenticated (@why: no
+ *   fingerprint, not a pinned one, a failed DTLS handshake); the role
+ *   tells the user and ends it
  *
  * What differs between icesink's side and icesrc's side of a transport.
  * Everything is called from the transport thread.
@@ -65,6 +68,8 @@ typedef struct
   void (*session_failed) (GstIceTransport * self, GstIceSession * session);
   void (*session_lost) (GstIceTransport * self, const gchar * session_id,
       const gchar * peer_id);
+  void (*session_refused) (GstIceTransport * self, GstIceSession * session,
+      const gchar * why);
 } GstIceTransportRole;
 
 extern const GstIceTransportRole gst_ice_producer_role;

@@ -38,6 +38,7 @@
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticetransportsettings.h>
+#include <gst/ice/dtls/gsticedtlsconnection.h>
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/signalling/gsticeterminalsignaller.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
@@ -49,9 +50,11 @@
 #define DEFAULT_RUN_SIGNALLING_SERVER FALSE
 #define DEFAULT_SIGNALLING_SERVER_HOST "0.0.0.0"
 #define DEFAULT_SIGNALLING_SERVER_PORT 8443
+#define DEFAULT_ENCRYPTION TRUE
 
 struct _GstIceTransportSettings
 {
+  GstIceSignallerRole role;
   GMutex lock;
   GstIceSignaller *signaller;
   gchar *signaller_type;
@@ -67,6 +70,13 @@ struct _GstIceTransportSettings
   gchar *signalling_server_host;
   guint signalling_server_port;
   gchar *producer_peer_id;
+  gboolean encryption;
+  gchar *certificate_file;
+  gchar *private_key_file;
+  gchar *peer_fingerprints;     /* as the user gave them */
+  /* this element's identity, made or loaded by check() at each NULL to
+   * READY (a generated certificate is valid for a month only) */
+  GstIceCertificate *certificate;
 };
 
 GType
@@ -355,6 +365,126 @@ install_consumer_properties (GObjectClass * klass)
           PARAM_FLAGS));
 }
 
+static void
+install_encryption_properties (GObjectClass * klass, GstIceSignallerRole role)
+{
+  gboolean producer = role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
+
+  /**
+   * GstIceSink:encryption:
+   *
+   * Whether every session is encrypted and authenticated with DTLS.
+   */
+  /**
+   * GstIceSrc:encryption:
+   *
+   * Whether every session is encrypted and authenticated with DTLS.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_ENCRYPTION,
+      g_param_spec_boolean ("encryption", "Encryption",
+          "Encrypt every session with DTLS 1.2 and authenticate the peer "
+          "against the certificate fingerprint it signalled (default TRUE). "
+          "FALSE sends and accepts plaintext, for plain ICE peers, and says "
+          "so in a warning at start. Both sides must agree: an encrypting "
+          "peer refuses one that is not, with an error saying its "
+          "description has no a=fingerprint", DEFAULT_ENCRYPTION, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:certificate-file:
+   *
+   * The PEM file of this element's certificate.
+   */
+  /**
+   * GstIceSrc:certificate-file:
+   *
+   * The PEM file of this element's certificate.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_CERTIFICATE_FILE,
+      g_param_spec_string ("certificate-file", "Certificate file",
+          "PEM file of this element's X.509 certificate (an ECDSA P-256 or "
+          "RSA key), so that it keeps one identity, and one fingerprint, "
+          "across restarts; set private-key-file too. NULL (default): a new "
+          "self-signed ECDSA P-256 certificate at each change to READY. A "
+          "missing, unreadable or non-PEM file, or a key that does not "
+          "match, fails the change to READY naming the file", NULL,
+          PARAM_FLAGS));
+
+  /**
+   * GstIceSink:private-key-file:
+   *
+   * The PEM file of the key of certificate-file.
+   */
+  /**
+   * GstIceSrc:private-key-file:
+   *
+   * The PEM file of the key of certificate-file.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_PRIVATE_KEY_FILE,
+      g_param_spec_string ("private-key-file", "Private key file",
+          "PEM file of the private key of certificate-file, not encrypted "
+          "with a passphrase (keep it readable by this user only). NULL "
+          "(default): none, the certificate is generated. One of "
+          "certificate-file and private-key-file without the other fails "
+          "the change to READY", NULL, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:fingerprint:
+   *
+   * The SHA-256 fingerprint of this element's certificate.
+   */
+  /**
+   * GstIceSrc:fingerprint:
+   *
+   * The SHA-256 fingerprint of this element's certificate.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_FINGERPRINT,
+      g_param_spec_string ("fingerprint", "Fingerprint",
+          "SHA-256 fingerprint of this element's certificate, as "
+          "'sha-256 AB:CD:...' (RFC 8122), once the element is READY (NULL "
+          "before, and with encryption=false); the element also posts it "
+          "in an info message at start. Give it to the other side's "
+          "producer-fingerprints or consumer-fingerprints to pin this peer",
+          NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  if (producer) {
+    /**
+     * GstIceSink:consumer-fingerprints:
+     *
+     * The consumers this element serves, by certificate fingerprint.
+     */
+    g_object_class_install_property (klass,
+        GST_ICE_TRANSPORT_PROP_PEER_FINGERPRINTS,
+        g_param_spec_string ("consumer-fingerprints", "Consumer fingerprints",
+            "Comma-separated SHA-256 fingerprints of the consumers this "
+            "icesink serves, as their fingerprint property shows them (the "
+            "'sha-256 ' in front may be left out): any other consumer is "
+            "refused with a warning naming its fingerprint, even one a "
+            "compromised signalling server vouches for. NULL or empty "
+            "(default): any consumer whose certificate matches the "
+            "fingerprint it signalled. A value that is not a fingerprint "
+            "fails the change to READY naming it", NULL, PARAM_FLAGS));
+  } else {
+    /**
+     * GstIceSrc:producer-fingerprints:
+     *
+     * The producers this element accepts, by certificate fingerprint.
+     */
+    g_object_class_install_property (klass,
+        GST_ICE_TRANSPORT_PROP_PEER_FINGERPRINTS,
+        g_param_spec_string ("producer-fingerprints", "Producer fingerprints",
+            "Comma-separated SHA-256 fingerprints of the producers this "
+            "icesrc accepts, as their fingerprint property shows them (the "
+            "'sha-256 ' in front may be left out): any other producer is "
+            "refused with an error naming its fingerprint, even one a "
+            "compromised signalling server vouches for. NULL or empty "
+            "(default): any producer whose certificate matches the "
+            "fingerprint it signalled. A value that is not a fingerprint "
+            "fails the change to READY naming it", NULL, PARAM_FLAGS));
+  }
+}
+
 /**
  * gst_ice_transport_settings_install_properties:
  * @role: producer (icesink) or consumer (icesrc): some properties belong
@@ -370,6 +500,7 @@ gst_ice_transport_settings_install_properties (GObjectClass * klass,
   install_signalling_properties (klass);
   install_candidate_properties (klass);
   install_stats_property (klass);
+  install_encryption_properties (klass, role);
   if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER)
     install_producer_properties (klass);
   else
@@ -379,10 +510,11 @@ gst_ice_transport_settings_install_properties (GObjectClass * klass,
 /* --- values -------------------------------------------------------------- */
 
 GstIceTransportSettings *
-gst_ice_transport_settings_new (void)
+gst_ice_transport_settings_new (GstIceSignallerRole role)
 {
   GstIceTransportSettings *settings = g_new0 (GstIceTransportSettings, 1);
 
+  settings->role = role;
   g_mutex_init (&settings->lock);
   settings->signaller = g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, NULL);
   settings->signaller_type = g_strdup (DEFAULT_SIGNALLER_TYPE);
@@ -393,6 +525,7 @@ gst_ice_transport_settings_new (void)
   settings->run_signalling_server = DEFAULT_RUN_SIGNALLING_SERVER;
   settings->signalling_server_host = g_strdup (DEFAULT_SIGNALLING_SERVER_HOST);
   settings->signalling_server_port = DEFAULT_SIGNALLING_SERVER_PORT;
+  settings->encryption = DEFAULT_ENCRYPTION;
   return settings;
 }
 
@@ -407,6 +540,10 @@ gst_ice_transport_settings_free (GstIceTransportSettings * settings)
   g_free (settings->local_addresses);
   g_free (settings->signalling_server_host);
   g_free (settings->producer_peer_id);
+  g_free (settings->certificate_file);
+  g_free (settings->private_key_file);
+  g_free (settings->peer_fingerprints);
+  g_clear_pointer (&settings->certificate, gst_ice_certificate_unref);
   g_mutex_clear (&settings->lock);
   g_free (settings);
 }
@@ -546,6 +683,18 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       replace_string (&settings->producer_peer_id, value);
       break;
+    case GST_ICE_TRANSPORT_PROP_ENCRYPTION:
+      settings->encryption = g_value_get_boolean (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_CERTIFICATE_FILE:
+      replace_string (&settings->certificate_file, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PRIVATE_KEY_FILE:
+      replace_string (&settings->private_key_file, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PEER_FINGERPRINTS:
+      replace_string (&settings->peer_fingerprints, value);
+      break;
     default:
       known = FALSE;
       break;
@@ -606,6 +755,24 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       g_value_set_string (value, settings->producer_peer_id);
+      break;
+    case GST_ICE_TRANSPORT_PROP_ENCRYPTION:
+      g_value_set_boolean (value, settings->encryption);
+      break;
+    case GST_ICE_TRANSPORT_PROP_CERTIFICATE_FILE:
+      g_value_set_string (value, settings->certificate_file);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PRIVATE_KEY_FILE:
+      g_value_set_string (value, settings->private_key_file);
+      break;
+    case GST_ICE_TRANSPORT_PROP_FINGERPRINT:
+      g_value_take_string (value, settings->certificate ?
+          g_strconcat (GST_ICE_FINGERPRINT_HASH " ",
+              gst_ice_certificate_get_fingerprint (settings->certificate),
+              NULL) : NULL);
+      break;
+    case GST_ICE_TRANSPORT_PROP_PEER_FINGERPRINTS:
+      g_value_set_string (value, settings->peer_fingerprints);
       break;
     default:
       known = FALSE;
@@ -758,6 +925,8 @@ clear_session_config (GstIceSessionConfig * config)
   g_clear_pointer (&config->stun_server, gst_ice_server_uri_free);
   g_clear_pointer (&config->turn_servers, g_ptr_array_unref);
   g_clear_pointer (&config->local_addresses, g_ptr_array_unref);
+  g_clear_pointer (&config->accepted_fingerprints, g_ptr_array_unref);
+  gst_clear_object (&config->dtls);
 }
 
 /* Everything sessions are made with, from the settings (hosts not
@@ -848,6 +1017,158 @@ resolve_servers (GstElement * element, GstIceSessionConfig * config)
   return TRUE;
 }
 
+/* The pinned fingerprints, each as 'sha-256 AB:…'; posts an error naming
+ * the property and the first entry that is not one. */
+static gboolean
+parse_peer_fingerprints (GstIceTransportSettings * settings,
+    GstElement * element, GPtrArray ** out)
+{
+  const gchar *property = settings->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ?
+      "consumer-fingerprints" : "producer-fingerprints";
+  GError *err = NULL;
+  gchar **entries;
+  guint i;
+
+  g_mutex_lock (&settings->lock);
+  entries = g_strsplit (settings->peer_fingerprints ?
+      settings->peer_fingerprints : "", ",", -1);
+  g_mutex_unlock (&settings->lock);
+
+  *out = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; entries[i]; i++) {
+    gchar *entry = g_strstrip (entries[i]);
+    gchar *fingerprint;
+
+    if (*entry == '\0')
+      continue;
+    fingerprint = g_ascii_strncasecmp (entry, GST_ICE_FINGERPRINT_HASH " ",
+        strlen (GST_ICE_FINGERPRINT_HASH) + 1) == 0 ? g_strdup (entry) :
+        g_strconcat (GST_ICE_FINGERPRINT_HASH " ", entry, NULL);
+    g_ptr_array_add (*out, fingerprint);
+    if (!gst_ice_fingerprint_validate (fingerprint, &err))
+      goto not_a_fingerprint;
+  }
+  g_strfreev (entries);
+  return TRUE;
+
+  /* ERRORS */
+not_a_fingerprint:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("%s entry '%s' is not a SHA-256 certificate fingerprint: %s",
+            property, entries[i], err->message), (NULL));
+    g_clear_error (&err);
+    g_strfreev (entries);
+    g_clear_pointer (out, g_ptr_array_unref);
+    return FALSE;
+  }
+}
+
+/* This element's certificate: loaded from the files named, or made. */
+static gboolean
+make_identity (GstIceTransportSettings * settings, GstElement * element)
+{
+  GstIceCertificate *certificate;
+  gchar *cert_file, *key_file;
+  GError *err = NULL;
+
+  g_mutex_lock (&settings->lock);
+  cert_file = g_strdup (settings->certificate_file);
+  key_file = g_strdup (settings->private_key_file);
+  g_mutex_unlock (&settings->lock);
+
+  if ((cert_file == NULL) != (key_file == NULL))
+    goto half_identity;
+  certificate = cert_file ?
+      gst_ice_certificate_new_from_files (cert_file, key_file, &err) :
+      gst_ice_certificate_new_generated (&err);
+  if (certificate == NULL)
+    goto failed;
+
+  g_mutex_lock (&settings->lock);
+  g_clear_pointer (&settings->certificate, gst_ice_certificate_unref);
+  settings->certificate = certificate;
+  g_mutex_unlock (&settings->lock);
+  g_free (cert_file);
+  g_free (key_file);
+  return TRUE;
+
+  /* ERRORS */
+half_identity:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("%s is set but not %s: name both PEM files, or neither to "
+            "generate a certificate", cert_file ? "certificate-file" :
+            "private-key-file", cert_file ? "private-key-file" :
+            "certificate-file"), (NULL));
+    g_free (cert_file);
+    g_free (key_file);
+    return FALSE;
+  }
+failed:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    g_free (cert_file);
+    g_free (key_file);
+    return FALSE;
+  }
+}
+
+/* check() part for encryption: the pins, and the identity */
+static gboolean
+check_encryption (GstIceTransportSettings * settings, GstElement * element)
+{
+  GPtrArray *fingerprints;
+  gboolean encryption;
+
+  if (!parse_peer_fingerprints (settings, element, &fingerprints))
+    return FALSE;
+  g_ptr_array_unref (fingerprints);
+
+  g_mutex_lock (&settings->lock);
+  encryption = settings->encryption;
+  if (!encryption)
+    g_clear_pointer (&settings->certificate, gst_ice_certificate_unref);
+  g_mutex_unlock (&settings->lock);
+  return !encryption || make_identity (settings, element);
+}
+
+/* read() part for encryption: the DTLS context of this start, the pins */
+static gboolean
+read_encryption (GstIceTransportSettings * settings, GstElement * element,
+    GstIceSessionConfig * config)
+{
+  GstIceCertificate *certificate = NULL;
+  GError *err = NULL;
+
+  if (!parse_peer_fingerprints (settings, element,
+          &config->accepted_fingerprints))
+    return FALSE;
+  g_mutex_lock (&settings->lock);
+  if (settings->encryption && settings->certificate)
+    certificate = gst_ice_certificate_ref (settings->certificate);
+  g_mutex_unlock (&settings->lock);
+  if (certificate == NULL)
+    return TRUE;
+
+  config->dtls = gst_ice_dtls_context_new (certificate, NULL, &err);
+  gst_ice_certificate_unref (certificate);
+  if (config->dtls == NULL)
+    goto failed;
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
 /**
  * gst_ice_transport_settings_check:
  * @element: where errors are posted
@@ -876,6 +1197,8 @@ gst_ice_transport_settings_check (GstIceTransportSettings * settings,
   if (!parse_session_config (settings, element, &config))
     return FALSE;
   clear_session_config (&config);
+  if (!check_encryption (settings, element))
+    return FALSE;
 
   signaller = gst_ice_transport_settings_get_signaller (settings);
   if (!gst_ice_signaller_prepare (signaller, &err)) {
@@ -921,7 +1244,8 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   memset (config, 0, sizeof (*config));
   if (!parse_session_config (settings, element, &config->session))
     return FALSE;
-  if (!resolve_servers (element, &config->session)) {
+  if (!resolve_servers (element, &config->session) ||
+      !read_encryption (settings, element, &config->session)) {
     clear_session_config (&config->session);
     return FALSE;
   }

@@ -57,6 +57,13 @@ enum
   GST_ICE_TRANSPORT_PROP_ICE_TCP,
   GST_ICE_TRANSPORT_PROP_LOCAL_ADDRESSES,
   GST_ICE_TRANSPORT_PROP_STATS,
+  GST_ICE_TRANSPORT_PROP_ENCRYPTION,
+  GST_ICE_TRANSPORT_PROP_CERTIFICATE_FILE,
+  GST_ICE_TRANSPORT_PROP_PRIVATE_KEY_FILE,
+  GST_ICE_TRANSPORT_PROP_FINGERPRINT,
+  /* the peers' fingerprints: consumer-fingerprints on a producer,
+   * producer-fingerprints on a consumer */
+  GST_ICE_TRANSPORT_PROP_PEER_FINGERPRINTS,
   /* producer only */
   GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
@@ -93,7 +100,8 @@ typedef struct _GstIceTransportSettings GstIceTransportSettings;
 void gst_ice_transport_settings_install_properties (GObjectClass * klass,
     GstIceSignallerRole role);
 
-GstIceTransportSettings *gst_ice_transport_settings_new (void);
+GstIceTransportSettings *gst_ice_transport_settings_new (GstIceSignallerRole
+    role);
 void gst_ice_transport_settings_free (GstIceTransportSettings * settings);
 
 gboolean gst_ice_transport_settings_set_property (GstIceTransportSettings *

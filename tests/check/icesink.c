@@ -202,22 +202,39 @@ GST_START_TEST (test_bad_signaller_uri)
 
 GST_END_TEST;
 
+/* An icesink harness whose settings are in place before it starts, with
+ * the directory signaller (no server needed) and its bus. */
+static GstHarness *
+sink_harness (const gchar * dir, GstBus * bus, gboolean encryption)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  GstHarness *h;
+
+  gst_object_ref_sink (sink);
+  g_object_set (sink, "wait-for-connection", FALSE, "mtu", 1200,
+      "encryption", encryption, "signaller-type", "directory",
+      "local-addresses", "127.0.0.1", NULL);
+  gst_child_proxy_set (GST_CHILD_PROXY (sink), "signaller::directory", dir,
+      NULL);
+  gst_element_set_bus (sink, bus);
+  h = gst_harness_new_with_element (sink, "sink", NULL);
+  gst_object_unref (sink);
+  gst_harness_set_src_caps_str (h, "application/x-rtp");
+  return h;
+}
+
 GST_START_TEST (test_buffer_larger_than_mtu)
 {
   gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
-  GstHarness *h = gst_harness_new ("icesink");
   GstBus *bus = gst_bus_new ();
+  GstHarness *h;
   GstMessage *msg;
   GError *err = NULL;
   gchar *debug = NULL;
 
-  /* no consumer needed: the size is checked before anything is sent */
-  g_object_set (h->element, "wait-for-connection", FALSE, "mtu", 1200,
-      "signaller-type", "directory", "local-addresses", "127.0.0.1", NULL);
-  gst_child_proxy_set (GST_CHILD_PROXY (h->element), "signaller::directory",
-      dir, NULL);
-  gst_element_set_bus (h->element, bus);
-  gst_harness_set_src_caps_str (h, "application/x-rtp");
+  /* no consumer needed: the size is checked before anything is sent;
+   * in plaintext a buffer becomes a datagram of its own size */
+  h = sink_harness (dir, bus, FALSE);
 
   fail_unless_equals_int (gst_harness_push (h,
           gst_buffer_new_allocate (NULL, 1200, NULL)), GST_FLOW_OK);
@@ -230,6 +247,42 @@ GST_START_TEST (test_buffer_larger_than_mtu)
   fail_unless (strstr (err->message, "1201 bytes") != NULL, "%s", err->message);
   fail_unless (strstr (err->message, "1200-byte") != NULL, "%s", err->message);
   fail_unless (strstr (debug, "mtu") != NULL, "%s", debug);
+  g_clear_error (&err);
+  g_free (debug);
+  gst_message_unref (msg);
+
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* Encrypting, the 37 bytes of a DTLS record count, and the error says so. */
+GST_START_TEST (test_buffer_larger_than_mtu_encrypted)
+{
+  gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GstMessage *msg;
+  GError *err = NULL;
+  gchar *debug = NULL;
+
+  h = sink_harness (dir, bus, TRUE);
+
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_allocate (NULL, 1163, NULL)), GST_FLOW_OK);
+  fail_unless_equals_int (gst_harness_push (h,
+          gst_buffer_new_allocate (NULL, 1164, NULL)), GST_FLOW_ERROR);
+
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, &debug);
+  fail_unless (strstr (err->message, "1164 bytes plus its 37-byte DTLS "
+          "record") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "1200-byte") != NULL, "%s", err->message);
+  fail_unless (strstr (debug, "at most 1163 bytes") != NULL, "%s", debug);
   g_clear_error (&err);
   g_free (debug);
   gst_message_unref (msg);
@@ -296,6 +349,7 @@ icesink_suite (void)
   tcase_add_test (tc, test_bad_local_address);
   tcase_add_test (tc, test_bad_signaller_uri);
   tcase_add_test (tc, test_buffer_larger_than_mtu);
+  tcase_add_test (tc, test_buffer_larger_than_mtu_encrypted);
   tcase_add_test (tc, test_stop_while_server_silent);
   return s;
 }
