@@ -71,8 +71,7 @@ static guint hub_next_session;
 static TestRelayTamperFunc hub_tamper;
 static gpointer hub_tamper_data;
 
-static void test_relay_signaller_iface_init (GstIceSignallerInterface *
-    iface);
+static void test_relay_signaller_iface_init (GstIceSignallerInterface * iface);
 
 G_DEFINE_TYPE_WITH_CODE (TestRelaySignaller, test_relay_signaller,
     G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (GST_TYPE_ICE_SIGNALLER,
@@ -124,8 +123,7 @@ deliver_now (gpointer data)
       gst_ice_signaller_emit_producer_removed (target, d->text);
       break;
     case DELIVER_SESSION_REQUESTED:
-      gst_ice_signaller_emit_session_requested (target, d->session_id,
-          d->text);
+      gst_ice_signaller_emit_session_requested (target, d->session_id, d->text);
       break;
     case DELIVER_SESSION_STARTED:
       gst_ice_signaller_emit_session_started (target, d->session_id, d->text);
@@ -135,8 +133,7 @@ deliver_now (gpointer data)
           d->text);
       break;
     case DELIVER_CANDIDATE:
-      gst_ice_signaller_emit_session_candidate (target, d->session_id,
-          d->text);
+      gst_ice_signaller_emit_session_candidate (target, d->session_id, d->text);
       break;
     case DELIVER_ENDED:
       gst_ice_signaller_emit_session_ended (target, d->session_id);
