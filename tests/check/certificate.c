@@ -35,6 +35,7 @@
 #include <openssl/x509.h>
 
 #include "dtlstestutil.h"
+#include "testdir.h"
 
 #define SKIP_WITHOUT_OPENSSL() G_STMT_START {                            \
   if (!test_have_openssl ()) {                                            \
@@ -131,7 +132,7 @@ GST_START_TEST (test_from_files)
   gchar *dir, *cert, *key, *expected;
 
   SKIP_WITHOUT_OPENSSL ();
-  dir = test_make_tmp_dir ();
+  dir = test_dir_new ("gst-ice-dtls");
   test_make_certificate_files (dir, "camera", "ec", &cert, &key);
 
   loaded1 = gst_ice_certificate_new_from_files (cert, key, &error);
@@ -153,7 +154,8 @@ GST_START_TEST (test_from_files)
   g_free (expected);
   g_free (cert);
   g_free (key);
-  test_remove_tmp_dir (dir);
+  test_dir_remove (dir);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -165,7 +167,7 @@ GST_START_TEST (test_from_files_rsa_and_combined)
   gchar *dir, *cert, *key, *both, *cert_text, *key_text, *text, *expected;
 
   SKIP_WITHOUT_OPENSSL ();
-  dir = test_make_tmp_dir ();
+  dir = test_dir_new ("gst-ice-dtls");
   test_make_certificate_files (dir, "rsa", "rsa:2048", &cert, &key);
 
   cert_rsa = gst_ice_certificate_new_from_files (cert, key, &error);
@@ -195,7 +197,8 @@ GST_START_TEST (test_from_files_rsa_and_combined)
   g_free (expected);
   g_free (cert);
   g_free (key);
-  test_remove_tmp_dir (dir);
+  test_dir_remove (dir);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -230,7 +233,7 @@ GST_START_TEST (test_file_errors)
   };
 
   SKIP_WITHOUT_OPENSSL ();
-  dir = test_make_tmp_dir ();
+  dir = test_dir_new ("gst-ice-dtls");
   test_make_certificate_files (dir, "a", "ec", &cert, &key);
   test_make_certificate_files (dir, "b", "ec", &other_cert, &other_key);
   missing = g_build_filename (dir, "missing.pem", NULL);
@@ -293,7 +296,8 @@ GST_START_TEST (test_file_errors)
   g_free (other_key);
   g_free (cert);
   g_free (key);
-  test_remove_tmp_dir (dir);
+  test_dir_remove (dir);
+  g_free (dir);
 }
 
 GST_END_TEST;

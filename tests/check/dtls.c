@@ -41,6 +41,7 @@
 #include <gst/ice/dtls/gsticedtlsconnection.h>
 
 #include "dtlstestutil.h"
+#include "testdir.h"
 
 #define N_BUFFERS 100
 #define MAX_TEST_SIZE 1400
@@ -667,7 +668,7 @@ GST_START_TEST (test_rsa_certificate)
         "installed\n");
     return;
   }
-  dir = test_make_tmp_dir ();
+  dir = test_dir_new ("gst-ice-dtls");
   /* 4096 bits: the Certificate message alone is larger than the link MTU
    * and goes in fragments */
   test_make_certificate_files (dir, "rsa", "rsa:4096", &cert, &key);
@@ -687,7 +688,8 @@ GST_START_TEST (test_rsa_certificate)
   gst_ice_certificate_unref (rsa);
   g_free (cert);
   g_free (key);
-  test_remove_tmp_dir (dir);
+  test_dir_remove (dir);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -1234,7 +1236,7 @@ GST_START_TEST (test_openssl_s_server)
         "installed (apt-get install openssl)\n");
     return;
   }
-  dir = test_make_tmp_dir ();
+  dir = test_dir_new ("gst-ice-dtls");
   test_make_certificate_files (dir, "s_server", "ec", &cert, &key);
   server_certificate = gst_ice_certificate_new_from_files (cert, key, NULL);
   fail_unless (server_certificate != NULL);
@@ -1290,7 +1292,8 @@ GST_START_TEST (test_openssl_s_server)
   g_free (accept);
   g_free (cert);
   g_free (key);
-  test_remove_tmp_dir (dir);
+  test_dir_remove (dir);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -1307,7 +1310,7 @@ GST_START_TEST (test_openssl_s_client)
         "installed (apt-get install openssl)\n");
     return;
   }
-  dir = test_make_tmp_dir ();
+  dir = test_dir_new ("gst-ice-dtls");
   test_make_certificate_files (dir, "s_client", "ec", &cert, &key);
   client_certificate = gst_ice_certificate_new_from_files (cert, key, NULL);
   fail_unless (client_certificate != NULL);
@@ -1351,7 +1354,8 @@ GST_START_TEST (test_openssl_s_client)
   g_free (connect);
   g_free (cert);
   g_free (key);
-  test_remove_tmp_dir (dir);
+  test_dir_remove (dir);
+  g_free (dir);
 }
 
 GST_END_TEST;

@@ -110,31 +110,3 @@ test_openssl_fingerprint (const gchar * dir, const gchar * cert_path)
   g_free (output);
   return fingerprint;
 }
-
-gchar *
-test_make_tmp_dir (void)
-{
-  GError *error = NULL;
-  gchar *dir = g_dir_make_tmp ("gst-ice-dtls-XXXXXX", &error);
-
-  fail_unless (dir != NULL, "g_dir_make_tmp: %s", error ? error->message : "?");
-  return dir;
-}
-
-void
-test_remove_tmp_dir (gchar * dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const gchar *name;
-
-  while (d && (name = g_dir_read_name (d))) {
-    gchar *path = g_build_filename (dir, name, NULL);
-
-    g_remove (path);
-    g_free (path);
-  }
-  if (d)
-    g_dir_close (d);
-  g_rmdir (dir);
-  g_free (dir);
-}

@@ -39,7 +39,4 @@ void test_make_certificate_files (const gchar * dir, const gchar * name,
  * the hex pairs only. */
 gchar *test_openssl_fingerprint (const gchar * dir, const gchar * cert_path);
 
-gchar *test_make_tmp_dir (void);
-void test_remove_tmp_dir (gchar * dir);
-
 G_END_DECLS
