@@ -62,6 +62,7 @@ typedef struct
   guint corrupt;
   guint8 *seen;
   GstStructure *pair;
+  gchar *dtls_cipher;           /* once a DTLS handshake completed */
   gchar *error;
   gchar *warning;
   gboolean peer_joined;
@@ -240,6 +241,14 @@ on_bus_message (GstBus * bus, GstMessage * msg, Peer * peer)
         g_printerr ("%" GST_PTR_FORMAT "\n", s);
       } else if (gst_structure_has_name (s, "ice-state-changed")) {
         g_printerr ("ICE state %s\n", gst_structure_get_string (s, "state"));
+      } else if (gst_structure_has_name (s, "ice-dtls-state-changed")) {
+        g_printerr ("DTLS state %s %s\n", gst_structure_get_string (s,
+                "state"), GST_STR_NULL (gst_structure_get_string (s,
+                    "cipher")));
+        if (gst_structure_get_string (s, "cipher")) {
+          g_free (peer->dtls_cipher);
+          peer->dtls_cipher = g_strdup (gst_structure_get_string (s, "cipher"));
+        }
       }
       break;
     default:
@@ -318,6 +327,11 @@ print_result (Peer * peer)
   add_pair_member (b, peer, "local-address");
   add_pair_member (b, peer, "remote-address");
   add_pair_member (b, peer, "transport");
+  json_builder_set_member_name (b, "dtls-cipher");
+  if (peer->dtls_cipher)
+    json_builder_add_string_value (b, peer->dtls_cipher);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "longest-gap-ms");
   json_builder_add_int_value (b, peer->longest_gap / 1000);
   json_builder_set_member_name (b, "received-after-gap");
@@ -435,6 +449,7 @@ main (int argc, char **argv)
   g_clear_pointer (&peer.pair, gst_structure_free);
   g_free (peer.error);
   g_free (peer.warning);
+  g_free (peer.dtls_cipher);
   g_free (peer.seen);
   g_main_loop_unref (peer.loop);
   return 0;

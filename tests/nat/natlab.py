@@ -449,6 +449,13 @@ class Lab:
                             % (got, cell.count, cell.min_share * 100))
         if rx_result.get('corrupt'):
             problems.append('%d corrupt packets' % rx_result['corrupt'])
+        # every stream is encrypted: both ends authenticated each other
+        if not cell.must_fail:
+            for who, result in (('sender', tx_result),
+                                ('receiver', rx_result)):
+                if not result.get('dtls-cipher'):
+                    problems.append('the %s never completed a DTLS '
+                                    'handshake' % who)
         if cell.must_fail and elapsed > FAIL_BOUND_S:
             problems.append('took %.0f s to fail, bound is %d s'
                             % (elapsed, FAIL_BOUND_S))
@@ -467,6 +474,7 @@ class Lab:
             'sender-local': tx_result.get('local-candidate-type'),
             'receiver-local': rx_result.get('local-candidate-type'),
             'transport': rx_result.get('transport'),
+            'dtls': short_cipher(rx_result.get('dtls-cipher')),
             'first-packet-ms': rx_result.get('first-packet-ms'),
             'sent': tx_result.get('sent'),
             'received': rx_result.get('received'),
@@ -518,15 +526,23 @@ class Lab:
             print('  %s' % e)
 
 
+def short_cipher(name):
+    """TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 -> AES_128_GCM"""
+    if not name:
+        return None
+    return name.split('_WITH_')[-1].rsplit('_', 1)[0]
+
+
 def table(rows):
     head = ['cell', 'local (sender)', 'remote (receiver)', 'transport',
-            'first packet (ms)', 'sent', 'received', 'result', 'note']
+            'DTLS', 'first packet (ms)', 'sent', 'received', 'result',
+            'note']
     lines = ['| ' + ' | '.join(head) + ' |',
              '|' + '---|' * len(head)]
     for r in rows:
         lines.append('| ' + ' | '.join(str(x) if x is not None else '-'
                      for x in [r['cell'], r['sender-local'],
-                               r['receiver-local'], r['transport'],
+                               r['receiver-local'], r['transport'], r['dtls'],
                                r['first-packet-ms'], r['sent'],
                                r['received'], r['result'], r['note']]) +
                      ' |')
