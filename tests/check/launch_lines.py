@@ -11,7 +11,9 @@ The lines run as written, in a network namespace of their own (two veth
 ends with 203.0.113.10 and .11), because libnice ignores loopback unless
 told otherwise and test traffic must stay inside what the test creates.
 HOST becomes 203.0.113.10, where this script starts coturn (user:pass)
-and gst-ice-signalling-server when a line needs them.  Blocks whose
+and gst-ice-signalling-server when a line needs them.  A block's other
+commands (an `openssl` line making a certificate) run first, and every
+line runs in one working folder, so that the files they make are found.  Blocks whose
 elements are not installed (a camera source on a PC) are reported as
 skipped.  Needs root; skips with exit code 77 elsewhere."""
 
@@ -41,7 +43,7 @@ def readme_blocks():
     text = open(os.path.join(SRCDIR, 'README.md')).read()
     for block in re.findall(r'```[a-z]*\n(.*?)```', text, re.S):
         yield 'README.md', [l.strip() for l in block.splitlines()
-                            if l.strip().startswith('gst-launch-1.0')]
+                            if l.strip() and not l.strip().startswith('#')]
 
 
 def doc_examples(path):
@@ -64,12 +66,13 @@ def missing_elements(line):
         ['gst-inspect-1.0', n], capture_output=True).returncode != 0]
 
 
-def in_ns(cmd, peer=None):
+def in_ns(cmd, peer=None, cwd=None):
     """Starts @cmd in the namespace; its output collects in proc.lines."""
     proc = subprocess.Popen(['ip', 'netns', 'exec', NS, 'sh', '-c', cmd],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True,
-                            errors='replace', start_new_session=True)
+                            errors='replace', start_new_session=True,
+                            cwd=cwd)
     pastelines.watch(proc)
     if peer is not None:
         pastelines.pair_up(peer, proc)
@@ -92,9 +95,13 @@ def stop(proc):
     return output(proc)
 
 
-def run_pair(name, sender, receiver, workdir):
+def run_pair(name, setup, sender, receiver, workdir):
     services = []
     try:
+        for command in setup:
+            subprocess.run(command, shell=True, check=True, cwd=workdir,
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
         if 'turn://' in sender + receiver or 'stun://' in sender + receiver:
             services.append(in_ns(
                 'exec turnserver -n --listening-ip=%s --relay-ip=%s '
@@ -108,10 +115,11 @@ def run_pair(name, sender, receiver, workdir):
                 os.environ['GST_ICE_SIGNALLING_SERVER'], HOST)))
         time.sleep(1)
         tx = in_ns('exec gst-launch-1.0 ' + sender.replace('HOST', HOST)
-                   .split('gst-launch-1.0', 1)[1])
+                   .split('gst-launch-1.0', 1)[1], cwd=workdir)
         time.sleep(2)
         rx = in_ns('exec gst-launch-1.0 -v -m ' + receiver.replace(
-            'HOST', HOST).split('gst-launch-1.0', 1)[1], peer=tx)
+            'HOST', HOST).split('gst-launch-1.0', 1)[1], peer=tx,
+            cwd=workdir)
         deadline = time.time() + TIMEOUT
         ok = False
         while time.time() < deadline and rx.poll() is None:
@@ -156,8 +164,12 @@ def main():
         failed = ran = 0
         with tempfile.TemporaryDirectory() as workdir:
             for name, lines in list(readme_blocks()) + list(doc_blocks()):
-                senders = [l for l in lines if 'icesink' in l]
-                receivers = [l for l in lines if 'icesrc' in l]
+                senders = [l for l in lines if 'icesink' in l and
+                           l.startswith('gst-launch-1.0')]
+                receivers = [l for l in lines if 'icesrc' in l and
+                             l.startswith('gst-launch-1.0')]
+                setup = [l for l in lines
+                         if not l.startswith('gst-launch-1.0')]
                 if not senders or not receivers:
                     continue
                 missing = missing_elements(senders[0]) + \
@@ -167,7 +179,8 @@ def main():
                         name, ', '.join(missing)))
                     continue
                 ran += 1
-                if not run_pair(name, senders[0], receivers[0], workdir):
+                if not run_pair(name, setup, senders[0], receivers[0],
+                                workdir):
                     failed += 1
         print('%d pairs run, %d failed' % (ran, failed))
         return 1 if failed or ran == 0 else 0
