@@ -107,10 +107,11 @@ struct _GstIceSink
   guint mtu;
   gboolean wait_for_connection;
 
-  /* render waits for a first consumer under @lock */
+  /* render waits for a first consumer under @lock; each unlock() counts,
+   * so that a wait knows it was interrupted even once unlock_stop() ran */
   GMutex lock;
   GCond cond;
-  gboolean flushing;
+  guint unlocks;
 
   guint key_unit_count;
 };
@@ -390,21 +391,35 @@ gst_ice_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   return TRUE;
 }
 
-/* Returns FALSE when flushing. */
-static gboolean
+/* Waits, with the buffer to render, until a first consumer is connected.
+ * An unlock() is a flush or a change to PAUSED: the buffer must not be
+ * dropped for the second, so wait for preroll as GstBaseSink wants
+ * (PAUSED completes, prerolled on this buffer), which answers FLUSHING
+ * for the first, and wait on once PLAYING again. */
+static GstFlowReturn
 wait_for_consumer (GstIceSink * self)
 {
-  gboolean flushing;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint unlocks;
 
   g_mutex_lock (&self->lock);
-  while (self->wait_for_connection && !self->flushing &&
+  unlocks = self->unlocks;
+  while (self->wait_for_connection &&
       gst_ice_transport_get_n_connected (self->transport) == 0) {
+    if (self->unlocks != unlocks) {
+      g_mutex_unlock (&self->lock);
+      ret = gst_base_sink_wait_preroll (GST_BASE_SINK (self));
+      if (ret != GST_FLOW_OK)
+        return ret;
+      g_mutex_lock (&self->lock);
+      unlocks = self->unlocks;
+      continue;
+    }
     GST_DEBUG_OBJECT (self, "waiting for a consumer");
     g_cond_wait (&self->cond, &self->lock);
   }
-  flushing = self->flushing;
   g_mutex_unlock (&self->lock);
-  return !flushing;
+  return ret;
 }
 
 static GstFlowReturn
@@ -451,9 +466,10 @@ static GstFlowReturn
 gst_ice_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
+  GstFlowReturn ret = wait_for_consumer (self);
 
-  if (!wait_for_consumer (self))
-    return GST_FLOW_FLUSHING;
+  if (ret != GST_FLOW_OK)
+    return ret;
   return send_buffer (self, buffer);
 }
 
@@ -462,13 +478,13 @@ gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
   guint i, n = gst_buffer_list_length (list);
+  GstFlowReturn ret = wait_for_consumer (self);
 
-  if (!wait_for_consumer (self))
-    return GST_FLOW_FLUSHING;
+  if (ret != GST_FLOW_OK)
+    return ret;
 
   for (i = 0; i < n; i++) {
-    GstFlowReturn ret = send_buffer (self, gst_buffer_list_get (list, i));
-
+    ret = send_buffer (self, gst_buffer_list_get (list, i));
     if (ret != GST_FLOW_OK)
       return ret;
   }
@@ -481,19 +497,16 @@ gst_ice_sink_unlock (GstBaseSink * sink)
   GstIceSink *self = GST_ICE_SINK (sink);
 
   g_mutex_lock (&self->lock);
-  self->flushing = TRUE;
+  self->unlocks++;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
+/* Nothing to undo: a wait compares the unlock count with the one it
+ * started with. */
 static gboolean
 gst_ice_sink_unlock_stop (GstBaseSink * sink)
 {
-  GstIceSink *self = GST_ICE_SINK (sink);
-
-  g_mutex_lock (&self->lock);
-  self->flushing = FALSE;
-  g_mutex_unlock (&self->lock);
   return TRUE;
 }

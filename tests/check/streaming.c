@@ -25,10 +25,12 @@
 #endif
 
 #include <glib/gstdio.h>
+#include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 #include <gst/video/video.h>
 
 #include "icetestutil.h"
+#include "relaysignaller.h"
 
 #define TIMEOUT (20 * GST_SECOND)
 #define N_BUFFERS 300
@@ -455,6 +457,62 @@ GST_START_TEST (test_stop_is_quick_while_streaming)
 
 GST_END_TEST;
 
+/* A non-live sender paused and played again before anyone watches: PAUSED
+ * completes (icesink prerolls on the buffer it holds instead of dropping
+ * it), and once a consumer joins the stream flows. */
+GST_START_TEST (test_pause_before_first_consumer)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GError *err = NULL;
+  guint received = 0;
+
+  test_relay_init ();
+  /* one RTP packet per frame: nothing else comes to preroll on */
+  producer = gst_parse_launch ("videotestsrc is-live=false ! "
+      "video/x-raw,width=16,height=8,framerate=30/1 ! rtpvrawpay ! "
+      "icesink name=sink peer-id=cam local-addresses=127.0.0.1 "
+      "signaller-type=TestRelaySignaller", &err);
+  fail_unless (producer != NULL, "%s", err ? err->message : "?");
+  test_count_peers (producer, &added, &removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (producer, NULL, NULL,
+          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+
+  /* icesink holds the first buffer, waiting for a consumer.  Nothing
+   * says when render() has started to wait (the source, payloader and
+   * sink share one streaming thread, and no message is posted), so give
+   * it a moment: a pause before it waits would not show the fault. */
+  g_usleep (G_USEC_PER_SEC / 5);
+  gst_element_set_state (producer, GST_STATE_PAUSED);
+  fail_unless_equals_int (gst_element_get_state (producer, NULL, NULL,
+          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  gst_element_set_state (producer, GST_STATE_PLAYING);
+  fail_unless_equals_int (gst_element_get_state (producer, NULL, NULL,
+          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  while (received < 30) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), 5 * GST_SECOND);
+
+    fail_unless (sample != NULL, "only %u packets after the consumer joined",
+        received);
+    gst_sample_unref (sample);
+    received++;
+  }
+
+  test_assert_no_error (producer);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 static Suite *
 streaming_suite (void)
 {
@@ -473,6 +531,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_embedded_server_sender_restarts);
   tcase_add_test (tc, test_directory_signaller);
   tcase_add_test (tc, test_stop_is_quick_while_streaming);
+  tcase_add_test (tc, test_pause_before_first_consumer);
   return s;
 }
 
