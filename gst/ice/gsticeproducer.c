@@ -98,22 +98,68 @@ answer_waiting_requests (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The stream's caps changed: each consumer already answered gets our
+ * description again, with the new caps (a consumer takes a repeated
+ * description as new caps: raw video over RTP carries its size only
+ * there), then the requests that waited for caps are answered. */
+static gboolean
+announce_caps (gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  GPtrArray *sessions = g_ptr_array_new_with_free_func (gst_object_unref);
+  GHashTableIter iter;
+  gpointer session;
+  GstCaps *caps;
+  guint i;
+
+  caps = gst_ice_transport_get_caps (self);
+  if (self->active_signaller == NULL || caps == NULL)
+    goto done;
+
+  g_mutex_lock (&self->sessions_lock);
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    g_ptr_array_add (sessions, gst_object_ref (session));
+  g_mutex_unlock (&self->sessions_lock);
+
+  for (i = 0; i < sessions->len; i++) {
+    GstIceSession *s = g_ptr_array_index (sessions, i);
+    gchar *description = gst_ice_session_get_local_description (s, caps);
+
+    GST_INFO_OBJECT (self, "new caps to consumer '%s'",
+        gst_ice_session_get_peer_id (s));
+    gst_ice_signaller_send_description (self->active_signaller,
+        gst_ice_session_get_id (s), description);
+    g_free (description);
+  }
+  answer_waiting_requests (self);
+
+done:
+  gst_clear_caps (&caps);
+  g_ptr_array_unref (sessions);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * gst_ice_transport_set_caps:
  *
  * Producer: the caps of the stream, sent to every consumer in its
- * description; consumers that asked before caps were known are answered
- * now.
+ * description: to the ones connected already when they change, and to
+ * those that asked before caps were known.
  */
 void
 gst_ice_transport_set_caps (GstIceTransport * self, GstCaps * caps)
 {
+  gboolean changed;
+
   GST_OBJECT_LOCK (self);
+  changed = self->caps != NULL && !gst_caps_is_equal (self->caps, caps);
   gst_caps_replace (&self->caps, caps);
   GST_OBJECT_UNLOCK (self);
 
   if (self->context)
-    g_main_context_invoke (self->context, answer_waiting_requests, self);
+    g_main_context_invoke (self->context, changed ? announce_caps :
+        answer_waiting_requests, self);
 }
 
 /**

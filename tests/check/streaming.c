@@ -513,6 +513,69 @@ GST_START_TEST (test_pause_before_first_consumer)
 
 GST_END_TEST;
 
+/* Raw video over RTP carries its size only in the caps: when the sender
+ * switches resolution with a consumer connected, the new caps reach it
+ * and frames of both sizes come out of its depayloader. */
+GST_START_TEST (test_caps_change_reaches_consumer)
+{
+  GstElement *producer, *consumer, *filter;
+  gint added = 0, removed = 0;
+  gboolean small = FALSE, large = FALSE;
+  GError *err = NULL;
+  GstCaps *caps;
+  gint64 deadline;
+
+  test_relay_init ();
+  producer = gst_parse_launch ("videotestsrc is-live=true ! capsfilter "
+      "name=filter caps=video/x-raw,format=I420,width=32,height=24,"
+      "framerate=30/1 ! rtpvrawpay ! icesink name=sink peer-id=cam "
+      "local-addresses=127.0.0.1 signaller-type=TestRelaySignaller", &err);
+  fail_unless (producer != NULL, "%s", err ? err->message : "?");
+  test_count_peers (producer, &added, &removed);
+  consumer = gst_parse_launch ("icesrc local-addresses=127.0.0.1 "
+      "signaller-type=TestRelaySignaller ! rtpvrawdepay ! appsink name=sink "
+      "sync=false max-buffers=1000", &err);
+  fail_unless (consumer != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  filter = test_get (producer, "filter");
+  deadline = g_get_monotonic_time () + TIMEOUT / GST_USECOND;
+  while (!(small && large) && g_get_monotonic_time () < deadline) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), GST_SECOND);
+    GstStructure *s;
+    gint width = 0;
+
+    if (sample == NULL)
+      continue;
+    s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+    gst_structure_get_int (s, "width", &width);
+    if (width == 32 && !small) {
+      small = TRUE;
+      /* the sender switches while the consumer watches */
+      caps = gst_caps_from_string ("video/x-raw,format=I420,width=48,"
+          "height=32,framerate=30/1");
+      g_object_set (filter, "caps", caps, NULL);
+      gst_caps_unref (caps);
+    } else if (width == 48) {
+      large = TRUE;
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless (small, "no frame of the first size arrived");
+  fail_unless (large, "no frame of the new size arrived");
+
+  test_assert_no_error (consumer);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 static Suite *
 streaming_suite (void)
 {
@@ -532,6 +595,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_directory_signaller);
   tcase_add_test (tc, test_stop_is_quick_while_streaming);
   tcase_add_test (tc, test_pause_before_first_consumer);
+  tcase_add_test (tc, test_caps_change_reaches_consumer);
   return s;
 }
 
