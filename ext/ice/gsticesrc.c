@@ -35,6 +35,11 @@
  * answering ICE (consent freshness) counts as gone too.  If ICE finds no working candidate pair it posts an error that
  * lists both sides' candidates and says whether a TURN server is needed.
  *
+ * Each buffer is one packet of the producer, stamped (PTS and DTS) with
+ * the running time at which it arrived, so that rtpjitterbuffer and
+ * clock-synced sinks see the network's timing, not the time the buffer
+ * waited in icesrc.
+ *
  * The stream is encrypted and the producer authenticated with DTLS 1.2
  * (#GstIceSrc:encryption): a producer whose certificate does not match the
  * fingerprint it signalled, or that is not one of
@@ -179,6 +184,21 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
   pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_ice_src_create);
 }
 
+/* The running time now, or NONE before the element has a clock. */
+static GstClockTime
+running_time_now (GstIceSrc * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now, base;
+
+  if (clock == NULL)
+    return GST_CLOCK_TIME_NONE;
+  now = gst_clock_get_time (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  gst_object_unref (clock);
+  return now > base ? now - base : 0;
+}
+
 /* transport thread: one packet from the producer */
 static void
 on_received (GstIceSession * session, const guint8 * data, gsize size,
@@ -191,6 +211,9 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
    * nice_agent_attach_recv() */
   buffer = gst_buffer_new_allocate (NULL, size, NULL);
   gst_buffer_fill (buffer, 0, data, size);
+  /* stamped on arrival, not when create() takes it out: waiting in the
+   * queue must not show as jitter (rtpjitterbuffer reads the DTS) */
+  GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer) = running_time_now (self);
 
   g_mutex_lock (&self->lock);
   if (self->discont) {
@@ -266,7 +289,8 @@ gst_ice_src_init (GstIceSrc * self)
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
-  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), TRUE);
+  /* packets are stamped on arrival (on_received) */
+  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), FALSE);
 }
 
 static void
@@ -429,6 +453,9 @@ gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
     gst_caps_unref (caps);
   }
 
+  /* one that came before there was a clock (PAUSED) counts from now */
+  if (!GST_BUFFER_PTS_IS_VALID (buffer))
+    GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer) = running_time_now (self);
   *buf = buffer;
   return GST_FLOW_OK;
 

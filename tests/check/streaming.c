@@ -576,6 +576,84 @@ GST_START_TEST (test_caps_change_reaches_consumer)
 
 GST_END_TEST;
 
+/* downstream of icesrc stalls once for 300 ms, as a busy decoder would */
+static GstPadProbeReturn
+stall_once (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+  guint seq = 0;
+
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    seq = map.size >= 4 ? GST_READ_UINT32_BE (map.data) : 0;
+    gst_buffer_unmap (buffer, &map);
+  }
+  if (seq == 10)
+    g_usleep (300 * 1000);
+  return GST_PAD_PROBE_OK;
+}
+
+static int
+compare_times (gconstpointer a, gconstpointer b)
+{
+  GstClockTimeDiff x = *(const GstClockTimeDiff *) a;
+  GstClockTimeDiff y = *(const GstClockTimeDiff *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* icesrc stamps a packet when it arrives: packets sent 10 ms apart keep
+ * that spacing even when they waited in icesrc while downstream was
+ * busy, instead of all getting the time they were taken out. */
+GST_START_TEST (test_timestamps_at_arrival)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GstClockTimeDiff gaps[20];
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstPad *pad;
+  guint i;
+
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (producer, &added, &removed);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  pad = gst_element_get_static_pad (test_get (consumer, "src"), "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stall_once, NULL, NULL);
+  gst_object_unref (pad);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  test_push_numbered (producer, 0, 40, 10 * 1000);
+  for (i = 0; i < 40; i++) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), TIMEOUT);
+    GstClockTime pts;
+
+    fail_unless (sample != NULL, "only %u buffers arrived", i);
+    pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+    fail_unless (GST_CLOCK_TIME_IS_VALID (pts));
+    /* buffers 11 to 30 arrived while downstream was stalled */
+    if (i >= 11 && i <= 30)
+      gaps[i - 11] = GST_CLOCK_DIFF (last, pts);
+    last = pts;
+    gst_sample_unref (sample);
+  }
+  qsort (gaps, G_N_ELEMENTS (gaps), sizeof (gaps[0]), compare_times);
+  fail_unless (gaps[G_N_ELEMENTS (gaps) / 2] >= 7 * GST_MSECOND,
+      "median spacing %" GST_STIME_FORMAT " of packets sent 10 ms apart",
+      GST_STIME_ARGS (gaps[G_N_ELEMENTS (gaps) / 2]));
+
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 static Suite *
 streaming_suite (void)
 {
@@ -596,6 +674,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_stop_is_quick_while_streaming);
   tcase_add_test (tc, test_pause_before_first_consumer);
   tcase_add_test (tc, test_caps_change_reaches_consumer);
+  tcase_add_test (tc, test_timestamps_at_arrival);
   return s;
 }
 
