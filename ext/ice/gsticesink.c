@@ -113,7 +113,13 @@ struct _GstIceSink
   GCond cond;
   guint unlocks;
 
-  guint key_unit_count;
+  /* peers that joined or left, told from a GStreamer pool thread in the
+   * order they came (gst_element_call_async), never from the transport
+   * or the streaming thread: a handler may stop the pipeline */
+  GMutex notices_lock;
+  GQueue notices;               /* PeerNotice */
+  GMutex emit_lock;             /* one emitter at a time, in order */
+  guint key_unit_count;         /* under emit_lock */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -205,7 +211,10 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * @icesink: the element
    * @peer_id: the consumer that connected
    *
-   * A consumer's ICE session has a working pair; the stream flows to it.
+   * A consumer's ICE session has a working pair (and, encrypting, its
+   * DTLS handshake is done); the stream flows to it.  Emitted from a
+   * GStreamer thread pool (gst_element_call_async()), in order with
+   * #GstIceSink::peer-removed: a handler may change the pipeline's state.
    */
   signals[SIGNAL_PEER_ADDED] = g_signal_new ("peer-added",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -215,6 +224,9 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * GstIceSink::peer-removed:
    * @icesink: the element
    * @peer_id: the consumer that left, failed or was disconnected
+   *
+   * Emitted as #GstIceSink::peer-added is: a handler may stop the
+   * pipeline.
    */
   signals[SIGNAL_PEER_REMOVED] = g_signal_new ("peer-removed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -239,35 +251,80 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSPORT_POLICY, 0);
 }
 
+typedef struct
+{
+  gboolean added;
+  gchar *peer_id;
+} PeerNotice;
+
+static void
+peer_notice_free (PeerNotice * notice)
+{
+  g_free (notice->peer_id);
+  g_free (notice);
+}
+
+/* From a GStreamer pool thread: tells what the queue holds, in order. */
+static void
+emit_notices (GstElement * element, gpointer user_data)
+{
+  GstIceSink *self = GST_ICE_SINK (element);
+  PeerNotice *notice;
+
+  g_mutex_lock (&self->emit_lock);
+  for (;;) {
+    g_mutex_lock (&self->notices_lock);
+    notice = g_queue_pop_head (&self->notices);
+    g_mutex_unlock (&self->notices_lock);
+    if (notice == NULL)
+      break;
+
+    g_signal_emit (self, signals[notice->added ? SIGNAL_PEER_ADDED :
+            SIGNAL_PEER_REMOVED], 0, notice->peer_id);
+    /* a new decoder needs a key frame to start from */
+    if (notice->added)
+      gst_pad_push_event (GST_BASE_SINK_PAD (self),
+          gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+              TRUE, ++self->key_unit_count));
+    peer_notice_free (notice);
+  }
+  g_mutex_unlock (&self->emit_lock);
+}
+
+static void
+notify_peer (GstIceSink * self, gboolean added, GstIceSession * session)
+{
+  PeerNotice *notice = g_new0 (PeerNotice, 1);
+
+  notice->added = added;
+  notice->peer_id = g_strdup (gst_ice_session_get_peer_id (session));
+  g_mutex_lock (&self->notices_lock);
+  g_queue_push_tail (&self->notices, notice);
+  g_mutex_unlock (&self->notices_lock);
+  gst_element_call_async (GST_ELEMENT (self), emit_notices, NULL, NULL);
+}
+
+/* transport thread */
 static void
 on_peer_connected (GstElement * element, GstIceSession * session)
 {
   GstIceSink *self = GST_ICE_SINK (element);
-  GstEvent *event;
 
   GST_INFO_OBJECT (self, "consumer '%s' connected",
       gst_ice_session_get_peer_id (session));
-
   g_mutex_lock (&self->lock);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-
-  g_signal_emit (self, signals[SIGNAL_PEER_ADDED], 0,
-      gst_ice_session_get_peer_id (session));
-
-  /* a new decoder needs a key frame to start from */
-  event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-      TRUE, ++self->key_unit_count);
-  gst_pad_push_event (GST_BASE_SINK_PAD (self), event);
+  notify_peer (self, TRUE, session);
 }
 
+/* transport thread */
 static void
 on_peer_disconnected (GstElement * element, GstIceSession * session)
 {
   GST_INFO_OBJECT (element, "consumer '%s' gone",
       gst_ice_session_get_peer_id (session));
-  g_signal_emit (element, signals[SIGNAL_PEER_REMOVED], 0,
-      gst_ice_session_get_peer_id (session));
+  notify_peer (GST_ICE_SINK (element), FALSE, session);
 }
 
 static void
@@ -284,6 +341,9 @@ gst_ice_sink_init (GstIceSink * self)
   self->wait_for_connection = DEFAULT_WAIT_FOR_CONNECTION;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  g_mutex_init (&self->notices_lock);
+  g_queue_init (&self->notices);
+  g_mutex_init (&self->emit_lock);
 }
 
 static void
@@ -294,6 +354,9 @@ gst_ice_sink_finalize (GObject * object)
   gst_object_unref (self->transport);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_queue_clear_full (&self->notices, (GDestroyNotify) peer_notice_free);
+  g_mutex_clear (&self->notices_lock);
+  g_mutex_clear (&self->emit_lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -368,7 +431,9 @@ gst_ice_sink_start (GstBaseSink * sink)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
 
+  g_mutex_lock (&self->emit_lock);
   self->key_unit_count = 0;
+  g_mutex_unlock (&self->emit_lock);
   return gst_ice_transport_start (self->transport);
 }
 

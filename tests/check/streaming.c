@@ -654,6 +654,49 @@ GST_START_TEST (test_timestamps_at_arrival)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstElement *pipeline;
+  gint stopped;
+} StopOnRemoved;
+
+static void
+stop_on_removed (GstElement * sink, const gchar * peer_id, StopOnRemoved * data)
+{
+  gst_element_set_state (data->pipeline, GST_STATE_NULL);
+  g_atomic_int_set (&data->stopped, 1);
+}
+
+/* An application stops the sender when its last viewer leaves, from the
+ * peer-removed handler: that must not deadlock (the signal used to come
+ * from the transport thread, which stopping joins). */
+GST_START_TEST (test_stop_from_peer_removed)
+{
+  StopOnRemoved data = { NULL, 0 };
+  GstElement *consumer;
+  gint added = 0, removed = 0;
+
+  test_relay_init ();
+  data.pipeline = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (data.pipeline, &added, &removed);
+  g_signal_connect (test_get (data.pipeline, "sink"), "peer-removed",
+      G_CALLBACK (stop_on_removed), &data);
+  fail_unless (gst_element_set_state (data.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  test_stop (consumer);
+  fail_unless (test_wait_count (&data.stopped, 1, 10 * GST_SECOND),
+      "stopping the pipeline from peer-removed did not return");
+  gst_object_unref (data.pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 streaming_suite (void)
 {
@@ -675,6 +718,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_pause_before_first_consumer);
   tcase_add_test (tc, test_caps_change_reaches_consumer);
   tcase_add_test (tc, test_timestamps_at_arrival);
+  tcase_add_test (tc, test_stop_from_peer_removed);
   return s;
 }
 
