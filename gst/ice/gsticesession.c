@@ -108,13 +108,28 @@ struct _GstIceSession
   gint dtls_datagrams_dropped;
   guint64 packets_rejected;
 
-  /* one writer each (streaming thread, main context), read for stats only */
+  /* one writer each (streaming thread, main context), read for stats from
+   * any thread: through counter_add() and counter_get() */
   guint64 bytes_sent;
   guint64 packets_sent;
   guint64 packets_dropped;
   guint64 bytes_received;
   guint64 packets_received;
 };
+
+/* 64-bit counters written by one thread and read by another: plain loads
+ * and stores of 64 bits tear on 32-bit ARM (a Raspberry Pi) */
+static inline void
+counter_add (guint64 * counter, guint64 value)
+{
+  __atomic_fetch_add (counter, value, __ATOMIC_RELAXED);
+}
+
+static inline guint64
+counter_get (guint64 * counter)
+{
+  return __atomic_load_n (counter, __ATOMIC_RELAXED);
+}
 
 G_DEFINE_TYPE_WITH_CODE (GstIceSession, gst_ice_session, GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (gst_ice_session_debug, "icesession", 0,
@@ -323,11 +338,11 @@ on_receive (NiceAgent * agent, guint stream_id, guint component_id,
     if (self->dtls && gst_ice_dtls_is_dtls_record ((const guint8 *) buf, len))
       gst_ice_dtls_connection_receive (self->dtls, (const guint8 *) buf, len);
     else
-      self->packets_rejected++;
+      counter_add (&self->packets_rejected, 1);
     return;
   }
-  self->bytes_received += len;
-  self->packets_received++;
+  counter_add (&self->bytes_received, len);
+  counter_add (&self->packets_received, 1);
   if (self->receive_func)
     self->receive_func (self, (const guint8 *) buf, len, self->receive_data);
 }
@@ -354,8 +369,8 @@ on_dtls_receive (const guint8 * data, gsize size, gpointer user_data)
 {
   GstIceSession *self = user_data;
 
-  self->bytes_received += size;
-  self->packets_received++;
+  counter_add (&self->bytes_received, size);
+  counter_add (&self->packets_received, 1);
   if (self->receive_func)
     self->receive_func (self, data, size, self->receive_data);
 }
@@ -833,12 +848,12 @@ send_plain (GstIceSession * self, GstBuffer * buffer)
 
   if (sent != 1)
     goto dropped;
-  self->bytes_sent += size;
-  self->packets_sent++;
+  counter_add (&self->bytes_sent, size);
+  counter_add (&self->packets_sent, 1);
   return TRUE;
 
 dropped:
-  self->packets_dropped++;
+  counter_add (&self->packets_dropped, 1);
   GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes",
       gst_buffer_get_size (buffer));
   return FALSE;
@@ -865,12 +880,12 @@ gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
       !gst_ice_dtls_connection_send (self->dtls, data, size, NULL) ||
       g_atomic_int_get (&self->dtls_datagrams_dropped) != dropped_before)
     goto dropped;
-  self->bytes_sent += size;
-  self->packets_sent++;
+  counter_add (&self->bytes_sent, size);
+  counter_add (&self->packets_sent, 1);
   return TRUE;
 
 dropped:
-  self->packets_dropped++;
+  counter_add (&self->packets_dropped, 1);
   GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes", size);
   return FALSE;
 }
@@ -894,7 +909,7 @@ gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
   if (self->dtls_context == NULL)
     return send_plain (self, buffer);
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
-    self->packets_dropped++;
+    counter_add (&self->packets_dropped, 1);
     return FALSE;
   }
   sent = gst_ice_session_send_data (self, map.data, map.size);
@@ -912,7 +927,7 @@ add_dtls_stats (GstIceSession * self, GstStructure * stats)
 
   gst_structure_set (stats, "dtls-state", G_TYPE_STRING,
       gst_ice_dtls_state_to_string (state), "packets-rejected", G_TYPE_UINT64,
-      self->packets_rejected, NULL);
+      counter_get (&self->packets_rejected), NULL);
   if (state != GST_ICE_DTLS_STATE_CONNECTED)
     return;
   fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (self->dtls);
@@ -944,11 +959,12 @@ gst_ice_session_get_stats (GstIceSession * self)
       "state", G_TYPE_STRING,
       nice_component_state_to_string (nice_agent_get_component_state
           (self->agent, self->stream_id, 1)),
-      "bytes-sent", G_TYPE_UINT64, self->bytes_sent,
-      "packets-sent", G_TYPE_UINT64, self->packets_sent,
-      "packets-dropped", G_TYPE_UINT64, self->packets_dropped,
-      "bytes-received", G_TYPE_UINT64, self->bytes_received,
-      "packets-received", G_TYPE_UINT64, self->packets_received, NULL);
+      "bytes-sent", G_TYPE_UINT64, counter_get (&self->bytes_sent),
+      "packets-sent", G_TYPE_UINT64, counter_get (&self->packets_sent),
+      "packets-dropped", G_TYPE_UINT64, counter_get (&self->packets_dropped),
+      "bytes-received", G_TYPE_UINT64, counter_get (&self->bytes_received),
+      "packets-received", G_TYPE_UINT64, counter_get (&self->packets_received),
+      NULL);
   if (self->dtls_context)
     add_dtls_stats (self, stats);
 
