@@ -60,6 +60,10 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  * @send_candidate: send one trickled `a=candidate:` line, or
  *   `a=end-of-candidates`, of @session_id to the other peer.
  * @end_session: end @session_id; the other peer gets session-ended.
+ * @can_resend: (optional): whether a session's description may be sent
+ *   again after the first (new caps, an ICE restart) and reach the other
+ *   peer.  Not implemented: yes.  A signaller that cannot (one line each
+ *   way) gets no ICE restarts: its sessions end when their path breaks.
  *
  * A signaller carries session descriptions and candidates between a
  * producer and its consumers.  All methods are called from the thread that
@@ -82,9 +86,10 @@ struct _GstIceSignallerInterface
   void (*send_candidate) (GstIceSignaller * self, const gchar * session_id,
       const gchar * candidate);
   void (*end_session) (GstIceSignaller * self, const gchar * session_id);
+  gboolean (*can_resend) (GstIceSignaller * self);
 
   /*< private > */
-  gpointer _gst_reserved[8];
+  gpointer _gst_reserved[7];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -99,6 +104,7 @@ void gst_ice_signaller_send_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate);
 void gst_ice_signaller_end_session (GstIceSignaller * self,
     const gchar * session_id);
+gboolean gst_ice_signaller_can_resend (GstIceSignaller * self);
 
 /* For implementations: emit the interface's signals. */
 void gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
