@@ -92,6 +92,7 @@ enum
 {
   SIGNAL_PEER_ADDED,
   SIGNAL_PEER_REMOVED,
+  SIGNAL_RESTART_ICE,
   LAST_SIGNAL
 };
 
@@ -151,6 +152,7 @@ static GstFlowReturn gst_ice_sink_render_list (GstBaseSink * sink,
     GstBufferList * list);
 static gboolean gst_ice_sink_unlock (GstBaseSink * sink);
 static gboolean gst_ice_sink_unlock_stop (GstBaseSink * sink);
+static void restart_ice (GstIceSink * self);
 
 static void
 gst_ice_sink_class_init (GstIceSinkClass * klass)
@@ -232,6 +234,21 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /**
+   * GstIceSink::restart-ice:
+   * @icesink: the element
+   *
+   * Action signal: restarts ICE on every consumer's session (new
+   * credentials through the signalling, candidates gathered afresh), as a
+   * change of this host's addresses does by itself.  For an application
+   * that knows the network changed.  The sessions, their DTLS
+   * associations and the consumers stay; each restart posts `ice-restart`
+   * and, once the path works, `ice-restart-done` element messages.
+   */
+  signals[SIGNAL_RESTART_ICE] = g_signal_new_class_handler ("restart-ice",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (restart_ice), NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class, "ICE sink",
       "Sink/Network",
@@ -251,9 +268,16 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSPORT_POLICY, 0);
 }
 
+typedef enum
+{
+  PEER_ADDED,
+  PEER_REMOVED,
+  PEER_RESUMED,                 /* after an ICE restart: a key unit only */
+} PeerNoticeKind;
+
 typedef struct
 {
-  gboolean added;
+  PeerNoticeKind kind;
   gchar *peer_id;
 } PeerNotice;
 
@@ -279,10 +303,11 @@ emit_notices (GstElement * element, gpointer user_data)
     if (notice == NULL)
       break;
 
-    g_signal_emit (self, signals[notice->added ? SIGNAL_PEER_ADDED :
-            SIGNAL_PEER_REMOVED], 0, notice->peer_id);
-    /* a new decoder needs a key frame to start from */
-    if (notice->added)
+    if (notice->kind != PEER_RESUMED)
+      g_signal_emit (self, signals[notice->kind == PEER_ADDED ?
+              SIGNAL_PEER_ADDED : SIGNAL_PEER_REMOVED], 0, notice->peer_id);
+    /* a new decoder, or one that lost packets, needs a key frame */
+    if (notice->kind != PEER_REMOVED)
       gst_pad_push_event (GST_BASE_SINK_PAD (self),
           gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
               TRUE, ++self->key_unit_count));
@@ -292,11 +317,11 @@ emit_notices (GstElement * element, gpointer user_data)
 }
 
 static void
-notify_peer (GstIceSink * self, gboolean added, GstIceSession * session)
+notify_peer (GstIceSink * self, PeerNoticeKind kind, GstIceSession * session)
 {
   PeerNotice *notice = g_new0 (PeerNotice, 1);
 
-  notice->added = added;
+  notice->kind = kind;
   notice->peer_id = g_strdup (gst_ice_session_get_peer_id (session));
   g_mutex_lock (&self->notices_lock);
   g_queue_push_tail (&self->notices, notice);
@@ -315,7 +340,7 @@ on_peer_connected (GstElement * element, GstIceSession * session)
   g_mutex_lock (&self->lock);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-  notify_peer (self, TRUE, session);
+  notify_peer (self, PEER_ADDED, session);
 }
 
 /* transport thread */
@@ -324,7 +349,22 @@ on_peer_disconnected (GstElement * element, GstIceSession * session)
 {
   GST_INFO_OBJECT (element, "consumer '%s' gone",
       gst_ice_session_get_peer_id (session));
-  notify_peer (GST_ICE_SINK (element), FALSE, session);
+  notify_peer (GST_ICE_SINK (element), PEER_REMOVED, session);
+}
+
+/* transport thread: packets were lost while the path was restored */
+static void
+on_peer_resumed (GstElement * element, GstIceSession * session)
+{
+  GST_INFO_OBJECT (element, "consumer '%s' resumed after an ICE restart",
+      gst_ice_session_get_peer_id (session));
+  notify_peer (GST_ICE_SINK (element), PEER_RESUMED, session);
+}
+
+static void
+restart_ice (GstIceSink * self)
+{
+  gst_ice_transport_request_restart (self->transport);
 }
 
 static void
@@ -333,6 +373,7 @@ gst_ice_sink_init (GstIceSink * self)
   const GstIceTransportCallbacks callbacks = {
     .peer_connected = on_peer_connected,
     .peer_disconnected = on_peer_disconnected,
+    .peer_resumed = on_peer_resumed,
   };
 
   self->transport = gst_ice_transport_new (GST_ELEMENT (self),

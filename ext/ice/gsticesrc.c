@@ -123,6 +123,7 @@ static gboolean gst_ice_src_stop (GstBaseSrc * src);
 static gboolean gst_ice_src_unlock (GstBaseSrc * src);
 static gboolean gst_ice_src_unlock_stop (GstBaseSrc * src);
 static GstFlowReturn gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf);
+static void restart_ice (GstIceSrc * self);
 
 static void
 gst_ice_src_class_init (GstIceSrcClass * klass)
@@ -168,6 +169,21 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
           "marked DISCONT", 1, G_MAXUINT, DEFAULT_MAX_QUEUED_PACKETS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstIceSrc::restart-ice:
+   * @icesrc: the element
+   *
+   * Action signal: restarts ICE on the session with the producer (new
+   * credentials through the signalling, candidates gathered afresh), as a
+   * change of this host's addresses or media that stops coming does by
+   * itself.  For an application that knows the network changed.  The
+   * session and its DTLS association stay; it posts `ice-restart` and,
+   * once the path works, `ice-restart-done` element messages.
+   */
+  g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (restart_ice), NULL,
+      NULL, NULL, G_TYPE_NONE, 0);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "ICE source",
@@ -270,6 +286,23 @@ on_producer_left (GstElement * element, const gchar * producer_id)
   }
 }
 
+/* transport thread: packets were lost while the path was restored */
+static void
+on_peer_resumed (GstElement * element, GstIceSession * session)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+
+  g_mutex_lock (&self->lock);
+  self->discont = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+restart_ice (GstIceSrc * self)
+{
+  gst_ice_transport_request_restart (self->transport);
+}
+
 static void
 gst_ice_src_init (GstIceSrc * self)
 {
@@ -277,6 +310,7 @@ gst_ice_src_init (GstIceSrc * self)
     .producer_left = on_producer_left,
     .caps_received = on_caps_received,
     .received = on_received,
+    .peer_resumed = on_peer_resumed,
   };
 
   self->transport = gst_ice_transport_new (GST_ELEMENT (self),

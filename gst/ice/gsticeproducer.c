@@ -379,6 +379,17 @@ producer_session_refused (GstIceTransport * self, GstIceSession * session,
   gst_ice_transport_end_session (self, gst_ice_session_get_id (session));
 }
 
+/* A consumer's path has been down a while; restarts go on. */
+static void
+producer_session_down (GstIceTransport * self, GstIceSession * session,
+    guint seconds)
+{
+  GST_ELEMENT_WARNING (self->element, RESOURCE, WRITE,
+      ("no path to consumer '%s' for %u s; still trying to restore it (ICE "
+          "restart)", gst_ice_session_get_peer_id (session), seconds),
+      ("session %s", gst_ice_session_get_id (session)));
+}
+
 const GstIceTransportRole gst_ice_producer_role = {
   .name = "producer",
   .start = producer_start,
@@ -389,4 +400,5 @@ const GstIceTransportRole gst_ice_producer_role = {
   .session_failed = producer_session_failed,
   .session_lost = producer_session_lost,
   .session_refused = producer_session_refused,
+  .session_down = producer_session_down,
 };

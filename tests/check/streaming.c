@@ -697,6 +697,84 @@ GST_START_TEST (test_stop_from_peer_removed)
 
 GST_END_TEST;
 
+/* An ICE restart mid-stream (as a network change starts one): both sides
+ * take part, the same session resumes with new credentials, its DTLS
+ * association is kept (no second handshake), the producer does not see
+ * its viewer leave, and the stream goes on. */
+GST_START_TEST (test_ice_restart_keeps_session)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GstMessage *msg;
+  const GstStructure *s;
+  gchar *session_id;
+
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (producer, &added, &removed);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT,
+      "ice-dtls-state-changed", TIMEOUT);
+  fail_unless (msg != NULL);
+  session_id = g_strdup (gst_structure_get_string (gst_message_get_structure
+          (msg), "session-id"));
+  gst_message_unref (msg);
+
+  g_signal_emit_by_name (test_get (consumer, "src"), "restart-ice");
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-restart",
+      TIMEOUT);
+  fail_unless (msg != NULL, "no ice-restart message");
+  s = gst_message_get_structure (msg);
+  fail_unless_equals_string (gst_structure_get_string (s, "reason"),
+      "requested");
+  fail_unless_equals_string (gst_structure_get_string (s, "session-id"),
+      session_id);
+  gst_message_unref (msg);
+  /* the producer restarted its side when it saw new credentials */
+  msg = test_wait_message (producer, GST_MESSAGE_ELEMENT, "ice-restart",
+      TIMEOUT);
+  fail_unless (msg != NULL, "the producer did not take part");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (msg), "reason"), "peer-restarted");
+  gst_message_unref (msg);
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-restart-done",
+      TIMEOUT);
+  fail_unless (msg != NULL, "the restart never completed");
+  gst_message_unref (msg);
+
+  /* no new handshake: nothing more about DTLS on the consumer's bus */
+  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (consumer), GST_MESSAGE_ELEMENT);
+  while (msg != NULL) {
+    fail_if (gst_message_has_name (msg, "ice-dtls-state-changed"),
+        "a DTLS state changed after the restart");
+    gst_message_unref (msg);
+    msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (consumer),
+        GST_MESSAGE_ELEMENT);
+  }
+
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 50, TIMEOUT,
+          NULL), 50);
+  fail_unless_equals_int (g_atomic_int_get (&removed), 0);
+  fail_unless_equals_int (g_atomic_int_get (&added), 1);
+
+  test_assert_no_error (consumer);
+  g_free (session_id);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 static Suite *
 streaming_suite (void)
 {
@@ -719,6 +797,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_caps_change_reaches_consumer);
   tcase_add_test (tc, test_timestamps_at_arrival);
   tcase_add_test (tc, test_stop_from_peer_removed);
+  tcase_add_test (tc, test_ice_restart_keeps_session);
   return s;
 }
 
