@@ -137,7 +137,8 @@ class Cell:
 
     def __init__(self, name, sender, receiver, props, expect,
                  min_share=0.99, must_fail=False, lab_check=None,
-                 during=None, env=None, count=PACKETS, terminal=False):
+                 during=None, env=None, count=PACKETS, terminal=False,
+                 wait_s=90):
         self.name = name
         self.sender = sender
         self.receiver = receiver
@@ -147,6 +148,7 @@ class Cell:
         self.must_fail = must_fail
         self.lab_check = lab_check
         self.during = during
+        self.wait_s = wait_s
         self.env = env or {}
         self.count = count
         self.terminal = terminal
@@ -164,18 +166,46 @@ def cut_udp(lan, after_s, for_s):
     return during
 
 
-def expect_resumed(tx, rx):
-    """After a cut the receiver warns, waits, and receives again."""
-    problems = []
-    if 'left' not in (rx.get('warning') or ''):
-        problems.append('no "producer left" warning: %r' % rx.get('warning'))
-    if (rx.get('longest-gap-ms') or 0) < 5000:
-        problems.append('no gap of 5 s or more: %s ms'
-                        % rx.get('longest-gap-ms'))
-    if (rx.get('received-after-gap') or 0) < 100:
-        problems.append('only %s packets after the gap, want 100'
-                        % rx.get('received-after-gap'))
-    return problems
+def expect_restart(resume_bound_s=None, warning=None):
+    """The stream stopped, an ICE restart of the same session brought it
+    back (within @resume_bound_s), and packets flowed again; @warning,
+    when given, is what the receiver must have said meanwhile."""
+    def expect(tx, rx):
+        problems = []
+        if not rx.get('restarts'):
+            problems.append('the receiver did no ICE restart')
+        if rx.get('resume-ms') is None:
+            problems.append('no ICE restart completed')
+        elif resume_bound_s and rx['resume-ms'] > resume_bound_s * 1000:
+            problems.append('resumed after %d ms, bound is %d s'
+                            % (rx['resume-ms'], resume_bound_s))
+        if (rx.get('longest-gap-ms') or 0) < 1000:
+            problems.append('no gap: %s ms' % rx.get('longest-gap-ms'))
+        if (rx.get('received-after-gap') or 0) < 100:
+            problems.append('only %s packets after the gap, want 100'
+                            % rx.get('received-after-gap'))
+        if warning and warning not in (rx.get('warning') or ''):
+            problems.append('no %r warning: %r' % (warning,
+                                                   rx.get('warning')))
+        return problems
+    return expect
+
+
+def blackout(lan, after_s, for_s):
+    """Drops every packet between the peers (UDP, and TURN over TCP) at
+    the router of @lan for @for_s seconds; signalling still passes."""
+    rules = [['FORWARD', '-p', 'udp', '-j', 'DROP'],
+             ['FORWARD', '-p', 'tcp', '--dport', '3478', '-j', 'DROP'],
+             ['FORWARD', '-p', 'tcp', '--sport', '3478', '-j', 'DROP']]
+
+    def during(lab):
+        time.sleep(after_s)
+        for rule in rules:
+            lab.run(lan + '-r', ['iptables', '-I'] + rule)
+        time.sleep(for_s)
+        for rule in rules:
+            lab.run(lan + '-r', ['iptables', '-D'] + rule)
+    return during
 
 
 CELLS = [
@@ -213,13 +243,21 @@ CELLS = [
                      else None), terminal=True),
     Cell('cone x cone, 5% loss', 'l1-h1', 'c2-h1', SERVERS_UDP,
          expect_pair(lambda a, b: None), min_share=0.90),
-    # 1000 packets over 20 s; all UDP cut from 3 s to 14 s: both sides
-    # lose consent after about 10 s, the receiver warns and asks again,
-    # and the new session finds a way (TURN over TCP while UDP is cut)
+    # 1000 packets over 20 s; all UDP cut from 3 s to 14 s: the
+    # receiver's media stops, it restarts ICE, and the fresh gathering
+    # finds a way (TURN over TCP while UDP is cut)
     Cell('cone x cone, UDP cut for 11 s', 'c1-h1', 'c2-h1', SERVERS,
-         expect_resumed, min_share=None, during=cut_udp('c2', 3, 11),
+         expect_restart(10), min_share=None, during=cut_udp('c2', 3, 11),
          env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '15'},
          count=1000),
+    # nothing passes between the peers for 40 s: the receiver says so
+    # within the consent bound (30 s) and keeps restarting; when the path
+    # returns, a restart brings the same session back
+    Cell('cone x cone, 40 s blackout', 'c1-h1', 'c2-h1', SERVERS,
+         expect_restart(warning='no path to producer'), min_share=None,
+         during=blackout('c2', 3, 40),
+         env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '45'},
+         count=2400, wait_s=130),
 ]
 
 
@@ -297,6 +335,7 @@ class Lab:
         self.ip('pub', 'link set internet up')
         self.ip('pub', 'route add default dev internet')
         self.wan_ips = wan_ips = {}
+        self.host_ips = {}
         open_routes = []
         for i, (lan, (kind, hosts, upstream)) in enumerate(LANS.items()):
             router = lan + '-r'
@@ -330,6 +369,7 @@ class Lab:
                 self.veth(host, 'eth0', router, 'h%d' % h)
                 self.ip(router, 'link set h%d master lan' % h)
                 self.ip(host, 'addr add %s.%d/24 dev eth0' % (net, 10 + h))
+                self.host_ips[host] = '%s.%d' % (net, 10 + h)
                 self.ip(host, 'route add default via %s.1' % net)
         for net, via in open_routes:
             for name in ['pub'] + [lan + '-r' for lan, v in LANS.items()
@@ -419,7 +459,7 @@ class Lab:
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGINT)
             try:
-                proc.wait(90)
+                proc.wait(cell.wait_s)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -467,6 +507,9 @@ class Lab:
                 100 * got // cell.count,
                 rx_result['longest-gap-ms'] / 1000.0,
                 rx_result.get('received-after-gap') or 0)
+            if rx_result.get('resume-ms') is not None:
+                note += '; ICE restart resumed in %.1f s' % (
+                    rx_result['resume-ms'] / 1000.0)
         else:
             note = '%d%% arrived' % (100 * got // cell.count)
         row = {
