@@ -27,7 +27,11 @@
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/gsticeerror.h>
@@ -767,6 +771,335 @@ GST_START_TEST (test_bad_peer_id)
 
 GST_END_TEST;
 
+/* The id of the last session-started of @peer. */
+static gchar *
+last_started_session (Peer * peer, const gchar * producer_id)
+{
+  gchar *suffix = g_strconcat (" ", producer_id, NULL);
+  const gchar *event = NULL;
+  gchar *session_id;
+  guint i;
+
+  for (i = 0; i < peer->events->len; i++) {
+    if (g_str_has_prefix (g_ptr_array_index (peer->events, i),
+            "session-started "))
+      event = g_ptr_array_index (peer->events, i);
+  }
+  fail_unless (event != NULL && g_str_has_suffix (event, suffix), "%s",
+      GST_STR_NULL (event));
+  session_id = g_strndup (event + strlen ("session-started "),
+      strlen (event) - strlen ("session-started ") - strlen (suffix));
+  g_free (suffix);
+  return session_id;
+}
+
+static void
+check_contents (const gchar * path, const gchar * expected)
+{
+  gchar *contents = NULL;
+
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL),
+      "'%s' is gone", path);
+  fail_unless_equals_string (contents, expected);
+  g_free (contents);
+}
+
+/* A session folder swapped for a symbolic link to a folder outside the
+ * shared directory, with files in it: both sides end the session, and
+ * nothing out there is read, written or removed. */
+GST_START_TEST (test_symlinked_session)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+  gchar *session_dir = g_build_filename (dir, "sessions", session_id, NULL);
+  gchar *moved = g_build_filename (tmp_dir, "moved-session", NULL);
+  gchar *outside = g_build_filename (tmp_dir, "outside", NULL);
+  gchar *request = session_file (session_id, "request");
+  gchar *request_text = NULL;
+  const gchar *names[] = { "precious", "request", "from-producer",
+    "from-consumer"
+  };
+  const gchar *texts[] = { "keep me\n", NULL, "end\n\n",
+    "candidate\na=candidate:9 1 UDP 9 10.6.6.6 9 typ host\n\nend\n\n"
+  };
+  gchar *session2_id;
+  guint i;
+
+  fail_unless (g_file_get_contents (request, &request_text, NULL, NULL));
+  texts[1] = request_text;
+  fail_unless_equals_int (g_mkdir (outside, 0700), 0);
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *path = g_build_filename (outside, names[i], NULL);
+
+    fail_unless (g_file_set_contents (path, texts[i], -1, NULL));
+    g_free (path);
+  }
+
+  /* swapped while both sides poll it */
+  fail_unless_equals_int (g_rename (session_dir, moved), 0);
+  fail_unless_equals_int (symlink (outside, session_dir), 0);
+
+  wait_for_events (&producer, ended, 1);
+  wait_for_events (&consumer1, ended, 1);
+  run_for (5 * POLL_INTERVAL);
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++) {
+    gchar *path = g_build_filename (outside, names[i], NULL);
+
+    check_contents (path, texts[i]);
+    g_free (path);
+  }
+  fail_unless (g_file_test (session_dir, G_FILE_TEST_IS_SYMLINK),
+      "the symbolic link was not left alone");
+  fail_unless_equals_int (count_events (&producer, "candidate "), 0);
+
+  /* and the producer goes on serving */
+  gst_ice_signaller_request_session (consumer2.signaller, "cam");
+  wait_for_events (&consumer2, "session-started ", 1);
+  session2_id = last_started_session (&consumer2, "cam");
+  wait_for_events (&producer, "session-requested ", 2);
+  send_all (&producer, session2_id);
+  check_received_all (&consumer2, session2_id);
+
+  g_free (session2_id);
+  g_free (request_text);
+  g_free (request);
+  g_free (outside);
+  g_free (moved);
+  g_free (session_dir);
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+/* A message file swapped for a symbolic link to a file outside: it is
+ * neither read nor written through, and the session ends. */
+GST_START_TEST (test_symlinked_message_file)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+  gchar *from_consumer = session_file (session_id, "from-consumer");
+  gchar *victim = g_build_filename (tmp_dir, "victim", NULL);
+  const gchar *text = "candidate\na=candidate:9 1 UDP 9 10.6.6.6 9 typ host"
+      "\n\n";
+
+  fail_unless (g_file_set_contents (victim, text, -1, NULL));
+  fail_unless_equals_int (symlink (victim, from_consumer), 0);
+
+  gst_ice_signaller_send_candidate (consumer1.signaller, session_id,
+      "a=candidate:2 1 UDP 2 10.0.0.2 2 typ host");
+  run_for (5 * POLL_INTERVAL);
+
+  check_contents (victim, text);
+  fail_unless_equals_int (count_events (&producer, "candidate "), 0);
+  fail_unless (g_file_test (from_consumer, G_FILE_TEST_IS_SYMLINK));
+  wait_for_events (&producer, ended, 1);
+  wait_for_events (&consumer1, ended, 1);
+  fail_unless_equals_int (count_events (&consumer1, "error "), 0);
+  check_contents (victim, text);
+
+  g_free (victim);
+  g_free (from_consumer);
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
+/* The longest time between two ticks of a timeout on the test's context */
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+} Ticker;
+
+#define TICK_MS 20
+#define MAX_TICK_GAP_MS 250
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Ticker *ticker = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (ticker->last != 0)
+    ticker->max_gap = MAX (ticker->max_gap, now - ticker->last);
+  ticker->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static GSource *
+ticker_start (Ticker * ticker)
+{
+  GSource *source = g_timeout_source_new (TICK_MS);
+
+  ticker->last = g_get_monotonic_time ();
+  ticker->max_gap = 0;
+  g_source_set_callback (source, tick_cb, ticker, NULL);
+  g_source_attach (source, context);
+  return source;
+}
+
+static void
+check_ticker (Ticker * ticker, const gchar * while_what)
+{
+  GST_INFO ("longest gap between two %d ms ticks %s: %" G_GINT64_FORMAT
+      " ms", TICK_MS, while_what, ticker->max_gap / G_TIME_SPAN_MILLISECOND);
+  fail_unless (ticker->max_gap < MAX_TICK_GAP_MS * G_TIME_SPAN_MILLISECOND,
+      "the context stalled for %" G_GINT64_FORMAT " ms %s (a %d ms timeout)",
+      ticker->max_gap / G_TIME_SPAN_MILLISECOND, while_what, TICK_MS);
+}
+
+/* A thread that notices when someone opens a FIFO for reading, by opening
+ * it for writing without blocking, and then keeps that reader blocked for
+ * FIFO_HOLD_MS, as a peer that writes slowly would. */
+#define FIFO_HOLD_MS 1000
+
+typedef struct
+{
+  const gchar *path;
+  GMutex lock;
+  GCond cond;
+  gboolean stop;
+  guint opened;
+  GThread *thread;
+} FifoWatcher;
+
+static gboolean
+fifo_watcher_wait (FifoWatcher * watcher, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  gboolean stop;
+
+  g_mutex_lock (&watcher->lock);
+  while (!watcher->stop
+      && g_cond_wait_until (&watcher->cond, &watcher->lock, deadline));
+  stop = watcher->stop;
+  g_mutex_unlock (&watcher->lock);
+  return stop;
+}
+
+static gpointer
+fifo_watcher_thread (gpointer user_data)
+{
+  FifoWatcher *watcher = user_data;
+  gboolean stop = FALSE;
+
+  while (!stop) {
+    int fd = open (watcher->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd >= 0) {
+      GST_INFO ("someone opened %s", watcher->path);
+      g_atomic_int_inc (&watcher->opened);
+      stop = fifo_watcher_wait (watcher, FIFO_HOLD_MS);
+      close (fd);
+    } else {
+      /* ENXIO: nobody reads it; nothing tells us when that changes */
+      stop = fifo_watcher_wait (watcher, 5);
+    }
+  }
+  return NULL;
+}
+
+static void
+fifo_watcher_start (FifoWatcher * watcher, const gchar * path)
+{
+  memset (watcher, 0, sizeof (FifoWatcher));
+  watcher->path = path;
+  g_mutex_init (&watcher->lock);
+  g_cond_init (&watcher->cond);
+  watcher->thread = g_thread_new ("fifo-watcher", fifo_watcher_thread, watcher);
+}
+
+static guint
+fifo_watcher_stop (FifoWatcher * watcher)
+{
+  g_mutex_lock (&watcher->lock);
+  watcher->stop = TRUE;
+  g_cond_signal (&watcher->cond);
+  g_mutex_unlock (&watcher->lock);
+  g_thread_join (watcher->thread);
+  g_mutex_clear (&watcher->lock);
+  g_cond_clear (&watcher->cond);
+  return g_atomic_int_get (&watcher->opened);
+}
+
+/* A FIFO with no writer where a producer file should be: the consumer
+ * never opens it (it would block), its context keeps running, and its
+ * session goes on. */
+GST_START_TEST (test_fifo_producer_file)
+{
+  gchar *fifo = g_build_filename (dir, "producers", "fifo-cam", NULL);
+  FifoWatcher watcher;
+  Ticker ticker;
+  GSource *tick;
+  gchar *session_id;
+
+  prepare_and_start (&producer, GST_ICE_SIGNALLER_ROLE_PRODUCER, "cam");
+  prepare_and_start (&consumer1, GST_ICE_SIGNALLER_ROLE_CONSUMER, "viewer1");
+  wait_for_events (&consumer1, "producer-added cam", 1);
+
+  fail_unless_equals_int (mkfifo (fifo, 0600), 0);
+  fifo_watcher_start (&watcher, fifo);
+  tick = ticker_start (&ticker);
+
+  gst_ice_signaller_request_session (consumer1.signaller, "cam");
+  wait_for_events (&consumer1, "session-started ", 1);
+  session_id = last_started_session (&consumer1, "cam");
+  wait_for_events (&producer, "session-requested ", 1);
+  send_all (&producer, session_id);
+  check_received_all (&consumer1, session_id);
+  run_for (10 * POLL_INTERVAL);
+
+  fail_unless_equals_int (fifo_watcher_stop (&watcher), 0);
+  check_ticker (&ticker, "with a FIFO in producers/");
+  fail_unless_equals_int (count_events (&consumer1, "producer-added fifo-cam"),
+      0);
+  fail_unless (g_file_test (fifo, G_FILE_TEST_EXISTS));
+
+  remove_timer (tick);
+  g_free (session_id);
+  g_free (fifo);
+}
+
+GST_END_TEST;
+
+/* A FIFO where the consumer's message file should be: nothing is written
+ * into it, and the session ends on both sides. */
+GST_START_TEST (test_fifo_message_file)
+{
+  gchar *session_id = start_session ();
+  gchar *ended = g_strdup_printf ("session-ended %s", session_id);
+  gchar *from_consumer = session_file (session_id, "from-consumer");
+  gchar buf[256];
+  gssize n;
+  int fd;
+
+  fail_unless_equals_int (mkfifo (from_consumer, 0600), 0);
+  /* a reader and a writer: opening it would not block */
+  fd = open (from_consumer, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  fail_unless (fd >= 0);
+
+  gst_ice_signaller_send_candidate (consumer1.signaller, session_id,
+      "a=candidate:2 1 UDP 2 10.0.0.2 2 typ host");
+  run_for (5 * POLL_INTERVAL);
+
+  n = read (fd, buf, sizeof (buf));
+  fail_unless (n < 0 && errno == EAGAIN, "%" G_GSSIZE_FORMAT " bytes were "
+      "written into the FIFO: %.*s", n, (int) MAX (n, 0), buf);
+  wait_for_events (&consumer1, ended, 1);
+  wait_for_events (&producer, ended, 1);
+  fail_unless_equals_int (count_events (&consumer1, "error "), 0);
+
+  close (fd);
+  g_free (from_consumer);
+  g_free (ended);
+  g_free (session_id);
+}
+
+GST_END_TEST;
+
 static Suite *
 directorysignaller_suite (void)
 {
@@ -786,6 +1119,10 @@ directorysignaller_suite (void)
   tcase_add_test (tc, test_garbage);
   tcase_add_test (tc, test_unknown_producer);
   tcase_add_test (tc, test_bad_peer_id);
+  tcase_add_test (tc, test_symlinked_session);
+  tcase_add_test (tc, test_symlinked_message_file);
+  tcase_add_test (tc, test_fifo_producer_file);
+  tcase_add_test (tc, test_fifo_message_file);
 
   return s;
 }

@@ -42,6 +42,10 @@
  * `candidate` or `end`), its text lines, and an empty line.  The format is
  * described in full in docs/directory-signalling.md.
  *
+ * Below the directory no symbolic link is followed and only regular files
+ * are opened: a link or a FIFO where a session folder or a file should be
+ * is logged and left alone, and ends that session.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 videotestsrc ! x264enc tune=zerolatency ! rtph264pay ! \
@@ -114,12 +118,13 @@ typedef struct
   gchar *peer_id;
   /* consumer: the instance token of the producer the request went to */
   gchar *producer_instance;
-  gchar *dir;
-  gchar *request_path;
-  gchar *out_path;              /* the file this side appends to */
-  gchar *in_path;               /* the file the other side appends to */
-  goffset out_size;             /* bytes this side wrote to out_path */
-  goffset in_offset;            /* bytes of in_path already consumed */
+  gchar *dir;                   /* DIR/sessions/<id>, for the logs */
+  gchar *out_path;              /* for the logs too */
+  gchar *in_path;
+  const gchar *out_name;        /* the file this side appends to */
+  const gchar *in_name;         /* the file the other side appends to */
+  goffset out_size;             /* bytes this side wrote to out_name */
+  goffset in_offset;            /* bytes of in_name already consumed */
   /* the other side ended or left: nothing more is read or written, the
    * session-ended event is queued */
   gboolean closed;
@@ -146,6 +151,8 @@ struct _GstIceDirectorySignaller
   gchar *root;
   gchar *producers_dir;
   gchar *sessions_dir;
+  /* the opened folders: every access is relative to them */
+  GstIceDirectoryLayout layout;
   /* producer: DIR/producers/<peer-id> and the token written into it */
   gchar *producer_path;
   gchar *instance;
@@ -198,7 +205,6 @@ session_free (Session * session)
   g_free (session->peer_id);
   g_free (session->producer_instance);
   g_free (session->dir);
-  g_free (session->request_path);
   g_free (session->out_path);
   g_free (session->in_path);
   g_free (session);
@@ -214,14 +220,12 @@ session_new (GstIceDirectorySignaller * self, const gchar * id,
   session->id = g_strdup (id);
   session->peer_id = g_strdup (peer_id);
   session->dir = g_build_filename (self->sessions_dir, id, NULL);
-  session->request_path = g_build_filename (session->dir,
-      GST_ICE_DIRECTORY_REQUEST_FILE, NULL);
-  session->out_path = g_build_filename (session->dir,
-      producer ? GST_ICE_DIRECTORY_FROM_PRODUCER_FILE :
-      GST_ICE_DIRECTORY_FROM_CONSUMER_FILE, NULL);
-  session->in_path = g_build_filename (session->dir,
-      producer ? GST_ICE_DIRECTORY_FROM_CONSUMER_FILE :
-      GST_ICE_DIRECTORY_FROM_PRODUCER_FILE, NULL);
+  session->out_name = producer ? GST_ICE_DIRECTORY_FROM_PRODUCER_FILE :
+      GST_ICE_DIRECTORY_FROM_CONSUMER_FILE;
+  session->in_name = producer ? GST_ICE_DIRECTORY_FROM_CONSUMER_FILE :
+      GST_ICE_DIRECTORY_FROM_PRODUCER_FILE;
+  session->out_path = g_build_filename (session->dir, session->out_name, NULL);
+  session->in_path = g_build_filename (session->dir, session->in_name, NULL);
   return session;
 }
 
@@ -238,11 +242,13 @@ read_producer_instance (GstIceDirectorySignaller * self,
   gsize length = 0;
   gint err;
 
-  err = gst_ice_directory_files_read_small (path, &contents, &length);
+  err = gst_ice_directory_files_read_small (self->layout.producers,
+      producer_id, &contents, &length);
   if (err == ENOENT) {
     /* gone between the listing and now */
   } else if (err != 0) {
-    *why = g_strdup_printf ("'%s' cannot be read: %s", path, g_strerror (err));
+    *why = g_strdup_printf ("'%s' cannot be read: %s", path,
+        gst_ice_directory_files_strerror (err));
   } else {
     instance = gst_ice_directory_messages_parse_producer (contents, length,
         &reason);
@@ -269,8 +275,8 @@ write_producer_file (GstIceDirectorySignaller * self)
 #endif
   contents = gst_ice_directory_messages_write_producer (self->instance,
       g_get_host_name (), pid);
-  err = gst_ice_directory_files_replace (self->producers_dir, self->peer_id,
-      contents);
+  err = gst_ice_directory_files_replace (self->layout.producers,
+      self->peer_id, contents);
   g_free (contents);
   return err;
 }
@@ -285,7 +291,8 @@ remove_producer_file (GstIceDirectorySignaller * self)
   gint err;
 
   if (g_strcmp0 (instance, self->instance) == 0) {
-    err = gst_ice_directory_files_remove (self->producer_path);
+    err = gst_ice_directory_files_remove (self->layout.producers,
+        self->peer_id);
     if (err != 0)
       GST_WARNING_OBJECT (self, "could not remove '%s': %s",
           self->producer_path, g_strerror (err));
@@ -362,36 +369,92 @@ parse_chunk (const gchar * data, gsize len, goffset offset, gsize * consumed,
   return !ctx->ended;
 }
 
-/* Reads the other side's new messages into events on @out.  Returns TRUE
- * when it has ended the session. */
-static gboolean
+/* How a look at a session folder ended */
+typedef enum
+{
+  SESSION_OPEN,
+  SESSION_ENDED,                /* the other side wrote `end` */
+  SESSION_GONE,                 /* the folder or its request is gone */
+  SESSION_REFUSED,              /* something in it is not what it should be */
+} SessionState;
+
+/* Reads the other side's new messages, from the opened session folder
+ * @dir_fd, into events on @out. */
+static SessionState
 read_session_messages (GstIceDirectorySignaller * self, Session * session,
-    GQueue * out)
+    int dir_fd, GQueue * out)
 {
   ReadContext ctx = { self, session, out, FALSE };
+  gint err;
 
-  /* ENOENT: the other side has written nothing yet; other errors are
-   * logged, and the file is read again at the next poll */
-  gst_ice_directory_files_read_from (session->in_path, &session->in_offset,
-      GST_ICE_DIRECTORY_READ_CHUNK_SIZE, parse_chunk, &ctx);
-  return ctx.ended;
+  err = gst_ice_directory_files_read_from (dir_fd, session->in_name,
+      &session->in_offset, GST_ICE_DIRECTORY_READ_CHUNK_SIZE, parse_chunk,
+      &ctx);
+  if (ctx.ended)
+    return SESSION_ENDED;
+  if (gst_ice_directory_files_is_refused (err)) {
+    GST_WARNING_OBJECT (self, "session %s: not reading '%s': %s; ending the "
+        "session and leaving it there", session->id, session->in_path,
+        gst_ice_directory_files_strerror (err));
+    return SESSION_REFUSED;
+  }
+  /* ENOENT: the other side has written nothing yet; other errors are read
+   * again at the next poll */
+  if (err != 0 && err != ENOENT)
+    GST_WARNING_OBJECT (self, "cannot read '%s': %s", session->in_path,
+        g_strerror (err));
+  return SESSION_OPEN;
+}
+
+/* Opens the folder of @session; logs why not. */
+static SessionState
+open_session_dir (GstIceDirectorySignaller * self, Session * session, int *fd)
+{
+  gint err;
+
+  err = gst_ice_directory_files_open_dir (self->layout.sessions, session->id,
+      fd);
+  if (err == 0)
+    return SESSION_OPEN;
+  if (err == ENOENT) {
+    GST_DEBUG_OBJECT (self, "session %s: folder '%s' is gone", session->id,
+        session->dir);
+    return SESSION_GONE;
+  }
+  if (gst_ice_directory_files_is_refused (err)) {
+    GST_WARNING_OBJECT (self, "session %s: '%s' is not the session's folder "
+        "any more: %s; ending the session and leaving it there", session->id,
+        session->dir, gst_ice_directory_files_strerror (err));
+    return SESSION_REFUSED;
+  }
+  GST_WARNING_OBJECT (self, "cannot open '%s': %s", session->dir,
+      g_strerror (err));
+  return SESSION_OPEN;
 }
 
 /* Appends one whole message to this side's file with a single write().
- * Returns 0 or an errno value. */
+ * Returns 0 or an errno value; ENOENT when the session is gone. */
 static gint
 append_message (GstIceDirectorySignaller * self, Session * session,
     const gchar * message)
 {
-  gint err = gst_ice_directory_files_append (session->out_path, message,
-      &session->out_size);
+  gint err;
+  int fd;
+
+  err = gst_ice_directory_files_open_dir (self->layout.sessions, session->id,
+      &fd);
+  if (err == 0) {
+    err = gst_ice_directory_files_append (fd, session->out_name, message,
+        &session->out_size);
+    close (fd);
+  }
 
   if (err == ENOENT)
     GST_DEBUG_OBJECT (self, "session %s is gone, not writing to '%s'",
         session->id, session->out_path);
   else if (err != 0)
     GST_WARNING_OBJECT (self, "could not write to '%s': %s",
-        session->out_path, g_strerror (err));
+        session->out_path, gst_ice_directory_files_strerror (err));
   return err;
 }
 
@@ -420,6 +483,26 @@ queue_error (GstIceDirectorySignaller * self, GError * error)
   schedule_dispatch (self);
 }
 
+/* The other side ended or left @session, or its folder was refused: emit
+ * session-ended.  When the other side ended it, this side is the last one
+ * that uses the folder and removes it. */
+static void
+close_session (GstIceDirectorySignaller * self, Session * session,
+    SessionState state)
+{
+  gint err;
+
+  session->closed = TRUE;
+  if (state == SESSION_ENDED || state == SESSION_GONE) {
+    err = gst_ice_directory_files_remove_session_dir (self->layout.sessions,
+        session->id);
+    if (err != 0)
+      GST_WARNING_OBJECT (self, "could not remove all of '%s': %s",
+          session->dir, gst_ice_directory_files_strerror (err));
+  }
+  queue_event (&self->events, EVENT_SESSION_ENDED, session->id, NULL);
+}
+
 static void
 send_message (GstIceDirectorySignaller * self, Session * session,
     const gchar * message)
@@ -429,18 +512,13 @@ send_message (GstIceDirectorySignaller * self, Session * session,
   /* ENOENT: the other side removed the session; the next poll ends it */
   if (err == 0 || err == ENOENT)
     return;
+  if (gst_ice_directory_files_is_refused (err)) {
+    close_session (self, session, SESSION_REFUSED);
+    schedule_dispatch (self);
+    return;
+  }
   queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
           "could not write to '%s': %s", session->out_path, g_strerror (err)));
-}
-
-/* The other side ended or left @session: emit session-ended, and remove
- * the session directory, as this side is the last one that used it. */
-static void
-close_session (GstIceDirectorySignaller * self, Session * session)
-{
-  session->closed = TRUE;
-  gst_ice_directory_files_remove_session_dir (session->dir);
-  queue_event (&self->events, EVENT_SESSION_ENDED, session->id, NULL);
 }
 
 /* Consumer: the producers present now, id -> instance ("" for files that
@@ -449,15 +527,15 @@ static GHashTable *
 list_producers (GstIceDirectorySignaller * self)
 {
   GHashTable *found;
-  GError *error = NULL;
   gchar **names;
+  gint err = 0;
   guint i;
 
   /* leaves out producer files being written */
-  names = gst_ice_directory_files_list (self->producers_dir, &error);
+  names = gst_ice_directory_files_list (self->layout.producers, &err);
   if (names == NULL) {
-    GST_WARNING_OBJECT (self, "cannot list producers: %s", error->message);
-    g_clear_error (&error);
+    GST_WARNING_OBJECT (self, "cannot list '%s': %s", self->producers_dir,
+        g_strerror (err));
     return NULL;
   }
 
@@ -528,21 +606,32 @@ read_sessions (GstIceDirectorySignaller * self, GHashTable * producers)
 
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
+    SessionState state;
+    int fd;
+
     if (session->closed)
       continue;
 
-    if (read_session_messages (self, session, &self->events)) {
-      close_session (self, session);
-    } else if (!gst_ice_directory_files_exists (session->request_path)) {
-      GST_DEBUG_OBJECT (self, "session %s: directory '%s' is gone",
-          session->id, session->dir);
-      close_session (self, session);
-    } else if (producers != NULL && g_strcmp0 (g_hash_table_lookup (producers,
-                session->peer_id), session->producer_instance) != 0) {
+    state = open_session_dir (self, session, &fd);
+    if (state == SESSION_OPEN && fd >= 0) {
+      state = read_session_messages (self, session, fd, &self->events);
+      if (state == SESSION_OPEN && !gst_ice_directory_files_exists (fd,
+              GST_ICE_DIRECTORY_REQUEST_FILE)) {
+        GST_DEBUG_OBJECT (self, "session %s: '%s' has no request any more",
+            session->id, session->dir);
+        state = SESSION_GONE;
+      }
+      close (fd);
+    }
+    if (state == SESSION_OPEN && producers != NULL
+        && g_strcmp0 (g_hash_table_lookup (producers, session->peer_id),
+            session->producer_instance) != 0) {
       GST_DEBUG_OBJECT (self, "session %s: producer %s left or restarted",
           session->id, session->peer_id);
-      close_session (self, session);
+      state = SESSION_GONE;
     }
+    if (state != SESSION_OPEN)
+      close_session (self, session, state);
   }
 }
 
@@ -559,6 +648,7 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
   Session *session;
   gsize length = 0;
   gint err;
+  int fd = -1;
 
   if (!gst_ice_directory_files_is_valid_name (name,
           GST_ICE_DIRECTORY_MAX_SESSION_ID_LENGTH)) {
@@ -567,14 +657,25 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
     goto done;
   }
 
-  err = gst_ice_directory_files_read_small (path, &contents, &length);
+  err = gst_ice_directory_files_open_dir (self->layout.sessions, name, &fd);
+  if (err == ENOENT)
+    goto done;
+  if (err != 0) {
+    GST_WARNING_OBJECT (self, "ignoring '%s': %s", dir_path,
+        gst_ice_directory_files_strerror (err));
+    goto done;
+  }
+
+  err = gst_ice_directory_files_read_small (fd,
+      GST_ICE_DIRECTORY_REQUEST_FILE, &contents, &length);
   if (err == ENOENT) {
     /* left over from a session being removed */
     GST_DEBUG_OBJECT (self, "ignoring '%s': it has no request", dir_path);
     goto done;
   }
   if (err != 0) {
-    GST_WARNING_OBJECT (self, "ignoring '%s': %s", path, g_strerror (err));
+    GST_WARNING_OBJECT (self, "ignoring '%s': %s", path,
+        gst_ice_directory_files_strerror (err));
     goto done;
   }
   if (!gst_ice_directory_messages_parse_request (contents, length, &producer,
@@ -593,15 +694,15 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
      * consumer ends it when it sees the new instance. */
     GST_DEBUG_OBJECT (self, "removing '%s': a request to instance %s, an "
         "earlier run", dir_path, instance);
-    gst_ice_directory_files_remove_session_dir (dir_path);
+    gst_ice_directory_files_remove_session_dir (self->layout.sessions, name);
     goto done;
   }
 
   session = session_new (self, name, consumer);
-  if (read_session_messages (self, session, &messages)) {
+  if (read_session_messages (self, session, fd, &messages) != SESSION_OPEN) {
     GST_DEBUG_OBJECT (self, "session %s: %s left before it was answered",
         name, consumer);
-    gst_ice_directory_files_remove_session_dir (dir_path);
+    gst_ice_directory_files_remove_session_dir (self->layout.sessions, name);
     session_free (session);
     g_queue_clear_full (&messages, (GDestroyNotify) event_free);
     goto done;
@@ -614,6 +715,8 @@ discover_session (GstIceDirectorySignaller * self, const gchar * name)
     g_queue_push_tail (&self->events, g_queue_pop_head (&messages));
 
 done:
+  if (fd >= 0)
+    close (fd);
   g_free (producer);
   g_free (instance);
   g_free (consumer);
@@ -633,15 +736,15 @@ static void
 scan_session_requests (GstIceDirectorySignaller * self)
 {
   GHashTable *present;
-  GError *error = NULL;
   gchar **names;
+  gint err = 0;
   guint i;
 
   /* leaves out requests being written */
-  names = gst_ice_directory_files_list (self->sessions_dir, &error);
+  names = gst_ice_directory_files_list (self->layout.sessions, &err);
   if (names == NULL) {
-    GST_WARNING_OBJECT (self, "cannot list sessions: %s", error->message);
-    g_clear_error (&error);
+    GST_WARNING_OBJECT (self, "cannot list '%s': %s", self->sessions_dir,
+        g_strerror (err));
     return;
   }
 
@@ -668,7 +771,7 @@ check_producer_file (GstIceDirectorySignaller * self)
 {
   gint err;
 
-  if (gst_ice_directory_files_exists (self->producer_path))
+  if (gst_ice_directory_files_exists (self->layout.producers, self->peer_id))
     return;
 
   GST_WARNING_OBJECT (self, "'%s' was removed; writing it again",
@@ -833,7 +936,7 @@ gst_ice_directory_signaller_start (GstIceSignaller * signaller,
   if (!gst_ice_directory_files_is_valid_name (peer_id,
           GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH))
     goto bad_peer_id;
-  if (!gst_ice_directory_files_make_layout (self->root, &error))
+  if (!gst_ice_directory_files_open_layout (self->root, &self->layout, &error))
     goto failed;
   self->producers_dir = g_build_filename (self->root,
       GST_ICE_DIRECTORY_PRODUCERS_DIR, NULL);
@@ -844,7 +947,7 @@ gst_ice_directory_signaller_start (GstIceSignaller * signaller,
     self->producer_path = g_build_filename (self->producers_dir, peer_id, NULL);
     self->instance = g_strdup_printf ("%08x%08x", g_random_int (),
         g_random_int ());
-    if (gst_ice_directory_files_exists (self->producer_path))
+    if (gst_ice_directory_files_exists (self->layout.producers, peer_id))
       GST_WARNING_OBJECT (self, "'%s' exists (an earlier run, or another "
           "producer with the same id); replacing it", self->producer_path);
     err = write_producer_file (self);
@@ -881,7 +984,7 @@ producer_file_failed:
   {
     queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
             "could not register producer '%s' in '%s': %s", peer_id,
-            self->producer_path, g_strerror (err)));
+            self->producer_path, gst_ice_directory_files_strerror (err)));
     return;
   }
 }
@@ -931,6 +1034,7 @@ gst_ice_directory_signaller_stop (GstIceSignaller * signaller)
   g_clear_pointer (&self->producer_path, g_free);
   g_clear_pointer (&self->instance, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
+  gst_ice_directory_files_close_layout (&self->layout);
 }
 
 static void
@@ -962,7 +1066,7 @@ gst_ice_directory_signaller_request_session (GstIceSignaller * signaller,
   for (i = 0; i < SESSION_CREATE_ATTEMPTS && err == EEXIST; i++) {
     g_free (session_id);
     session_id = g_strdup_printf ("%s-%08x", self->peer_id, g_random_int ());
-    err = gst_ice_directory_files_make_session_dir (self->sessions_dir,
+    err = gst_ice_directory_files_make_session_dir (self->layout.sessions,
         session_id, request);
   }
   g_free (request);
@@ -993,7 +1097,7 @@ create_failed:
   {
     queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
             "could not create a session directory in '%s': %s",
-            self->sessions_dir, g_strerror (err)));
+            self->sessions_dir, gst_ice_directory_files_strerror (err)));
     g_free (instance);
     g_free (session_id);
     return;
@@ -1234,6 +1338,7 @@ gst_ice_directory_signaller_init (GstIceDirectorySignaller * self)
   g_mutex_init (&self->lock);
   self->directory = g_strdup (DEFAULT_DIRECTORY);
   self->poll_interval = DEFAULT_POLL_INTERVAL;
+  self->layout.root = self->layout.producers = self->layout.sessions = -1;
   g_queue_init (&self->events);
 }
 
