@@ -688,6 +688,16 @@ GST_START_TEST (test_session_dir)
 
 GST_END_TEST;
 
+static void
+check_mode (const gchar * path, guint expected)
+{
+  GStatBuf st;
+
+  fail_unless (g_lstat (path, &st) == 0, "cannot stat '%s'", path);
+  fail_unless ((st.st_mode & 07777) == expected, "'%s' has mode %04o, not "
+      "%04o", path, (guint) (st.st_mode & 07777), expected);
+}
+
 /* Symbolic links where a file or a session folder should be, pointing out
  * of the directory: refused, and what they point to is untouched. */
 GST_START_TEST (test_symlinks_refused)
@@ -794,6 +804,130 @@ GST_START_TEST (test_fifo_refused)
 
 GST_END_TEST;
 
+/* Whatever the umask, what is created is private to its owner. */
+static void
+check_created_modes (mode_t mask)
+{
+  gchar *root = tmp_path ("new");
+  gchar *deep = g_build_filename (root, "deeper", "signalling", NULL);
+  gchar *path;
+  goffset size = 0;
+  GError *error = NULL;
+  mode_t old_mask = umask (mask);
+  int sessions_fd;
+
+  fail_unless (gst_ice_directory_files_make_layout (deep, &error), "%s",
+      error ? error->message : "");
+  fail_unless_equals_int (gst_ice_directory_files_write_new (tmp_fd, "new-file",
+          "x"), 0);
+  fail_unless_equals_int (gst_ice_directory_files_replace (tmp_fd, "replaced",
+          "x"), 0);
+  fail_unless_equals_int (gst_ice_directory_files_append (tmp_fd, "appended",
+          "end\n\n", &size), 0);
+  path = g_build_filename (deep, "sessions", NULL);
+  sessions_fd = open_dir (path);
+  g_free (path);
+  fail_unless_equals_int (gst_ice_directory_files_make_session_dir
+      (sessions_fd, "s1", "producer p\n"), 0);
+  close (sessions_fd);
+  umask (old_mask);
+
+  check_mode (root, 0700);
+  path = g_build_filename (root, "deeper", NULL);
+  check_mode (path, 0700);
+  g_free (path);
+  check_mode (deep, 0700);
+  path = g_build_filename (deep, "producers", NULL);
+  check_mode (path, 0700);
+  g_free (path);
+  path = g_build_filename (deep, "sessions", "s1", NULL);
+  check_mode (path, 0700);
+  g_free (path);
+  path = g_build_filename (deep, "sessions", "s1", "request", NULL);
+  check_mode (path, 0600);
+  g_free (path);
+  path = tmp_path ("new-file");
+  check_mode (path, 0600);
+  g_free (path);
+  path = tmp_path ("replaced");
+  check_mode (path, 0600);
+  g_free (path);
+  path = tmp_path ("appended");
+  check_mode (path, 0600);
+  g_free (path);
+
+  g_free (deep);
+  g_free (root);
+}
+
+GST_START_TEST (test_modes)
+{
+  check_created_modes (0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_modes_strict_umask)
+{
+  check_created_modes (0277);
+}
+
+GST_END_TEST;
+
+/* The layout is the user's own: a folder others can write to, one of
+ * another user, or a link where a folder should be is refused with an
+ * error that names it. */
+GST_START_TEST (test_layout_refused)
+{
+  gchar *root = tmp_path ("signalling");
+  gchar *producers = g_build_filename (root, "producers", NULL);
+  gchar *outside = tmp_path ("outside");
+  GError *error = NULL;
+
+  fail_unless (gst_ice_directory_files_make_layout (root, &error));
+
+  fail_unless_equals_int (g_chmod (root, 01777), 0);
+  fail_if (gst_ice_directory_files_make_layout (root, &error));
+  fail_unless (g_error_matches (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS));
+  fail_unless (strstr (error->message, "mode 1777") != NULL, "%s",
+      error->message);
+  fail_unless (strstr (error->message, "chmod 700 '") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  fail_unless_equals_int (g_chmod (root, 0700), 0);
+
+  if (geteuid () == 0) {
+    fail_unless_equals_int (chown (producers, 65534, 0), 0);
+    fail_if (gst_ice_directory_files_make_layout (root, &error));
+    fail_unless (strstr (error->message, producers) != NULL, "%s",
+        error->message);
+    fail_unless (strstr (error->message, "uid 65534") != NULL, "%s",
+        error->message);
+    g_clear_error (&error);
+    fail_unless_equals_int (chown (producers, 0, 0), 0);
+  } else {
+    g_print ("SKIP part of %s: it needs root, to give a folder to another "
+        "user\n", __FUNCTION__);
+  }
+
+  fail_unless_equals_int (g_rmdir (producers), 0);
+  fail_unless_equals_int (g_mkdir (outside, 0700), 0);
+  fail_unless_equals_int (symlink (outside, producers), 0);
+  fail_if (gst_ice_directory_files_make_layout (root, &error));
+  fail_unless (strstr (error->message, producers) != NULL, "%s",
+      error->message);
+  fail_unless (strstr (error->message, "symbolic link") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  check_entries (outside, "");
+
+  g_free (outside);
+  g_free (producers);
+  g_free (root);
+}
+
+GST_END_TEST;
+
 static Suite *
 directoryfiles_suite (void)
 {
@@ -815,6 +949,9 @@ directoryfiles_suite (void)
   tcase_add_test (tc, test_session_dir);
   tcase_add_test (tc, test_symlinks_refused);
   tcase_add_test (tc, test_fifo_refused);
+  tcase_add_test (tc, test_modes);
+  tcase_add_test (tc, test_modes_strict_umask);
+  tcase_add_test (tc, test_layout_refused);
 
   return s;
 }

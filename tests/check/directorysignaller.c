@@ -804,6 +804,16 @@ check_contents (const gchar * path, const gchar * expected)
   g_free (contents);
 }
 
+static void
+check_mode (const gchar * path, guint expected)
+{
+  GStatBuf st;
+
+  fail_unless (g_lstat (path, &st) == 0, "cannot stat '%s'", path);
+  fail_unless ((st.st_mode & 07777) == expected, "'%s' has mode %04o, not "
+      "%04o", path, (guint) (st.st_mode & 07777), expected);
+}
+
 /* A session folder swapped for a symbolic link to a folder outside the
  * shared directory, with files in it: both sides end the session, and
  * nothing out there is read, written or removed. */
@@ -903,6 +913,195 @@ GST_START_TEST (test_symlinked_message_file)
   g_free (from_consumer);
   g_free (ended);
   g_free (session_id);
+}
+
+GST_END_TEST;
+
+static gchar *
+prepare_error (const gchar * directory)
+{
+  GstIceSignaller *signaller = gst_ice_directory_signaller_new (directory);
+  GError *error = NULL;
+  gchar *message;
+
+  fail_if (gst_ice_signaller_prepare (signaller, &error),
+      "'%s' was accepted", directory);
+  fail_unless (g_error_matches (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS));
+  GST_INFO ("%s", error->message);
+  message = g_strdup (error->message);
+  g_clear_error (&error);
+  g_object_unref (signaller);
+  return message;
+}
+
+/* Sets an icesink using @directory to READY; returns the error it posted */
+static gchar *
+element_ready_error (const gchar * directory)
+{
+  GstElement *sink = gst_element_factory_make ("icesink", NULL);
+  GstBus *bus = gst_bus_new ();
+  GError *err = NULL;
+  GstMessage *msg;
+  gchar *text;
+
+  fail_unless (sink != NULL);
+  g_object_set (sink, "signaller-type", "directory", NULL);
+  gst_child_proxy_set (GST_CHILD_PROXY (sink), "signaller::directory",
+      directory, NULL);
+  gst_element_set_bus (sink, bus);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no error message");
+  gst_message_parse_error (msg, &err, NULL);
+  text = g_strdup (err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (sink, GST_STATE_NULL);
+  gst_element_set_bus (sink, NULL);
+  gst_object_unref (bus);
+  gst_object_unref (sink);
+  return text;
+}
+
+static void
+check_refused_mode (const gchar * path, guint mode)
+{
+  gchar *expected_mode = g_strdup_printf ("mode %04o", mode);
+  gchar *message;
+
+  fail_unless_equals_int (g_chmod (path, mode), 0);
+  message = prepare_error (dir);
+  fail_unless (strstr (message, path) != NULL, "%s", message);
+  fail_unless (strstr (message, expected_mode) != NULL, "%s", message);
+  fail_unless (strstr (message, "chmod 700") != NULL, "%s", message);
+  g_free (message);
+  fail_unless_equals_int (g_chmod (path, 0700), 0);
+  g_free (expected_mode);
+}
+
+/* A directory other users can write to is refused at READY, and the
+ * error says how to make it private. */
+GST_START_TEST (test_prepare_refuses_writable_directory)
+{
+  gchar *producers = g_build_filename (dir, "producers", NULL);
+  gchar *message;
+
+  fail_unless_equals_int (g_mkdir (dir, 0700), 0);
+  check_refused_mode (dir, 0777);
+  check_refused_mode (dir, 0770);
+  check_refused_mode (dir, 0702);
+  /* its folders too */
+  fail_unless_equals_int (g_mkdir (producers, 0700), 0);
+  check_refused_mode (producers, 0777);
+
+  /* what the user sees, from the element */
+  fail_unless_equals_int (g_chmod (dir, 0777), 0);
+  message = element_ready_error (dir);
+  fail_unless (strstr (message, dir) != NULL, "%s", message);
+  fail_unless (strstr (message, "chmod 700") != NULL, "%s", message);
+  g_free (message);
+
+  /* readable by others is the user's choice; the files are private */
+  fail_unless_equals_int (g_chmod (dir, 0755), 0);
+  fail_unless_equals_int (g_chmod (producers, 0755), 0);
+  prepare_and_start (&producer, GST_ICE_SIGNALLER_ROLE_PRODUCER, "cam");
+  prepare_and_start (&consumer1, GST_ICE_SIGNALLER_ROLE_CONSUMER, "viewer1");
+  wait_for_events (&consumer1, "producer-added cam", 1);
+
+  g_free (producers);
+}
+
+GST_END_TEST;
+
+/* A directory that belongs to another user is refused at READY. */
+GST_START_TEST (test_prepare_refuses_foreign_directory)
+{
+  gchar *sessions = g_build_filename (dir, "sessions", NULL);
+  gchar *message;
+
+  if (geteuid () != 0) {
+    g_print ("SKIP %s: it needs root, to give a folder to another user "
+        "(uid 65534)\n", __FUNCTION__);
+    g_free (sessions);
+    return;
+  }
+
+  fail_unless_equals_int (g_mkdir (dir, 0700), 0);
+  fail_unless_equals_int (chown (dir, 65534, 65534), 0);
+  message = prepare_error (dir);
+  fail_unless (strstr (message, dir) != NULL, "%s", message);
+  fail_unless (strstr (message, "uid 65534") != NULL, "%s", message);
+  fail_unless (strstr (message, "uid 0") != NULL, "%s", message);
+  g_free (message);
+
+  message = element_ready_error (dir);
+  fail_unless (strstr (message, "uid 65534") != NULL, "%s", message);
+  g_free (message);
+
+  /* its folders too */
+  fail_unless_equals_int (chown (dir, 0, 0), 0);
+  fail_unless_equals_int (g_mkdir (sessions, 0700), 0);
+  fail_unless_equals_int (chown (sessions, 65534, 65534), 0);
+  message = prepare_error (dir);
+  fail_unless (strstr (message, sessions) != NULL, "%s", message);
+  fail_unless (strstr (message, "uid 65534") != NULL, "%s", message);
+  g_free (message);
+
+  g_free (sessions);
+}
+
+GST_END_TEST;
+
+/* Runs a session with @mask as umask: every folder is 0700 and every file
+ * 0600 all the same. */
+static void
+check_modes_with_umask (mode_t mask)
+{
+  const gchar *files[] = { "request", "from-producer", "from-consumer" };
+  gchar *session_id, *path;
+  mode_t old_mask;
+  guint i;
+
+  old_mask = umask (mask);
+  session_id = start_session ();
+  send_all (&producer, session_id);
+  check_received_all (&consumer1, session_id);
+  send_all (&consumer1, session_id);
+  check_received_all (&producer, session_id);
+  umask (old_mask);
+
+  check_mode (dir, 0700);
+  path = g_build_filename (dir, "producers", NULL);
+  check_mode (path, 0700);
+  g_free (path);
+  path = g_build_filename (dir, "sessions", NULL);
+  check_mode (path, 0700);
+  g_free (path);
+  path = g_build_filename (dir, "producers", "cam", NULL);
+  check_mode (path, 0600);
+  g_free (path);
+  path = g_build_filename (dir, "sessions", session_id, NULL);
+  check_mode (path, 0700);
+  g_free (path);
+  for (i = 0; i < G_N_ELEMENTS (files); i++) {
+    path = session_file (session_id, files[i]);
+    check_mode (path, 0600);
+    g_free (path);
+  }
+  g_free (session_id);
+}
+
+GST_START_TEST (test_modes)
+{
+  check_modes_with_umask (0);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_modes_strict_umask)
+{
+  check_modes_with_umask (0277);
 }
 
 GST_END_TEST;
@@ -1121,6 +1320,10 @@ directorysignaller_suite (void)
   tcase_add_test (tc, test_bad_peer_id);
   tcase_add_test (tc, test_symlinked_session);
   tcase_add_test (tc, test_symlinked_message_file);
+  tcase_add_test (tc, test_prepare_refuses_writable_directory);
+  tcase_add_test (tc, test_prepare_refuses_foreign_directory);
+  tcase_add_test (tc, test_modes);
+  tcase_add_test (tc, test_modes_strict_umask);
   tcase_add_test (tc, test_fifo_producer_file);
   tcase_add_test (tc, test_fifo_message_file);
 

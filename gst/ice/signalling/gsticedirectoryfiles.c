@@ -30,7 +30,9 @@
  * directory is ever read, written or removed through one.  Only regular
  * files and folders are opened: a FIFO or a device, which could block or
  * swallow what is written, is looked at with fstatat() and refused, and
- * files are opened with O_NONBLOCK besides.
+ * files are opened with O_NONBLOCK besides.  Folders are created 0700 and
+ * files 0600, whatever the umask: the peers sharing a directory run as
+ * one user, and the directory must be private to that user.
  *
  * Functions that can fail return 0 or an errno value, or set a GError
  * when the failure is meant for the user.  An entry that is refused
@@ -49,14 +51,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DIR_MODE 0777
-#define FILE_MODE 0666
+#define DIR_MODE 0700
+#define FILE_MODE 0600
 
 /* how often a fresh random name is tried for a temporary file */
 #define TEMP_NAME_ATTEMPTS 16
@@ -129,10 +132,23 @@ close_fd (int fd)
   return close (fd) < 0 && errno != EINTR ? errno : 0;
 }
 
+/* Gives @fd (a file or folder of ours, @st its status) @mode, whatever
+ * the umask made of it at creation. */
+static void
+set_mode (int fd, const struct stat *st, mode_t mode)
+{
+  if ((st->st_mode & 07777) == mode || st->st_uid != geteuid ())
+    return;
+  if (fchmod (fd, mode) < 0)
+    GST_WARNING ("could not set mode %04o: %s", (guint) mode,
+        g_strerror (errno));
+}
+
 /* Opens @name in @dir_fd as a regular file.  An existing entry is looked
  * at first, so that a FIFO or a device is not even opened; a symbolic link
  * gives ELOOP, a folder EISDIR, anything else that is not a regular file
- * ENXIO.  @st is set to the opened file's status. */
+ * ENXIO.  @st is set to the opened file's status.  A file created here
+ * gets FILE_MODE. */
 static gint
 open_file (int dir_fd, const gchar * name, int flags, int *fd_out,
     struct stat *st)
@@ -165,6 +181,8 @@ open_file (int dir_fd, const gchar * name, int flags, int *fd_out,
     close (fd);
     return ENXIO;
   }
+  if (flags & O_CREAT)
+    set_mode (fd, st, FILE_MODE);
   *fd_out = fd;
   return 0;
 }
@@ -232,13 +250,112 @@ gst_ice_directory_files_is_refused (gint err)
   return err == ELOOP || err == ENXIO || err == EISDIR || err == ENOTDIR;
 }
 
-/* Creates the folder @name in @dir_fd unless it exists, and opens it. */
+/* "uid 1000 (alice)" */
+static gchar *
+describe_uid (uid_t uid)
+{
+  struct passwd pwd, *result = NULL;
+  gchar buf[1024];
+
+  if (getpwuid_r (uid, &pwd, buf, sizeof (buf), &result) == 0 && result != NULL)
+    return g_strdup_printf ("uid %u (%s)", (guint) uid, result->pw_name);
+  return g_strdup_printf ("uid %u", (guint) uid);
+}
+
+/* Checks that the opened folder @fd (@path) belongs to this user and that
+ * nobody else may write to it. */
+static gboolean
+check_private (int fd, const gchar * path, GError ** error)
+{
+  struct stat st;
+  gchar *quoted = NULL, *owner = NULL, *user = NULL;
+
+  if (fstat (fd, &st) < 0) {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' cannot be read: %s", path,
+        g_strerror (errno));
+    return FALSE;
+  }
+  if (st.st_uid != geteuid ())
+    goto foreign;
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    goto writable;
+  return TRUE;
+
+  /* ERRORS */
+foreign:
+  {
+    owner = describe_uid (st.st_uid);
+    user = describe_uid (geteuid ());
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' belongs to %s, not to this user, %s: "
+        "the peers sharing a directory must run as its owner, since anyone "
+        "who can write there can read and change the signalling; run them "
+        "as %s, or use a directory of your own", path, owner, user, owner);
+    g_free (owner);
+    g_free (user);
+    return FALSE;
+  }
+writable:
+  {
+    quoted = g_shell_quote (path);
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' has mode %04o: other users can write "
+        "to it, and so read and change the signalling; make it private "
+        "with chmod 700 %s", path, (guint) (st.st_mode & 07777), quoted);
+    g_free (quoted);
+    return FALSE;
+  }
+}
+
+/* Creates the folder @path and its missing parents, each DIR_MODE
+ * whatever the umask.  Returns 0 or an errno value. */
+static gint
+make_dirs (const gchar * path)
+{
+  struct stat st;
+  gchar *parent;
+  gint err = 0;
+  int fd;
+
+  if (mkdir (path, DIR_MODE) < 0) {
+    if (errno == EEXIST)
+      return 0;
+    if (errno != ENOENT)
+      return errno;
+    parent = g_path_get_dirname (path);
+    if (strcmp (parent, path) != 0)
+      err = make_dirs (parent);
+    g_free (parent);
+    if (err != 0)
+      return err;
+    if (mkdir (path, DIR_MODE) < 0)
+      return errno == EEXIST ? 0 : errno;
+  }
+  fd = open (path, OPEN_DIR_FLAGS);
+  if (fd >= 0) {
+    if (fstat (fd, &st) == 0)
+      set_mode (fd, &st, DIR_MODE);
+    close (fd);
+  }
+  return 0;
+}
+
+/* Creates the folder @name in @dir_fd (DIR_MODE) unless it exists, and
+ * opens it. */
 static gint
 make_dir (int dir_fd, const gchar * name, int *fd_out)
 {
-  if (mkdirat (dir_fd, name, DIR_MODE) < 0 && errno != EEXIST)
+  gboolean created = mkdirat (dir_fd, name, DIR_MODE) == 0;
+  struct stat st;
+  gint err;
+
+  if (!created && errno != EEXIST)
     return errno;
-  return gst_ice_directory_files_open_dir (dir_fd, name, fd_out);
+  err = gst_ice_directory_files_open_dir (dir_fd, name, fd_out);
+  if (err == 0 && created && fstat (*fd_out, &st) == 0)
+    set_mode (*fd_out, &st, DIR_MODE);
+  return err;
 }
 
 /**
@@ -248,9 +365,11 @@ make_dir (int dir_fd, const gchar * name, int *fd_out)
  * @error: return location for a %GST_ICE_ERROR_SETTINGS error
  *
  * Creates @root, @root/producers and @root/sessions where they are
- * missing, opens them and checks that the last two can be written to:
- * they must be folders, not symbolic links.  The error names the path
- * that failed and why.  On failure nothing is left open.
+ * missing (0700, whatever the umask), opens them and checks that this
+ * user can use them: each must be a folder (the last two not a symbolic
+ * link), belong to this user and not be writable by its group or others.
+ * The error names the path that failed, what was found and what would be
+ * right.  On failure nothing is left open.
  *
  * Returns: %TRUE on success
  */
@@ -273,9 +392,8 @@ gst_ice_directory_files_open_layout (const gchar * root,
   /* the user's own path: it may go through symbolic links */
   layout->root = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (layout->root < 0 && errno == ENOENT) {
-    if (g_mkdir_with_parents (root, DIR_MODE) < 0)
-      err = errno;
-    else
+    err = make_dirs (root);
+    if (err == 0)
       layout->root = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   }
   if (layout->root < 0) {
@@ -283,12 +401,16 @@ gst_ice_directory_files_open_layout (const gchar * root,
     path = g_strdup (root);
     goto not_writable;
   }
+  if (!check_private (layout->root, root, error))
+    goto failed;
 
   for (i = 0; i < G_N_ELEMENTS (subdirs); i++) {
     path = g_build_filename (root, subdirs[i], NULL);
     err = make_dir (layout->root, subdirs[i], fds[i]);
     if (err != 0)
       goto not_writable;
+    if (!check_private (*fds[i], path, error))
+      goto failed;
     if (faccessat (layout->root, subdirs[i], W_OK | X_OK, AT_EACCESS) < 0) {
       err = errno;
       goto not_writable;
@@ -310,6 +432,12 @@ not_writable:
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
         "the signalling directory '%s' cannot be created or written to: %s",
         path, gst_ice_directory_files_strerror (err));
+    g_free (path);
+    gst_ice_directory_files_close_layout (layout);
+    return FALSE;
+  }
+failed:
+  {
     g_free (path);
     gst_ice_directory_files_close_layout (layout);
     return FALSE;
@@ -509,7 +637,7 @@ gst_ice_directory_files_read_small (int dir_fd, const gchar * name,
  * @name: the file to create in it
  * @contents: its text
  *
- * Creates @name with @contents, failing if it exists.  A file that
+ * Creates @name (0600) with @contents, failing if it exists.  A file that
  * could not be written whole is removed.
  *
  * Returns: 0 or an errno value, EEXIST when @name exists
@@ -598,7 +726,7 @@ gst_ice_directory_files_remove (int dir_fd, const gchar * name)
 /**
  * gst_ice_directory_files_append:
  * @dir_fd: an opened session folder
- * @name: a message file in it, created when missing
+ * @name: a message file in it, created (0600) when missing
  * @message: one whole message
  * @size: (inout): the size @name has after this side's last append, -1
  *   when unknown; updated, -1 after a failed write
@@ -727,7 +855,7 @@ gst_ice_directory_files_read_from (int dir_fd, const gchar * name,
  * @session_id: the name of the new folder
  * @request: the text of its request file
  *
- * Creates @session_id/ with its request in one step: the
+ * Creates @session_id/ (0700) with its request (0600) in one step: the
  * folder is prepared under a hidden name and renamed.
  *
  * Returns: 0 or an errno value, EEXIST when @session_id is taken
@@ -752,6 +880,8 @@ gst_ice_directory_files_make_session_dir (int sessions_fd,
   }
   err = gst_ice_directory_files_open_dir (sessions_fd, hidden_name, &fd);
   if (err == 0) {
+    if (fstat (fd, &st) == 0)
+      set_mode (fd, &st, DIR_MODE);
     err = gst_ice_directory_files_write_new (fd,
         GST_ICE_DIRECTORY_REQUEST_FILE, request);
     close (fd);

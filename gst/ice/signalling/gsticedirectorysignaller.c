@@ -42,9 +42,11 @@
  * `candidate` or `end`), its text lines, and an empty line.  The format is
  * described in full in docs/directory-signalling.md.
  *
- * Below the directory no symbolic link is followed and only regular files
- * are opened: a link or a FIFO where a session folder or a file should be
- * is logged and left alone, and ends that session.
+ * The peers sharing a directory run as one user, who owns it: the
+ * directory must belong to that user and must not be writable by its group
+ * or by others, or the element fails at READY.  Folders are created 0700
+ * and files 0600.  Below the directory no symbolic link is followed and
+ * only regular files are opened.
  *
  * ## Example launch lines
  * |[
@@ -1296,18 +1298,28 @@ gst_ice_directory_signaller_class_init (GstIceDirectorySignallerClass * klass)
    * The directory through which producers and consumers exchange their
    * messages: a local path for peers on one machine, or a folder of a
    * network file system (NFS, SMB, sshfs) mounted on every peer.  It and
-   * its `producers/` and `sessions/` folders are created when missing.
+   * its `producers/` and `sessions/` folders are created 0700 when missing.
+   * The peers sharing it run as one user, its owner: it must belong to
+   * that user and must not be writable by its group or others.  Below it,
+   * no symbolic link is followed.
    *
    * Default: none, it must be set.  Unset, the element fails to go to READY
    * with "the directory signaller needs a directory: set
    * signaller::directory=PATH"; a path that cannot be created or written to
    * fails the same way with "the signalling directory 'PATH' cannot be
-   * created or written to" and the system's reason.  Read at start.
+   * created or written to" and the system's reason; a directory of another
+   * user with "... belongs to uid N ..., not to this user"; one that others
+   * may write to with "... has mode 0777 ...; make it private with chmod
+   * 700 'PATH'".  Read at start.
    */
   g_object_class_install_property (gobject_class, PROP_DIRECTORY,
       g_param_spec_string ("directory", "Directory",
-          "Shared directory the peers exchange their messages through "
-          "(created if missing; must be set)", DEFAULT_DIRECTORY,
+          "Shared directory the peers exchange their messages through. "
+          "Must be set; created 0700 if missing. It must belong to the user "
+          "the peers run as and not be writable by group or others, or the "
+          "element fails at READY naming the path and the fix "
+          "(chmod 700 PATH); symbolic links below it are never followed",
+          DEFAULT_DIRECTORY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
