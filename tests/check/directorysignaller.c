@@ -36,6 +36,7 @@
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/gsticeerror.h>
 
+#include "slowfs.h"
 #include "testdir.h"
 
 #define WATCHDOG_MS 5000
@@ -135,10 +136,10 @@ on_producer_removed (GstIceSignaller * signaller, const gchar * peer_id,
 }
 
 static void
-peer_init (Peer * peer, const gchar * name)
+peer_init_at (Peer * peer, const gchar * name, const gchar * directory)
 {
   peer->name = name;
-  peer->signaller = gst_ice_directory_signaller_new (dir);
+  peer->signaller = gst_ice_directory_signaller_new (directory);
   g_object_set (peer->signaller, "poll-interval", POLL_INTERVAL, NULL);
   peer->events = g_ptr_array_new_with_free_func (g_free);
 
@@ -157,6 +158,12 @@ peer_init (Peer * peer, const gchar * name)
   g_signal_connect (peer->signaller, "session-ended",
       G_CALLBACK (on_session_ended), peer);
   g_signal_connect (peer->signaller, "error", G_CALLBACK (on_error), peer);
+}
+
+static void
+peer_init (Peer * peer, const gchar * name)
+{
+  peer_init_at (peer, name, dir);
 }
 
 static void
@@ -1299,6 +1306,111 @@ GST_START_TEST (test_fifo_message_file)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GMutex lock;
+  GString *warnings;
+} LogCapture;
+
+static void
+capture_log (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  LogCapture *capture = user_data;
+
+  if (level != GST_LEVEL_WARNING
+      || strcmp (gst_debug_category_get_name (category),
+          "icedirectorysignaller") != 0)
+    return;
+  g_mutex_lock (&capture->lock);
+  g_string_append_printf (capture->warnings, "%s\n",
+      gst_debug_message_get (message));
+  g_mutex_unlock (&capture->lock);
+}
+
+/* A consumer on a mount whose server stops answering: its context (shared
+ * here with three other signallers) keeps running, their session goes on,
+ * and stop() returns after a bounded wait, saying why. */
+GST_START_TEST (test_slow_mount)
+{
+  gchar *slow_dir = g_build_filename (tmp_dir, "slow", NULL);
+  LogCapture capture = { {0}, g_string_new (NULL) };
+  gchar *session_id, *why = NULL;
+  gboolean expired;
+  GSource *tick, *watchdog;
+  Ticker ticker;
+  SlowFs *slow;
+  Peer far;
+  gint64 start, stopped;
+
+  fail_unless_equals_int (g_mkdir (slow_dir, 0700), 0);
+  slow = slow_fs_mount (slow_dir, &why);
+  if (slow == NULL) {
+    g_print ("SKIP %s: %s\n", __FUNCTION__, why);
+    g_free (why);
+    g_free (slow_dir);
+    g_string_free (capture.warnings, TRUE);
+    return;
+  }
+  g_mutex_init (&capture.lock);
+  gst_debug_set_threshold_for_name ("icedirectorysignaller", GST_LEVEL_WARNING);
+  gst_debug_add_log_function (capture_log, &capture, NULL);
+
+  peer_init_at (&far, "far", slow_dir);
+  prepare_and_start (&far, GST_ICE_SIGNALLER_ROLE_CONSUMER, "far-viewer");
+  session_id = start_session ();
+
+  /* the server holds every request for 3 s: wait until the far consumer
+   * is stuck in one */
+  tick = ticker_start (&ticker);
+  slow_fs_set_delay (slow, 3000);
+  watchdog = add_timer (WATCHDOG_MS, &expired);
+  while (slow_fs_get_n_held (slow) == 0 && !expired)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (watchdog);
+  fail_if (expired, "the far consumer never read its directory");
+  check_ticker (&ticker, "while a directory did not answer");
+
+  /* meanwhile, a session on the other directory works */
+  send_all (&producer, session_id);
+  check_received_all (&consumer1, session_id);
+  send_all (&consumer1, session_id);
+  check_received_all (&producer, session_id);
+  fail_unless (slow_fs_get_n_holding (slow) > 0,
+      "the session took longer than the mount was stuck");
+  check_ticker (&ticker, "while a directory did not answer");
+  remove_timer (tick);
+
+  /* stop() waits a bounded time for the stuck thread, and says so */
+  start = g_get_monotonic_time ();
+  gst_ice_signaller_stop (far.signaller);
+  stopped = g_get_monotonic_time ();
+  GST_INFO ("stop() took %" G_GINT64_FORMAT " ms",
+      (stopped - start) / G_TIME_SPAN_MILLISECOND);
+  fail_unless (stopped - start < 2500 * G_TIME_SPAN_MILLISECOND,
+      "stop() took %" G_GINT64_FORMAT " ms",
+      (stopped - start) / G_TIME_SPAN_MILLISECOND);
+  g_mutex_lock (&capture.lock);
+  fail_unless (strstr (capture.warnings->str, slow_dir) != NULL
+      && strstr (capture.warnings->str, "did not answer") != NULL,
+      "no warning about the stuck directory: %s", capture.warnings->str);
+  g_mutex_unlock (&capture.lock);
+  fail_unless_equals_int (far.events->len, 0);
+
+  gst_debug_remove_log_function (capture_log);
+  slow_fs_set_delay (slow, 0);
+  peer_clear (&far);
+  slow_fs_unmount (slow);
+
+  g_mutex_clear (&capture.lock);
+  g_string_free (capture.warnings, TRUE);
+  g_free (session_id);
+  g_free (slow_dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 directorysignaller_suite (void)
 {
@@ -1326,6 +1438,7 @@ directorysignaller_suite (void)
   tcase_add_test (tc, test_modes_strict_umask);
   tcase_add_test (tc, test_fifo_producer_file);
   tcase_add_test (tc, test_fifo_message_file);
+  tcase_add_test (tc, test_slow_mount);
 
   return s;
 }
