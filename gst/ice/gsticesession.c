@@ -46,6 +46,7 @@
 #endif
 
 #include <nice/agent.h>
+#include <nice/interfaces.h>
 
 #include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
@@ -498,6 +499,34 @@ not_pinned:
   }
 }
 
+/* Without local-addresses: every interface's address, as libnice would
+ * take them, but link-local IPv6 ones only where there is no other IPv6
+ * (gst_ice_candidate_host_addresses()). */
+static void
+add_host_addresses (GstIceSession * self)
+{
+  GList *found = nice_interfaces_get_local_ips (FALSE), *l;
+  GPtrArray *all = g_ptr_array_new ();
+  GPtrArray *kept;
+  guint i;
+
+  for (l = found; l; l = l->next)
+    g_ptr_array_add (all, l->data);
+  g_ptr_array_add (all, NULL);
+  kept = gst_ice_candidate_host_addresses ((const gchar * const *) all->pdata);
+  for (i = 0; i < kept->len; i++) {
+    NiceAddress addr;
+
+    GST_DEBUG_OBJECT (self, "host address %s",
+        (gchar *) g_ptr_array_index (kept, i));
+    if (nice_address_set_from_string (&addr, g_ptr_array_index (kept, i)))
+      nice_agent_add_local_address (self->agent, &addr);
+  }
+  g_ptr_array_unref (kept);
+  g_ptr_array_unref (all);
+  g_list_free_full (found, g_free);
+}
+
 /**
  * gst_ice_session_new:
  * @session_id: the signaller's id of the session
@@ -551,6 +580,8 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
             g_ptr_array_index (config->local_addresses, i)))
       nice_agent_add_local_address (self->agent, &addr);
   }
+  if (config->local_addresses == NULL || config->local_addresses->len == 0)
+    add_host_addresses (self);
 
   self->stream_id = nice_agent_add_stream (self->agent, 1);
   nice_agent_set_stream_name (self->agent, self->stream_id, "application");

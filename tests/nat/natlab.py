@@ -92,14 +92,14 @@ LANS = {
     'l1': ('lossy-cone', 1, None),
     'dout': ('cone', 0, None),
     'din': ('cone', 1, 'dout'),
-    'g1': ('cgn', 2, None),
+    'g1': ('cgn', 3, None),
     'g2': ('cgn', 2, None),
 }
 # LANs with a global IPv6 prefix and the hosts that have IPv6 there; their
 # other hosts have IPv6 turned off.  Elsewhere hosts have only link-local
 # IPv6 (fe80::), as on a LAN without IPv6 service.
 IPV6_HOSTS = {
-    'g1': [1],
+    'g1': [1, 3],
     'g2': [1],
 }
 
@@ -164,6 +164,10 @@ def global_ipv6(address):
             address not in ipaddress.ip_network('2000::/3'):
         return 'not a global IPv6 address'
     return None
+
+
+def not_link_local(address):
+    return 'link-local' if address.is_link_local else None
 
 
 def turn_over_tcp_from(lan):
@@ -275,6 +279,10 @@ CELLS = [
          expect_resumed, min_share=None, during=cut_udp('c2', 3, 11),
          env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '15'},
          count=1000),
+    # two dual-stack hosts on one link: a link-local pair would work too,
+    # but it is not what a user expects to see
+    Cell('same LAN, dual-stack', 'g1-h1', 'g1-h3', '',
+         expect_host_pair(not_link_local), show_pair=True),
     # both hosts dual-stack: global IPv6, routed through stateful
     # firewalls, and IPv4 behind symmetric carrier-grade NAT
     Cell('CGN x CGN, dual-stack', 'g1-h1', 'g2-h1', SERVERS,
