@@ -46,6 +46,8 @@
 #endif
 
 #include <nice/agent.h>
+#include <nice/interfaces.h>
+#include <nice/interfaces.h>
 
 #include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
@@ -90,6 +92,10 @@ struct _GstIceSession
   gchar *remote_ufrag;          /* the peer's credentials in use */
   gchar *remote_pwd;
   gchar *remote_fingerprint;    /* the one the DTLS association checked */
+  /* no IPv6 link-local candidates, ours or the peer's: the host has a
+   * routable IPv6 address (decided again at each gathering) */
+  gboolean hide_link_local;
+  gboolean user_addresses;      /* local-addresses was set */
   NiceComponentState state;
   GstIceSessionClosedFunc closed_func;
   gpointer closed_data;
@@ -267,13 +273,50 @@ relay_type_for (GstIceServerTransport transport)
   }
 }
 
+static gboolean
+candidate_is_link_local (const NiceCandidate * candidate)
+{
+  gchar address[NICE_ADDRESS_STRING_LEN];
+
+  nice_address_to_string (&candidate->addr, address);
+  return gst_ice_candidate_address_is_link_local (address);
+}
+
+/* Whether this host has routable IPv6, where a link-local pair is of no
+ * use: it works only on one link, where the other addresses work too;
+ * libnice 0.1.21 ranks link-local candidates above every other host
+ * candidate, and they show an identifier often made from the MAC.  The
+ * addresses are read again at each gathering, as libnice does: after an
+ * address change an ICE restart gathers on the new ones. */
+static gboolean
+host_has_routable_ipv6 (void)
+{
+  GList *found = nice_interfaces_get_local_ips (FALSE), *l;
+  GPtrArray *all = g_ptr_array_new ();
+  GPtrArray *kept;
+  gboolean routable;
+
+  for (l = found; l; l = l->next)
+    g_ptr_array_add (all, l->data);
+  g_ptr_array_add (all, NULL);
+  kept = gst_ice_candidate_host_addresses ((const gchar * const *) all->pdata);
+  /* gst_ice_candidate_host_addresses() drops link-local IPv6 addresses
+   * exactly when the host has a routable one */
+  routable = kept->len + 1 < all->len;
+  g_ptr_array_unref (kept);
+  g_ptr_array_unref (all);
+  g_list_free_full (found, g_free);
+  return routable;
+}
+
 static void
 on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
     GstIceSession * self)
 {
   gchar *line;
 
-  if ((gint) candidate->stream_id != self->stream_id)
+  if ((gint) candidate->stream_id != self->stream_id ||
+      (self->hide_link_local && candidate_is_link_local (candidate)))
     return;
   line = nice_agent_generate_local_candidate_sdp (agent, candidate);
   GST_DEBUG_OBJECT (self, "local candidate %s", line);
@@ -613,6 +656,8 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
         "stun-server-port", (guint) config->stun_server->port, NULL);
   }
 
+  self->user_addresses = config->local_addresses &&
+      config->local_addresses->len > 0;
   for (i = 0; config->local_addresses && i < config->local_addresses->len; i++) {
     NiceAddress addr;
 
@@ -734,6 +779,7 @@ gst_ice_session_set_receive_func (GstIceSession * self,
 gboolean
 gst_ice_session_gather (GstIceSession * self, GError ** error)
 {
+  self->hide_link_local = !self->user_addresses && host_has_routable_ipv6 ();
   if (!nice_agent_gather_candidates (self->agent, self->stream_id))
     goto gather_failed;
   return TRUE;
@@ -808,6 +854,11 @@ add_candidate_line (GstIceSession * self, const gchar * line, GError ** error)
       self->stream_id, line);
   if (candidate == NULL)
     goto parse_failed;
+  if (self->hide_link_local && candidate_is_link_local (candidate)) {
+    GST_DEBUG_OBJECT (self, "not pairing the link-local candidate %s", line);
+    nice_candidate_free (candidate);
+    return TRUE;
+  }
 
   list = g_slist_prepend (NULL, candidate);
   added = nice_agent_set_remote_candidates (self->agent, self->stream_id, 1,
