@@ -231,11 +231,19 @@ on_bus_message (GstBus * bus, GstMessage * msg, Peer * peer)
       g_printerr ("error: %s\n", peer->error);
       g_main_loop_quit (peer->loop);
       break;
-    case GST_MESSAGE_WARNING:
+    case GST_MESSAGE_WARNING:{
+      gchar *text = message_text (msg);
+      gchar *all = peer->warning ? g_strconcat (peer->warning, " | ", text,
+          NULL) : g_strdup (text);
+
+      /* every warning, in order: a cell may look for one that a later one
+       * (the producer leaving at the end) would hide */
+      g_printerr ("warning: %s\n", text);
       g_free (peer->warning);
-      peer->warning = message_text (msg);
-      g_printerr ("warning: %s\n", peer->warning);
+      peer->warning = all;
+      g_free (text);
       break;
+    }
     case GST_MESSAGE_ELEMENT:
       if (gst_structure_has_name (s, "ice-selected-pair")) {
         g_clear_pointer (&peer->pair, gst_structure_free);
