@@ -957,7 +957,8 @@ gst_ice_session_get_local_description (GstIceSession * self,
     else
       desc->setup = g_strdup (self->dtls_client ? "active" : "passive");
   }
-  if (caps)
+  /* ANY: a byte stream that came without caps */
+  if (caps && !gst_caps_is_any (caps))
     desc->caps = gst_caps_copy (caps);
   if (self->reliable)
     desc->transfer_mode = g_strdup (gst_ice_transfer_mode_to_string
