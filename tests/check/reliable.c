@@ -64,11 +64,12 @@ push_random (GstElement * producer, gsize total)
   gchar *hex;
 
   while (sent < total) {
-    gsize size = MIN ((gsize) g_rand_int_range (rand, 1,
-            MAX_BUFFER_SIZE + 1), total - sent);
-    GstBuffer *buffer = gst_buffer_new_allocate (NULL, size, NULL);
+    gsize size = g_rand_int_range (rand, 1, MAX_BUFFER_SIZE + 1);
+    GstBuffer *buffer;
     GstMapInfo map;
 
+    size = MIN (size, total - sent);
+    buffer = gst_buffer_new_allocate (NULL, size, NULL);
     gst_buffer_map (buffer, &map, GST_MAP_WRITE);
     for (i = 0; i < size; i++)
       map.data[i] = g_rand_int (rand) & 0xff;
