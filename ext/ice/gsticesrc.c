@@ -114,8 +114,9 @@ struct _GstIceSrc
   guint max_queued_packets;
   guint64 overflow_drops;
   /* the reliable mode: the session whose stream create() reads, from
-   * when it connects; the cancellable for that read, cancelled by
-   * unlock(), replaced by unlock_stop() */
+   * when it connects until create() read its end or its break (after the
+   * session ended: what arrived is read first); the cancellable for that
+   * read, cancelled by unlock(), replaced by unlock_stop() */
   GstIceSession *reliable_session;
   GCancellable *cancellable;
 };
@@ -291,18 +292,6 @@ on_peer_connected (GstElement * element, GstIceSession * session)
   g_mutex_unlock (&self->lock);
 }
 
-/* transport thread: the session ended (its stream with it) */
-static void
-on_peer_disconnected (GstElement * element, GstIceSession * session)
-{
-  GstIceSrc *self = GST_ICE_SRC (element);
-
-  g_mutex_lock (&self->lock);
-  if (self->reliable_session == session)
-    gst_clear_object (&self->reliable_session);
-  g_mutex_unlock (&self->lock);
-}
-
 static void
 on_caps_received (GstElement * element, GstCaps * caps)
 {
@@ -321,8 +310,11 @@ on_producer_left (GstElement * element, const gchar * producer_id)
   gboolean eos;
 
   g_mutex_lock (&self->lock);
-  if (self->eos) {
-    /* the producer closed its reliable stream first: that was the end */
+  if (self->eos || (self->reliable_session &&
+          gst_ice_reliable_has_ended (gst_ice_session_get_reliable
+              (self->reliable_session)))) {
+    /* the producer closed its reliable stream first: that was the end,
+     * which create() reads to the last byte */
     g_mutex_unlock (&self->lock);
     GST_INFO_OBJECT (self, "producer '%s' left after the end of its stream",
         producer_id);
@@ -368,7 +360,6 @@ gst_ice_src_init (GstIceSrc * self)
 {
   const GstIceTransportCallbacks callbacks = {
     .peer_connected = on_peer_connected,
-    .peer_disconnected = on_peer_disconnected,
     .producer_left = on_producer_left,
     .caps_received = on_caps_received,
     .received = on_received,

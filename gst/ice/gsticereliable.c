@@ -112,8 +112,11 @@ struct _GstIceReliable
   GSource *clock;               /* pseudo-TCP's next timer, in the context */
   gboolean started;
   gboolean opened;              /* the handshake is done */
+  gboolean fin_received;        /* the peer closed cleanly */
   gboolean ended;               /* read up to the peer's FIN */
-  gboolean closed;              /* no more calls into @tcp */
+  /* no more segments either way, no timers; what was received before
+   * can still be read */
+  gboolean closed;
   gchar *close_reason;          /* why it closed, when not cleanly */
   guint64 bytes_written;        /* accepted from the application */
   guint64 bytes_read;           /* handed to the application */
@@ -490,6 +493,11 @@ on_write_packet (PseudoTcpSocket * tcp, const gchar * buffer, guint32 len,
   guint8 ack[HEADER_SIZE];
   guint i;
 
+  /* reading what is left after the session went (gst_ice_reliable_read())
+   * still makes pseudo-TCP acknowledge */
+  if (self->closed)
+    return WR_SUCCESS;
+
   /* An acknowledgement echoes the timestamp of the segment that made it,
    * so that the sender measures the round trip of now.  pseudo-TCP echoes
    * the last segment that moved its window instead: when acknowledgements
@@ -641,6 +649,13 @@ gst_ice_reliable_receive (GstIceReliable * self, const guint8 * data,
           size);
     if (!self->closed)
       resend_missing_segment (self);
+    /* the end, after every byte before it: from now on the stream can
+     * be read to the end even if its session goes */
+    if (!self->closed && !self->fin_received &&
+        pseudo_tcp_socket_is_closed_remotely (self->tcp)) {
+      GST_DEBUG_OBJECT (self, "the peer closed the stream");
+      self->fin_received = TRUE;
+    }
     socket_changed (self);
   }
   g_mutex_unlock (&self->lock);
@@ -838,7 +853,9 @@ gst_ice_reliable_finish (GstIceReliable * self, guint stall_timeout_s,
  *   producer closed it cleanly, after its last byte); -1 with @error when
  *   cancelled (%G_IO_ERROR_CANCELLED) or when the stream broke
  *   (%G_IO_ERROR_CONNECTION_CLOSED: the session ended, or the producer
- *   reset it)
+ *   reset it).  What arrived before the session ended is read first: a
+ *   producer that closed its stream and left at once (at EOS) still
+ *   delivers it to the end.
  */
 gssize
 gst_ice_reliable_read (GstIceReliable * self, guint8 * buffer, gsize size,
@@ -855,16 +872,11 @@ gst_ice_reliable_read (GstIceReliable * self, guint8 * buffer, gsize size,
       result = 0;
       break;
     }
-    if (self->closed) {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-          "the stream broke after %" G_GUINT64_FORMAT " bytes: %s",
-          self->bytes_read, self->close_reason ? self->close_reason :
-          "its session ended");
-      break;
-    }
     if (g_cancellable_set_error_if_cancelled (cancellable, error))
       break;
 
+    /* recv() also answers 0 on a stream reset (CLOSED counts as having
+     * received a FIN): only a FIN that came cleanly is the end */
     got = pseudo_tcp_socket_recv (self->tcp, (gchar *) buffer,
         MIN (size, G_MAXINT32));
     if (got > 0) {
@@ -873,19 +885,27 @@ gst_ice_reliable_read (GstIceReliable * self, guint8 * buffer, gsize size,
       socket_changed (self);
       break;
     }
-    if (got == 0) {
+    if (got == 0 && self->fin_received) {
       /* the peer's FIN, after its last byte: close our side too, which
        * lets the producer know that we have it all */
       GST_INFO_OBJECT (self, "end of the stream after %" G_GUINT64_FORMAT
           " bytes", self->bytes_read);
       self->ended = TRUE;
-      pseudo_tcp_socket_close (self->tcp, FALSE);
+      if (!self->closed)
+        pseudo_tcp_socket_close (self->tcp, FALSE);
       socket_changed (self);
       continue;
     }
-    if (pseudo_tcp_socket_get_error (self->tcp) != EWOULDBLOCK) {
+    if (got == 0)
+      close_locked (self, "the peer closed it without its end (FIN)");
+    else if (pseudo_tcp_socket_get_error (self->tcp) != EWOULDBLOCK)
       close_locked (self, g_strerror (pseudo_tcp_socket_get_error (self->tcp)));
-      continue;
+    if (self->closed) {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+          "the stream broke after %" G_GUINT64_FORMAT " bytes: %s",
+          self->bytes_read, self->close_reason ? self->close_reason :
+          "its session ended");
+      break;
     }
     wait_locked (self, 0);
   }
@@ -906,8 +926,7 @@ gst_ice_reliable_has_ended (GstIceReliable * self)
   gboolean ended;
 
   g_mutex_lock (&self->lock);
-  ended = self->ended || (!self->closed &&
-      pseudo_tcp_socket_is_closed_remotely (self->tcp));
+  ended = self->fin_received;
   g_mutex_unlock (&self->lock);
   return ended;
 }

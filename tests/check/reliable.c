@@ -250,6 +250,47 @@ GST_START_TEST (test_ice_restart_keeps_stream)
 
 GST_END_TEST;
 
+/* A producer that stops as soon as it posted EOS (as an application
+ * does) while its consumer has not read the end yet: what arrived is read
+ * to the last byte, then EOS, and no warning that the producer left. */
+GST_START_TEST (test_producer_leaves_after_its_end)
+{
+  GstElement *producer, *consumer;
+  gchar *sent;
+  GstMessage *msg;
+  Received r;
+
+  test_relay_init ();
+  producer = start (test_producer_new ("peer-id=cam transfer-mode=reliable "
+          "signaller-type=TestRelaySignaller"));
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  /* downstream takes nothing yet: the stream waits in icesrc, less than
+   * the stream's window, all acknowledged */
+  g_object_set (test_get (consumer, "sink"), "max-buffers", 1, NULL);
+  start (consumer);
+
+  sent = push_random (producer, 512 * 1024);
+  msg = test_wait_message (producer, GST_MESSAGE_EOS, NULL, TIMEOUT);
+  fail_unless (msg != NULL, "the producer never posted EOS");
+  gst_message_unref (msg);
+  test_stop (producer);
+
+  pull_all (consumer, NULL, &r);
+  fail_unless_equals_uint64 (r.bytes, 512 * 1024);
+  fail_unless_equals_string (r.sha256, sent);
+  fail_unless (r.eos);
+  fail_if (gst_bus_have_pending (GST_ELEMENT_BUS (consumer)) &&
+      (msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (consumer),
+              GST_MESSAGE_WARNING | GST_MESSAGE_ERROR)) != NULL,
+      "unexpected message: %" GST_PTR_FORMAT, msg);
+
+  received_clear (&r);
+  g_free (sent);
+  test_stop (consumer);
+}
+
+GST_END_TEST;
+
 /* A consumer whose pipeline takes nothing: its stream fills, icesink
  * waits stall-timeout, then drops it with a warning naming it, and the
  * stream ends for the others (here none). */
@@ -542,6 +583,7 @@ reliable_suite (void)
   tcase_add_test (tc, test_random_bytes_encrypted);
   tcase_add_test (tc, test_random_bytes_plaintext);
   tcase_add_test (tc, test_ice_restart_keeps_stream);
+  tcase_add_test (tc, test_producer_leaves_after_its_end);
   tcase_add_test (tc, test_stalled_consumer_is_dropped);
   tcase_add_test (tc, test_consumer_not_following_is_refused);
   tcase_add_test (tc, test_unknown_producer_mode_is_an_error);
