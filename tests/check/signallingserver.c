@@ -33,6 +33,9 @@
 #include <gst/ice/signalling/gsticesignallingserver.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
+#include "icetestutil.h"
+#include "testwebsocket.h"
+
 /* longest wait for one expected event */
 #define WAIT_TIMEOUT_MS 5000
 /* how long to watch for events that must not come */
@@ -1077,7 +1080,7 @@ stop_quickly (TestPeer * peer)
   expect_quiet (peer);
 }
 
-GST_START_TEST (test_stop)
+GST_START_TEST (test_signaller_stop)
 {
   GSocket *silent;
   GSocketAddress *address;
@@ -1322,6 +1325,136 @@ GST_START_TEST (test_server_start_errors)
 
 GST_END_TEST;
 
+/* The second test case: the server runs in a thread of its own
+ * (TestServer), so that the test can also play blocking raw clients
+ * (TestWs); the signallers still run in the test's context. */
+
+static TestServer *threaded;
+
+static void
+setup_threaded (void)
+{
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+}
+
+static void
+teardown_threaded (void)
+{
+  if (threaded)
+    test_server_stop (threaded);
+  threaded = NULL;
+  iterate_for (20);
+  while (g_main_context_iteration (context, FALSE));
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  context = NULL;
+  g_clear_pointer (&server_uri, g_free);
+}
+
+/* Starts the threaded server with these properties; test_peer_start()
+ * then registers with it. */
+static void
+start_threaded (const gchar * first_property, ...)
+{
+  va_list args;
+
+  va_start (args, first_property);
+  threaded = test_server_start_valist (first_property, args);
+  va_end (args);
+  server_uri = g_strdup (threaded->uri);
+}
+
+static TestWs *
+raw_connect (const gchar * local_address)
+{
+  GError *error = NULL;
+  TestWs *ws = test_ws_connect (threaded->port, local_address, &error);
+
+  fail_unless (ws != NULL, "raw client could not connect: %s",
+      error ? error->message : "?");
+  return ws;
+}
+
+/* Sends @text and waits for the answer of type @type. */
+static gchar *
+raw_request (TestWs * ws, const gchar * text, const gchar * type)
+{
+  gchar *answer;
+
+  fail_unless (test_ws_send_text (ws, text));
+  answer = test_ws_receive_type (ws, type, WAIT_TIMEOUT_MS);
+  fail_unless (answer != NULL, "no %s after %s", type, text);
+  return answer;
+}
+
+/* Waits up to @ms for @peer's next event, which must be @name. */
+static Event *
+wait_event_for (TestPeer * peer, const gchar * name, guint ms)
+{
+  gboolean timed_out = FALSE;
+  GSource *watchdog = add_timer (ms, &timed_out);
+  Event *event;
+
+  while (g_queue_is_empty (&peer->events) && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  remove_timer (watchdog);
+  fail_if (g_queue_is_empty (&peer->events), "%s: no %s within %u ms",
+      peer->label, name, ms);
+  event = g_queue_pop_head (&peer->events);
+  fail_unless (g_str_equal (event->name, name),
+      "%s: expected %s, got %s (%s)", peer->label, name, event->name,
+      GST_STR_NULL (event->arg1));
+  return event;
+}
+
+/* A peer that registered and then reads nothing (its host died, a NAT
+ * forgot the connection) is dropped within 3 ping intervals: its producer
+ * entry goes and the consumers hear it left.  Live peers stay. */
+GST_START_TEST (test_dead_peer_dropped)
+{
+  TestPeer *cam1, *viewer1, *viewer2;
+  TestWs *dead;
+  gint64 last_frame, elapsed;
+  Event *event;
+
+  start_threaded ("ping-interval", 1, NULL);
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  dead = raw_connect (NULL);
+  last_frame = g_get_monotonic_time ();
+  g_free (raw_request (dead, "{\"type\":\"register\",\"peerId\":"
+          "\"deadcam\",\"role\":\"producer\"}", "registered"));
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", NULL, NULL);
+  expect_event (viewer1, "producer-added", NULL, NULL);
+
+  /* from here on the raw client reads nothing and answers no ping */
+  event = wait_event_for (viewer1, "producer-removed", 10000);
+  elapsed = (g_get_monotonic_time () - last_frame) / 1000;
+  fail_unless_equals_string (event->arg1, "deadcam");
+  event_free (event);
+  GST_INFO ("dead peer dropped after %" G_GINT64_FORMAT " ms", elapsed);
+  fail_unless (elapsed <= 3500, "dead peer dropped after %" G_GINT64_FORMAT
+      " ms, not within 3 ping intervals of 1 s", elapsed);
+  fail_unless (elapsed >= 2000, "peer dropped after %" G_GINT64_FORMAT
+      " ms, before 2 ping intervals without an answer", elapsed);
+
+  /* cam1 and viewer1 answer the pings: still there after the bound */
+  iterate_for (3500);
+  expect_quiet (viewer1);
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer2, "producer-added", "cam1", NULL);
+  iterate_for (QUIET_MS);
+  expect_quiet (viewer2);
+
+  test_ws_free (dead);
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingserver_suite (void)
 {
@@ -1343,11 +1476,17 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_abrupt_disconnect);
   tcase_add_test (tc, test_oversized_message);
   tcase_add_test (tc, test_unreachable_server);
-  tcase_add_test (tc, test_stop);
+  tcase_add_test (tc, test_signaller_stop);
   tcase_add_test (tc, test_stop_in_handler);
   tcase_add_test (tc, test_reconnect_after_server_restart);
   tcase_add_test (tc, test_remove_peer);
   tcase_add_test (tc, test_server_start_errors);
+
+  tc = tcase_create ("limits");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 60);
+  tcase_add_checked_fixture (tc, setup_threaded, teardown_threaded);
+  tcase_add_test (tc, test_dead_peer_dropped);
 
   return s;
 }

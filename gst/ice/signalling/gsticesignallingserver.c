@@ -61,6 +61,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 
 #define DEFAULT_HOST "0.0.0.0"
 #define DEFAULT_PORT 8443
+#define DEFAULT_PING_INTERVAL 10
 
 /* largest text frame accepted from a client */
 #define MAX_MESSAGE_SIZE (128 * 1024)
@@ -72,6 +73,7 @@ enum
   PROP_0,
   PROP_HOST,
   PROP_PORT,
+  PROP_PING_INTERVAL,
 };
 
 typedef struct _Peer Peer;
@@ -84,6 +86,8 @@ struct _Peer
   gchar *remote;                /* remote address, for logs */
   gchar *peer_id;               /* NULL until registered */
   GstIceSignallerRole role;
+  gint64 last_seen;             /* monotonic time of its last frame */
+  gboolean dropped;             /* closing: it stopped answering pings */
 };
 
 typedef struct
@@ -100,11 +104,13 @@ struct _GstIceSignallingServer
   /* properties: set before start() from the thread that calls it */
   gchar *host;
   guint port;
+  guint ping_interval;
 
   /* from start() to stop(): owned by the thread running the main context
    * that was thread-default at start() */
   SoupServer *soup;
   GSocketService *service;      /* accepts connections for soup */
+  GSource *ping_source;         /* looks for peers that stopped answering */
   guint bound_port;
   GList *peers;                 /* Peer *, every open connection, oldest first */
   GHashTable *registered;       /* peer id -> Peer *, not owned */
@@ -165,6 +171,25 @@ gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
       g_param_spec_uint ("port", "Port",
           "TCP port to listen on (0 = pick a free port)", 0, G_MAXUINT16,
           DEFAULT_PORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:ping-interval:
+   *
+   * Seconds between two WebSocket pings (RFC 6455) to each client; a
+   * client from which nothing arrived (no message, no pong) for two
+   * intervals is dropped as dead: its sessions end and, for a producer,
+   * consumers get producerRemoved.  A dead client (its host lost power, a
+   * NAT forgot the connection) is so dropped within 3 intervals of its
+   * last frame.  Default 10 (30 s); 0 sends no ping and keeps dead
+   * clients, and their peer ids, until the kernel gives up on the
+   * connection (hours).  Read by gst_ice_signalling_server_start().
+   */
+  g_object_class_install_property (gobject_class, PROP_PING_INTERVAL,
+      g_param_spec_uint ("ping-interval", "Ping interval",
+          "Seconds between two pings to each client; a client silent for "
+          "two intervals is dropped, so a dead one goes within 3 intervals "
+          "(default 10: 30 s; 0 = never ping, keep dead clients)", 0, 3600,
+          DEFAULT_PING_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -179,6 +204,7 @@ gst_ice_signalling_server_init (GstIceSignallingServer * self)
 {
   self->host = g_strdup (DEFAULT_HOST);
   self->port = DEFAULT_PORT;
+  self->ping_interval = DEFAULT_PING_INTERVAL;
   self->registered = g_hash_table_new (g_str_hash, g_str_equal);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) session_free);
@@ -200,6 +226,9 @@ gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
     case PROP_PORT:
       self->port = g_value_get_uint (value);
       break;
+    case PROP_PING_INTERVAL:
+      self->ping_interval = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -218,6 +247,9 @@ gst_ice_signalling_server_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PORT:
       g_value_set_uint (value, self->port);
+      break;
+    case PROP_PING_INTERVAL:
+      g_value_set_uint (value, self->ping_interval);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -521,6 +553,10 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   const gchar *type;
   GError *error = NULL;
 
+  peer->last_seen = g_get_monotonic_time ();
+  if (peer->dropped)
+    return;
+
   if (data_type != SOUP_WEBSOCKET_DATA_TEXT) {
     GST_WARNING_OBJECT (self, "ignoring binary message from %s",
         peer_name (peer));
@@ -557,6 +593,15 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   }
 
   json_object_unref (message);
+}
+
+static void
+on_peer_pong (SoupWebsocketConnection * ws, GBytes * message,
+    gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  peer->last_seen = g_get_monotonic_time ();
 }
 
 static void
@@ -604,11 +649,52 @@ on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
 
   soup_websocket_connection_set_max_incoming_payload_size (ws,
       MAX_MESSAGE_SIZE);
+  /* libsoup 3.2 pings, but never notices a missing pong: check_peers()
+   * does */
+  peer->last_seen = g_get_monotonic_time ();
+  soup_websocket_connection_set_keepalive_interval (ws, self->ping_interval);
+  g_signal_connect (ws, "pong", G_CALLBACK (on_peer_pong), peer);
   g_signal_connect (ws, "message", G_CALLBACK (on_peer_message), peer);
   g_signal_connect (ws, "error", G_CALLBACK (on_peer_error), peer);
   g_signal_connect (ws, "closed", G_CALLBACK (on_peer_closed), peer);
 
   self->peers = g_list_append (self->peers, peer);
+}
+
+/* A peer that sent nothing, not even a pong, for two ping intervals is
+ * gone (its host died, a NAT dropped the connection): it leaves now, and
+ * its connection closes within libsoup's 5 s close timeout. */
+static void
+drop_peer (GstIceSignallingServer * self, Peer * peer, const gchar * why)
+{
+  GST_INFO_OBJECT (self, "dropping %s: %s", peer_name (peer), why);
+  peer->dropped = TRUE;
+  if (peer->peer_id != NULL) {
+    peer_leave (self, peer);
+    g_clear_pointer (&peer->peer_id, g_free);
+  }
+  if (soup_websocket_connection_get_state (peer->ws) ==
+      SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (peer->ws,
+        SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
+}
+
+static gboolean
+check_peers (gpointer user_data)
+{
+  GstIceSignallingServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit = 2 * (gint64) self->ping_interval * G_TIME_SPAN_SECOND;
+  GList *l, *next;
+
+  for (l = self->peers; l != NULL; l = next) {
+    Peer *peer = l->data;
+
+    next = l->next;
+    if (!peer->dropped && now - peer->last_seen > limit)
+      drop_peer (self, peer, "no answer to pings");
+  }
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -719,6 +805,12 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
   g_socket_service_start (self->service);
 
+  if (self->ping_interval > 0) {
+    self->ping_source = g_timeout_source_new (self->ping_interval * 1000);
+    g_source_set_callback (self->ping_source, check_peers, self, NULL);
+    g_source_attach (self->ping_source, g_main_context_get_thread_default ());
+  }
+
   GST_INFO_OBJECT (self, "listening on %s port %u", self->host,
       self->bound_port);
 
@@ -766,6 +858,11 @@ gst_ice_signalling_server_stop (GstIceSignallingServer * self)
 
   GST_INFO_OBJECT (self, "stopping, closing %u connections",
       g_list_length (self->peers));
+
+  if (self->ping_source != NULL) {
+    g_source_destroy (self->ping_source);
+    g_clear_pointer (&self->ping_source, g_source_unref);
+  }
 
   g_hash_table_remove_all (self->sessions);
   g_hash_table_remove_all (self->registered);
