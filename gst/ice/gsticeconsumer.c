@@ -40,6 +40,8 @@ static void
 request_session (GstIceTransport * self, const gchar * producer_id)
 {
   self->consumer.requested = TRUE;
+  g_free (self->consumer.producer_id);
+  self->consumer.producer_id = g_strdup (producer_id);
   gst_ice_signaller_request_session (self->active_signaller, producer_id);
 }
 
@@ -148,6 +150,15 @@ on_producer_removed (GstIceSignaller * signaller, const gchar * peer_id,
     return;
   GST_DEBUG_OBJECT (self, "producer '%s' no longer listed", peer_id);
   g_hash_table_remove (self->consumer.listed_producers, peer_id);
+
+  /* asked for while it left: no session will start, ask again when it
+   * is listed again */
+  if (self->consumer.requested && self->consumer.session_id == NULL &&
+      g_strcmp0 (self->consumer.producer_id, peer_id) == 0) {
+    GST_INFO_OBJECT (self, "producer '%s' left before our session started",
+        peer_id);
+    forget_session (self);
+  }
 }
 
 /* --- the role ------------------------------------------------------------ */

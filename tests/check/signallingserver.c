@@ -34,6 +34,7 @@
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
 #include "icetestutil.h"
+#include "testproxy.h"
 #include "testwebsocket.h"
 
 /* longest wait for one expected event */
@@ -764,7 +765,7 @@ GST_END_TEST;
 GST_START_TEST (test_producer_leaves)
 {
   TestPeer *cam1, *viewer1, *viewer2;
-  gchar *s1, *message;
+  gchar *s1;
 
   cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
   viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
@@ -783,11 +784,9 @@ GST_START_TEST (test_producer_leaves)
   iterate_for (QUIET_MS);
   expect_quiet (viewer2);
 
-  /* the producer is gone */
+  /* the producer is gone: asking for it again says so, no error */
   gst_ice_signaller_request_session (viewer2->signaller, "cam1");
-  message = expect_error (viewer2, "no producer 'cam1' is registered");
-  fail_unless (strstr (message, server_uri) != NULL);
-  g_free (message);
+  expect_event (viewer2, "producer-removed", "cam1", NULL);
 
   g_free (s1);
   test_peer_free (viewer2);
@@ -936,6 +935,106 @@ GST_START_TEST (test_malformed_messages_ignored)
 
   g_free (session_id);
   raw_client_free (raw, FALSE);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+/* Sends @text and checks the error it gets: its code and message. */
+static void
+expect_error_code (RawClient * raw, const gchar * text, const gchar * code,
+    const gchar * message)
+{
+  JsonObject *error;
+
+  raw_send (raw, text);
+  error = raw_wait_message (raw, "error");
+  fail_unless (json_object_has_member (error, "code"),
+      "error without a code after %s", text);
+  fail_unless_equals_string (json_object_get_string_member (error, "code"),
+      code);
+  fail_unless_equals_string (json_object_get_string_member (error,
+          "message"), message);
+  json_object_unref (error);
+}
+
+/* Each error carries a machine-readable code, so that a client can tell
+ * a producer that just left from a refusal. */
+GST_START_TEST (test_error_codes)
+{
+  RawClient *raw, *rawcam;
+  TestPeer *cam1;
+  JsonObject *error;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  raw = raw_client_new ();
+  expect_error_code (raw, "{\"type\": \"startSession\", "
+      "\"producerId\": \"cam1\"}", "not-registered",
+      "register before sending anything else");
+  expect_error_code (raw, "{\"type\": \"register\", \"role\": "
+      "\"consumer\"}", "bad-message",
+      "register needs a peerId string of 1 to 256 bytes");
+  expect_error_code (raw, "{\"type\": \"register\", \"peerId\": \"x\", "
+      "\"role\": \"king\"}", "bad-message",
+      "role 'king' is not 'producer' or 'consumer'");
+  /* cam1 is registered once rawviewer is told about it */
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawviewer\", "
+      "\"role\": \"consumer\"}");
+  json_object_unref (raw_wait_message (raw, "registered"));
+  json_object_unref (raw_wait_message (raw, "producerAdded"));
+  expect_error_code (raw, "{\"type\": \"register\", \"peerId\": \"y\", "
+      "\"role\": \"consumer\"}", "already-registered",
+      "already registered as 'rawviewer'");
+  expect_error_code (raw, "{\"type\": \"startSession\"}", "bad-message",
+      "startSession needs a producerId string");
+
+  /* a producer that is not (or no longer) there: its id comes along */
+  raw_send (raw, "{\"type\": \"startSession\", \"producerId\": " "\"cam9\"}");
+  error = raw_wait_message (raw, "error");
+  fail_unless_equals_string (json_object_get_string_member (error, "code"),
+      "unknown-producer");
+  fail_unless_equals_string (json_object_get_string_member (error,
+          "peerId"), "cam9");
+  fail_unless_equals_string (json_object_get_string_member (error,
+          "message"), "no producer 'cam9' is registered");
+  json_object_unref (error);
+
+  rawcam = raw_client_new ();
+  expect_error_code (rawcam, "{\"type\": \"register\", \"peerId\": "
+      "\"cam1\", \"role\": \"producer\"}", "peer-id-taken",
+      "peer id 'cam1' is already registered");
+  raw_send (rawcam, "{\"type\": \"register\", \"peerId\": \"rawcam\", "
+      "\"role\": \"producer\"}");
+  json_object_unref (raw_wait_message (rawcam, "registered"));
+  expect_error_code (rawcam, "{\"type\": \"startSession\", "
+      "\"producerId\": \"cam1\"}", "not-consumer",
+      "only consumers can start sessions");
+
+  raw_client_free (rawcam, FALSE);
+  raw_client_free (raw, FALSE);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+/* A consumer asking for a producer that just left (its producerRemoved
+ * crossed the request) hears that the producer is gone: no error. */
+GST_START_TEST (test_request_for_absent_producer)
+{
+  TestPeer *cam1, *viewer1;
+
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  gst_ice_signaller_request_session (viewer1->signaller, "cam9");
+  expect_event (viewer1, "producer-removed", "cam9", NULL);
+  iterate_for (QUIET_MS);
+  expect_quiet (viewer1);
+
+  /* and asks again once it is there */
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  g_free (open_session (cam1, viewer1));
+
   test_peer_free (viewer1);
   test_peer_free (cam1);
 }
@@ -1455,6 +1554,47 @@ GST_START_TEST (test_dead_peer_dropped)
 
 GST_END_TEST;
 
+/* A producer whose network dropped reconnects while the server still
+ * holds its old connection, and so its peer id: the registration is
+ * retried until the server dropped the dead connection, not an error. */
+GST_START_TEST (test_reregister_while_stale)
+{
+  TestProxy *proxy;
+  TestPeer *cam1, *viewer1;
+  gchar *uri;
+  Event *event;
+
+  start_threaded ("ping-interval", 1, NULL);
+  proxy = test_proxy_new (threaded->port);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", test_proxy_get_port (proxy));
+  cam1 = test_peer_new ("cam1", uri);
+  gst_ice_signaller_start (cam1->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+
+  /* cam1 sees its connection drop, the server does not */
+  test_proxy_cut (proxy);
+
+  /* the server drops the stale connection within 3 ping intervals, then
+   * the retried registration goes through */
+  event = wait_event_for (viewer1, "producer-removed", 10000);
+  fail_unless_equals_string (event->arg1, "cam1");
+  event_free (event);
+  event = wait_event_for (viewer1, "producer-added", 10000);
+  fail_unless_equals_string (event->arg1, "cam1");
+  event_free (event);
+  expect_quiet (cam1);
+  g_free (open_session (cam1, viewer1));
+
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  test_proxy_free (proxy);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingserver_suite (void)
 {
@@ -1473,6 +1613,8 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_producer_leaves);
   tcase_add_test (tc, test_duplicate_peer_id);
   tcase_add_test (tc, test_malformed_messages_ignored);
+  tcase_add_test (tc, test_error_codes);
+  tcase_add_test (tc, test_request_for_absent_producer);
   tcase_add_test (tc, test_abrupt_disconnect);
   tcase_add_test (tc, test_oversized_message);
   tcase_add_test (tc, test_unreachable_server);
@@ -1487,6 +1629,7 @@ signallingserver_suite (void)
   tcase_set_timeout (tc, 60);
   tcase_add_checked_fixture (tc, setup_threaded, teardown_threaded);
   tcase_add_test (tc, test_dead_peer_dropped);
+  tcase_add_test (tc, test_reregister_while_stale);
 
   return s;
 }

@@ -144,7 +144,9 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
    * @peer_id: a producer that left
    *
    * Consumer side: emitted when a producer announced by
-   * #GstIceSignaller::producer-added leaves, after the end of its sessions.
+   * #GstIceSignaller::producer-added leaves, after the end of its sessions,
+   * and when gst_ice_signaller_request_session() asked for a producer that
+   * is not (or no longer) there: the request crossed its departure.
    */
   signals[SIGNAL_PRODUCER_REMOVED] =
       g_signal_new ("producer-removed", G_TYPE_FROM_INTERFACE (iface),

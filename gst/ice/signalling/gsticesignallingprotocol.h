@@ -29,6 +29,22 @@ G_BEGIN_DECLS
  * signalling server and the WebSocket signaller.  Private to libgstice:
  * this header is not installed. */
 
+/* The "code" member of an "error" message: what a client needs to tell
+ * errors apart (docs/signalling-protocol.md). */
+/* a member is missing, empty, too long or not one of the values allowed */
+#define GST_ICE_SIGNALLING_ERROR_BAD_MESSAGE "bad-message"
+/* anything but register before registering */
+#define GST_ICE_SIGNALLING_ERROR_NOT_REGISTERED "not-registered"
+/* a second register on one connection */
+#define GST_ICE_SIGNALLING_ERROR_ALREADY_REGISTERED "already-registered"
+/* another connection holds the peer id (maybe our own, not yet dropped) */
+#define GST_ICE_SIGNALLING_ERROR_PEER_ID_TAKEN "peer-id-taken"
+/* startSession for a producer that is not (or no longer) registered; the
+ * error's "peerId" names it */
+#define GST_ICE_SIGNALLING_ERROR_UNKNOWN_PRODUCER "unknown-producer"
+/* startSession from a producer */
+#define GST_ICE_SIGNALLING_ERROR_NOT_CONSUMER "not-consumer"
+
 /* json-glib's parser recurses once per nesting level */
 #define GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH 32
 

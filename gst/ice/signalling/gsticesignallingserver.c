@@ -130,8 +130,8 @@ static void gst_ice_signalling_server_dispose (GObject * object);
 static void gst_ice_signalling_server_finalize (GObject * object);
 
 /* *INDENT-OFF* */
-static void peer_send_error (Peer * peer, const gchar * format, ...)
-    G_GNUC_PRINTF (2, 3);
+static void peer_send_error (Peer * peer, const gchar * code,
+    const gchar * format, ...) G_GNUC_PRINTF (3, 4);
 /* *INDENT-ON* */
 
 static void
@@ -305,8 +305,9 @@ peer_send (Peer * peer, gchar * text)
   g_free (text);
 }
 
+/* An error message with @code (GST_ICE_SIGNALLING_ERROR_*) and text. */
 static void
-peer_send_error (Peer * peer, const gchar * format, ...)
+peer_send_error (Peer * peer, const gchar * code, const gchar * format, ...)
 {
   va_list args;
   gchar *message;
@@ -315,9 +316,10 @@ peer_send_error (Peer * peer, const gchar * format, ...)
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  GST_INFO_OBJECT (peer->server, "error to %s: %s", peer_name (peer), message);
-  peer_send (peer, gst_ice_signalling_message_build ("error", "message",
-          message, NULL));
+  GST_INFO_OBJECT (peer->server, "error %s to %s: %s", code, peer_name (peer),
+      message);
+  peer_send (peer, gst_ice_signalling_message_build ("error", "code", code,
+          "message", message, NULL));
   g_free (message);
 }
 
@@ -389,13 +391,14 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
   GList *l;
 
   if (peer->peer_id != NULL) {
-    peer_send_error (peer, "already registered as '%s'", peer->peer_id);
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_ALREADY_REGISTERED,
+        "already registered as '%s'", peer->peer_id);
     return;
   }
   if (peer_id == NULL || peer_id[0] == '\0'
       || strlen (peer_id) > MAX_PEER_ID_LENGTH) {
-    peer_send_error (peer, "register needs a peerId string of 1 to %d bytes",
-        MAX_PEER_ID_LENGTH);
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_BAD_MESSAGE,
+        "register needs a peerId string of 1 to %d bytes", MAX_PEER_ID_LENGTH);
     return;
   }
   if (g_strcmp0 (role, "producer") == 0) {
@@ -403,12 +406,13 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
   } else if (g_strcmp0 (role, "consumer") == 0) {
     peer->role = GST_ICE_SIGNALLER_ROLE_CONSUMER;
   } else {
-    peer_send_error (peer, "role '%s' is not 'producer' or 'consumer'",
-        role ? role : "(none)");
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_BAD_MESSAGE,
+        "role '%s' is not 'producer' or 'consumer'", role ? role : "(none)");
     return;
   }
   if (g_hash_table_contains (self->registered, peer_id)) {
-    peer_send_error (peer, "peer id '%s' is already registered", peer_id);
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_PEER_ID_TAKEN,
+        "peer id '%s' is already registered", peer_id);
     return;
   }
 
@@ -444,16 +448,26 @@ handle_start_session (GstIceSignallingServer * self, Peer * peer,
   Session *session;
 
   if (peer->role != GST_ICE_SIGNALLER_ROLE_CONSUMER) {
-    peer_send_error (peer, "only consumers can start sessions");
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_NOT_CONSUMER,
+        "only consumers can start sessions");
     return;
   }
   if (producer_id == NULL) {
-    peer_send_error (peer, "startSession needs a producerId string");
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_BAD_MESSAGE,
+        "startSession needs a producerId string");
     return;
   }
   producer = g_hash_table_lookup (self->registered, producer_id);
   if (producer == NULL || producer->role != GST_ICE_SIGNALLER_ROLE_PRODUCER) {
-    peer_send_error (peer, "no producer '%s' is registered", producer_id);
+    gchar *text = g_strdup_printf ("no producer '%s' is registered",
+        producer_id);
+
+    /* the producer may have just left: the client needs its id */
+    GST_INFO_OBJECT (self, "error to %s: %s", peer_name (peer), text);
+    peer_send (peer, gst_ice_signalling_message_build ("error", "code",
+            GST_ICE_SIGNALLING_ERROR_UNKNOWN_PRODUCER, "message", text,
+            "peerId", producer_id, NULL));
+    g_free (text);
     return;
   }
 
@@ -580,7 +594,8 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   } else if (g_str_equal (type, "register")) {
     handle_register (self, peer, message);
   } else if (peer->peer_id == NULL) {
-    peer_send_error (peer, "register before sending anything else");
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_NOT_REGISTERED,
+        "register before sending anything else");
   } else if (g_str_equal (type, "startSession")) {
     handle_start_session (self, peer, message);
   } else if (g_str_equal (type, "peer")) {

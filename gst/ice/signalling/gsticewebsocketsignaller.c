@@ -401,6 +401,42 @@ drop_connection (GstIceWebSocketSignaller * self)
 
 /* Incoming messages */
 
+static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
+static guint reconnect_interval (GstIceWebSocketSignaller * self);
+
+/* A server error: most end signalling, but two are the ordinary races of
+ * peers that come and go. */
+static void
+handle_error (GstIceWebSocketSignaller * self, JsonObject * message)
+{
+  const gchar *code = gst_ice_signalling_message_get_string (message, "code");
+  const gchar *text = gst_ice_signalling_message_get_string (message,
+      "message");
+  const gchar *peer_id = gst_ice_signalling_message_get_string (message,
+      "peerId");
+
+  if (g_strcmp0 (code, GST_ICE_SIGNALLING_ERROR_UNKNOWN_PRODUCER) == 0 &&
+      peer_id != NULL && self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER) {
+    /* our request crossed its producerRemoved, or it never was there */
+    GST_INFO_OBJECT (self, "producer %s is not registered (any more)", peer_id);
+    g_hash_table_remove (self->producers, peer_id);
+    gst_ice_signaller_emit_producer_removed (GST_ICE_SIGNALLER (self), peer_id);
+  } else if (g_strcmp0 (code, GST_ICE_SIGNALLING_ERROR_PEER_ID_TAKEN) == 0 &&
+      self->reconnecting) {
+    /* the server has not noticed yet that our previous connection died:
+     * it drops it once it misses its pings */
+    GST_WARNING_OBJECT (self, "signalling server %s still holds the "
+        "previous connection of %s; registering again in %u ms",
+        self->server_uri, self->peer_id, reconnect_interval (self));
+    drop_connection (self);
+    schedule_connect (self, reconnect_interval (self));
+  } else {
+    emit_error (self, GST_ICE_ERROR_SIGNALLING,
+        "signalling server %s reported an error: %s", self->server_uri,
+        text ? text : "(no message)");
+  }
+}
+
 static void
 handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
 {
@@ -463,12 +499,7 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
       goto unexpected;
     gst_ice_signaller_emit_session_ended (signaller, session_id);
   } else if (g_str_equal (type, "error")) {
-    const gchar *text =
-        gst_ice_signalling_message_get_string (message, "message");
-
-    emit_error (self, GST_ICE_ERROR_SIGNALLING,
-        "signalling server %s reported an error: %s", self->server_uri,
-        text ? text : "(no message)");
+    handle_error (self, message);
   } else {
     GST_WARNING_OBJECT (self, "ignoring message of unknown type '%.64s'", type);
   }
@@ -526,8 +557,6 @@ on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
   g_free (self->ws_error);
   self->ws_error = g_strdup (error->message);
 }
-
-static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
 
 /* Without a connection nobody is known to be there: the server lists the
  * producers again after the next registration. */

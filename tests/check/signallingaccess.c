@@ -1,0 +1,183 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* Signalling access and limits, end to end: icesink and icesrc pipelines
+ * in this process, a real signalling server, and clients that race,
+ * drop, flood or do not know the token. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/check/gstcheck.h>
+
+#include "icetestutil.h"
+#include "testproxy.h"
+#include "testwebsocket.h"
+
+#define TIMEOUT (20 * GST_SECOND)
+
+static GstElement *
+start_pipeline (GstElement * pipeline)
+{
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  return pipeline;
+}
+
+static GstElement *
+start_producer (const gchar * uri, const gchar * extra, gint * added,
+    gint * removed)
+{
+  gchar *props = g_strdup_printf ("peer-id=cam signaller::uri=%s %s", uri,
+      extra ? extra : "");
+  GstElement *producer = test_producer_new (props);
+
+  g_free (props);
+  if (added)
+    test_count_peers (producer, added, removed);
+  return start_pipeline (producer);
+}
+
+static GstElement *
+start_consumer (const gchar * uri, const gchar * extra)
+{
+  gchar *props = g_strdup_printf ("signaller::uri=%s %s", uri,
+      extra ? extra : "");
+  GstElement *consumer = test_consumer_new (props);
+
+  g_free (props);
+  return start_pipeline (consumer);
+}
+
+/* A producer that registers and leaves at once, as a camera rebooting:
+ * the consumer that asked for it in between hears that it left. */
+static void
+flash_producer (TestServer * server, const gchar * peer_id)
+{
+  GError *error = NULL;
+  TestWs *ws = test_ws_connect (server->port, NULL, &error);
+  gchar *text;
+
+  fail_unless (ws != NULL, "%s", error ? error->message : "?");
+  text = g_strdup_printf ("{\"type\":\"register\",\"peerId\":\"%s\","
+      "\"role\":\"producer\"}", peer_id);
+  /* gone before the server even answered: the server reads the
+   * registration and the end of the connection in one go */
+  fail_unless (test_ws_send_text (ws, text));
+  g_free (text);
+  test_ws_free (ws);
+}
+
+/* A consumer asking for a producer that has just left is told it left:
+ * no error, and it streams once the producer is back. */
+GST_START_TEST (test_request_crosses_producer_leaving)
+{
+  TestServer *server = test_server_start ();
+  GstElement *consumer = start_consumer (server->uri,
+      "producer-peer-id=cam");
+  GstElement *producer;
+  gint added = 0, removed = 0;
+  guint i;
+
+  /* each time the consumer hears of cam and asks for it, cam is gone;
+   * for a second, as the consumer registers when it is ready */
+  for (i = 0; i < 20; i++) {
+    flash_producer (server, "cam");
+    g_usleep (G_USEC_PER_SEC / 20);
+  }
+  g_usleep (G_USEC_PER_SEC / 2);
+  test_assert_no_error (consumer);
+
+  producer = start_producer (server->uri, NULL, &added, &removed);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "the consumer did not "
+      "come to the producer that came back");
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  test_assert_no_error (consumer);
+
+  test_stop (consumer);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The producer's network drops (its side sees the connection close, the
+ * server does not): it reconnects while the server still holds its old
+ * connection and peer id.  The registration is retried until the server
+ * dropped the dead connection; no error, and the stream comes back. */
+GST_START_TEST (test_reregister_while_server_holds_stale_connection)
+{
+  TestServer *server = test_server_start_with ("ping-interval", 1, NULL);
+  TestProxy *proxy = test_proxy_new (server->port);
+  gchar *via_proxy = g_strdup_printf ("ws://127.0.0.1:%u",
+      test_proxy_get_port (proxy));
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (via_proxy, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server->uri, NULL);
+  GstMessage *msg;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+
+  test_proxy_cut (proxy);
+
+  /* the consumer comes back through the producer's new registration */
+  fail_unless (test_wait_count (&added, 2, TIMEOUT), "the consumer did not "
+      "come back after the producer registered again");
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 50, TIMEOUT,
+          NULL), 50);
+  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (producer), GST_MESSAGE_ERROR);
+  if (msg) {
+    gchar *text = test_message_text (msg);
+
+    fail ("the producer posted an error: %s", text);
+    g_free (text);
+  }
+  test_assert_no_error (consumer);
+
+  test_stop (consumer);
+  test_stop (producer);
+  test_proxy_free (proxy);
+  g_free (via_proxy);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+static Suite *
+signallingaccess_suite (void)
+{
+  Suite *s = suite_create ("signallingaccess");
+  TCase *tc = tcase_create ("general");
+
+  tcase_set_timeout (tc, 120);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_request_crosses_producer_leaving);
+  tcase_add_test (tc, test_reregister_while_server_holds_stale_connection);
+  return s;
+}
+
+GST_CHECK_MAIN (signallingaccess);
