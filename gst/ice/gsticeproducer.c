@@ -177,14 +177,20 @@ gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
 
 /* --- the embedded signalling server -------------------------------------- */
 
+/* Our signaller registers with the server we run: its address, and the
+ * token that server asks for. */
 static void
 point_signaller_at_server (GstIceTransport * self, guint port)
 {
   const gchar *host = self->config.signalling_server_host;
+  GObjectClass *klass = G_OBJECT_GET_CLASS (self->active_signaller);
   gchar *uri;
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS
-          (self->active_signaller), "uri") == NULL)
+  if (self->config.signalling_server_token != NULL &&
+      g_object_class_find_property (klass, "token") != NULL)
+    g_object_set (self->active_signaller, "token",
+        self->config.signalling_server_token, NULL);
+  if (g_object_class_find_property (klass, "uri") == NULL)
     return;
   /* a wildcard listener is reached on loopback */
   if (host == NULL || g_strcmp0 (host, "0.0.0.0") == 0
@@ -205,6 +211,9 @@ run_server (GstIceTransport * self)
   self->producer.server =
       gst_ice_signalling_server_new (self->config.signalling_server_host,
       self->config.signalling_server_port);
+  if (self->config.signalling_server_token != NULL)
+    g_object_set (self->producer.server, "token",
+        self->config.signalling_server_token, NULL);
   if (!gst_ice_signalling_server_start (self->producer.server, &err))
     goto failed;
 

@@ -34,6 +34,7 @@
 
 #include <string.h>
 #include <gio/gio.h>
+#include <openssl/crypto.h>
 
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticeserveruri.h>
@@ -69,6 +70,7 @@ struct _GstIceTransportSettings
   gboolean run_signalling_server;
   gchar *signalling_server_host;
   guint signalling_server_port;
+  gchar *signalling_server_token;       /* secret: never read back */
   gchar *producer_peer_id;
   gboolean encryption;
   gchar *certificate_file;
@@ -347,6 +349,26 @@ install_producer_properties (GObjectClass * klass)
           "a free port, which this property reports once the element is "
           "PAUSED). A port in use fails the change to PAUSED naming it", 0,
           65535, DEFAULT_SIGNALLING_SERVER_PORT, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-token:
+   *
+   * The shared secret the embedded signalling server asks of clients.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN,
+      g_param_spec_string ("signalling-server-token",
+          "Signalling server token",
+          "Shared secret the embedded signalling server asks every client "
+          "to register with; this icesink's own signaller sends it, "
+          "consumers need signaller::token set to it (or the "
+          "GST_ICE_SIGNALLING_TOKEN environment variable), or fail with "
+          "'register refused ...: wrong or missing token'. Default NULL: "
+          "the GST_ICE_SIGNALLING_TOKEN environment variable, else no "
+          "token, and anyone who reaches the port can take the stream. "
+          "Write-only, never logged; make it long and random (openssl rand "
+          "-hex 16)", NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 }
 
 static void
@@ -508,6 +530,16 @@ gst_ice_transport_settings_install_properties (GObjectClass * klass,
 }
 
 /* --- values -------------------------------------------------------------- */
+/* Wipes and frees a secret string. */
+static void
+clear_secret (gchar ** secret)
+{
+  if (*secret != NULL) {
+    OPENSSL_cleanse (*secret, strlen (*secret));
+    g_clear_pointer (secret, g_free);
+  }
+}
+
 
 GstIceTransportSettings *
 gst_ice_transport_settings_new (GstIceSignallerRole role)
@@ -539,6 +571,7 @@ gst_ice_transport_settings_free (GstIceTransportSettings * settings)
   g_ptr_array_unref (settings->turn_servers);
   g_free (settings->local_addresses);
   g_free (settings->signalling_server_host);
+  clear_secret (&settings->signalling_server_token);
   g_free (settings->producer_peer_id);
   g_free (settings->certificate_file);
   g_free (settings->private_key_file);
@@ -631,6 +664,7 @@ replace_string (gchar ** field, const GValue * value)
   *field = g_value_dup_string (value);
 }
 
+
 /**
  * gst_ice_transport_settings_set_property:
  *
@@ -679,6 +713,10 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT:
       settings->signalling_server_port = g_value_get_uint (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN:
+      clear_secret (&settings->signalling_server_token);
+      settings->signalling_server_token = g_value_dup_string (value);
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       replace_string (&settings->producer_peer_id, value);
@@ -1255,6 +1293,8 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   config->run_signalling_server = settings->run_signalling_server;
   config->signalling_server_host = g_strdup (settings->signalling_server_host);
   config->signalling_server_port = settings->signalling_server_port;
+  config->signalling_server_token =
+      g_strdup (settings->signalling_server_token);
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
   g_mutex_unlock (&settings->lock);
   return TRUE;
@@ -1266,5 +1306,6 @@ gst_ice_transport_config_clear (GstIceTransportConfig * config)
   clear_session_config (&config->session);
   g_clear_pointer (&config->peer_id, g_free);
   g_clear_pointer (&config->signalling_server_host, g_free);
+  clear_secret (&config->signalling_server_token);
   g_clear_pointer (&config->producer_peer_id, g_free);
 }

@@ -68,6 +68,7 @@ enum
   GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT,
+  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN,
   /* consumer only */
   GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
   GST_ICE_TRANSPORT_PROP_LAST
@@ -80,6 +81,8 @@ enum
  * @run_signalling_server: producer: run the embedded server
  * @signalling_server_host: where the embedded server listens
  * @signalling_server_port: its port, 0 for any
+ * @signalling_server_token: (nullable): the token it asks for, a secret;
+ *   %NULL: its default (the environment's)
  * @producer_peer_id: (nullable): consumer: the producer to receive from
  *
  * The settings as one start of the transport uses them, read at once so
@@ -92,6 +95,7 @@ typedef struct
   gboolean run_signalling_server;
   gchar *signalling_server_host;
   guint signalling_server_port;
+  gchar *signalling_server_token;
   gchar *producer_peer_id;
 } GstIceTransportConfig;
 

@@ -25,7 +25,10 @@
 #include "config.h"
 #endif
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
 #include "icetestutil.h"
@@ -167,6 +170,168 @@ GST_START_TEST (test_reregister_while_server_holds_stale_connection)
 
 GST_END_TEST;
 
+#define TOKEN "4f9d2c7e1b8a6035d4c2e9f7a1b3c5d7"
+
+/* gst-ice-signalling-server, the program, as a user starts it. */
+typedef struct
+{
+  GPid pid;
+  guint port;
+  gchar *uri;
+} ServerProcess;
+
+static ServerProcess *
+server_process_start (const gchar * const *args)
+{
+  const gchar *program = g_getenv ("GST_ICE_SIGNALLING_SERVER");
+  GPtrArray *argv = g_ptr_array_new ();
+  ServerProcess *server = g_new0 (ServerProcess, 1);
+  GError *error = NULL;
+  gint out = -1;
+  GIOChannel *channel;
+  gchar *line = NULL;
+  const gchar *port;
+
+  fail_unless (program != NULL, "GST_ICE_SIGNALLING_SERVER is not set");
+  g_ptr_array_add (argv, (gpointer) program);
+  g_ptr_array_add (argv, (gpointer) "--host=127.0.0.1");
+  g_ptr_array_add (argv, (gpointer) "--port=0");
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) * args);
+  g_ptr_array_add (argv, NULL);
+  fail_unless (g_spawn_async_with_pipes (NULL, (gchar **) argv->pdata, NULL,
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &server->pid, NULL, &out,
+          NULL, &error), "%s", error ? error->message : "?");
+  g_ptr_array_unref (argv);
+
+  channel = g_io_channel_unix_new (out);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  fail_unless (g_io_channel_read_line (channel, &line, NULL, NULL, NULL) ==
+      G_IO_STATUS_NORMAL, "the server printed nothing");
+  g_io_channel_unref (channel);
+  port = strrchr (line, ':');
+  fail_unless (g_str_has_prefix (line, "listening on ws://127.0.0.1:") &&
+      port != NULL, "unexpected: %s", line);
+  server->port = atoi (port + 1);
+  server->uri = g_strdup_printf ("ws://127.0.0.1:%u", server->port);
+  g_free (line);
+  return server;
+}
+
+static void
+server_process_stop (ServerProcess * server)
+{
+  gint status;
+
+  kill (server->pid, SIGTERM);
+  fail_unless (waitpid (server->pid, &status, 0) == server->pid);
+  fail_unless (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_spawn_close_pid (server->pid);
+  g_free (server->uri);
+  g_free (server);
+}
+
+/* The error the consumer posts, which must be about the token. */
+static void
+expect_token_error (GstElement * consumer)
+{
+  GstMessage *msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL,
+      TIMEOUT);
+  gchar *text;
+
+  fail_unless (msg != NULL, "no error without the token");
+  text = test_message_text (msg);
+  GST_INFO ("%s", text);
+  fail_unless (strstr (text, "register refused by signalling server ") !=
+      NULL, "%s", text);
+  fail_unless (strstr (text, "wrong or missing token") != NULL, "%s", text);
+  fail_unless (strstr (text, "set signaller::token") != NULL, "%s", text);
+  g_free (text);
+  gst_message_unref (msg);
+}
+
+/* The server program with --token-file: who has the token streams, who
+ * has another or none is refused with a message saying so. */
+GST_START_TEST (test_token_standalone_server)
+{
+  gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
+  gchar *file = g_build_filename (dir, "token", NULL);
+  gchar *option = g_strdup_printf ("--token-file=%s", file);
+  const gchar *args[] = { option, NULL };
+  ServerProcess *server;
+  GstElement *producer, *consumer, *without, *wrong;
+  gint added = 0, removed = 0;
+
+  /* as `openssl rand -hex 16 > token` writes it */
+  fail_unless (g_file_set_contents (file, TOKEN "\n", -1, NULL));
+  g_chmod (file, 0600);
+  server = server_process_start (args);
+
+  producer = start_producer (server->uri, "signaller::token=" TOKEN, &added,
+      &removed);
+  consumer = start_consumer (server->uri, "signaller::token=" TOKEN);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+
+  without = start_consumer (server->uri, NULL);
+  expect_token_error (without);
+  wrong = start_consumer (server->uri, "signaller::token=" TOKEN "x");
+  expect_token_error (wrong);
+  test_assert_no_error (producer);
+  test_assert_no_error (consumer);
+
+  test_stop (wrong);
+  test_stop (without);
+  test_stop (consumer);
+  test_stop (producer);
+  server_process_stop (server);
+  g_unlink (file);
+  g_rmdir (dir);
+  g_free (option);
+  g_free (file);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* The README demo with a token: icesink runs the server and registers
+ * with it itself; the receiver needs the token too. */
+GST_START_TEST (test_token_embedded_server)
+{
+  GstElement *producer, *consumer, *without;
+  gint added = 0, removed = 0;
+  guint port;
+  gchar *uri;
+
+  producer = test_producer_new ("run-signalling-server=true "
+      "signalling-server-host=127.0.0.1 signalling-server-port=0 "
+      "signalling-server-token=" TOKEN);
+  test_count_peers (producer, &added, &removed);
+  start_pipeline (producer);
+  g_object_get (test_get (producer, "sink"), "signalling-server-port", &port,
+      NULL);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", port);
+
+  consumer = start_consumer (uri, "signaller::token=" TOKEN);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+
+  without = start_consumer (uri, NULL);
+  expect_token_error (without);
+  test_assert_no_error (producer);
+
+  test_stop (without);
+  test_stop (consumer);
+  test_stop (producer);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingaccess_suite (void)
 {
@@ -177,6 +342,8 @@ signallingaccess_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_request_crosses_producer_leaving);
   tcase_add_test (tc, test_reregister_while_server_holds_stale_connection);
+  tcase_add_test (tc, test_token_standalone_server);
+  tcase_add_test (tc, test_token_embedded_server);
   return s;
 }
 

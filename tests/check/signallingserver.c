@@ -1595,6 +1595,152 @@ GST_START_TEST (test_reregister_while_stale)
 
 GST_END_TEST;
 
+#define TOKEN "5e0f7c1a9d2b48e6b3a1c4d7e8f90a1b"
+
+static TestPeer *
+test_peer_start_with_token (const gchar * label, GstIceSignallerRole role,
+    const gchar * token)
+{
+  TestPeer *peer = test_peer_new (label, server_uri);
+
+  g_object_set (peer->signaller, "token", token, NULL);
+  gst_ice_signaller_start (peer->signaller, role, label);
+  return peer;
+}
+
+/* Only peers that know the server's token register; the others are told
+ * why, and how to fix it. */
+GST_START_TEST (test_token)
+{
+  TestPeer *cam1, *wrong, *longer, *viewer1, *viewer2;
+  TestWs *raw;
+  JsonNode *node;
+  JsonObject *error;
+  gchar *text, *message;
+  GParamSpec *pspec;
+
+  start_threaded ("token", TOKEN, NULL);
+
+  /* a raw client without one: refused and disconnected */
+  raw = raw_connect (NULL);
+  text = raw_request (raw, "{\"type\":\"register\",\"peerId\":\"rawcam\","
+      "\"role\":\"producer\"}", "error");
+  node = json_from_string (text, NULL);
+  error = json_node_get_object (node);
+  fail_unless_equals_string (json_object_get_string_member (error, "code"),
+      "unauthorized");
+  fail_unless_equals_string (json_object_get_string_member (error,
+          "message"), "wrong or missing token");
+  json_node_unref (node);
+  g_free (text);
+  fail_unless (test_ws_wait_closed (raw, WAIT_TIMEOUT_MS),
+      "the server kept an unauthorized connection open");
+  fail_unless_equals_int (test_ws_get_close_code (raw), 1008);
+  test_ws_free (raw);
+
+  /* signallers without it, with a wrong one, with one that only starts
+   * like it */
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  message = expect_error (cam1, "register refused by signalling server ");
+  fail_unless (strstr (message, server_uri) != NULL, "%s", message);
+  fail_unless (strstr (message, "wrong or missing token") != NULL, "%s",
+      message);
+  fail_unless (strstr (message, "set signaller::token") != NULL, "%s", message);
+  g_free (message);
+  wrong = test_peer_start_with_token ("cam2", GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "5e0f7c1a9d2b48e6b3a1c4d7e8f90a1c");
+  g_free (expect_error (wrong, "wrong or missing token"));
+  longer = test_peer_start_with_token ("cam3",
+      GST_ICE_SIGNALLER_ROLE_PRODUCER, TOKEN "0");
+  g_free (expect_error (longer, "wrong or missing token"));
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+  expect_quiet (wrong);
+  expect_quiet (longer);
+  test_peer_free (longer);
+  test_peer_free (wrong);
+  test_peer_free (cam1);
+
+  /* with it: signalling as usual */
+  cam1 = test_peer_start_with_token ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      TOKEN);
+  viewer1 = test_peer_start_with_token ("viewer1",
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, TOKEN);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  g_free (open_session (cam1, viewer1));
+
+  /* or from the environment, out of sight of ps */
+  g_setenv ("GST_ICE_SIGNALLING_TOKEN", TOKEN, TRUE);
+  viewer2 = test_peer_start ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer2, "producer-added", "cam1", NULL);
+  g_unsetenv ("GST_ICE_SIGNALLING_TOKEN");
+
+  /* a secret is never read back */
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (viewer1->signaller), "token");
+  fail_unless (pspec != NULL);
+  fail_if (pspec->flags & G_PARAM_READABLE, "signaller::token is readable");
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (threaded->server), "token");
+  fail_unless (pspec != NULL);
+  fail_if (pspec->flags & G_PARAM_READABLE, "the server's token is readable");
+
+  test_peer_free (viewer2);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+static GMutex log_lock;
+static GString *log_text;
+
+static void
+capture_log (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  g_mutex_lock (&log_lock);
+  g_string_append_printf (log_text, "%s\n", gst_debug_message_get (message));
+  g_mutex_unlock (&log_lock);
+}
+
+/* Not even the most verbose log shows the token: not the server's, not
+ * the signaller's, right or wrong. */
+GST_START_TEST (test_token_never_logged)
+{
+  TestPeer *cam1, *viewer1, *wrong;
+
+  log_text = g_string_new (NULL);
+  gst_debug_add_log_function (capture_log, NULL, NULL);
+  gst_debug_set_threshold_from_string ("ice*:9", FALSE);
+
+  start_threaded ("token", TOKEN, NULL);
+  cam1 = test_peer_start_with_token ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      TOKEN);
+  viewer1 = test_peer_start_with_token ("viewer1",
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, TOKEN);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  g_free (open_session (cam1, viewer1));
+  wrong = test_peer_start_with_token ("wrong",
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, "not-" TOKEN);
+  g_free (expect_error (wrong, "wrong or missing token"));
+  test_peer_free (wrong);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  test_server_stop (threaded);
+  threaded = NULL;
+
+  gst_debug_remove_log_function (capture_log);
+  gst_debug_set_threshold_from_string ("ice*:0", FALSE);
+  /* the capture worked */
+  fail_unless (strstr (log_text->str, "registered consumer viewer1") != NULL);
+  fail_unless (strstr (log_text->str, TOKEN) == NULL, "the token was logged");
+  g_string_free (log_text, TRUE);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingserver_suite (void)
 {
@@ -1630,6 +1776,8 @@ signallingserver_suite (void)
   tcase_add_checked_fixture (tc, setup_threaded, teardown_threaded);
   tcase_add_test (tc, test_dead_peer_dropped);
   tcase_add_test (tc, test_reregister_while_stale);
+  tcase_add_test (tc, test_token);
+  tcase_add_test (tc, test_token_never_logged);
 
   return s;
 }

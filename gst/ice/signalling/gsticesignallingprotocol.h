@@ -44,6 +44,13 @@ G_BEGIN_DECLS
 #define GST_ICE_SIGNALLING_ERROR_UNKNOWN_PRODUCER "unknown-producer"
 /* startSession from a producer */
 #define GST_ICE_SIGNALLING_ERROR_NOT_CONSUMER "not-consumer"
+/* register without the server's token, or with another one; the server
+ * closes the connection after it */
+#define GST_ICE_SIGNALLING_ERROR_UNAUTHORIZED "unauthorized"
+
+/* where the server, icesink's embedded one and the WebSocket signaller
+ * take the token from when their token property is not set */
+#define GST_ICE_SIGNALLING_TOKEN_ENV "GST_ICE_SIGNALLING_TOKEN"
 
 /* json-glib's parser recurses once per nesting level */
 #define GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH 32

@@ -55,6 +55,8 @@
 #include <gio/gnetworking.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 #define GST_CAT_DEFAULT gst_ice_signalling_server_debug
@@ -74,6 +76,7 @@ enum
   PROP_HOST,
   PROP_PORT,
   PROP_PING_INTERVAL,
+  PROP_TOKEN,
 };
 
 typedef struct _Peer Peer;
@@ -105,6 +108,7 @@ struct _GstIceSignallingServer
   gchar *host;
   guint port;
   guint ping_interval;
+  gchar *token;                 /* secret: never logged nor read back */
 
   /* from start() to stop(): owned by the thread running the main context
    * that was thread-default at start() */
@@ -112,6 +116,8 @@ struct _GstIceSignallingServer
   GSocketService *service;      /* accepts connections for soup */
   GSource *ping_source;         /* looks for peers that stopped answering */
   guint bound_port;
+  gboolean token_required;
+  guint8 token_digest[32];      /* SHA-256 of the token, when required */
   GList *peers;                 /* Peer *, every open connection, oldest first */
   GHashTable *registered;       /* peer id -> Peer *, not owned */
   GHashTable *sessions;         /* session id -> Session *, owned */
@@ -190,6 +196,46 @@ gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
           "two intervals is dropped, so a dead one goes within 3 intervals "
           "(default 10: 30 s; 0 = never ping, keep dead clients)", 0, 3600,
           DEFAULT_PING_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:token:
+   *
+   * Shared secret a client must send in its `register` message (the
+   * WebSocket signaller's #GstIceWebSocketSignaller:token).  A client
+   * without it, or with another one, gets an `unauthorized` error and is
+   * disconnected; its signaller fails with "register refused by
+   * signalling server URI: wrong or missing token".  %NULL (default): the
+   * value of the GST_ICE_SIGNALLING_TOKEN environment variable, and no
+   * token when that is unset too; "" asks for none.  Write-only: it is
+   * never read back nor logged.  Read by gst_ice_signalling_server_start().
+   */
+  g_object_class_install_property (gobject_class, PROP_TOKEN,
+      g_param_spec_string ("token", "Token",
+          "Shared secret clients must send to register (default NULL: "
+          "the GST_ICE_SIGNALLING_TOKEN environment variable, else none; "
+          "\"\" = none). Write-only", NULL,
+          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
+}
+
+/* Wipes and frees a secret string. */
+static void
+clear_secret (gchar ** secret)
+{
+  if (*secret != NULL) {
+    OPENSSL_cleanse (*secret, strlen (*secret));
+    g_clear_pointer (secret, g_free);
+  }
+}
+
+/* Compares the digests of the secrets rather than the secrets, so that
+ * the time taken says nothing of their lengths either. */
+static gboolean
+token_digest (const gchar * token, guint8 digest[32])
+{
+  unsigned int size = 0;
+
+  return EVP_Digest (token, strlen (token), digest, &size, EVP_sha256 (),
+      NULL) == 1 && size == 32;
 }
 
 static void
@@ -228,6 +274,10 @@ gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
       break;
     case PROP_PING_INTERVAL:
       self->ping_interval = g_value_get_uint (value);
+      break;
+    case PROP_TOKEN:
+      clear_secret (&self->token);
+      self->token = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -271,6 +321,7 @@ gst_ice_signalling_server_finalize (GObject * object)
   GstIceSignallingServer *self = GST_ICE_SIGNALLING_SERVER (object);
 
   g_free (self->host);
+  clear_secret (&self->token);
   g_hash_table_unref (self->registered);
   g_hash_table_unref (self->sessions);
 
@@ -381,6 +432,23 @@ peer_leave (GstIceSignallingServer * self, Peer * peer)
 
 /* Messages */
 
+static void drop_peer (GstIceSignallingServer * self, Peer * peer,
+    gushort code, const gchar * why);
+
+/* Whether @token (as the client sent it, maybe %NULL) is the server's. */
+static gboolean
+token_matches (GstIceSignallingServer * self, const gchar * token)
+{
+  guint8 digest[32];
+  gboolean matches;
+
+  if (!token_digest (token ? token : "", digest))
+    return FALSE;
+  matches = CRYPTO_memcmp (digest, self->token_digest, sizeof (digest)) == 0;
+  OPENSSL_cleanse (digest, sizeof (digest));
+  return matches;
+}
+
 static void
 handle_register (GstIceSignallingServer * self, Peer * peer,
     JsonObject * message)
@@ -390,6 +458,9 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
   const gchar *role = gst_ice_signalling_message_get_string (message, "role");
   GList *l;
 
+  if (self->token_required && !token_matches (self,
+          gst_ice_signalling_message_get_string (message, "token")))
+    goto unauthorized;
   if (peer->peer_id != NULL) {
     peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_ALREADY_REGISTERED,
         "already registered as '%s'", peer->peer_id);
@@ -435,6 +506,20 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
     else
       peer_send (other, gst_ice_signalling_message_build ("producerAdded",
               "peerId", peer_id, NULL));
+  }
+  return;
+
+  /* ERRORS */
+unauthorized:
+  {
+    /* no second guess on this connection */
+    GST_WARNING_OBJECT (self, "%s sent a wrong or no token, disconnecting it",
+        peer->remote);
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_UNAUTHORIZED,
+        "wrong or missing token");
+    drop_peer (self, peer, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+        "wrong or missing token");
+    return;
   }
 }
 
@@ -676,11 +761,13 @@ on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
   self->peers = g_list_append (self->peers, peer);
 }
 
-/* A peer that sent nothing, not even a pong, for two ping intervals is
- * gone (its host died, a NAT dropped the connection): it leaves now, and
- * its connection closes within libsoup's 5 s close timeout. */
+/* Closes @peer's connection for @why; a peer that sent nothing, not even a
+ * pong, for two ping intervals is gone (its host died, a NAT dropped the
+ * connection).  It leaves now: its connection may take libsoup's 5 s
+ * close timeout to close. */
 static void
-drop_peer (GstIceSignallingServer * self, Peer * peer, const gchar * why)
+drop_peer (GstIceSignallingServer * self, Peer * peer, gushort code,
+    const gchar * why)
 {
   GST_INFO_OBJECT (self, "dropping %s: %s", peer_name (peer), why);
   peer->dropped = TRUE;
@@ -690,8 +777,7 @@ drop_peer (GstIceSignallingServer * self, Peer * peer, const gchar * why)
   }
   if (soup_websocket_connection_get_state (peer->ws) ==
       SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (peer->ws,
-        SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
+    soup_websocket_connection_close (peer->ws, code, why);
 }
 
 static gboolean
@@ -707,7 +793,8 @@ check_peers (gpointer user_data)
 
     next = l->next;
     if (!peer->dropped && now - peer->last_seen > limit)
-      drop_peer (self, peer, "no answer to pings");
+      drop_peer (self, peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+          "no answer to pings");
   }
   return G_SOURCE_CONTINUE;
 }
@@ -783,10 +870,16 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
   GSocketAddress *socket_address, *bound_address = NULL;
   GError *listen_error = NULL;
   gboolean listening;
+  const gchar *token;
 
   g_return_val_if_fail (GST_IS_ICE_SIGNALLING_SERVER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  token = self->token ? self->token : g_getenv (GST_ICE_SIGNALLING_TOKEN_ENV);
+  self->token_required = token != NULL && token[0] != '\0';
+  if (self->token_required && !token_digest (token, self->token_digest))
+    goto no_digest;
 
   if (g_strcmp0 (self->host, "localhost") == 0)
     address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -826,12 +919,18 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
     g_source_attach (self->ping_source, g_main_context_get_thread_default ());
   }
 
-  GST_INFO_OBJECT (self, "listening on %s port %u", self->host,
-      self->bound_port);
+  GST_INFO_OBJECT (self, "listening on %s port %u%s", self->host,
+      self->bound_port, self->token_required ? ", token required" : "");
 
   return TRUE;
 
   /* ERRORS */
+no_digest:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "could not hash the token: SHA-256 is not available");
+    return FALSE;
+  }
 bad_host:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
@@ -904,6 +1003,8 @@ gst_ice_signalling_server_stop (GstIceSignallingServer * self)
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   self->bound_port = 0;
+  OPENSSL_cleanse (self->token_digest, sizeof (self->token_digest));
+  self->token_required = FALSE;
 }
 
 /**

@@ -57,8 +57,10 @@
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
 #include <gst/ice/gsticeerror.h>
 
+#include <string.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
+#include <openssl/crypto.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
 #define GST_CAT_DEFAULT gst_ice_websocket_signaller_debug
@@ -74,6 +76,7 @@ enum
   PROP_URI,
   PROP_CONNECTION_RETRIES,
   PROP_RETRY_INTERVAL,
+  PROP_TOKEN,
 };
 
 struct _GstIceWebSocketSignaller
@@ -85,6 +88,7 @@ struct _GstIceWebSocketSignaller
   gchar *uri;
   guint connection_retries;
   guint retry_interval;
+  gchar *token;                 /* secret: never logged nor read back */
 
   /* from start() to stop(): owned by the thread running context */
   GMainContext *context;
@@ -92,6 +96,7 @@ struct _GstIceWebSocketSignaller
   GstIceSignallerRole role;
   gchar *peer_id;
   gchar *server_uri;            /* the uri as it was at start() */
+  gchar *active_token;          /* the token as it was at start(), or NULL */
   GUri *parsed_uri;             /* NULL if server_uri is invalid */
   guint max_retries;
   guint interval;
@@ -193,6 +198,37 @@ gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
           "Milliseconds between two connection attempts", 0, G_MAXUINT,
           DEFAULT_RETRY_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:token:
+   *
+   * Shared secret sent to the signalling server when registering: the
+   * token of a server started with `--token-file`, or of icesink's
+   * `signalling-server-token`.  %NULL (default): the value of the
+   * GST_ICE_SIGNALLING_TOKEN environment variable (which, unlike a
+   * property on a gst-launch line, `ps` does not show), or none; "" sends
+   * none.  Write-only: it is never read back nor logged.  A wrong or
+   * missing token fails the element with "register refused by signalling
+   * server URI: wrong or missing token".
+   */
+  g_object_class_install_property (gobject_class, PROP_TOKEN,
+      g_param_spec_string ("token", "Token",
+          "Shared secret the signalling server asks for at registration "
+          "(default NULL: the GST_ICE_SIGNALLING_TOKEN environment variable, "
+          "else none; \"\" = none). Write-only. A wrong or missing token "
+          "fails with 'register refused by signalling server URI: wrong or "
+          "missing token'", NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+}
+
+/* Wipes and frees a secret string. */
+static void
+clear_secret (gchar ** secret)
+{
+  if (*secret != NULL) {
+    OPENSSL_cleanse (*secret, strlen (*secret));
+    g_clear_pointer (secret, g_free);
+  }
 }
 
 static void
@@ -226,6 +262,10 @@ gst_ice_websocket_signaller_set_property (GObject * object, guint prop_id,
       break;
     case PROP_RETRY_INTERVAL:
       self->retry_interval = g_value_get_uint (value);
+      break;
+    case PROP_TOKEN:
+      clear_secret (&self->token);
+      self->token = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -275,6 +315,7 @@ gst_ice_websocket_signaller_finalize (GObject * object)
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
 
   g_free (self->uri);
+  clear_secret (&self->token);
   g_hash_table_unref (self->producers);
   g_mutex_clear (&self->lock);
 
@@ -337,21 +378,33 @@ emit_error (GstIceWebSocketSignaller * self, gint code,
   g_error_free (error);
 }
 
-/* Writes @text (taking it) to the connection. */
+/* Writes @text (taking it) to the connection; a @secret one (the
+ * registration, with the token) is neither logged nor left in memory. */
+static void
+write_message_full (GstIceWebSocketSignaller * self, gchar * text,
+    gboolean secret)
+{
+  const gchar *shown = secret ? "(registration)" : text;
+
+  if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) !=
+      SOUP_WEBSOCKET_STATE_OPEN) {
+    GST_DEBUG_OBJECT (self, "connection is closing, dropping %s", shown);
+  } else if (!g_utf8_validate (text, -1, NULL)) {
+    /* a text frame must be UTF-8 */
+    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", shown);
+  } else {
+    GST_LOG_OBJECT (self, "sending %s", shown);
+    soup_websocket_connection_send_text (self->ws, text);
+  }
+  if (secret)
+    clear_secret (&text);
+  g_free (text);
+}
+
 static void
 write_message (GstIceWebSocketSignaller * self, gchar * text)
 {
-  if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) !=
-      SOUP_WEBSOCKET_STATE_OPEN) {
-    GST_DEBUG_OBJECT (self, "connection is closing, dropping %s", text);
-  } else if (!g_utf8_validate (text, -1, NULL)) {
-    /* a text frame must be UTF-8 */
-    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", text);
-  } else {
-    GST_LOG_OBJECT (self, "sending %s", text);
-    soup_websocket_connection_send_text (self->ws, text);
-  }
-  g_free (text);
+  write_message_full (self, text, FALSE);
 }
 
 /* Sends @text (taking it) now if registered, else queues it. */
@@ -430,6 +483,15 @@ handle_error (GstIceWebSocketSignaller * self, JsonObject * message)
         self->server_uri, self->peer_id, reconnect_interval (self));
     drop_connection (self);
     schedule_connect (self, reconnect_interval (self));
+  } else if (g_strcmp0 (code, GST_ICE_SIGNALLING_ERROR_UNAUTHORIZED) == 0) {
+    /* the server closes the connection: one error, not two */
+    drop_connection (self);
+    self->failed = TRUE;
+    emit_error (self, GST_ICE_ERROR_SIGNALLING,
+        "register refused by signalling server %s: %s; set signaller::token "
+        "(or the " GST_ICE_SIGNALLING_TOKEN_ENV " environment variable) to "
+        "the token the server was given", self->server_uri,
+        text ? text : "wrong or missing token");
   } else {
     emit_error (self, GST_ICE_ERROR_SIGNALLING,
         "signalling server %s reported an error: %s", self->server_uri,
@@ -662,8 +724,13 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
 
-  write_message (self, gst_ice_signalling_message_build ("register", "peerId",
-          self->peer_id, "role", role, NULL));
+  if (self->active_token != NULL)
+    write_message_full (self, gst_ice_signalling_message_build ("register",
+            "peerId", self->peer_id, "role", role, "token",
+            self->active_token, NULL), TRUE);
+  else
+    write_message (self, gst_ice_signalling_message_build ("register",
+            "peerId", self->peer_id, "role", role, NULL));
 
   g_object_unref (self);
   return;
@@ -766,6 +833,7 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
     GstIceSignallerRole role, const gchar * peer_id)
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+  const gchar *token;
 
   if (self->started) {
     GST_WARNING_OBJECT (self, "already started, restarting");
@@ -776,6 +844,9 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
   self->server_uri = g_strdup (self->uri);
   self->max_retries = self->connection_retries;
   self->interval = self->retry_interval;
+  token = self->token ? self->token : g_getenv (GST_ICE_SIGNALLING_TOKEN_ENV);
+  if (token != NULL && token[0] != '\0')
+    self->active_token = g_strdup (token);
   g_mutex_unlock (&self->lock);
 
   GST_DEBUG_OBJECT (self, "starting as %s %s with %s",
@@ -822,6 +893,7 @@ gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
   g_hash_table_remove_all (self->producers);
   g_clear_pointer (&self->parsed_uri, g_uri_unref);
   g_clear_pointer (&self->server_uri, g_free);
+  clear_secret (&self->active_token);
   g_clear_pointer (&self->peer_id, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
 }
