@@ -1712,6 +1712,7 @@ GST_START_TEST (test_token_never_logged)
   TestPeer *cam1, *viewer1, *wrong;
 
   log_text = g_string_new (NULL);
+  gst_debug_remove_log_function (gst_debug_log_default);
   gst_debug_add_log_function (capture_log, NULL, NULL);
   gst_debug_set_threshold_from_string ("ice*:9", FALSE);
 
@@ -1733,10 +1734,231 @@ GST_START_TEST (test_token_never_logged)
 
   gst_debug_remove_log_function (capture_log);
   gst_debug_set_threshold_from_string ("ice*:0", FALSE);
+  gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
   /* the capture worked */
   fail_unless (strstr (log_text->str, "registered consumer viewer1") != NULL);
   fail_unless (strstr (log_text->str, TOKEN) == NULL, "the token was logged");
   g_string_free (log_text, TRUE);
+}
+
+GST_END_TEST;
+
+/* The code of an error message, or NULL if @text is not one. */
+static gchar *
+error_code (const gchar * text)
+{
+  JsonNode *node = json_from_string (text, NULL);
+  gchar *code = NULL;
+
+  if (node && JSON_NODE_HOLDS_OBJECT (node) &&
+      json_object_has_member (json_node_get_object (node), "code"))
+    code = g_strdup (json_object_get_string_member (json_node_get_object
+            (node), "code"));
+  if (node)
+    json_node_unref (node);
+  return code;
+}
+
+/* One connection holds at most max-sessions-per-connection sessions as a
+ * consumer; a producer serves any number. */
+GST_START_TEST (test_sessions_per_connection)
+{
+  TestPeer *cam1, *viewer1;
+  TestWs *raw;
+  gchar *text, *code, *session_id;
+  const gchar *start = "{\"type\":\"startSession\",\"producerId\":" "\"cam1\"}";
+  Event *event;
+  guint i;
+
+  start_threaded ("max-sessions-per-connection", 2, NULL);
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  /* cam1 is registered once viewer1 heard of it */
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  raw = raw_connect (NULL);
+  g_free (raw_request (raw, "{\"type\":\"register\",\"peerId\":"
+          "\"greedy\",\"role\":\"consumer\"}", "producerAdded"));
+  text = raw_request (raw, start, "sessionStarted");
+  session_id = g_strdup (strstr (text, "\"sessionId\":\"") + 13);
+  *strchr (session_id, '"') = '\0';
+  g_free (text);
+  g_free (raw_request (raw, start, "sessionStarted"));
+  for (i = 0; i < 3; i++) {
+    text = raw_request (raw, start, "error");
+    code = error_code (text);
+    fail_unless_equals_string (code, "too-many-sessions");
+    fail_unless (strstr (text, "2 sessions") != NULL, "%s", text);
+    g_free (code);
+    g_free (text);
+  }
+  expect_event (cam1, "session-requested", NULL, "greedy");
+  expect_event (cam1, "session-requested", NULL, "greedy");
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+
+  /* one ends: room for one more */
+  text = g_strdup_printf ("{\"type\":\"endSession\",\"sessionId\":\"%s\"}",
+      session_id);
+  fail_unless (test_ws_send_text (raw, text));
+  g_free (text);
+  expect_event (cam1, "session-ended", session_id, NULL);
+  g_free (raw_request (raw, start, "sessionStarted"));
+  event = wait_event (cam1, "session-requested");
+  event_free (event);
+
+  /* others are not affected */
+  g_free (open_session (cam1, viewer1));
+
+  g_free (session_id);
+  test_ws_free (raw);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+/* A connection sending more than max-message-rate messages a second (over
+ * 10 s) is closed; the others go on. */
+GST_START_TEST (test_message_rate)
+{
+  TestPeer *cam1, *viewer1;
+  TestWs *raw;
+  const gchar *junk = "{\"type\":\"peer\",\"sessionId\":\"none\","
+      "\"candidate\":\"a=end-of-candidates\"}";
+  guint i;
+
+  start_threaded ("max-message-rate", 10, NULL);
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  raw = raw_connect (NULL);
+  g_free (raw_request (raw, "{\"type\":\"register\",\"peerId\":"
+          "\"chatty\",\"role\":\"consumer\"}", "producerAdded"));
+
+  /* a burst of 10 s worth is fine */
+  for (i = 0; i < 90; i++)
+    fail_unless (test_ws_send_text (raw, junk));
+  g_free (raw_request (raw, "{\"type\":\"startSession\",\"producerId\":"
+          "\"cam1\"}", "sessionStarted"));
+  expect_event (cam1, "session-requested", NULL, "chatty");
+
+  /* beyond it, the connection goes, and its session ends */
+  for (i = 0; i < 100 && test_ws_send_text (raw, junk); i++);
+  fail_unless (test_ws_wait_closed (raw, WAIT_TIMEOUT_MS),
+      "a flooding connection stayed open");
+  fail_unless_equals_int (test_ws_get_close_code (raw), 1008);
+  fail_unless_equals_string (test_ws_get_close_reason (raw),
+      "more than 10 messages per second");
+  expect_event (cam1, "session-ended", NULL, NULL);
+  g_free (open_session (cam1, viewer1));
+
+  test_ws_free (raw);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+/* Connects from @local_address until the server takes the connection
+ * again (it frees a slot when it handled the close of another). */
+static TestWs *
+raw_connect_when_accepted (const gchar * local_address)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * 1000;
+  TestWs *ws = NULL;
+
+  while (ws == NULL && g_get_monotonic_time () < deadline) {
+    ws = test_ws_connect (threaded->port, local_address, NULL);
+    if (ws == NULL)
+      g_usleep (20000);
+  }
+  fail_unless (ws != NULL, "the server refused %s for good", local_address);
+  return ws;
+}
+
+/* No more than max-connections-per-address connections from one address:
+ * the next is refused before it costs the server anything, others are
+ * served, and a slot frees when a connection closes. */
+GST_START_TEST (test_connections_per_address)
+{
+  TestWs *ws[4], *other;
+  TestPeer *peer;
+  GError *error = NULL;
+  guint i;
+
+  start_threaded ("max-connections-per-address", 3, NULL);
+  for (i = 0; i < 3; i++)
+    ws[i] = raw_connect ("127.0.0.2");
+  ws[3] = test_ws_connect (threaded->port, "127.0.0.2", &error);
+  fail_unless (ws[3] == NULL, "a 4th connection from 127.0.0.2 was taken");
+  GST_INFO ("refused: %s", error->message);
+  fail_unless (strstr (error->message, "503") != NULL, "%s", error->message);
+  fail_unless (strstr (error->message, "127.0.0.2") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+
+  /* another address is served */
+  other = raw_connect ("127.0.0.3");
+  g_free (raw_request (other, "{\"type\":\"register\",\"peerId\":"
+          "\"other\",\"role\":\"consumer\"}", "registered"));
+
+  /* one closes: room for one more */
+  test_ws_free (ws[0]);
+  ws[0] = raw_connect_when_accepted ("127.0.0.2");
+  fail_if (test_ws_connect (threaded->port, "127.0.0.2", NULL) != NULL);
+
+  /* a signaller over the limit says why it could not connect */
+  for (i = 0; i < 3; i++)
+    test_ws_free (ws[i]);
+  test_ws_free (other);
+  for (i = 0; i < 3; i++)
+    ws[i] = raw_connect_when_accepted (NULL);
+  peer = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  g_free (expect_error (peer, "(HTTP 503 Too many connections from "
+          "127.0.0.1)"));
+  test_peer_free (peer);
+  for (i = 0; i < 3; i++)
+    test_ws_free (ws[i]);
+}
+
+GST_END_TEST;
+
+/* A connection that does not register within register-timeout is
+ * closed, whether it finished the HTTP handshake or not. */
+GST_START_TEST (test_register_timeout)
+{
+  TestWs *idle;
+  GSocketClient *client;
+  GSocketConnection *connection;
+  GInputStream *input;
+  gchar byte;
+  gint64 started;
+
+  start_threaded ("register-timeout", 1, "max-connections-per-address", 2,
+      NULL);
+  started = g_get_monotonic_time ();
+  idle = raw_connect ("127.0.0.2");
+  client = g_socket_client_new ();
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+      threaded->port, NULL, NULL);
+  fail_unless (connection != NULL);
+
+  fail_unless (test_ws_wait_closed (idle, WAIT_TIMEOUT_MS),
+      "an unregistered WebSocket stayed open");
+  fail_unless_equals_int (test_ws_get_close_code (idle), 1008);
+  fail_unless_equals_string (test_ws_get_close_reason (idle),
+      "did not register within 1 s");
+  /* nothing sent at all: the server hangs up */
+  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  fail_unless (g_input_stream_read (input, &byte, 1, NULL, NULL) == 0);
+  fail_unless (g_get_monotonic_time () - started < 3 * G_TIME_SPAN_SECOND);
+
+  /* and both slots of 127.0.0.2 are free again */
+  test_ws_free (idle);
+  test_ws_free (raw_connect_when_accepted ("127.0.0.2"));
+  test_ws_free (raw_connect_when_accepted ("127.0.0.2"));
+  g_object_unref (connection);
+  g_object_unref (client);
 }
 
 GST_END_TEST;
@@ -1778,6 +2000,10 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_reregister_while_stale);
   tcase_add_test (tc, test_token);
   tcase_add_test (tc, test_token_never_logged);
+  tcase_add_test (tc, test_sessions_per_connection);
+  tcase_add_test (tc, test_message_rate);
+  tcase_add_test (tc, test_connections_per_address);
+  tcase_add_test (tc, test_register_timeout);
 
   return s;
 }

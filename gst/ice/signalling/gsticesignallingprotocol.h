@@ -44,6 +44,9 @@ G_BEGIN_DECLS
 #define GST_ICE_SIGNALLING_ERROR_UNKNOWN_PRODUCER "unknown-producer"
 /* startSession from a producer */
 #define GST_ICE_SIGNALLING_ERROR_NOT_CONSUMER "not-consumer"
+/* startSession from a connection that holds max-sessions-per-connection
+ * sessions already */
+#define GST_ICE_SIGNALLING_ERROR_TOO_MANY_SESSIONS "too-many-sessions"
 /* register without the server's token, or with another one; the server
  * closes the connection after it */
 #define GST_ICE_SIGNALLING_ERROR_UNAUTHORIZED "unauthorized"

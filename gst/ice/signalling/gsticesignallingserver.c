@@ -64,6 +64,14 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 #define DEFAULT_HOST "0.0.0.0"
 #define DEFAULT_PORT 8443
 #define DEFAULT_PING_INTERVAL 10
+#define DEFAULT_MAX_CONNECTIONS_PER_ADDRESS 32
+#define DEFAULT_MAX_SESSIONS_PER_CONNECTION 8
+#define DEFAULT_MAX_MESSAGE_RATE 100
+#define DEFAULT_REGISTER_TIMEOUT 10
+
+/* the message rate is averaged over this many seconds: a connection may
+ * send this many seconds' worth at once */
+#define MESSAGE_BURST_S 10
 
 /* largest text frame accepted from a client */
 #define MAX_MESSAGE_SIZE (128 * 1024)
@@ -77,20 +85,30 @@ enum
   PROP_PORT,
   PROP_PING_INTERVAL,
   PROP_TOKEN,
+  PROP_MAX_CONNECTIONS_PER_ADDRESS,
+  PROP_MAX_SESSIONS_PER_CONNECTION,
+  PROP_MAX_MESSAGE_RATE,
+  PROP_REGISTER_TIMEOUT,
 };
 
 typedef struct _Peer Peer;
 
-/* One WebSocket connection, registered or not. */
+/* One client connection: accepted, then a WebSocket, then registered. */
 struct _Peer
 {
   GstIceSignallingServer *server;       /* not owned */
-  SoupWebsocketConnection *ws;
-  gchar *remote;                /* remote address, for logs */
+  gchar *remote;                /* remote address and port, for logs */
+  gchar *address;               /* remote address, NULL if not counted */
+  GSocketConnection *connection;        /* until it is a WebSocket */
+  GSource *deadline;            /* closes it unless registered by then */
+  SoupWebsocketConnection *ws;  /* NULL until the HTTP upgrade */
   gchar *peer_id;               /* NULL until registered */
   GstIceSignallerRole role;
   gint64 last_seen;             /* monotonic time of its last frame */
-  gboolean dropped;             /* closing: it stopped answering pings */
+  gboolean dropped;             /* closing: it broke a rule or went silent */
+  guint n_sessions;             /* sessions it started as a consumer */
+  gdouble allowance;            /* messages it may send now */
+  gint64 allowance_time;        /* when allowance was last topped up */
 };
 
 typedef struct
@@ -109,6 +127,10 @@ struct _GstIceSignallingServer
   guint port;
   guint ping_interval;
   gchar *token;                 /* secret: never logged nor read back */
+  guint max_connections_per_address;
+  guint max_sessions_per_connection;
+  guint max_message_rate;
+  guint register_timeout;
 
   /* from start() to stop(): owned by the thread running the main context
    * that was thread-default at start() */
@@ -118,7 +140,10 @@ struct _GstIceSignallingServer
   guint bound_port;
   gboolean token_required;
   guint8 token_digest[32];      /* SHA-256 of the token, when required */
-  GList *peers;                 /* Peer *, every open connection, oldest first */
+  GList *peers;                 /* Peer *, every WebSocket, oldest first */
+  GHashTable *pending;          /* remote -> Peer *, owned: accepted, no
+                                 * WebSocket yet */
+  GHashTable *addresses;        /* remote address -> its connections */
   GHashTable *registered;       /* peer id -> Peer *, not owned */
   GHashTable *sessions;         /* session id -> Session *, owned */
 };
@@ -215,6 +240,75 @@ gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
           "the GST_ICE_SIGNALLING_TOKEN environment variable, else none; "
           "\"\" = none). Write-only", NULL,
           G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:max-connections-per-address:
+   *
+   * Most connections the server keeps open from one IP address, whether
+   * registered or not.  The next one is answered `503 Too many
+   * connections from ADDRESS` (over TLS: closed before the handshake) and
+   * closed before it costs more than its socket, so that one host cannot
+   * use up the server's file descriptors.  Peers behind one NAT share an
+   * address: raise it for more of them.  Default 32; 0: no limit.
+   */
+  g_object_class_install_property (gobject_class,
+      PROP_MAX_CONNECTIONS_PER_ADDRESS,
+      g_param_spec_uint ("max-connections-per-address",
+          "Max connections per address",
+          "Most connections open at once from one IP address; the next is "
+          "refused with 503 (default 32; 0 = no limit)", 0, G_MAXUINT,
+          DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:max-sessions-per-connection:
+   *
+   * Most sessions one connection may hold as a consumer at once (an icesrc
+   * holds one).  A startSession beyond it gets a `too-many-sessions`
+   * error: one client cannot make a producer open an ICE agent per
+   * message.  Producers serve any number of sessions (their own
+   * `max-consumers` bounds them).  Default 8; 0: no limit.
+   */
+  g_object_class_install_property (gobject_class,
+      PROP_MAX_SESSIONS_PER_CONNECTION,
+      g_param_spec_uint ("max-sessions-per-connection",
+          "Max sessions per connection",
+          "Most sessions one connection may hold as a consumer; the next "
+          "startSession gets a too-many-sessions error (default 8; 0 = no "
+          "limit)", 0, G_MAXUINT, DEFAULT_MAX_SESSIONS_PER_CONNECTION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:max-message-rate:
+   *
+   * Most messages per second one connection may send, averaged over 10 s:
+   * it may send 10 s worth at once (a producer answering 30 consumers
+   * that join together sends some 500 messages).  A connection beyond it
+   * is closed with code 1008 "more than N messages per second", which
+   * ends its sessions.  Default 100; 0: no limit.
+   */
+  g_object_class_install_property (gobject_class, PROP_MAX_MESSAGE_RATE,
+      g_param_spec_uint ("max-message-rate", "Max message rate",
+          "Most messages per second a connection may send, averaged over "
+          "10 s; beyond it the connection is closed (default 100; 0 = no "
+          "limit)", 0, G_MAXUINT, DEFAULT_MAX_MESSAGE_RATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:register-timeout:
+   *
+   * Seconds a connection has, from the moment it is accepted, to finish
+   * its TLS and WebSocket handshakes and register.  One that has not is
+   * closed (a WebSocket with code 1008 "did not register within N s"), so
+   * that idle connections do not hold a slot of
+   * #GstIceSignallingServer:max-connections-per-address.  Default 10; 0:
+   * no limit.
+   */
+  g_object_class_install_property (gobject_class, PROP_REGISTER_TIMEOUT,
+      g_param_spec_uint ("register-timeout", "Register timeout",
+          "Seconds a new connection has to register before it is closed "
+          "(default 10; 0 = no limit)", 0, 3600, DEFAULT_REGISTER_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 /* Wipes and frees a secret string. */
@@ -241,9 +335,14 @@ token_digest (const gchar * token, guint8 digest[32])
 static void
 session_free (Session * session)
 {
+  session->consumer->n_sessions--;
   g_free (session->id);
   g_free (session);
 }
+
+static Peer *peer_new (GstIceSignallingServer * self, gchar * remote,
+    gchar * address);
+static void peer_free (Peer * peer);
 
 static void
 gst_ice_signalling_server_init (GstIceSignallingServer * self)
@@ -251,6 +350,14 @@ gst_ice_signalling_server_init (GstIceSignallingServer * self)
   self->host = g_strdup (DEFAULT_HOST);
   self->port = DEFAULT_PORT;
   self->ping_interval = DEFAULT_PING_INTERVAL;
+  self->max_connections_per_address = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  self->max_sessions_per_connection = DEFAULT_MAX_SESSIONS_PER_CONNECTION;
+  self->max_message_rate = DEFAULT_MAX_MESSAGE_RATE;
+  self->register_timeout = DEFAULT_REGISTER_TIMEOUT;
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) peer_free);
+  self->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
   self->registered = g_hash_table_new (g_str_hash, g_str_equal);
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) session_free);
@@ -279,6 +386,18 @@ gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
       clear_secret (&self->token);
       self->token = g_value_dup_string (value);
       break;
+    case PROP_MAX_CONNECTIONS_PER_ADDRESS:
+      self->max_connections_per_address = g_value_get_uint (value);
+      break;
+    case PROP_MAX_SESSIONS_PER_CONNECTION:
+      self->max_sessions_per_connection = g_value_get_uint (value);
+      break;
+    case PROP_MAX_MESSAGE_RATE:
+      self->max_message_rate = g_value_get_uint (value);
+      break;
+    case PROP_REGISTER_TIMEOUT:
+      self->register_timeout = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -301,6 +420,18 @@ gst_ice_signalling_server_get_property (GObject * object, guint prop_id,
     case PROP_PING_INTERVAL:
       g_value_set_uint (value, self->ping_interval);
       break;
+    case PROP_MAX_CONNECTIONS_PER_ADDRESS:
+      g_value_set_uint (value, self->max_connections_per_address);
+      break;
+    case PROP_MAX_SESSIONS_PER_CONNECTION:
+      g_value_set_uint (value, self->max_sessions_per_connection);
+      break;
+    case PROP_MAX_MESSAGE_RATE:
+      g_value_set_uint (value, self->max_message_rate);
+      break;
+    case PROP_REGISTER_TIMEOUT:
+      g_value_set_uint (value, self->register_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -322,6 +453,8 @@ gst_ice_signalling_server_finalize (GObject * object)
 
   g_free (self->host);
   clear_secret (&self->token);
+  g_hash_table_unref (self->pending);
+  g_hash_table_unref (self->addresses);
   g_hash_table_unref (self->registered);
   g_hash_table_unref (self->sessions);
 
@@ -377,8 +510,28 @@ peer_send_error (Peer * peer, const gchar * code, const gchar * format, ...)
 static void
 peer_free (Peer * peer)
 {
-  g_signal_handlers_disconnect_by_data (peer->ws, peer);
-  g_object_unref (peer->ws);
+  GstIceSignallingServer *self = peer->server;
+
+  if (peer->deadline != NULL) {
+    g_source_destroy (peer->deadline);
+    g_source_unref (peer->deadline);
+  }
+  if (peer->ws != NULL) {
+    g_signal_handlers_disconnect_by_data (peer->ws, peer);
+    g_object_unref (peer->ws);
+  }
+  g_clear_object (&peer->connection);
+  if (peer->address != NULL) {
+    guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->addresses,
+            peer->address));
+
+    if (n > 1)
+      g_hash_table_insert (self->addresses, g_strdup (peer->address),
+          GUINT_TO_POINTER (n - 1));
+    else
+      g_hash_table_remove (self->addresses, peer->address);
+  }
+  g_free (peer->address);
   g_free (peer->remote);
   g_free (peer->peer_id);
   g_free (peer);
@@ -489,6 +642,10 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
 
   peer->peer_id = g_strdup (peer_id);
   g_hash_table_insert (self->registered, peer->peer_id, peer);
+  if (peer->deadline != NULL) {
+    g_source_destroy (peer->deadline);
+    g_clear_pointer (&peer->deadline, g_source_unref);
+  }
   GST_INFO_OBJECT (self, "%s registered %s %s", peer->remote, role, peer_id);
 
   peer_send (peer, gst_ice_signalling_message_build ("registered", "peerId",
@@ -542,6 +699,13 @@ handle_start_session (GstIceSignallingServer * self, Peer * peer,
         "startSession needs a producerId string");
     return;
   }
+  if (self->max_sessions_per_connection > 0 &&
+      peer->n_sessions >= self->max_sessions_per_connection) {
+    peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_TOO_MANY_SESSIONS,
+        "this connection already has %u sessions, the most one connection "
+        "may hold (max-sessions-per-connection)", peer->n_sessions);
+    return;
+  }
   producer = g_hash_table_lookup (self->registered, producer_id);
   if (producer == NULL || producer->role != GST_ICE_SIGNALLER_ROLE_PRODUCER) {
     gchar *text = g_strdup_printf ("no producer '%s' is registered",
@@ -560,6 +724,7 @@ handle_start_session (GstIceSignallingServer * self, Peer * peer,
   session->id = g_uuid_string_random ();
   session->producer = producer;
   session->consumer = peer;
+  peer->n_sessions++;
   g_hash_table_insert (self->sessions, session->id, session);
 
   GST_INFO_OBJECT (self, "session %s: consumer %s, producer %s", session->id,
@@ -642,6 +807,27 @@ handle_end_session (GstIceSignallingServer * self, Peer * peer,
   g_hash_table_remove (self->sessions, session->id);
 }
 
+/* Takes one message from @peer's allowance, which grows by
+ * max-message-rate a second up to MESSAGE_BURST_S seconds' worth. */
+static gboolean
+peer_within_rate (GstIceSignallingServer * self, Peer * peer)
+{
+  gdouble burst = (gdouble) self->max_message_rate * MESSAGE_BURST_S;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->max_message_rate == 0)
+    return TRUE;
+  peer->allowance += (gdouble) (now - peer->allowance_time) *
+      self->max_message_rate / G_TIME_SPAN_SECOND;
+  peer->allowance_time = now;
+  if (peer->allowance > burst)
+    peer->allowance = burst;
+  if (peer->allowance < 1.0)
+    return FALSE;
+  peer->allowance -= 1.0;
+  return TRUE;
+}
+
 static void
 on_peer_message (SoupWebsocketConnection * ws, gint data_type,
     GBytes * bytes, gpointer user_data)
@@ -655,6 +841,8 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   peer->last_seen = g_get_monotonic_time ();
   if (peer->dropped)
     return;
+  if (!peer_within_rate (self, peer))
+    goto too_fast;
 
   if (data_type != SOUP_WEBSOCKET_DATA_TEXT) {
     GST_WARNING_OBJECT (self, "ignoring binary message from %s",
@@ -693,6 +881,18 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   }
 
   json_object_unref (message);
+  return;
+
+  /* ERRORS */
+too_fast:
+  {
+    gchar *why = g_strdup_printf ("more than %u messages per second",
+        self->max_message_rate);
+
+    drop_peer (self, peer, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, why);
+    g_free (why);
+    return;
+  }
 }
 
 static void
@@ -733,19 +933,24 @@ on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
 {
   GstIceSignallingServer *self = user_data;
   GSocketAddress *remote;
+  gchar *name;
   Peer *peer;
 
-  peer = g_new0 (Peer, 1);
-  peer->server = self;
-  peer->ws = g_object_ref (ws);
   remote = soup_server_message_get_remote_address (msg);
-  if (remote != NULL)
-    peer->remote = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE
-        (remote));
-  else
-    peer->remote = g_strdup ("unknown peer");
+  name = remote ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE
+      (remote)) : g_strdup ("unknown peer");
+  /* the connection on_incoming() accepted */
+  peer = g_hash_table_lookup (self->pending, name);
+  if (peer != NULL) {
+    g_hash_table_steal (self->pending, name);
+    g_free (name);
+  } else {
+    peer = peer_new (self, name, NULL);
+  }
+  peer->ws = g_object_ref (ws);
+  g_clear_object (&peer->connection);
 
-  GST_DEBUG_OBJECT (self, "new connection from %s", peer->remote);
+  GST_DEBUG_OBJECT (self, "new WebSocket from %s", peer->remote);
 
   soup_websocket_connection_set_max_incoming_payload_size (ws,
       MAX_MESSAGE_SIZE);
@@ -799,29 +1004,121 @@ check_peers (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* register-timeout after it was accepted: a connection that did not
+ * register is closed, before or after its WebSocket handshake */
+static gboolean
+on_register_deadline (gpointer user_data)
+{
+  Peer *peer = user_data;
+  GstIceSignallingServer *self = peer->server;
+  gchar *why;
+
+  g_clear_pointer (&peer->deadline, g_source_unref);
+  why = g_strdup_printf ("did not register within %u s",
+      self->register_timeout);
+  if (peer->ws == NULL) {
+    GST_INFO_OBJECT (self, "hanging up on %s: %s", peer->remote, why);
+    g_socket_shutdown (g_socket_connection_get_socket (peer->connection),
+        TRUE, TRUE, NULL);
+    g_hash_table_remove (self->pending, peer->remote);
+  } else if (peer->peer_id == NULL && !peer->dropped) {
+    drop_peer (self, peer, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, why);
+  }
+  g_free (why);
+  return G_SOURCE_REMOVE;
+}
+
+/* A connection from @remote, counted as one of @address's if that is not
+ * %NULL; takes both. */
+static Peer *
+peer_new (GstIceSignallingServer * self, gchar * remote, gchar * address)
+{
+  Peer *peer = g_new0 (Peer, 1);
+
+  peer->server = self;
+  peer->remote = remote;
+  peer->address = address;
+  peer->allowance = (gdouble) self->max_message_rate * MESSAGE_BURST_S;
+  peer->allowance_time = g_get_monotonic_time ();
+  if (address != NULL)
+    g_hash_table_insert (self->addresses, g_strdup (address),
+        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup
+                (self->addresses, address)) + 1));
+  if (self->register_timeout > 0) {
+    peer->deadline = g_timeout_source_new (self->register_timeout * 1000);
+    g_source_set_callback (peer->deadline, on_register_deadline, peer, NULL);
+    g_source_attach (peer->deadline, g_main_context_get_thread_default ());
+  }
+  return peer;
+}
+
+/* Answers a connection over max-connections-per-address and closes it:
+ * it costs nothing but this. */
+static void
+refuse_connection (GstIceSignallingServer * self,
+    GSocketConnection * connection, const gchar * address)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  gchar *answer = g_strdup_printf ("HTTP/1.1 503 Too many connections from "
+      "%s\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", address);
+
+  GST_INFO_OBJECT (self, "refusing a connection from %s: it has %u open "
+      "(max-connections-per-address)", address,
+      self->max_connections_per_address);
+  g_socket_set_blocking (socket, FALSE);
+  g_socket_send (socket, answer, strlen (answer), NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_free (answer);
+}
+
 static gboolean
 on_incoming (GSocketService * service, GSocketConnection * connection,
     GObject * source_object, gpointer user_data)
 {
   GstIceSignallingServer *self = user_data;
   GSocketAddress *local, *remote;
+  gchar *address;
+  Peer *peer;
 
   local = g_socket_connection_get_local_address (connection, NULL);
   remote = g_socket_connection_get_remote_address (connection, NULL);
+  if (local == NULL || remote == NULL)
+    goto gone;
 
-  if (local != NULL && remote != NULL) {
-    /* signalling messages are small and want to leave at once */
-    g_socket_set_option (g_socket_connection_get_socket (connection),
-        IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-    soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local,
-        remote, NULL);
-  } else {
-    GST_DEBUG_OBJECT (self, "dropping a connection that already went away");
+  address = g_inet_address_to_string (g_inet_socket_address_get_address
+      (G_INET_SOCKET_ADDRESS (remote)));
+  if (self->max_connections_per_address > 0 &&
+      GPOINTER_TO_UINT (g_hash_table_lookup (self->addresses, address)) >=
+      self->max_connections_per_address) {
+    refuse_connection (self, connection, address);
+    g_free (address);
+    goto done;
   }
 
+  peer = peer_new (self, g_socket_connectable_to_string (G_SOCKET_CONNECTABLE
+          (remote)), address);
+  peer->connection = g_object_ref (connection);
+  g_hash_table_insert (self->pending, peer->remote, peer);
+  GST_DEBUG_OBJECT (self, "accepted a connection from %s", peer->remote);
+
+  /* signalling messages are small and want to leave at once */
+  g_socket_set_option (g_socket_connection_get_socket (connection),
+      IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local,
+      remote, NULL);
+
+done:
   g_clear_object (&local);
   g_clear_object (&remote);
   return TRUE;
+
+  /* ERRORS */
+gone:
+  {
+    GST_DEBUG_OBJECT (self, "dropping a connection that already went away");
+    goto done;
+  }
 }
 
 /* Public API */
@@ -980,6 +1277,10 @@ gst_ice_signalling_server_stop (GstIceSignallingServer * self)
 
   g_hash_table_remove_all (self->sessions);
   g_hash_table_remove_all (self->registered);
+
+  /* connections that are no WebSocket yet: soup's server disconnects
+   * them */
+  g_hash_table_remove_all (self->pending);
 
   peers = self->peers;
   self->peers = NULL;

@@ -102,6 +102,7 @@ struct _GstIceWebSocketSignaller
   guint interval;
   guint attempts;
   SoupSession *session;
+  SoupMessage *connect_msg;     /* the handshake of the pending attempt */
   GCancellable *cancellable;
   GSource *connect_source;      /* first or next connection attempt */
   SoupWebsocketConnection *ws;
@@ -715,6 +716,7 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 
   if (ws == NULL)
     goto failed;
+  g_clear_object (&self->connect_msg);
 
   GST_INFO_OBJECT (self, "connected to %s, registering %s as %s",
       self->server_uri, self->peer_id, role);
@@ -738,6 +740,18 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   /* ERRORS */
 failed:
   {
+    guint status = soup_message_get_status (self->connect_msg);
+
+    /* a server that refused the handshake says why in its status line */
+    if (status >= 300 && error->domain == SOUP_WEBSOCKET_ERROR) {
+      gchar *message = g_strdup_printf ("%s (HTTP %u %s)", error->message,
+          status, soup_message_get_reason_phrase (self->connect_msg));
+
+      g_free (error->message);
+      error->message = message;
+    }
+    g_clear_object (&self->connect_msg);
+
     if (self->reconnecting) {
       GST_DEBUG_OBJECT (self, "reconnection attempt %u to %s failed: %s",
           self->attempts, self->server_uri, error->message);
@@ -785,6 +799,8 @@ connect_cb (gpointer user_data)
       self->attempts);
 
   msg = soup_message_new_from_uri ("GET", self->parsed_uri);
+  g_clear_object (&self->connect_msg);
+  self->connect_msg = g_object_ref (msg);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL,
       G_PRIORITY_DEFAULT, self->cancellable, on_connected, g_object_ref (self));
   g_object_unref (msg);
@@ -888,6 +904,7 @@ gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
     g_clear_pointer (&self->connect_source, g_source_unref);
   }
   drop_connection (self);
+  g_clear_object (&self->connect_msg);
   g_clear_object (&self->session);
   g_queue_clear_full (&self->pending, g_free);
   g_hash_table_remove_all (self->producers);
