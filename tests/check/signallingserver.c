@@ -49,6 +49,7 @@ typedef struct
   gchar *arg2;
   GQuark domain;                /* errors only */
   gint code;
+  gchar *message;               /* session-ended-with-reason only */
 } Event;
 
 /* A signaller and the signals it emitted, oldest first. */
@@ -149,6 +150,7 @@ event_free (Event * event)
   g_free (event->name);
   g_free (event->arg1);
   g_free (event->arg2);
+  g_free (event->message);
   g_free (event);
 }
 
@@ -203,6 +205,17 @@ on_session_ended (GstIceSignaller * signaller, const gchar * session_id,
 }
 
 static void
+on_session_ended_with_reason (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * reason, const gchar * message,
+    TestPeer * peer)
+{
+  Event *event = push_event (peer, "session-ended-with-reason", session_id,
+      reason);
+
+  event->message = g_strdup (message);
+}
+
+static void
 on_producer_added (GstIceSignaller * signaller, const gchar * peer_id,
     TestPeer * peer)
 {
@@ -244,6 +257,8 @@ test_peer_new (const gchar * label, const gchar * uri)
       G_CALLBACK (on_session_candidate), peer);
   g_signal_connect (peer->signaller, "session-ended",
       G_CALLBACK (on_session_ended), peer);
+  g_signal_connect (peer->signaller, "session-ended-with-reason",
+      G_CALLBACK (on_session_ended_with_reason), peer);
   g_signal_connect (peer->signaller, "producer-added",
       G_CALLBACK (on_producer_added), peer);
   g_signal_connect (peer->signaller, "producer-removed",
@@ -1035,6 +1050,76 @@ GST_START_TEST (test_request_for_absent_producer)
   expect_event (viewer1, "producer-added", "cam1", NULL);
   g_free (open_session (cam1, viewer1));
 
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+}
+
+GST_END_TEST;
+
+/* A peer may say why it ends a session: a full producer tells the
+ * consumer so, through the server, as a code and a text. */
+GST_START_TEST (test_end_session_with_reason)
+{
+  TestPeer *cam1, *viewer1;
+  RawClient *raw;
+  JsonObject *message;
+  gchar *s1, *s2, *text;
+  Event *event;
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  s1 = open_session (cam1, viewer1);
+
+  gst_ice_signaller_end_session_with_reason (cam1->signaller, s1,
+      GST_ICE_SIGNALLER_REASON_FULL, "cam1 serves 2 consumers already");
+  event = wait_event (viewer1, "session-ended-with-reason");
+  fail_unless_equals_string (event->arg1, s1);
+  fail_unless_equals_string (event->arg2, "full");
+  fail_unless_equals_string (event->message, "cam1 serves 2 consumers already");
+  event_free (event);
+  /* still a session-ended for those who only know that one */
+  expect_event (viewer1, "session-ended", s1, NULL);
+  iterate_for (QUIET_MS);
+  expect_quiet (viewer1);
+
+  /* on the wire */
+  raw = raw_client_new ();
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawviewer\", "
+      "\"role\": \"consumer\"}");
+  json_object_unref (raw_wait_message (raw, "producerAdded"));
+  raw_send (raw, "{\"type\": \"startSession\", \"producerId\": " "\"cam1\"}");
+  message = raw_wait_message (raw, "sessionStarted");
+  s2 = g_strdup (json_object_get_string_member (message, "sessionId"));
+  json_object_unref (message);
+  expect_event (cam1, "session-requested", s2, "rawviewer");
+  gst_ice_signaller_end_session_with_reason (cam1->signaller, s2, "full",
+      "busy");
+  message = raw_wait_message (raw, "endSession");
+  fail_unless_equals_string (json_object_get_string_member (message,
+          "reason"), "full");
+  fail_unless_equals_string (json_object_get_string_member (message,
+          "message"), "busy");
+  json_object_unref (message);
+
+  /* the server passes no reason that is not a short word */
+  raw_send (raw, "{\"type\": \"startSession\", \"producerId\": " "\"cam1\"}");
+  message = raw_wait_message (raw, "sessionStarted");
+  g_free (s2);
+  s2 = g_strdup (json_object_get_string_member (message, "sessionId"));
+  json_object_unref (message);
+  expect_event (cam1, "session-requested", s2, "rawviewer");
+  text = g_strdup_printf ("{\"type\": \"endSession\", \"sessionId\": "
+      "\"%s\", \"reason\": \"full of \\\"quotes\\\"\"}", s2);
+  raw_send (raw, text);
+  g_free (text);
+  expect_event (cam1, "session-ended", s2, NULL);
+  iterate_for (QUIET_MS);
+  expect_quiet (cam1);
+
+  g_free (s1);
+  g_free (s2);
+  raw_client_free (raw, FALSE);
   test_peer_free (viewer1);
   test_peer_free (cam1);
 }
@@ -1983,6 +2068,7 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_malformed_messages_ignored);
   tcase_add_test (tc, test_error_codes);
   tcase_add_test (tc, test_request_for_absent_producer);
+  tcase_add_test (tc, test_end_session_with_reason);
   tcase_add_test (tc, test_abrupt_disconnect);
   tcase_add_test (tc, test_oversized_message);
   tcase_add_test (tc, test_unreachable_server);

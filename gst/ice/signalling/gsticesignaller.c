@@ -45,6 +45,7 @@ enum
   SIGNAL_SESSION_DESCRIPTION,
   SIGNAL_SESSION_CANDIDATE,
   SIGNAL_SESSION_ENDED,
+  SIGNAL_SESSION_ENDED_WITH_REASON,
   SIGNAL_PRODUCER_ADDED,
   SIGNAL_PRODUCER_REMOVED,
   SIGNAL_ERROR,
@@ -127,6 +128,22 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
   signals[SIGNAL_SESSION_ENDED] =
       g_signal_new ("session-ended", G_TYPE_FROM_INTERFACE (iface),
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstIceSignaller::session-ended-with-reason:
+   * @session_id: the session the other peer ended
+   * @reason: why, as a short code: %GST_ICE_SIGNALLER_REASON_FULL, or
+   *   another one a newer peer sends
+   * @message: (nullable): the other peer's explanation, for people
+   *
+   * Emitted right before #GstIceSignaller::session-ended when the other
+   * peer gave a reason (gst_ice_signaller_end_session_with_reason()); a
+   * handler of session-ended alone still sees every end.
+   */
+  signals[SIGNAL_SESSION_ENDED_WITH_REASON] =
+      g_signal_new ("session-ended-with-reason", G_TYPE_FROM_INTERFACE (iface),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+      G_TYPE_STRING, G_TYPE_STRING);
 
   /**
    * GstIceSignaller::producer-added:
@@ -245,6 +262,36 @@ gst_ice_signaller_end_session (GstIceSignaller * self, const gchar * session_id)
   GST_ICE_SIGNALLER_GET_IFACE (self)->end_session (self, session_id);
 }
 
+/**
+ * gst_ice_signaller_end_session_with_reason:
+ * @self: a #GstIceSignaller
+ * @session_id: the session to end
+ * @reason: a short machine-readable code, e.g.
+ *   %GST_ICE_SIGNALLER_REASON_FULL
+ * @message: (nullable): an explanation for people
+ *
+ * Ends @session_id as gst_ice_signaller_end_session() does, and tells the
+ * other peer why when the signaller implements
+ * #GstIceSignallerInterface.end_session_with_reason; otherwise the other
+ * peer only learns that the session ended.
+ */
+void
+gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
+    const gchar * session_id, const gchar * reason, const gchar * message)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
+  g_return_if_fail (session_id != NULL);
+  g_return_if_fail (reason != NULL);
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  if (iface->end_session_with_reason != NULL)
+    iface->end_session_with_reason (self, session_id, reason, message);
+  else
+    gst_ice_signaller_end_session (self, session_id);
+}
+
 void
 gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
     const gchar * session_id, const gchar * peer_id)
@@ -281,6 +328,21 @@ gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
     const gchar * session_id)
 {
   g_signal_emit (self, signals[SIGNAL_SESSION_ENDED], 0, session_id);
+}
+
+/**
+ * gst_ice_signaller_emit_session_ended_with_reason:
+ *
+ * Emits #GstIceSignaller::session-ended-with-reason.  The implementation
+ * then emits #GstIceSignaller::session-ended for the same session, unless
+ * a handler stopped it.
+ */
+void
+gst_ice_signaller_emit_session_ended_with_reason (GstIceSignaller * self,
+    const gchar * session_id, const gchar * reason, const gchar * message)
+{
+  g_signal_emit (self, signals[SIGNAL_SESSION_ENDED_WITH_REASON], 0,
+      session_id, reason, message);
 }
 
 void

@@ -36,6 +36,15 @@ typedef enum
   GST_ICE_SIGNALLER_ROLE_CONSUMER,
 } GstIceSignallerRole;
 
+/**
+ * GST_ICE_SIGNALLER_REASON_FULL:
+ *
+ * The reason a producer gives for ending a session it will not serve: it
+ * serves as many consumers as it accepts (icesink's `max-consumers`).  The
+ * consumer may ask again later.
+ */
+#define GST_ICE_SIGNALLER_REASON_FULL "full"
+
 #define GST_TYPE_ICE_SIGNALLER_ROLE (gst_ice_signaller_role_get_type ())
 GType gst_ice_signaller_role_get_type (void);
 
@@ -60,6 +69,13 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  * @send_candidate: send one trickled `a=candidate:` line, or
  *   `a=end-of-candidates`, of @session_id to the other peer.
  * @end_session: end @session_id; the other peer gets session-ended.
+ * @end_session_with_reason: (optional): end @session_id and tell the
+ *   other peer why: @reason, a short machine-readable code such as
+ *   %GST_ICE_SIGNALLER_REASON_FULL, and @message, text for people (may be
+ *   %NULL).  The other peer's signaller emits
+ *   #GstIceSignaller::session-ended-with-reason then session-ended.  A signaller without it ends the session without
+ *   a reason (gst_ice_signaller_end_session_with_reason() falls back to
+ *   @end_session).
  *
  * A signaller carries session descriptions and candidates between a
  * producer and its consumers.  All methods are called from the thread that
@@ -82,9 +98,11 @@ struct _GstIceSignallerInterface
   void (*send_candidate) (GstIceSignaller * self, const gchar * session_id,
       const gchar * candidate);
   void (*end_session) (GstIceSignaller * self, const gchar * session_id);
+  void (*end_session_with_reason) (GstIceSignaller * self,
+      const gchar * session_id, const gchar * reason, const gchar * message);
 
   /*< private > */
-  gpointer _gst_reserved[8];
+  gpointer _gst_reserved[7];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -99,6 +117,8 @@ void gst_ice_signaller_send_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate);
 void gst_ice_signaller_end_session (GstIceSignaller * self,
     const gchar * session_id);
+void gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
+    const gchar * session_id, const gchar * reason, const gchar * message);
 
 /* For implementations: emit the interface's signals. */
 void gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
@@ -111,6 +131,9 @@ void gst_ice_signaller_emit_session_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate);
 void gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
     const gchar * session_id);
+void gst_ice_signaller_emit_session_ended_with_reason (GstIceSignaller *
+    self, const gchar * session_id, const gchar * reason,
+    const gchar * message);
 void gst_ice_signaller_emit_producer_added (GstIceSignaller * self,
     const gchar * peer_id);
 void gst_ice_signaller_emit_producer_removed (GstIceSignaller * self,

@@ -55,6 +55,12 @@ G_BEGIN_DECLS
  * take the token from when their token property is not set */
 #define GST_ICE_SIGNALLING_TOKEN_ENV "GST_ICE_SIGNALLING_TOKEN"
 
+/* an endSession's "reason": a short word of [a-z-]; its "message": text */
+#define GST_ICE_SIGNALLING_MAX_REASON_LENGTH 32
+#define GST_ICE_SIGNALLING_MAX_REASON_MESSAGE_LENGTH 1024
+
+gboolean gst_ice_signalling_reason_is_valid (const gchar * reason);
+
 /* json-glib's parser recurses once per nesting level */
 #define GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH 32
 

@@ -794,16 +794,38 @@ handle_end_session (GstIceSignallingServer * self, Peer * peer,
     JsonObject * message)
 {
   Session *session = lookup_session (self, peer, message, "endSession");
+  const gchar *reason = gst_ice_signalling_message_get_string (message,
+      "reason");
+  const gchar *text = gst_ice_signalling_message_get_string (message,
+      "message");
   Peer *other;
 
   if (session == NULL)
     return;
+  /* passed on only when it is what the protocol says: a short code, and a
+   * text of bounded length */
+  if (reason != NULL && !gst_ice_signalling_reason_is_valid (reason)) {
+    GST_WARNING_OBJECT (self, "dropping the invalid reason of an endSession "
+        "from %s", peer_name (peer));
+    reason = NULL;
+  }
+  if (reason == NULL || (text != NULL &&
+          strlen (text) > GST_ICE_SIGNALLING_MAX_REASON_MESSAGE_LENGTH))
+    text = NULL;
 
-  GST_INFO_OBJECT (self, "%s ended session %s", peer->peer_id, session->id);
+  GST_INFO_OBJECT (self, "%s ended session %s%s%s", peer->peer_id,
+      session->id, reason ? ": " : "", reason ? reason : "");
 
   other = session->producer == peer ? session->consumer : session->producer;
-  peer_send (other, gst_ice_signalling_message_build ("endSession", "sessionId",
-          session->id, NULL));
+  if (reason == NULL)
+    peer_send (other, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session->id, NULL));
+  else if (text == NULL)
+    peer_send (other, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session->id, "reason", reason, NULL));
+  else
+    peer_send (other, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session->id, "reason", reason, "message", text, NULL));
   g_hash_table_remove (self->sessions, session->id);
 }
 

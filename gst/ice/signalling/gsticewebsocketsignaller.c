@@ -558,8 +558,20 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
     else
       goto unexpected;
   } else if (g_str_equal (type, "endSession")) {
+    const gchar *reason =
+        gst_ice_signalling_message_get_string (message, "reason");
+    const gchar *text =
+        gst_ice_signalling_message_get_string (message, "message");
+
     if (session_id == NULL)
       goto unexpected;
+    if (gst_ice_signalling_reason_is_valid (reason)) {
+      gst_ice_signaller_emit_session_ended_with_reason (signaller, session_id,
+          reason, text);
+      /* a handler may have stopped us */
+      if (!self->started)
+        return;
+    }
     gst_ice_signaller_emit_session_ended (signaller, session_id);
   } else if (g_str_equal (type, "error")) {
     handle_error (self, message);
@@ -956,6 +968,22 @@ gst_ice_websocket_signaller_end_session (GstIceSignaller * signaller,
 }
 
 static void
+gst_ice_websocket_signaller_end_session_with_reason (GstIceSignaller *
+    signaller, const gchar * session_id, const gchar * reason,
+    const gchar * message)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (message != NULL)
+    send_message (self, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session_id, "reason", reason, "message", message,
+            NULL));
+  else
+    send_message (self, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session_id, "reason", reason, NULL));
+}
+
+static void
 gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
 {
   iface->prepare = gst_ice_websocket_signaller_prepare;
@@ -965,6 +993,8 @@ gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
   iface->send_description = gst_ice_websocket_signaller_send_description;
   iface->send_candidate = gst_ice_websocket_signaller_send_candidate;
   iface->end_session = gst_ice_websocket_signaller_end_session;
+  iface->end_session_with_reason =
+      gst_ice_websocket_signaller_end_session_with_reason;
 }
 
 /**
