@@ -51,16 +51,32 @@ start_session (GstIceTransport * self, const gchar * session_id,
   gst_ice_transport_offer_session (self, session, caps);
 }
 
+/* Sessions open or promised (waiting for caps): each costs an agent. */
+static guint
+count_consumers (GstIceTransport * self)
+{
+  guint n;
+
+  g_mutex_lock (&self->sessions_lock);
+  n = g_hash_table_size (self->sessions);
+  g_mutex_unlock (&self->sessions_lock);
+  return n + self->producer.requests_waiting_for_caps->len / 2;
+}
+
 static void
 on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
     const gchar * peer_id, GstIceTransport * self)
 {
   GPtrArray *waiting = self->producer.requests_waiting_for_caps;
+  guint max = self->config.max_consumers;
   GstCaps *caps;
 
   if (session_id == NULL || peer_id == NULL ||
       gst_ice_transport_lookup_session (self, session_id))
     return;
+  /* before any agent is made: a flood of requests costs nothing more */
+  if (max > 0 && count_consumers (self) >= max)
+    goto full;
 
   caps = gst_ice_transport_get_caps (self);
   if (caps == NULL) {
@@ -72,6 +88,25 @@ on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
   }
   start_session (self, session_id, peer_id, caps);
   gst_caps_unref (caps);
+  return;
+
+  /* ERRORS */
+full:
+  {
+    gchar *message;
+
+    GST_OBJECT_LOCK (self);
+    message = g_strdup_printf ("producer '%s' serves %u consumers, its "
+        "max-consumers", self->active_peer_id, max);
+    GST_OBJECT_UNLOCK (self);
+
+    /* logged, not posted: a flood of requests must not flood the bus */
+    GST_INFO_OBJECT (self, "turning consumer '%s' away: %s", peer_id, message);
+    gst_ice_signaller_end_session_with_reason (signaller, session_id,
+        GST_ICE_SIGNALLER_REASON_FULL, message);
+    g_free (message);
+    return;
+  }
 }
 
 static gboolean
@@ -288,7 +323,7 @@ producer_take_description (GstIceTransport * self, const gchar * session_id,
 
 static void
 producer_session_ended (GstIceTransport * self, const gchar * session_id,
-    const gchar * peer_id)
+    const gchar * peer_id, const gchar * reason, const gchar * message)
 {
   GPtrArray *waiting = self->producer.requests_waiting_for_caps;
   guint i;

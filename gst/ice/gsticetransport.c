@@ -662,21 +662,45 @@ on_session_candidate (GstIceSignaller * signaller, const gchar * session_id,
 }
 
 static void
+forget_end_reason (GstIceTransport * self)
+{
+  g_clear_pointer (&self->end_session_id, g_free);
+  g_clear_pointer (&self->end_reason, g_free);
+  g_clear_pointer (&self->end_message, g_free);
+}
+
+/* Comes right before session-ended: keep the reason for it. */
+static void
+on_session_ended_with_reason (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * reason, const gchar * message,
+    GstIceTransport * self)
+{
+  forget_end_reason (self);
+  self->end_session_id = g_strdup (session_id);
+  self->end_reason = g_strdup (reason);
+  self->end_message = g_strdup (message);
+}
+
+static void
 on_session_ended (GstIceSignaller * signaller, const gchar * session_id,
     GstIceTransport * self)
 {
   GstIceSession *session;
   gchar *peer_id = NULL;
+  gboolean said = g_strcmp0 (session_id, self->end_session_id) == 0;
 
   if (session_id == NULL)
     return;
-  GST_INFO_OBJECT (self, "session %s ended by the peer", session_id);
+  GST_INFO_OBJECT (self, "session %s ended by the peer%s%s", session_id,
+      said ? ": " : "", said ? self->end_reason : "");
 
   session = gst_ice_transport_lookup_session (self, session_id);
   if (session)
     peer_id = g_strdup (gst_ice_session_get_peer_id (session));
   close_session (self, session_id);
-  self->role->session_ended (self, session_id, peer_id);
+  self->role->session_ended (self, session_id, peer_id,
+      said ? self->end_reason : NULL, said ? self->end_message : NULL);
+  forget_end_reason (self);
   g_free (peer_id);
 }
 
@@ -739,6 +763,8 @@ start_signalling (GstIceTransport * self, const gchar * peer_id)
       G_CALLBACK (on_session_description));
   gst_ice_transport_connect_signaller (self, "session-candidate",
       G_CALLBACK (on_session_candidate));
+  gst_ice_transport_connect_signaller (self, "session-ended-with-reason",
+      G_CALLBACK (on_session_ended_with_reason));
   gst_ice_transport_connect_signaller (self, "session-ended",
       G_CALLBACK (on_session_ended));
   gst_ice_transport_connect_signaller (self, "error",
@@ -849,6 +875,7 @@ shut_down (gpointer user_data)
   /* from here on, failures are ours, not the user's */
   g_atomic_int_set (&self->shutting_down, TRUE);
   disconnect_signaller (self);
+  forget_end_reason (self);
 
   ids = g_ptr_array_new_with_free_func (g_free);
   g_mutex_lock (&self->sessions_lock);

@@ -43,7 +43,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
  * @reset: after the transport thread ended: forget the run's state
  * @take_description: the peer's description of one session arrived
  * @session_ended: the signalling ended @session_id; @peer_id is that of
- *   its session, if there was one
+ *   its session, if there was one; @reason and @message say why, when the
+ *   other peer said (GST_ICE_SIGNALLER_REASON_FULL)
  * @session_failed: no candidate pair of @session ever worked; the role
  *   tells the user and ends it
  * @session_lost: a pair worked in @session_id, then its peer @peer_id
@@ -64,7 +65,7 @@ typedef struct
   void (*take_description) (GstIceTransport * self, const gchar * session_id,
       GstIceDescription * desc);
   void (*session_ended) (GstIceTransport * self, const gchar * session_id,
-      const gchar * peer_id);
+      const gchar * peer_id, const gchar * reason, const gchar * message);
   void (*session_failed) (GstIceTransport * self, GstIceSession * session);
   void (*session_lost) (GstIceTransport * self, const gchar * session_id,
       const gchar * peer_id);
@@ -89,6 +90,7 @@ typedef struct
   gchar *producer_id;           /* whom session_id is with */
   gboolean requested;           /* a session was asked for and not ended */
   GHashTable *listed_producers; /* peer ids announced, not gone */
+  gboolean told_full;           /* warned that the producer is full */
 } GstIceConsumerState;
 
 struct _GstIceTransport
@@ -114,6 +116,10 @@ struct _GstIceTransport
   /* transport thread */
   GstIceSignaller *active_signaller;
   GArray *signaller_handlers;   /* gulong */
+  /* why the session the next session-ended is about ended, if said */
+  gchar *end_session_id;
+  gchar *end_reason;
+  gchar *end_message;
   guint closing_sessions;
   gint shutting_down;
   GstIceProducerState producer;

@@ -51,6 +51,7 @@
 #define DEFAULT_RUN_SIGNALLING_SERVER FALSE
 #define DEFAULT_SIGNALLING_SERVER_HOST "0.0.0.0"
 #define DEFAULT_SIGNALLING_SERVER_PORT 8443
+#define DEFAULT_MAX_CONSUMERS 32
 #define DEFAULT_ENCRYPTION TRUE
 
 struct _GstIceTransportSettings
@@ -71,6 +72,7 @@ struct _GstIceTransportSettings
   gchar *signalling_server_host;
   guint signalling_server_port;
   gchar *signalling_server_token;       /* secret: never read back */
+  guint max_consumers;
   gchar *producer_peer_id;
   gboolean encryption;
   gchar *certificate_file;
@@ -369,6 +371,22 @@ install_producer_properties (GObjectClass * klass)
           "Write-only, never logged; make it long and random (openssl rand "
           "-hex 16)", NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceSink:max-consumers:
+   *
+   * The most consumers served at once.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS,
+      g_param_spec_uint ("max-consumers", "Max consumers",
+          "Most consumers served at once, whichever signaller brings them "
+          "(each costs an ICE agent, its sockets and upload bandwidth). A "
+          "consumer over it is sent away with a warning that says 'producer "
+          "... is full' and asks again every few seconds until a place "
+          "frees. Default 32; 0 = no limit, and then a flood of session "
+          "requests can use up this process's file descriptors", 0,
+          G_MAXUINT, DEFAULT_MAX_CONSUMERS, PARAM_FLAGS));
 }
 
 static void
@@ -557,6 +575,7 @@ gst_ice_transport_settings_new (GstIceSignallerRole role)
   settings->run_signalling_server = DEFAULT_RUN_SIGNALLING_SERVER;
   settings->signalling_server_host = g_strdup (DEFAULT_SIGNALLING_SERVER_HOST);
   settings->signalling_server_port = DEFAULT_SIGNALLING_SERVER_PORT;
+  settings->max_consumers = DEFAULT_MAX_CONSUMERS;
   settings->encryption = DEFAULT_ENCRYPTION;
   return settings;
 }
@@ -718,6 +737,9 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
       clear_secret (&settings->signalling_server_token);
       settings->signalling_server_token = g_value_dup_string (value);
       break;
+    case GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS:
+      settings->max_consumers = g_value_get_uint (value);
+      break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       replace_string (&settings->producer_peer_id, value);
       break;
@@ -790,6 +812,9 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT:
       g_value_set_uint (value, settings->signalling_server_port);
+      break;
+    case GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS:
+      g_value_set_uint (value, settings->max_consumers);
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       g_value_set_string (value, settings->producer_peer_id);
@@ -1295,6 +1320,7 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   config->signalling_server_port = settings->signalling_server_port;
   config->signalling_server_token =
       g_strdup (settings->signalling_server_token);
+  config->max_consumers = settings->max_consumers;
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
   g_mutex_unlock (&settings->lock);
   return TRUE;

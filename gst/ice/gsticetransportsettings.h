@@ -69,6 +69,7 @@ enum
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN,
+  GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS,
   /* consumer only */
   GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
   GST_ICE_TRANSPORT_PROP_LAST
@@ -83,6 +84,7 @@ enum
  * @signalling_server_port: its port, 0 for any
  * @signalling_server_token: (nullable): the token it asks for, a secret;
  *   %NULL: its default (the environment's)
+ * @max_consumers: producer: most sessions at once, 0 for no limit
  * @producer_peer_id: (nullable): consumer: the producer to receive from
  *
  * The settings as one start of the transport uses them, read at once so
@@ -96,6 +98,7 @@ typedef struct
   gchar *signalling_server_host;
   guint signalling_server_port;
   gchar *signalling_server_token;
+  guint max_consumers;
   gchar *producer_peer_id;
 } GstIceTransportConfig;
 

@@ -332,6 +332,70 @@ GST_START_TEST (test_token_embedded_server)
 
 GST_END_TEST;
 
+/* The warning @consumer posts, which must say the producer is full. */
+static void
+expect_full_warning (GstElement * consumer)
+{
+  GstMessage *msg = test_wait_message (consumer, GST_MESSAGE_WARNING, NULL,
+      TIMEOUT);
+  gchar *text;
+
+  fail_unless (msg != NULL, "the consumer over the limit was not told");
+  text = test_message_text (msg);
+  GST_INFO ("%s", text);
+  fail_unless (strstr (text, "producer 'cam' is full") != NULL, "%s", text);
+  fail_unless (strstr (text, "max-consumers") != NULL, "%s", text);
+  g_free (text);
+  gst_message_unref (msg);
+}
+
+/* icesink max-consumers=2: two consumers stream, the third is told the
+ * producer is full, and gets in when one leaves. */
+GST_START_TEST (test_max_consumers)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server->uri, "max-consumers=2",
+      &added, &removed);
+  GstElement *consumers[3];
+  guint i;
+
+  g_object_get (test_get (producer, "sink"), "max-consumers", &i, NULL);
+  fail_unless_equals_int (i, 2);
+  consumers[0] = start_consumer (server->uri, NULL);
+  consumers[1] = start_consumer (server->uri, NULL);
+  fail_unless (test_wait_count (&added, 2, TIMEOUT));
+  consumers[2] = start_consumer (server->uri, NULL);
+  expect_full_warning (consumers[2]);
+
+  test_push_numbered (producer, 0, 50, 500);
+  for (i = 0; i < 2; i++)
+    fail_unless_equals_int (test_pull_numbered (consumers[i], 0, 50, TIMEOUT,
+            NULL), 50);
+  fail_unless_equals_int (added, 2);
+  test_assert_no_error (consumers[2]);
+
+  /* a place frees: the third one asks again and gets in */
+  test_stop (consumers[0]);
+  fail_unless (test_wait_count (&added, 3, TIMEOUT), "the third consumer "
+      "did not get the place that freed");
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumers[2], 50, 50, TIMEOUT,
+          NULL), 50);
+  fail_unless_equals_int (test_pull_numbered (consumers[1], 50, 50, TIMEOUT,
+          NULL), 50);
+  test_assert_no_error (producer);
+  test_assert_no_error (consumers[1]);
+  test_assert_no_error (consumers[2]);
+
+  test_stop (consumers[2]);
+  test_stop (consumers[1]);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingaccess_suite (void)
 {
@@ -344,6 +408,7 @@ signallingaccess_suite (void)
   tcase_add_test (tc, test_reregister_while_server_holds_stale_connection);
   tcase_add_test (tc, test_token_standalone_server);
   tcase_add_test (tc, test_token_embedded_server);
+  tcase_add_test (tc, test_max_consumers);
   return s;
 }
 
