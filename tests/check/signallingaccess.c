@@ -396,6 +396,92 @@ GST_START_TEST (test_max_consumers)
 
 GST_END_TEST;
 
+#define FLOOD_CONNECTIONS 500
+#define FLOOD_REQUESTS 500
+
+/* One client floods the server from 127.0.0.2 (an address of its own, as
+ * an attacker on another host): 500 session requests on one connection,
+ * and 500 connections that each register and ask for a session.  The
+ * consumer already streaming goes on, the server still answers others,
+ * and the producer's file descriptors stay bounded. */
+GST_START_TEST (test_flood)
+{
+  TestServer *server = test_server_start ();
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server->uri, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server->uri, NULL);
+  GstElement *late;
+  GPtrArray *flood = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      test_ws_free);
+  TestWs *ws;
+  guint baseline, during, i, refused = 0;
+  gchar *text;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  baseline = test_count_fds ();
+
+  ws = test_ws_connect (server->port, "127.0.0.2", NULL);
+  fail_unless (ws != NULL);
+  g_ptr_array_add (flood, ws);
+  fail_unless (test_ws_send_text (ws, "{\"type\":\"register\","
+          "\"peerId\":\"flood\",\"role\":\"consumer\"}"));
+  for (i = 0; i < FLOOD_REQUESTS; i++)
+    fail_unless (test_ws_send_text (ws, "{\"type\":\"startSession\","
+            "\"producerId\":\"cam\"}"));
+  for (i = 0; i < FLOOD_CONNECTIONS; i++) {
+    ws = test_ws_connect (server->port, "127.0.0.2", NULL);
+    if (ws == NULL) {
+      refused++;
+      continue;
+    }
+    g_ptr_array_add (flood, ws);
+    text = g_strdup_printf ("{\"type\":\"register\",\"peerId\":"
+        "\"flood%u\",\"role\":\"consumer\"}", i);
+    test_ws_send_text (ws, text);
+    g_free (text);
+    test_ws_send_text (ws, "{\"type\":\"startSession\","
+        "\"producerId\":\"cam\"}");
+  }
+  /* let the producer take in what the server let through */
+  g_usleep (2 * G_USEC_PER_SEC);
+
+  /* the stream goes on */
+  test_push_numbered (producer, 50, 100, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 100, TIMEOUT,
+          NULL), 100);
+
+  /* the flood's own sockets are in this process too */
+  during = test_count_fds () - flood->len;
+  GST_INFO ("file descriptors: %u before the flood, %u during it (%u "
+      "flood connections taken, %u refused, %d sessions)", baseline, during,
+      flood->len, refused, added);
+  fail_unless (flood->len <= 32, "the server took %u connections from one "
+      "address", flood->len);
+  /* the server's 32 sockets, and 31 more sessions of the producer's 32 at
+   * 4 descriptors each (libnice: UDP, TCP passive and active, and the
+   * session's timer) */
+  fail_unless (during <= baseline + 32 + 31 * 4, "%u file descriptors "
+      "open during the flood, %u before", during, baseline);
+
+  /* the server still serves others: a newcomer is told the producer is
+   * full rather than nothing */
+  late = start_consumer (server->uri, NULL);
+  expect_full_warning (late);
+  test_assert_no_error (consumer);
+  test_assert_no_error (producer);
+
+  g_ptr_array_unref (flood);
+  test_stop (late);
+  test_stop (consumer);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingaccess_suite (void)
 {
@@ -409,6 +495,7 @@ signallingaccess_suite (void)
   tcase_add_test (tc, test_token_standalone_server);
   tcase_add_test (tc, test_token_embedded_server);
   tcase_add_test (tc, test_max_consumers);
+  tcase_add_test (tc, test_flood);
   return s;
 }
 
