@@ -18,7 +18,8 @@
  */
 
 /* gst-ice-signalling-server: runs a GstIceSignallingServer until SIGINT or
- * SIGTERM.  Prints "listening on ws://HOST:PORT" once it accepts
+ * SIGTERM.  Prints "listening on ws://HOST:PORT" (wss:// with a
+ * certificate) once it accepts
  * connections.  Secrets come from a file or the environment, never from
  * the command line, where `ps` shows them to every user. */
 
@@ -80,6 +81,9 @@ main (int argc, char **argv)
   gchar *host = NULL;
   gchar *token_file = NULL;
   gchar *token = NULL;
+  gchar *certificate_file = NULL;
+  gchar *private_key_file = NULL;
+  const gchar *scheme;
   gint port = DEFAULT_PORT;
   GOptionEntry entries[] = {
     {"host", 0, 0, G_OPTION_ARG_STRING, &host,
@@ -92,6 +96,11 @@ main (int argc, char **argv)
         "Require clients to register with the token on the first line of "
           "FILE (default: the GST_ICE_SIGNALLING_TOKEN environment variable, "
           "else no token)", "FILE"},
+    {"certificate-file", 0, 0, G_OPTION_ARG_FILENAME, &certificate_file,
+        "Serve wss:// with the TLS certificate in this PEM file "
+          "(default: plain ws://)", "FILE"},
+    {"private-key-file", 0, 0, G_OPTION_ARG_FILENAME, &private_key_file,
+        "PEM file of the private key of --certificate-file", "FILE"},
     {NULL}
   };
   GOptionContext *options;
@@ -132,6 +141,9 @@ main (int argc, char **argv)
 
   loop = g_main_loop_new (NULL, FALSE);
   server = gst_ice_signalling_server_new (host, port);
+  g_object_set (server, "certificate-file", certificate_file,
+      "private-key-file", private_key_file, NULL);
+  scheme = certificate_file ? "wss" : "ws";
   if (token != NULL) {
     g_object_set (server, "token", token, NULL);
     OPENSSL_cleanse (token, strlen (token));
@@ -144,6 +156,8 @@ main (int argc, char **argv)
     g_main_loop_unref (loop);
     g_free (host);
     g_free (token_file);
+    g_free (certificate_file);
+    g_free (private_key_file);
     return 1;
   }
 
@@ -151,10 +165,10 @@ main (int argc, char **argv)
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
 
   if (strchr (host, ':') != NULL)
-    g_print ("listening on ws://[%s]:%u\n", host,
+    g_print ("listening on %s://[%s]:%u\n", scheme, host,
         gst_ice_signalling_server_get_port (server));
   else
-    g_print ("listening on ws://%s:%u\n", host,
+    g_print ("listening on %s://%s:%u\n", scheme, host,
         gst_ice_signalling_server_get_port (server));
   fflush (stdout);
 
@@ -167,6 +181,8 @@ main (int argc, char **argv)
   g_main_loop_unref (loop);
   g_free (host);
   g_free (token_file);
+  g_free (certificate_file);
+  g_free (private_key_file);
 
   return 0;
 }

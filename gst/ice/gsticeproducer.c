@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include <gst/ice/gsticetransportprivate.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
 #define GST_CAT_DEFAULT gst_ice_transport_debug
 
@@ -212,12 +213,15 @@ gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
 
 /* --- the embedded signalling server -------------------------------------- */
 
-/* Our signaller registers with the server we run: its address, and the
- * token that server asks for. */
+/* Our signaller registers with the server we run: its address, the
+ * token it asks for, and over wss:// its very certificate. */
 static void
 point_signaller_at_server (GstIceTransport * self, guint port)
 {
   const gchar *host = self->config.signalling_server_host;
+  const gchar *certificate_file =
+      self->config.signalling_server_certificate_file;
+  const gchar *scheme = certificate_file ? "wss" : "ws";
   GObjectClass *klass = G_OBJECT_GET_CLASS (self->active_signaller);
   gchar *uri;
 
@@ -231,10 +235,21 @@ point_signaller_at_server (GstIceTransport * self, guint port)
   if (host == NULL || g_strcmp0 (host, "0.0.0.0") == 0
       || g_strcmp0 (host, "::") == 0)
     host = "127.0.0.1";
-  uri = strchr (host, ':') ? g_strdup_printf ("ws://[%s]:%u", host, port) :
-      g_strdup_printf ("ws://%s:%u", host, port);
+  uri = strchr (host, ':') ? g_strdup_printf ("%s://[%s]:%u", scheme, host,
+      port) : g_strdup_printf ("%s://%s:%u", scheme, host, port);
   g_object_set (self->active_signaller, "uri", uri, NULL);
   g_free (uri);
+
+  /* the server started with it: it loads */
+  if (certificate_file != NULL &&
+      GST_IS_ICE_WEBSOCKET_SIGNALLER (self->active_signaller)) {
+    GTlsCertificate *certificate =
+        g_tls_certificate_new_from_file (certificate_file, NULL);
+
+    gst_ice_websocket_signaller_set_pinned_certificate
+        (GST_ICE_WEBSOCKET_SIGNALLER (self->active_signaller), certificate);
+    g_clear_object (&certificate);
+  }
 }
 
 static gboolean
@@ -249,6 +264,9 @@ run_server (GstIceTransport * self)
   if (self->config.signalling_server_token != NULL)
     g_object_set (self->producer.server, "token",
         self->config.signalling_server_token, NULL);
+  g_object_set (self->producer.server, "certificate-file",
+      self->config.signalling_server_certificate_file, "private-key-file",
+      self->config.signalling_server_private_key_file, NULL);
   if (!gst_ice_signalling_server_start (self->producer.server, &err))
     goto failed;
 

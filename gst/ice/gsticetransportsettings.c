@@ -73,6 +73,8 @@ struct _GstIceTransportSettings
   guint signalling_server_port;
   gchar *signalling_server_token;       /* secret: never read back */
   guint max_consumers;
+  gchar *signalling_server_certificate_file;
+  gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
   gboolean encryption;
   gchar *certificate_file;
@@ -387,6 +389,37 @@ install_producer_properties (GObjectClass * klass)
           "frees. Default 32; 0 = no limit, and then a flood of session "
           "requests can use up this process's file descriptors", 0,
           G_MAXUINT, DEFAULT_MAX_CONSUMERS, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-certificate-file:
+   *
+   * The PEM file of the embedded signalling server's TLS certificate.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE,
+      g_param_spec_string ("signalling-server-certificate-file",
+          "Signalling server certificate file",
+          "PEM file of a TLS certificate for the embedded signalling server, "
+          "which then serves wss:// only: consumers use "
+          "signaller::uri=wss://THIS_HOST:PORT and signaller::tls-ca-file "
+          "set to the CA that signed it (this icesink's own signaller trusts "
+          "it as it is). Set signalling-server-private-key-file too. Default "
+          "NULL: plain ws://, which anyone on the path can read and alter. A "
+          "missing or unreadable file, or a key that does not match, fails "
+          "the change to PAUSED naming it", NULL, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-private-key-file:
+   *
+   * The PEM file of the key of signalling-server-certificate-file.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE,
+      g_param_spec_string ("signalling-server-private-key-file",
+          "Signalling server private key file",
+          "PEM file of the private key of signalling-server-certificate-file, "
+          "not encrypted with a passphrase (keep it readable by this user "
+          "only). Default NULL", NULL, PARAM_FLAGS));
 }
 
 static void
@@ -591,6 +624,8 @@ gst_ice_transport_settings_free (GstIceTransportSettings * settings)
   g_free (settings->local_addresses);
   g_free (settings->signalling_server_host);
   clear_secret (&settings->signalling_server_token);
+  g_free (settings->signalling_server_certificate_file);
+  g_free (settings->signalling_server_private_key_file);
   g_free (settings->producer_peer_id);
   g_free (settings->certificate_file);
   g_free (settings->private_key_file);
@@ -740,6 +775,12 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS:
       settings->max_consumers = g_value_get_uint (value);
       break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE:
+      replace_string (&settings->signalling_server_certificate_file, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE:
+      replace_string (&settings->signalling_server_private_key_file, value);
+      break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       replace_string (&settings->producer_peer_id, value);
       break;
@@ -815,6 +856,12 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS:
       g_value_set_uint (value, settings->max_consumers);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE:
+      g_value_set_string (value, settings->signalling_server_certificate_file);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE:
+      g_value_set_string (value, settings->signalling_server_private_key_file);
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       g_value_set_string (value, settings->producer_peer_id);
@@ -1321,6 +1368,10 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   config->signalling_server_token =
       g_strdup (settings->signalling_server_token);
   config->max_consumers = settings->max_consumers;
+  config->signalling_server_certificate_file =
+      g_strdup (settings->signalling_server_certificate_file);
+  config->signalling_server_private_key_file =
+      g_strdup (settings->signalling_server_private_key_file);
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
   g_mutex_unlock (&settings->lock);
   return TRUE;
@@ -1333,5 +1384,7 @@ gst_ice_transport_config_clear (GstIceTransportConfig * config)
   g_clear_pointer (&config->peer_id, g_free);
   g_clear_pointer (&config->signalling_server_host, g_free);
   clear_secret (&config->signalling_server_token);
+  g_clear_pointer (&config->signalling_server_certificate_file, g_free);
+  g_clear_pointer (&config->signalling_server_private_key_file, g_free);
   g_clear_pointer (&config->producer_peer_id, g_free);
 }

@@ -70,6 +70,8 @@ enum
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN,
   GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS,
+  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE,
+  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE,
   /* consumer only */
   GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
   GST_ICE_TRANSPORT_PROP_LAST
@@ -85,6 +87,9 @@ enum
  * @signalling_server_token: (nullable): the token it asks for, a secret;
  *   %NULL: its default (the environment's)
  * @max_consumers: producer: most sessions at once, 0 for no limit
+ * @signalling_server_certificate_file: (nullable): the embedded server
+ *   serves wss:// with it
+ * @signalling_server_private_key_file: (nullable): its key
  * @producer_peer_id: (nullable): consumer: the producer to receive from
  *
  * The settings as one start of the transport uses them, read at once so
@@ -99,6 +104,8 @@ typedef struct
   guint signalling_server_port;
   gchar *signalling_server_token;
   guint max_consumers;
+  gchar *signalling_server_certificate_file;
+  gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
 } GstIceTransportConfig;
 

@@ -92,6 +92,52 @@ test_make_certificate_files (const gchar * dir, const gchar * name,
   g_free (cert);
 }
 
+void
+test_make_ca_files (const gchar * dir, const gchar * name,
+    gchar ** cert_path, gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign", "-keyout", key, "-out", cert,
+    NULL
+  };
+
+  fail_unless (test_run_openssl (dir, args, NULL), "openssl req failed");
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+}
+
+void
+test_make_signed_certificate_files (const gchar * dir, const gchar * name,
+    const gchar * san, const gchar * ca_cert, const gchar * ca_key,
+    gchar ** cert_path, gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  gchar *alt_names = g_strdup_printf ("subjectAltName=%s", san);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-CA", ca_cert, "-CAkey", ca_key, "-addext", alt_names, "-addext",
+    "basicConstraints=CA:FALSE", "-keyout", key, "-out", cert, NULL
+  };
+
+  fail_unless (test_run_openssl (dir, args, NULL), "openssl req failed");
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (alt_names);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+}
+
 gchar *
 test_openssl_fingerprint (const gchar * dir, const gchar * cert_path)
 {

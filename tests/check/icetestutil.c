@@ -77,7 +77,14 @@ test_server_start_valist (const gchar * first_property, va_list args)
       "signalling server: %s", err ? err->message : "?");
   g_main_context_pop_thread_default (server->context);
   server->port = gst_ice_signalling_server_get_port (server->server);
-  server->uri = g_strdup_printf ("ws://127.0.0.1:%u", server->port);
+  {
+    gchar *certificate_file = NULL;
+
+    g_object_get (server->server, "certificate-file", &certificate_file, NULL);
+    server->uri = g_strdup_printf ("%s://127.0.0.1:%u",
+        certificate_file ? "wss" : "ws", server->port);
+    g_free (certificate_file);
+  }
   server->thread = g_thread_new ("test-server", server_thread, server);
   return server;
 }

@@ -31,7 +31,9 @@
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
+#include "dtlstestutil.h"
 #include "icetestutil.h"
+#include "testdir.h"
 #include "testproxy.h"
 #include "testwebsocket.h"
 
@@ -210,10 +212,12 @@ server_process_start (const gchar * const *args)
       G_IO_STATUS_NORMAL, "the server printed nothing");
   g_io_channel_unref (channel);
   port = strrchr (line, ':');
-  fail_unless (g_str_has_prefix (line, "listening on ws://127.0.0.1:") &&
+  fail_unless ((g_str_has_prefix (line, "listening on ws://127.0.0.1:") ||
+          g_str_has_prefix (line, "listening on wss://127.0.0.1:")) &&
       port != NULL, "unexpected: %s", line);
   server->port = atoi (port + 1);
-  server->uri = g_strdup_printf ("ws://127.0.0.1:%u", server->port);
+  server->uri = g_strdup_printf ("%s://127.0.0.1:%u", strstr (line, "wss:")
+      ? "wss" : "ws", server->port);
   g_free (line);
   return server;
 }
@@ -482,6 +486,213 @@ GST_START_TEST (test_flood)
 
 GST_END_TEST;
 
+/* A CA, and a certificate it signed for 127.0.0.1 and localhost. */
+typedef struct
+{
+  gchar *dir;
+  gchar *ca, *ca_key, *cert, *key;
+} TestPki;
+
+static TestPki *
+test_pki_new (void)
+{
+  TestPki *pki = g_new0 (TestPki, 1);
+
+  pki->dir = test_dir_new ("gst-ice-wss");
+  test_make_ca_files (pki->dir, "ca", &pki->ca, &pki->ca_key);
+  test_make_signed_certificate_files (pki->dir, "server",
+      "IP:127.0.0.1,DNS:localhost", pki->ca, pki->ca_key, &pki->cert,
+      &pki->key);
+  return pki;
+}
+
+static void
+test_pki_free (TestPki * pki)
+{
+  test_dir_remove (pki->dir);
+  g_free (pki->dir);
+  g_free (pki->ca);
+  g_free (pki->ca_key);
+  g_free (pki->cert);
+  g_free (pki->key);
+  g_free (pki);
+}
+
+/* The error of a consumer that does not trust the server's certificate. */
+static void
+expect_untrusted_error (GstElement * consumer, const gchar * uri)
+{
+  GstMessage *msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL,
+      TIMEOUT);
+  gchar *text;
+
+  fail_unless (msg != NULL, "no error from an untrusted server");
+  text = test_message_text (msg);
+  GST_INFO ("%s", text);
+  fail_unless (strstr (text, uri) != NULL, "%s", text);
+  fail_unless (strstr (text, "is not signed by a trusted CA") != NULL, "%s",
+      text);
+  fail_unless (strstr (text, "set signaller::tls-ca-file") != NULL, "%s", text);
+  g_free (text);
+  gst_message_unref (msg);
+}
+
+/* The server program over wss:// with a token, as docs/security.md
+ * recommends: who trusts its CA and has the token streams. */
+GST_START_TEST (test_wss_standalone_server)
+{
+  TestPki *pki;
+  gchar *cert_option, *key_option, *props, *token_file, *token_option;
+  ServerProcess *server;
+  GstElement *producer, *consumer, *untrusting;
+  gint added = 0, removed = 0;
+
+  if (!test_have_openssl ()) {
+    GST_WARNING ("skipped: no openssl command to make certificates");
+    return;
+  }
+  pki = test_pki_new ();
+  token_file = g_build_filename (pki->dir, "token", NULL);
+  fail_unless (g_file_set_contents (token_file, TOKEN, -1, NULL));
+  g_chmod (token_file, 0600);
+  cert_option = g_strdup_printf ("--certificate-file=%s", pki->cert);
+  key_option = g_strdup_printf ("--private-key-file=%s", pki->key);
+  token_option = g_strdup_printf ("--token-file=%s", token_file);
+  {
+    const gchar *args[] = { cert_option, key_option, token_option, NULL };
+
+    server = server_process_start (args);
+  }
+  fail_unless (g_str_has_prefix (server->uri, "wss://"), "%s", server->uri);
+
+  props = g_strdup_printf ("signaller::tls-ca-file=%s signaller::token="
+      TOKEN, pki->ca);
+  producer = start_producer (server->uri, props, &added, &removed);
+  consumer = start_consumer (server->uri, props);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+
+  /* the system's CAs do not know the test's */
+  untrusting = start_consumer (server->uri, "signaller::token=" TOKEN);
+  expect_untrusted_error (untrusting, server->uri);
+  test_assert_no_error (producer);
+  test_assert_no_error (consumer);
+
+  test_stop (untrusting);
+  test_stop (consumer);
+  test_stop (producer);
+  server_process_stop (server);
+  g_free (props);
+  g_free (cert_option);
+  g_free (key_option);
+  g_free (token_option);
+  g_free (token_file);
+  test_pki_free (pki);
+}
+
+GST_END_TEST;
+
+/* icesink serves wss:// itself; its own signaller trusts that server
+ * without a CA file, the consumer with the CA. */
+GST_START_TEST (test_wss_embedded_server)
+{
+  TestPki *pki;
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  gchar *props, *uri;
+  guint port;
+
+  if (!test_have_openssl ()) {
+    GST_WARNING ("skipped: no openssl command to make certificates");
+    return;
+  }
+  pki = test_pki_new ();
+  props = g_strdup_printf ("run-signalling-server=true "
+      "signalling-server-host=127.0.0.1 signalling-server-port=0 "
+      "signalling-server-certificate-file=%s "
+      "signalling-server-private-key-file=%s", pki->cert, pki->key);
+  producer = test_producer_new (props);
+  g_free (props);
+  test_count_peers (producer, &added, &removed);
+  start_pipeline (producer);
+  g_object_get (test_get (producer, "sink"), "signalling-server-port", &port,
+      NULL);
+  uri = g_strdup_printf ("wss://127.0.0.1:%u", port);
+
+  props = g_strdup_printf ("signaller::tls-ca-file=%s", pki->ca);
+  consumer = start_consumer (uri, props);
+  g_free (props);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  test_assert_no_error (producer);
+
+  test_stop (consumer);
+  test_stop (producer);
+  g_free (uri);
+  test_pki_free (pki);
+}
+
+GST_END_TEST;
+
+/* Runs @argv with GIO's modules, glib-networking among them, out of
+ * reach; returns what it printed. */
+static gchar *
+run_without_gio_modules (const gchar * const *argv, gint * status)
+{
+  gchar *empty = test_dir_new ("gst-ice-no-gio-modules");
+  gchar **envp = g_get_environ ();
+  gchar *out = NULL, *err = NULL, *both;
+  GError *error = NULL;
+
+  envp = g_environ_setenv (envp, "GIO_MODULE_DIR", empty, TRUE);
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, envp,
+          G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, status, &error), "%s",
+      error ? error->message : "?");
+  both = g_strconcat (out, err, NULL);
+  g_free (out);
+  g_free (err);
+  g_strfreev (envp);
+  test_dir_remove (empty);
+  g_free (empty);
+  return both;
+}
+
+/* Without glib-networking GIO cannot do TLS: the server and the
+ * signaller say so and what to install, rather than "TLS support is not
+ * available" at the first connection. */
+GST_START_TEST (test_wss_needs_glib_networking)
+{
+  const gchar *server[] = { g_getenv ("GST_ICE_SIGNALLING_SERVER"),
+    "--host=127.0.0.1", "--port=0", "--certificate-file=/dev/null",
+    "--private-key-file=/dev/null", NULL
+  };
+  const gchar *launch[] = { "gst-launch-1.0", "icesrc",
+    "signaller::uri=wss://127.0.0.1:9", "!", "fakesink", NULL
+  };
+  gint status;
+  gchar *text;
+
+  text = run_without_gio_modules (server, &status);
+  GST_INFO ("%s", text);
+  fail_if (g_spawn_check_wait_status (status, NULL));
+  fail_unless (strstr (text, "install glib-networking") != NULL, "%s", text);
+  g_free (text);
+
+  text = run_without_gio_modules (launch, &status);
+  GST_INFO ("%s", text);
+  fail_if (g_spawn_check_wait_status (status, NULL));
+  fail_unless (strstr (text, "signaller uri 'wss://127.0.0.1:9' needs TLS") !=
+      NULL, "%s", text);
+  fail_unless (strstr (text, "install glib-networking") != NULL, "%s", text);
+  g_free (text);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingaccess_suite (void)
 {
@@ -496,6 +707,9 @@ signallingaccess_suite (void)
   tcase_add_test (tc, test_token_embedded_server);
   tcase_add_test (tc, test_max_consumers);
   tcase_add_test (tc, test_flood);
+  tcase_add_test (tc, test_wss_standalone_server);
+  tcase_add_test (tc, test_wss_embedded_server);
+  tcase_add_test (tc, test_wss_needs_glib_networking);
   return s;
 }
 

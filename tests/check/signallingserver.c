@@ -33,7 +33,9 @@
 #include <gst/ice/signalling/gsticesignallingserver.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
+#include "dtlstestutil.h"
 #include "icetestutil.h"
+#include "testdir.h"
 #include "testproxy.h"
 #include "testwebsocket.h"
 
@@ -2048,6 +2050,140 @@ GST_START_TEST (test_register_timeout)
 
 GST_END_TEST;
 
+static TestPeer *
+test_peer_start_with_ca (const gchar * label, GstIceSignallerRole role,
+    const gchar * ca_file)
+{
+  TestPeer *peer = test_peer_new (label, server_uri);
+
+  if (ca_file)
+    g_object_set (peer->signaller, "tls-ca-file", ca_file, NULL);
+  gst_ice_signaller_start (peer->signaller, role, label);
+  return peer;
+}
+
+/* The error a peer gets from a server whose certificate it refuses: the
+ * URI, the reason, the fix. */
+static void
+expect_certificate_error (TestPeer * peer, const gchar * uri,
+    const gchar * reason, const gchar * fix)
+{
+  gchar *expected = g_strdup_printf ("could not connect to signalling "
+      "server %s after 1 attempt: ", uri);
+  gchar *message = expect_error (peer, expected);
+
+  GST_INFO ("%s", message);
+  fail_unless (strstr (message, reason) != NULL, "%s", message);
+  fail_unless (strstr (message, fix) != NULL, "%s", message);
+  g_free (message);
+  g_free (expected);
+}
+
+/* The server speaks wss:// itself; the signaller checks its certificate
+ * against the CA it is given, and says why it refuses one. */
+GST_START_TEST (test_wss)
+{
+  gchar *dir = test_dir_new ("gst-ice-wss");
+  gchar *ca, *ca_key, *other_ca, *other_ca_key, *cert, *key, *cert2, *key2;
+  gchar *bad_ca;
+  TestPeer *cam1, *viewer1, *peer;
+  TestServer *misnamed;
+  GstIceSignallingServer *broken;
+  GstIceSignaller *signaller;
+  GError *error = NULL;
+
+  if (!test_have_openssl ()) {
+    GST_WARNING ("skipped: no openssl command to make certificates");
+    test_dir_remove (dir);
+    g_free (dir);
+    return;
+  }
+  test_make_ca_files (dir, "ca", &ca, &ca_key);
+  test_make_ca_files (dir, "other-ca", &other_ca, &other_ca_key);
+  test_make_signed_certificate_files (dir, "server",
+      "IP:127.0.0.1,DNS:localhost", ca, ca_key, &cert, &key);
+  test_make_signed_certificate_files (dir, "elsewhere",
+      "DNS:signalling.example.org", ca, ca_key, &cert2, &key2);
+
+  start_threaded ("certificate-file", cert, "private-key-file", key, NULL);
+  fail_unless (g_str_has_prefix (server_uri, "wss://127.0.0.1:"));
+
+  cam1 = test_peer_start_with_ca ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER, ca);
+  viewer1 = test_peer_start_with_ca ("viewer1",
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, ca);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  g_free (open_session (cam1, viewer1));
+
+  /* the system's CAs do not know ours */
+  peer = test_peer_start_with_ca ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER,
+      NULL);
+  expect_certificate_error (peer, server_uri,
+      "is not signed by a trusted CA", "set signaller::tls-ca-file");
+  test_peer_free (peer);
+  peer = test_peer_start_with_ca ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER,
+      other_ca);
+  expect_certificate_error (peer, server_uri,
+      "is not signed by a trusted CA", "set signaller::tls-ca-file");
+  iterate_for (QUIET_MS);
+  expect_quiet (peer);
+  test_peer_free (peer);
+
+  /* signed by our CA, for another host */
+  misnamed = test_server_start_with ("certificate-file", cert2,
+      "private-key-file", key2, NULL);
+  g_free (server_uri);
+  server_uri = g_strdup (misnamed->uri);
+  peer = test_peer_start_with_ca ("viewer2", GST_ICE_SIGNALLER_ROLE_CONSUMER,
+      ca);
+  expect_certificate_error (peer, misnamed->uri,
+      "is not valid for 127.0.0.1", "names in signaller::uri");
+  test_peer_free (peer);
+  test_server_stop (misnamed);
+
+  /* files that are not there */
+  broken = gst_ice_signalling_server_new ("127.0.0.1", 0);
+  g_object_set (broken, "certificate-file", "/nonexistent/cert.pem",
+      "private-key-file", key, NULL);
+  fail_if (gst_ice_signalling_server_start (broken, &error));
+  GST_INFO ("%s", error->message);
+  fail_unless (g_str_has_prefix (error->message, "could not load "
+          "certificate-file '/nonexistent/cert.pem'"), "%s", error->message);
+  g_clear_error (&error);
+  g_object_set (broken, "certificate-file", cert, "private-key-file", NULL,
+      NULL);
+  fail_if (gst_ice_signalling_server_start (broken, &error));
+  fail_unless_equals_string (error->message, "certificate-file is set but "
+      "not private-key-file: name the PEM file of the certificate's key too");
+  g_clear_error (&error);
+  g_object_unref (broken);
+
+  bad_ca = g_build_filename (dir, "missing-ca.pem", NULL);
+  signaller = gst_ice_websocket_signaller_new ("wss://127.0.0.1:1");
+  g_object_set (signaller, "tls-ca-file", bad_ca, NULL);
+  fail_if (gst_ice_signaller_prepare (signaller, &error));
+  GST_INFO ("%s", error->message);
+  fail_unless (g_str_has_prefix (error->message, "signaller tls-ca-file '"),
+      "%s", error->message);
+  g_clear_error (&error);
+  g_object_unref (signaller);
+
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  test_dir_remove (dir);
+  g_free (bad_ca);
+  g_free (ca);
+  g_free (ca_key);
+  g_free (other_ca);
+  g_free (other_ca_key);
+  g_free (cert);
+  g_free (key);
+  g_free (cert2);
+  g_free (key2);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingserver_suite (void)
 {
@@ -2090,6 +2226,7 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_message_rate);
   tcase_add_test (tc, test_connections_per_address);
   tcase_add_test (tc, test_register_timeout);
+  tcase_add_test (tc, test_wss);
 
   return s;
 }

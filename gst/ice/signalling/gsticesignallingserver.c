@@ -89,6 +89,8 @@ enum
   PROP_MAX_SESSIONS_PER_CONNECTION,
   PROP_MAX_MESSAGE_RATE,
   PROP_REGISTER_TIMEOUT,
+  PROP_CERTIFICATE_FILE,
+  PROP_PRIVATE_KEY_FILE,
 };
 
 typedef struct _Peer Peer;
@@ -100,6 +102,8 @@ struct _Peer
   gchar *remote;                /* remote address and port, for logs */
   gchar *address;               /* remote address, NULL if not counted */
   GSocketConnection *connection;        /* until it is a WebSocket */
+  GIOStream *tls;               /* over connection, until it is a WebSocket */
+  GCancellable *handshake;      /* of tls, while it runs */
   GSource *deadline;            /* closes it unless registered by then */
   SoupWebsocketConnection *ws;  /* NULL until the HTTP upgrade */
   gchar *peer_id;               /* NULL until registered */
@@ -131,6 +135,8 @@ struct _GstIceSignallingServer
   guint max_sessions_per_connection;
   guint max_message_rate;
   guint register_timeout;
+  gchar *certificate_file;
+  gchar *private_key_file;
 
   /* from start() to stop(): owned by the thread running the main context
    * that was thread-default at start() */
@@ -138,6 +144,7 @@ struct _GstIceSignallingServer
   GSocketService *service;      /* accepts connections for soup */
   GSource *ping_source;         /* looks for peers that stopped answering */
   guint bound_port;
+  GTlsCertificate *certificate; /* wss:// when set */
   gboolean token_required;
   guint8 token_digest[32];      /* SHA-256 of the token, when required */
   GList *peers;                 /* Peer *, every WebSocket, oldest first */
@@ -309,6 +316,36 @@ gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
           "Seconds a new connection has to register before it is closed "
           "(default 10; 0 = no limit)", 0, 3600, DEFAULT_REGISTER_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:certificate-file:
+   *
+   * PEM file of the server's TLS certificate (and the intermediate
+   * certificates after it, if any): the server then speaks `wss://` only,
+   * and clients check the certificate against their CAs
+   * (#GstIceWebSocketSignaller:tls-ca-file).  Set
+   * #GstIceSignallingServer:private-key-file too.  Default %NULL: plain
+   * `ws://`, readable and alterable by anyone on the path.  A missing or
+   * unreadable file, a key that does not match, or a GIO without TLS
+   * support (the glib-networking package) makes
+   * gst_ice_signalling_server_start() fail naming it.
+   */
+  g_object_class_install_property (gobject_class, PROP_CERTIFICATE_FILE,
+      g_param_spec_string ("certificate-file", "Certificate file",
+          "PEM file of the TLS certificate: serve wss:// (default NULL: "
+          "plain ws://)", NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:private-key-file:
+   *
+   * PEM file of the private key of #GstIceSignallingServer:certificate-file,
+   * not encrypted with a passphrase (keep it readable by the server's user
+   * only).  Default %NULL.
+   */
+  g_object_class_install_property (gobject_class, PROP_PRIVATE_KEY_FILE,
+      g_param_spec_string ("private-key-file", "Private key file",
+          "PEM file of the key of certificate-file (default NULL)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 /* Wipes and frees a secret string. */
@@ -398,6 +435,14 @@ gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
     case PROP_REGISTER_TIMEOUT:
       self->register_timeout = g_value_get_uint (value);
       break;
+    case PROP_CERTIFICATE_FILE:
+      g_free (self->certificate_file);
+      self->certificate_file = g_value_dup_string (value);
+      break;
+    case PROP_PRIVATE_KEY_FILE:
+      g_free (self->private_key_file);
+      self->private_key_file = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -432,6 +477,12 @@ gst_ice_signalling_server_get_property (GObject * object, guint prop_id,
     case PROP_REGISTER_TIMEOUT:
       g_value_set_uint (value, self->register_timeout);
       break;
+    case PROP_CERTIFICATE_FILE:
+      g_value_set_string (value, self->certificate_file);
+      break;
+    case PROP_PRIVATE_KEY_FILE:
+      g_value_set_string (value, self->private_key_file);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -453,6 +504,8 @@ gst_ice_signalling_server_finalize (GObject * object)
 
   g_free (self->host);
   clear_secret (&self->token);
+  g_free (self->certificate_file);
+  g_free (self->private_key_file);
   g_hash_table_unref (self->pending);
   g_hash_table_unref (self->addresses);
   g_hash_table_unref (self->registered);
@@ -520,6 +573,10 @@ peer_free (Peer * peer)
     g_signal_handlers_disconnect_by_data (peer->ws, peer);
     g_object_unref (peer->ws);
   }
+  if (peer->handshake != NULL)
+    g_cancellable_cancel (peer->handshake);
+  g_clear_object (&peer->handshake);
+  g_clear_object (&peer->tls);
   g_clear_object (&peer->connection);
   if (peer->address != NULL) {
     guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->addresses,
@@ -970,6 +1027,7 @@ on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
     peer = peer_new (self, name, NULL);
   }
   peer->ws = g_object_ref (ws);
+  g_clear_object (&peer->tls);
   g_clear_object (&peer->connection);
 
   GST_DEBUG_OBJECT (self, "new WebSocket from %s", peer->remote);
@@ -1026,6 +1084,17 @@ check_peers (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Ends a connection that is no WebSocket yet: libsoup, or our TLS
+ * handshake, reads the end of the stream and lets go of it. */
+static void
+hang_up (Peer * peer)
+{
+  if (peer->handshake != NULL)
+    g_cancellable_cancel (peer->handshake);
+  g_socket_shutdown (g_socket_connection_get_socket (peer->connection), TRUE,
+      TRUE, NULL);
+}
+
 /* register-timeout after it was accepted: a connection that did not
  * register is closed, before or after its WebSocket handshake */
 static gboolean
@@ -1040,8 +1109,7 @@ on_register_deadline (gpointer user_data)
       self->register_timeout);
   if (peer->ws == NULL) {
     GST_INFO_OBJECT (self, "hanging up on %s: %s", peer->remote, why);
-    g_socket_shutdown (g_socket_connection_get_socket (peer->connection),
-        TRUE, TRUE, NULL);
+    hang_up (peer);
     g_hash_table_remove (self->pending, peer->remote);
   } else if (peer->peer_id == NULL && !peer->dropped) {
     drop_peer (self, peer, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, why);
@@ -1094,6 +1162,75 @@ refuse_connection (GstIceSignallingServer * self,
   g_free (answer);
 }
 
+/* The TLS handshake of a wss:// connection finished: libsoup takes it
+ * over, or it is forgotten.  The connection may be gone already. */
+static void
+on_handshake_done (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  GstIceSignallingServer *self = user_data;
+  const gchar *remote = g_object_get_data (source, "gst-ice-remote");
+  Peer *peer = remote ? g_hash_table_lookup (self->pending, remote) : NULL;
+  GSocketAddress *local_address, *remote_address;
+  GError *error = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result,
+          &error)) {
+    if (peer != NULL && peer->tls == (GIOStream *) source) {
+      GST_INFO_OBJECT (self, "TLS handshake with %s failed: %s", remote,
+          error->message);
+      g_hash_table_remove (self->pending, remote);
+    }
+    g_clear_error (&error);
+    g_object_unref (self);
+    return;
+  }
+  if (peer == NULL || peer->tls != (GIOStream *) source) {
+    g_object_unref (self);
+    return;
+  }
+
+  g_clear_object (&peer->handshake);
+  local_address = g_socket_connection_get_local_address (peer->connection,
+      NULL);
+  remote_address = g_socket_connection_get_remote_address (peer->connection,
+      NULL);
+  if (local_address != NULL && remote_address != NULL)
+    soup_server_accept_iostream (self->soup, peer->tls, local_address,
+        remote_address, NULL);
+  else
+    g_hash_table_remove (self->pending, remote);
+  g_clear_object (&local_address);
+  g_clear_object (&remote_address);
+  g_object_unref (self);
+}
+
+/* wss://: TLS first, then libsoup reads HTTP from it. */
+static void
+start_tls (GstIceSignallingServer * self, Peer * peer)
+{
+  GError *error = NULL;
+
+  peer->tls = g_tls_server_connection_new (G_IO_STREAM (peer->connection),
+      self->certificate, &error);
+  if (peer->tls == NULL) {
+    GST_WARNING_OBJECT (self, "no TLS for %s: %s", peer->remote,
+        error->message);
+    g_clear_error (&error);
+    hang_up (peer);
+    g_hash_table_remove (self->pending, peer->remote);
+    return;
+  }
+  /* as libsoup's own: a client may close without close_notify */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (peer->tls),
+      FALSE);
+  g_object_set_data_full (G_OBJECT (peer->tls), "gst-ice-remote",
+      g_strdup (peer->remote), g_free);
+  peer->handshake = g_cancellable_new ();
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (peer->tls),
+      G_PRIORITY_DEFAULT, peer->handshake, on_handshake_done,
+      g_object_ref (self));
+}
+
 static gboolean
 on_incoming (GSocketService * service, GSocketConnection * connection,
     GObject * source_object, gpointer user_data)
@@ -1127,8 +1264,11 @@ on_incoming (GSocketService * service, GSocketConnection * connection,
   /* signalling messages are small and want to leave at once */
   g_socket_set_option (g_socket_connection_get_socket (connection),
       IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local,
-      remote, NULL);
+  if (self->certificate != NULL)
+    start_tls (self, peer);
+  else
+    soup_server_accept_iostream (self->soup, G_IO_STREAM (connection), local,
+        remote, NULL);
 
 done:
   g_clear_object (&local);
@@ -1171,6 +1311,53 @@ format_address (const gchar * host, guint port)
   return g_strdup_printf ("%s:%u", host, port);
 }
 
+/* wss:// when a certificate is given: it is loaded now, so that a wrong
+ * file fails the start rather than each connection. */
+static gboolean
+load_certificate (GstIceSignallingServer * self, GError ** error)
+{
+  GError *load_error = NULL;
+
+  if (self->certificate_file == NULL && self->private_key_file == NULL)
+    return TRUE;
+  if (self->certificate_file == NULL || self->private_key_file == NULL)
+    goto half;
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    goto no_tls;
+  self->certificate = g_tls_certificate_new_from_files (self->certificate_file,
+      self->private_key_file, &load_error);
+  if (self->certificate == NULL)
+    goto load_failed;
+  return TRUE;
+
+  /* ERRORS */
+half:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "%s is set but not %s: name the PEM file of the certificate's key "
+        "too", self->certificate_file ? "certificate-file" :
+        "private-key-file", self->certificate_file ? "private-key-file" :
+        "certificate-file");
+    return FALSE;
+  }
+no_tls:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "certificate-file is set, but GIO has no TLS support here: install "
+        "glib-networking (GIO's TLS backend) to serve wss://");
+    return FALSE;
+  }
+load_failed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "could not load certificate-file '%s' with private-key-file '%s': "
+        "%s", self->certificate_file, self->private_key_file,
+        load_error->message);
+    g_clear_error (&load_error);
+    return FALSE;
+  }
+}
+
 /**
  * gst_ice_signalling_server_start:
  * @self: a #GstIceSignallingServer
@@ -1199,6 +1386,9 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
   self->token_required = token != NULL && token[0] != '\0';
   if (self->token_required && !token_digest (token, self->token_digest))
     goto no_digest;
+
+  if (!load_certificate (self, error))
+    return FALSE;
 
   if (g_strcmp0 (self->host, "localhost") == 0)
     address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -1238,8 +1428,9 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
     g_source_attach (self->ping_source, g_main_context_get_thread_default ());
   }
 
-  GST_INFO_OBJECT (self, "listening on %s port %u%s", self->host,
-      self->bound_port, self->token_required ? ", token required" : "");
+  GST_INFO_OBJECT (self, "listening on %s port %u (%s)%s", self->host,
+      self->bound_port, self->certificate ? "wss" : "ws",
+      self->token_required ? ", token required" : "");
 
   return TRUE;
 
@@ -1254,6 +1445,7 @@ bad_host:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
         "host '%s' is not an IP address or localhost", self->host);
+    g_clear_object (&self->certificate);
     return FALSE;
   }
 listen_failed:
@@ -1268,6 +1460,7 @@ listen_failed:
     g_clear_error (&listen_error);
     g_clear_object (&self->service);
     g_clear_object (&self->soup);
+    g_clear_object (&self->certificate);
     return FALSE;
   }
 }
@@ -1325,6 +1518,7 @@ gst_ice_signalling_server_stop (GstIceSignallingServer * self)
 
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
+  g_clear_object (&self->certificate);
   self->bound_port = 0;
   OPENSSL_cleanse (self->token_digest, sizeof (self->token_digest));
   self->token_required = FALSE;

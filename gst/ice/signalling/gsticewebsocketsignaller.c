@@ -77,6 +77,7 @@ enum
   PROP_CONNECTION_RETRIES,
   PROP_RETRY_INTERVAL,
   PROP_TOKEN,
+  PROP_TLS_CA_FILE,
 };
 
 struct _GstIceWebSocketSignaller
@@ -89,6 +90,8 @@ struct _GstIceWebSocketSignaller
   guint connection_retries;
   guint retry_interval;
   gchar *token;                 /* secret: never logged nor read back */
+  gchar *tls_ca_file;
+  GTlsCertificate *pinned;      /* accepted as it is, whoever signed it */
 
   /* from start() to stop(): owned by the thread running context */
   GMainContext *context;
@@ -103,6 +106,7 @@ struct _GstIceWebSocketSignaller
   guint attempts;
   SoupSession *session;
   SoupMessage *connect_msg;     /* the handshake of the pending attempt */
+  GTlsCertificateFlags refused; /* why its TLS certificate was refused */
   GCancellable *cancellable;
   GSource *connect_source;      /* first or next connection attempt */
   SoupWebsocketConnection *ws;
@@ -220,6 +224,25 @@ gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
           "fails with 'register refused by signalling server URI: wrong or "
           "missing token'", NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:tls-ca-file:
+   *
+   * PEM file of the CA certificates that a `wss://` server's certificate
+   * must be signed by, instead of the system's (/etc/ssl/certs): the CA of
+   * a server started with `--certificate-file`, or a self-signed server
+   * certificate itself.  Default %NULL: the system's CAs.  A file that
+   * cannot be read fails the element's change to READY naming it; a
+   * server whose certificate is not signed by one of these CAs, or not
+   * for the host of #GstIceWebSocketSignaller:uri, fails it with "could
+   * not connect to signalling server URI …: its TLS certificate …".
+   */
+  g_object_class_install_property (gobject_class, PROP_TLS_CA_FILE,
+      g_param_spec_string ("tls-ca-file", "TLS CA file",
+          "PEM file of the CAs a wss:// server's certificate must be signed "
+          "by (default NULL: the system's CAs)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 }
 
 /* Wipes and frees a secret string. */
@@ -268,6 +291,10 @@ gst_ice_websocket_signaller_set_property (GObject * object, guint prop_id,
       clear_secret (&self->token);
       self->token = g_value_dup_string (value);
       break;
+    case PROP_TLS_CA_FILE:
+      g_free (self->tls_ca_file);
+      self->tls_ca_file = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -291,6 +318,9 @@ gst_ice_websocket_signaller_get_property (GObject * object, guint prop_id,
       break;
     case PROP_RETRY_INTERVAL:
       g_value_set_uint (value, self->retry_interval);
+      break;
+    case PROP_TLS_CA_FILE:
+      g_value_set_string (value, self->tls_ca_file);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -317,6 +347,8 @@ gst_ice_websocket_signaller_finalize (GObject * object)
 
   g_free (self->uri);
   clear_secret (&self->token);
+  g_free (self->tls_ca_file);
+  g_clear_object (&self->pinned);
   g_hash_table_unref (self->producers);
   g_mutex_clear (&self->lock);
 
@@ -702,6 +734,56 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 
 /* Connecting */
 
+/* Called when the server's certificate failed verification: keep why,
+ * for the error; accept only the pinned certificate. */
+static gboolean
+on_accept_certificate (SoupMessage * msg, GTlsCertificate * certificate,
+    GTlsCertificateFlags errors, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+
+  if (self->pinned != NULL &&
+      g_tls_certificate_is_same (certificate, self->pinned)) {
+    GST_DEBUG_OBJECT (self, "accepting the pinned certificate of %s",
+        self->server_uri);
+    return TRUE;
+  }
+  self->refused = errors;
+  return FALSE;
+}
+
+/* Why a certificate was refused, as a user can act on it. */
+static gchar *
+describe_refusal (GstIceWebSocketSignaller * self)
+{
+  GString *why = g_string_new ("its TLS certificate");
+  GTlsCertificateFlags flags = self->refused;
+  const gchar *host = g_uri_get_host (self->parsed_uri);
+
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    g_string_append (why, " is not signed by a trusted CA (the system's, or "
+        "signaller::tls-ca-file);");
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_string_append_printf (why, " is not valid for %s;", host);
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    g_string_append (why, " is not valid yet;");
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    g_string_append (why, " has expired;");
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    g_string_append (why, " was revoked;");
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    g_string_append (why, " uses an insecure algorithm;");
+  if (flags & G_TLS_CERTIFICATE_GENERIC_ERROR || why->len == 19)
+    g_string_append (why, " could not be verified;");
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_string_append (why, " use the host name or address the certificate "
+        "names in signaller::uri");
+  else
+    g_string_append (why, " set signaller::tls-ca-file to the PEM file of "
+        "the CA that signed it");
+  return g_string_free (why, FALSE);
+}
+
 static void
 on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 {
@@ -728,6 +810,7 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 
   if (ws == NULL)
     goto failed;
+  g_signal_handlers_disconnect_by_data (self->connect_msg, self);
   g_clear_object (&self->connect_msg);
 
   GST_INFO_OBJECT (self, "connected to %s, registering %s as %s",
@@ -754,8 +837,15 @@ failed:
   {
     guint status = soup_message_get_status (self->connect_msg);
 
-    /* a server that refused the handshake says why in its status line */
-    if (status >= 300 && error->domain == SOUP_WEBSOCKET_ERROR) {
+    g_signal_handlers_disconnect_by_data (self->connect_msg, self);
+    if (self->refused != 0) {
+      /* no retry makes a certificate trusted */
+      g_free (error->message);
+      error->message = describe_refusal (self);
+      self->reconnecting = FALSE;
+      self->attempts = self->max_retries + 1;
+    } else if (status >= 300 && error->domain == SOUP_WEBSOCKET_ERROR) {
+      /* a server that refused the handshake says why in its status line */
       gchar *message = g_strdup_printf ("%s (HTTP %u %s)", error->message,
           status, soup_message_get_reason_phrase (self->connect_msg));
 
@@ -813,6 +903,9 @@ connect_cb (gpointer user_data)
   msg = soup_message_new_from_uri ("GET", self->parsed_uri);
   g_clear_object (&self->connect_msg);
   self->connect_msg = g_object_ref (msg);
+  self->refused = 0;
+  g_signal_connect (msg, "accept-certificate",
+      G_CALLBACK (on_accept_certificate), self);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL,
       G_PRIORITY_DEFAULT, self->cancellable, on_connected, g_object_ref (self));
   g_object_unref (msg);
@@ -833,6 +926,31 @@ schedule_connect (GstIceWebSocketSignaller * self, guint delay)
   g_source_attach (self->connect_source, self->context);
 }
 
+/* The CAs of tls-ca-file, or %NULL (and no error) for the system's. */
+static GTlsDatabase *
+make_tls_database (GstIceWebSocketSignaller * self, GError ** error)
+{
+  GTlsDatabase *database;
+  GError *load_error = NULL;
+  gchar *file;
+
+  g_mutex_lock (&self->lock);
+  file = g_strdup (self->tls_ca_file);
+  g_mutex_unlock (&self->lock);
+  if (file == NULL)
+    return NULL;
+
+  database = g_tls_file_database_new (file, &load_error);
+  if (database == NULL) {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "signaller tls-ca-file '%s' cannot be used: %s", file,
+        load_error->message);
+    g_clear_error (&load_error);
+  }
+  g_free (file);
+  return database;
+}
+
 /* GstIceSignaller */
 
 static gboolean
@@ -840,6 +958,7 @@ gst_ice_websocket_signaller_prepare (GstIceSignaller * signaller,
     GError ** error)
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+  GTlsDatabase *database;
   GUri *parsed;
   gchar *uri;
 
@@ -848,12 +967,32 @@ gst_ice_websocket_signaller_prepare (GstIceSignaller * signaller,
   g_mutex_unlock (&self->lock);
 
   parsed = parse_uri (uri, error);
-  g_free (uri);
-  if (parsed == NULL)
+  if (parsed == NULL) {
+    g_free (uri);
     return FALSE;
-
+  }
+  if (g_ascii_strcasecmp (g_uri_get_scheme (parsed), "wss") == 0 &&
+      !g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    goto no_tls;
   g_uri_unref (parsed);
+  g_free (uri);
+
+  database = make_tls_database (self, error);
+  if (database == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  g_clear_object (&database);
   return TRUE;
+
+  /* ERRORS */
+no_tls:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "signaller uri '%s' needs TLS, which GIO cannot do here: install "
+        "glib-networking (GIO's TLS backend)", uri);
+    g_uri_unref (parsed);
+    g_free (uri);
+    return FALSE;
+  }
 }
 
 static void
@@ -861,6 +1000,8 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
     GstIceSignallerRole role, const gchar * peer_id)
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+  GTlsDatabase *database;
+  GError *error = NULL;
   const gchar *token;
 
   if (self->started) {
@@ -890,6 +1031,15 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
   self->context = g_main_context_ref_thread_default ();
   /* a session serves the thread-default context of its creation */
   self->session = soup_session_new ();
+  database = make_tls_database (self, &error);
+  if (database != NULL) {
+    soup_session_set_tls_database (self->session, database);
+    g_object_unref (database);
+  } else if (error != NULL) {
+    /* prepare() said so already, unless it was skipped */
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    g_clear_error (&error);
+  }
   self->cancellable = g_cancellable_new ();
 
   /* connect from the context, so that even an invalid uri is reported by a
@@ -916,6 +1066,8 @@ gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
     g_clear_pointer (&self->connect_source, g_source_unref);
   }
   drop_connection (self);
+  if (self->connect_msg != NULL)
+    g_signal_handlers_disconnect_by_data (self->connect_msg, self);
   g_clear_object (&self->connect_msg);
   g_clear_object (&self->session);
   g_queue_clear_full (&self->pending, g_free);
@@ -995,6 +1147,25 @@ gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
   iface->end_session = gst_ice_websocket_signaller_end_session;
   iface->end_session_with_reason =
       gst_ice_websocket_signaller_end_session_with_reason;
+}
+
+/**
+ * gst_ice_websocket_signaller_set_pinned_certificate:
+ * @certificate: (nullable): a certificate to accept as it is
+ *
+ * Accepts a `wss://` server that presents exactly @certificate, whoever
+ * signed it and whatever host it names: icesink's own signaller trusts the
+ * server icesink runs this way.  Private to gst-ice.
+ */
+void
+gst_ice_websocket_signaller_set_pinned_certificate (GstIceWebSocketSignaller *
+    self, GTlsCertificate * certificate)
+{
+  g_return_if_fail (GST_IS_ICE_WEBSOCKET_SIGNALLER (self));
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->pinned, certificate);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
