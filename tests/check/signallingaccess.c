@@ -486,6 +486,74 @@ GST_START_TEST (test_flood)
 
 GST_END_TEST;
 
+/* The same flood through the directory signaller, from whoever can write
+ * to the folder: 500 session requests.  max-consumers, in the producer
+ * role, bounds it as for the WebSocket signaller. */
+GST_START_TEST (test_directory_flood)
+{
+  gchar *dir = test_dir_new ("gst-ice-flood");
+  gchar *props = g_strdup_printf ("peer-id=cam signaller-type=directory "
+      "signaller::directory=%s", dir);
+  GstElement *producer = test_producer_new (props);
+  GstElement *consumer = test_consumer_new (props);
+  gint added = 0, removed = 0;
+  gchar *path, *contents, *instance;
+  guint baseline, during, i;
+
+  test_count_peers (producer, &added, &removed);
+  start_pipeline (producer);
+  start_pipeline (consumer);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  baseline = test_count_fds ();
+
+  path = g_build_filename (dir, "producers", "cam", NULL);
+  fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
+  g_free (path);
+  instance = strstr (contents, "instance ");
+  fail_unless (instance != NULL, "%s", contents);
+  instance = g_strndup (instance + 9, strcspn (instance + 9, "\n"));
+  for (i = 0; i < FLOOD_REQUESTS; i++) {
+    gchar *session = g_strdup_printf ("flood%u-%08x", i, i);
+    gchar *folder = g_build_filename (dir, "sessions", session, NULL);
+    gchar *request = g_build_filename (folder, "request", NULL);
+    gchar *text = g_strdup_printf ("producer cam\nproducer-instance %s\n"
+        "consumer flood%u\n", instance, i);
+
+    fail_unless (g_mkdir (folder, 0700) == 0);
+    fail_unless (g_file_set_contents (request, text, -1, NULL));
+    g_free (text);
+    g_free (request);
+    g_free (folder);
+    g_free (session);
+  }
+  /* a few polls */
+  g_usleep (2 * G_USEC_PER_SEC);
+
+  test_push_numbered (producer, 50, 100, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 100, TIMEOUT,
+          NULL), 100);
+  during = test_count_fds ();
+  GST_INFO ("file descriptors: %u before the flood, %u during it",
+      baseline, during);
+  fail_unless (during <= baseline + 31 * 4, "%u file descriptors open "
+      "during the flood, %u before", during, baseline);
+  test_assert_no_error (producer);
+  test_assert_no_error (consumer);
+
+  test_stop (consumer);
+  test_stop (producer);
+  test_dir_remove (dir);
+  g_free (instance);
+  g_free (contents);
+  g_free (props);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* A CA, and a certificate it signed for 127.0.0.1 and localhost. */
 typedef struct
 {
@@ -707,6 +775,7 @@ signallingaccess_suite (void)
   tcase_add_test (tc, test_token_embedded_server);
   tcase_add_test (tc, test_max_consumers);
   tcase_add_test (tc, test_flood);
+  tcase_add_test (tc, test_directory_flood);
   tcase_add_test (tc, test_wss_standalone_server);
   tcase_add_test (tc, test_wss_embedded_server);
   tcase_add_test (tc, test_wss_needs_glib_networking);
