@@ -738,9 +738,9 @@ GST_START_TEST (test_wss_needs_glib_networking)
     "--host=127.0.0.1", "--port=0", "--certificate-file=/dev/null",
     "--private-key-file=/dev/null", NULL
   };
-  const gchar *launch[] = { "gst-launch-1.0", "icesrc",
-    "signaller::uri=wss://127.0.0.1:9", "!", "fakesink", NULL
-  };
+  gchar *empty = test_dir_new ("gst-ice-no-gio-modules");
+  GstElement *consumer;
+  GstMessage *msg;
   gint status;
   gchar *text;
 
@@ -750,13 +750,30 @@ GST_START_TEST (test_wss_needs_glib_networking)
   fail_unless (strstr (text, "install glib-networking") != NULL, "%s", text);
   g_free (text);
 
-  text = run_without_gio_modules (launch, &status);
-  GST_INFO ("%s", text);
-  fail_if (g_spawn_check_wait_status (status, NULL));
-  fail_unless (strstr (text, "signaller uri 'wss://127.0.0.1:9' needs TLS") !=
-      NULL, "%s", text);
-  fail_unless (strstr (text, "install glib-networking") != NULL, "%s", text);
-  g_free (text);
+  /* this test's own process loads GIO's modules only now (each test runs
+   * in a new child): from an empty folder */
+  g_setenv ("GIO_MODULE_DIR", empty, TRUE);
+  if (g_tls_backend_supports_tls (g_tls_backend_get_default ())) {
+    GST_WARNING ("skipped the signaller's half: GIO's modules were loaded "
+        "before (CK_FORK=no?)");
+  } else {
+    consumer = test_consumer_new ("signaller::uri=wss://127.0.0.1:9");
+    fail_unless_equals_int (gst_element_set_state (consumer,
+            GST_STATE_READY), GST_STATE_CHANGE_FAILURE);
+    msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, TIMEOUT);
+    fail_unless (msg != NULL);
+    text = test_message_text (msg);
+    GST_INFO ("%s", text);
+    fail_unless (strstr (text, "signaller uri 'wss://127.0.0.1:9' needs "
+            "TLS") != NULL, "%s", text);
+    fail_unless (strstr (text, "install glib-networking") != NULL, "%s", text);
+    g_free (text);
+    gst_message_unref (msg);
+    test_stop (consumer);
+  }
+  g_unsetenv ("GIO_MODULE_DIR");
+  test_dir_remove (empty);
+  g_free (empty);
 }
 
 GST_END_TEST;
