@@ -1775,6 +1775,24 @@ GST_START_TEST (test_token)
   test_peer_free (viewer2);
   test_peer_free (viewer1);
   test_peer_free (cam1);
+
+  /* a server takes its token from the environment too, at start */
+  test_server_stop (threaded);
+  g_setenv ("GST_ICE_SIGNALLING_TOKEN", TOKEN, TRUE);
+  threaded = test_server_start ();
+  g_unsetenv ("GST_ICE_SIGNALLING_TOKEN");
+  g_free (server_uri);
+  server_uri = g_strdup (threaded->uri);
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  g_free (expect_error (cam1, "wrong or missing token"));
+  test_peer_free (cam1);
+  cam1 = test_peer_start_with_token ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      TOKEN);
+  viewer1 = test_peer_start_with_token ("viewer1",
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, TOKEN);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
 }
 
 GST_END_TEST;
