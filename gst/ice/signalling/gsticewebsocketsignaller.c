@@ -91,6 +91,7 @@ struct _GstIceWebSocketSignaller
   guint retry_interval;
   gchar *token;                 /* secret: never logged nor read back */
   gchar *tls_ca_file;
+  /* set before start(), from the thread that starts it */
   GTlsCertificate *pinned;      /* accepted as it is, whoever signed it */
 
   /* from start() to stop(): owned by the thread running context */
@@ -759,6 +760,10 @@ describe_refusal (GstIceWebSocketSignaller * self)
   GString *why = g_string_new ("its TLS certificate");
   GTlsCertificateFlags flags = self->refused;
   const gchar *host = g_uri_get_host (self->parsed_uri);
+  const GTlsCertificateFlags known = G_TLS_CERTIFICATE_UNKNOWN_CA |
+      G_TLS_CERTIFICATE_BAD_IDENTITY | G_TLS_CERTIFICATE_NOT_ACTIVATED |
+      G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_REVOKED |
+      G_TLS_CERTIFICATE_INSECURE;
 
   if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
     g_string_append (why, " is not signed by a trusted CA (the system's, or "
@@ -773,7 +778,7 @@ describe_refusal (GstIceWebSocketSignaller * self)
     g_string_append (why, " was revoked;");
   if (flags & G_TLS_CERTIFICATE_INSECURE)
     g_string_append (why, " uses an insecure algorithm;");
-  if (flags & G_TLS_CERTIFICATE_GENERIC_ERROR || why->len == 19)
+  if ((flags & known) == 0)
     g_string_append (why, " could not be verified;");
   if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
     g_string_append (why, " use the host name or address the certificate "
