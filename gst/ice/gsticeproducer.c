@@ -106,9 +106,7 @@ static gboolean
 announce_caps (gpointer user_data)
 {
   GstIceTransport *self = user_data;
-  GPtrArray *sessions = g_ptr_array_new_with_free_func (gst_object_unref);
-  GHashTableIter iter;
-  gpointer session;
+  GPtrArray *sessions = NULL;
   GstCaps *caps;
   guint i;
 
@@ -116,12 +114,7 @@ announce_caps (gpointer user_data)
   if (self->active_signaller == NULL || caps == NULL)
     goto done;
 
-  g_mutex_lock (&self->sessions_lock);
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, &session))
-    g_ptr_array_add (sessions, gst_object_ref (session));
-  g_mutex_unlock (&self->sessions_lock);
-
+  sessions = gst_ice_transport_dup_sessions (self);
   for (i = 0; i < sessions->len; i++) {
     GstIceSession *s = g_ptr_array_index (sessions, i);
     gchar *description = gst_ice_session_get_local_description (s, caps);
@@ -136,7 +129,7 @@ announce_caps (gpointer user_data)
 
 done:
   gst_clear_caps (&caps);
-  g_ptr_array_unref (sessions);
+  g_clear_pointer (&sessions, g_ptr_array_unref);
   return G_SOURCE_REMOVE;
 }
 

@@ -373,9 +373,16 @@ gst_ice_transport_report_failure (GstIceTransport * self,
 
 /* --- sessions ------------------------------------------------------------ */
 
-static void
-post_session_message (GstIceTransport * self, GstIceSession * session,
-    GstStructure * s)
+/**
+ * gst_ice_transport_post_session_message:
+ * @s: (transfer full): the message's structure; the session's id and peer
+ *   id are added
+ *
+ * Posts an element message about @session on the element.
+ */
+void
+gst_ice_transport_post_session_message (GstIceTransport * self,
+    GstIceSession * session, GstStructure * s)
 {
   gst_structure_set (s, "session-id", G_TYPE_STRING,
       gst_ice_session_get_id (session), "peer-id", G_TYPE_STRING,
@@ -460,7 +467,8 @@ static void
 on_selected_pair (GstIceSession * session, const GstStructure * pair,
     GstIceTransport * self)
 {
-  post_session_message (self, session, gst_structure_copy (pair));
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_copy (pair));
 }
 
 /* No pair worked: the role tells the user and ends the session. */
@@ -493,8 +501,9 @@ on_state_changed (GstIceSession * session, const gchar * state,
   gboolean failed = g_strcmp0 (state, "failed") == 0;
   gboolean had_pair = gst_ice_session_was_connected (session);
 
-  post_session_message (self, session, gst_structure_new ("ice-state-changed",
-          "state", G_TYPE_STRING, state, NULL));
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_new ("ice-state-changed", "state", G_TYPE_STRING, state,
+          NULL));
   /* a pair that worked and broke (consent lost): restart, the session
    * still counts as connected meanwhile (or, where the signaller cannot
    * carry a restart, it is lost and closed) */
@@ -533,7 +542,7 @@ on_dtls_state_changed (GstIceSession * session, const gchar * state,
             "dtls-peer-fingerprint"), NULL);
     gst_structure_free (stats);
   }
-  post_session_message (self, session, s);
+  gst_ice_transport_post_session_message (self, session, s);
   update_connected (self, session, gst_ice_session_is_connected (session));
 
   if (g_strcmp0 (state, "failed") == 0)

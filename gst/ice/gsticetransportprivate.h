@@ -163,6 +163,8 @@ void gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
     guint seconds, GstIceTransportTimerFunc func);
 gboolean gst_ice_transport_is_shutting_down (GstIceTransport * self);
 GPtrArray *gst_ice_transport_dup_sessions (GstIceTransport * self);
+void gst_ice_transport_post_session_message (GstIceTransport * self,
+    GstIceSession * session, GstStructure * s);
 
 /* ICE restarts, gsticetransportrestart.c */
 void gst_ice_transport_watch_start (GstIceTransport * self);
