@@ -92,6 +92,7 @@ enum
 {
   SIGNAL_PEER_ADDED,
   SIGNAL_PEER_REMOVED,
+  SIGNAL_RESTART_ICE,
   LAST_SIGNAL
 };
 
@@ -107,12 +108,19 @@ struct _GstIceSink
   guint mtu;
   gboolean wait_for_connection;
 
-  /* render waits for a first consumer under @lock */
+  /* render waits for a first consumer under @lock; each unlock() counts,
+   * so that a wait knows it was interrupted even once unlock_stop() ran */
   GMutex lock;
   GCond cond;
-  gboolean flushing;
+  guint unlocks;
 
-  guint key_unit_count;
+  /* peers that joined or left, told from a GStreamer pool thread in the
+   * order they came (gst_element_call_async), never from the transport
+   * or the streaming thread: a handler may stop the pipeline */
+  GMutex notices_lock;
+  GQueue notices;               /* PeerNotice */
+  GMutex emit_lock;             /* one emitter at a time, in order */
+  guint key_unit_count;         /* under emit_lock */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -144,6 +152,7 @@ static GstFlowReturn gst_ice_sink_render_list (GstBaseSink * sink,
     GstBufferList * list);
 static gboolean gst_ice_sink_unlock (GstBaseSink * sink);
 static gboolean gst_ice_sink_unlock_stop (GstBaseSink * sink);
+static void restart_ice (GstIceSink * self);
 
 static void
 gst_ice_sink_class_init (GstIceSinkClass * klass)
@@ -204,7 +213,10 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * @icesink: the element
    * @peer_id: the consumer that connected
    *
-   * A consumer's ICE session has a working pair; the stream flows to it.
+   * A consumer's ICE session has a working pair (and, encrypting, its
+   * DTLS handshake is done); the stream flows to it.  Emitted from a
+   * GStreamer thread pool (gst_element_call_async()), in order with
+   * #GstIceSink::peer-removed: a handler may change the pipeline's state.
    */
   signals[SIGNAL_PEER_ADDED] = g_signal_new ("peer-added",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -214,10 +226,28 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * GstIceSink::peer-removed:
    * @icesink: the element
    * @peer_id: the consumer that left, failed or was disconnected
+   *
+   * Emitted as #GstIceSink::peer-added is: a handler may stop the
+   * pipeline.
    */
   signals[SIGNAL_PEER_REMOVED] = g_signal_new ("peer-removed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * GstIceSink::restart-ice:
+   * @icesink: the element
+   *
+   * Action signal: restarts ICE on every consumer's session (new
+   * credentials through the signalling, candidates gathered afresh), as a
+   * change of this host's addresses does by itself.  For an application
+   * that knows the network changed.  The sessions, their DTLS
+   * associations and the consumers stay; each restart posts `ice-restart`
+   * and, once the path works, `ice-restart-done` element messages.
+   */
+  signals[SIGNAL_RESTART_ICE] = g_signal_new_class_handler ("restart-ice",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (restart_ice), NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class, "ICE sink",
@@ -238,35 +268,103 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSPORT_POLICY, 0);
 }
 
+typedef enum
+{
+  PEER_ADDED,
+  PEER_REMOVED,
+  PEER_RESUMED,                 /* after an ICE restart: a key unit only */
+} PeerNoticeKind;
+
+typedef struct
+{
+  PeerNoticeKind kind;
+  gchar *peer_id;
+} PeerNotice;
+
+static void
+peer_notice_free (PeerNotice * notice)
+{
+  g_free (notice->peer_id);
+  g_free (notice);
+}
+
+/* From a GStreamer pool thread: tells what the queue holds, in order. */
+static void
+emit_notices (GstElement * element, gpointer user_data)
+{
+  GstIceSink *self = GST_ICE_SINK (element);
+  PeerNotice *notice;
+
+  g_mutex_lock (&self->emit_lock);
+  for (;;) {
+    g_mutex_lock (&self->notices_lock);
+    notice = g_queue_pop_head (&self->notices);
+    g_mutex_unlock (&self->notices_lock);
+    if (notice == NULL)
+      break;
+
+    if (notice->kind != PEER_RESUMED)
+      g_signal_emit (self, signals[notice->kind == PEER_ADDED ?
+              SIGNAL_PEER_ADDED : SIGNAL_PEER_REMOVED], 0, notice->peer_id);
+    /* a new decoder, or one that lost packets, needs a key frame */
+    if (notice->kind != PEER_REMOVED)
+      gst_pad_push_event (GST_BASE_SINK_PAD (self),
+          gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+              TRUE, ++self->key_unit_count));
+    peer_notice_free (notice);
+  }
+  g_mutex_unlock (&self->emit_lock);
+}
+
+static void
+notify_peer (GstIceSink * self, PeerNoticeKind kind, GstIceSession * session)
+{
+  PeerNotice *notice = g_new0 (PeerNotice, 1);
+
+  notice->kind = kind;
+  notice->peer_id = g_strdup (gst_ice_session_get_peer_id (session));
+  g_mutex_lock (&self->notices_lock);
+  g_queue_push_tail (&self->notices, notice);
+  g_mutex_unlock (&self->notices_lock);
+  gst_element_call_async (GST_ELEMENT (self), emit_notices, NULL, NULL);
+}
+
+/* transport thread */
 static void
 on_peer_connected (GstElement * element, GstIceSession * session)
 {
   GstIceSink *self = GST_ICE_SINK (element);
-  GstEvent *event;
 
   GST_INFO_OBJECT (self, "consumer '%s' connected",
       gst_ice_session_get_peer_id (session));
-
   g_mutex_lock (&self->lock);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-
-  g_signal_emit (self, signals[SIGNAL_PEER_ADDED], 0,
-      gst_ice_session_get_peer_id (session));
-
-  /* a new decoder needs a key frame to start from */
-  event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
-      TRUE, ++self->key_unit_count);
-  gst_pad_push_event (GST_BASE_SINK_PAD (self), event);
+  notify_peer (self, PEER_ADDED, session);
 }
 
+/* transport thread */
 static void
 on_peer_disconnected (GstElement * element, GstIceSession * session)
 {
   GST_INFO_OBJECT (element, "consumer '%s' gone",
       gst_ice_session_get_peer_id (session));
-  g_signal_emit (element, signals[SIGNAL_PEER_REMOVED], 0,
+  notify_peer (GST_ICE_SINK (element), PEER_REMOVED, session);
+}
+
+/* transport thread: packets were lost while the path was restored */
+static void
+on_peer_resumed (GstElement * element, GstIceSession * session)
+{
+  GST_INFO_OBJECT (element, "consumer '%s' resumed after an ICE restart",
       gst_ice_session_get_peer_id (session));
+  notify_peer (GST_ICE_SINK (element), PEER_RESUMED, session);
+}
+
+static void
+restart_ice (GstIceSink * self)
+{
+  gst_ice_transport_request_restart (self->transport);
 }
 
 static void
@@ -275,6 +373,7 @@ gst_ice_sink_init (GstIceSink * self)
   const GstIceTransportCallbacks callbacks = {
     .peer_connected = on_peer_connected,
     .peer_disconnected = on_peer_disconnected,
+    .peer_resumed = on_peer_resumed,
   };
 
   self->transport = gst_ice_transport_new (GST_ELEMENT (self),
@@ -283,6 +382,9 @@ gst_ice_sink_init (GstIceSink * self)
   self->wait_for_connection = DEFAULT_WAIT_FOR_CONNECTION;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  g_mutex_init (&self->notices_lock);
+  g_queue_init (&self->notices);
+  g_mutex_init (&self->emit_lock);
 }
 
 static void
@@ -293,6 +395,9 @@ gst_ice_sink_finalize (GObject * object)
   gst_object_unref (self->transport);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_queue_clear_full (&self->notices, (GDestroyNotify) peer_notice_free);
+  g_mutex_clear (&self->notices_lock);
+  g_mutex_clear (&self->emit_lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -367,7 +472,9 @@ gst_ice_sink_start (GstBaseSink * sink)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
 
+  g_mutex_lock (&self->emit_lock);
   self->key_unit_count = 0;
+  g_mutex_unlock (&self->emit_lock);
   return gst_ice_transport_start (self->transport);
 }
 
@@ -390,21 +497,35 @@ gst_ice_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   return TRUE;
 }
 
-/* Returns FALSE when flushing. */
-static gboolean
+/* Waits, with the buffer to render, until a first consumer is connected.
+ * An unlock() is a flush or a change to PAUSED: the buffer must not be
+ * dropped for the second, so wait for preroll as GstBaseSink wants
+ * (PAUSED completes, prerolled on this buffer), which answers FLUSHING
+ * for the first, and wait on once PLAYING again. */
+static GstFlowReturn
 wait_for_consumer (GstIceSink * self)
 {
-  gboolean flushing;
+  GstFlowReturn ret = GST_FLOW_OK;
+  guint unlocks;
 
   g_mutex_lock (&self->lock);
-  while (self->wait_for_connection && !self->flushing &&
+  unlocks = self->unlocks;
+  while (self->wait_for_connection &&
       gst_ice_transport_get_n_connected (self->transport) == 0) {
+    if (self->unlocks != unlocks) {
+      g_mutex_unlock (&self->lock);
+      ret = gst_base_sink_wait_preroll (GST_BASE_SINK (self));
+      if (ret != GST_FLOW_OK)
+        return ret;
+      g_mutex_lock (&self->lock);
+      unlocks = self->unlocks;
+      continue;
+    }
     GST_DEBUG_OBJECT (self, "waiting for a consumer");
     g_cond_wait (&self->cond, &self->lock);
   }
-  flushing = self->flushing;
   g_mutex_unlock (&self->lock);
-  return !flushing;
+  return ret;
 }
 
 static GstFlowReturn
@@ -451,9 +572,10 @@ static GstFlowReturn
 gst_ice_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
+  GstFlowReturn ret = wait_for_consumer (self);
 
-  if (!wait_for_consumer (self))
-    return GST_FLOW_FLUSHING;
+  if (ret != GST_FLOW_OK)
+    return ret;
   return send_buffer (self, buffer);
 }
 
@@ -462,13 +584,13 @@ gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
   guint i, n = gst_buffer_list_length (list);
+  GstFlowReturn ret = wait_for_consumer (self);
 
-  if (!wait_for_consumer (self))
-    return GST_FLOW_FLUSHING;
+  if (ret != GST_FLOW_OK)
+    return ret;
 
   for (i = 0; i < n; i++) {
-    GstFlowReturn ret = send_buffer (self, gst_buffer_list_get (list, i));
-
+    ret = send_buffer (self, gst_buffer_list_get (list, i));
     if (ret != GST_FLOW_OK)
       return ret;
   }
@@ -481,19 +603,16 @@ gst_ice_sink_unlock (GstBaseSink * sink)
   GstIceSink *self = GST_ICE_SINK (sink);
 
   g_mutex_lock (&self->lock);
-  self->flushing = TRUE;
+  self->unlocks++;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
+/* Nothing to undo: a wait compares the unlock count with the one it
+ * started with. */
 static gboolean
 gst_ice_sink_unlock_stop (GstBaseSink * sink)
 {
-  GstIceSink *self = GST_ICE_SINK (sink);
-
-  g_mutex_lock (&self->lock);
-  self->flushing = FALSE;
-  g_mutex_unlock (&self->lock);
   return TRUE;
 }

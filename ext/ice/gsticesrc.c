@@ -35,6 +35,11 @@
  * answering ICE (consent freshness) counts as gone too.  If ICE finds no working candidate pair it posts an error that
  * lists both sides' candidates and says whether a TURN server is needed.
  *
+ * Each buffer is one packet of the producer, stamped (PTS and DTS) with
+ * the running time at which it arrived, so that rtpjitterbuffer and
+ * clock-synced sinks see the network's timing, not the time the buffer
+ * waited in icesrc.
+ *
  * The stream is encrypted and the producer authenticated with DTLS 1.2
  * (#GstIceSrc:encryption): a producer whose certificate does not match the
  * fingerprint it signalled, or that is not one of
@@ -118,6 +123,7 @@ static gboolean gst_ice_src_stop (GstBaseSrc * src);
 static gboolean gst_ice_src_unlock (GstBaseSrc * src);
 static gboolean gst_ice_src_unlock_stop (GstBaseSrc * src);
 static GstFlowReturn gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf);
+static void restart_ice (GstIceSrc * self);
 
 static void
 gst_ice_src_class_init (GstIceSrcClass * klass)
@@ -164,6 +170,21 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
+  /**
+   * GstIceSrc::restart-ice:
+   * @icesrc: the element
+   *
+   * Action signal: restarts ICE on the session with the producer (new
+   * credentials through the signalling, candidates gathered afresh), as a
+   * change of this host's addresses or media that stops coming does by
+   * itself.  For an application that knows the network changed.  The
+   * session and its DTLS association stay; it posts `ice-restart` and,
+   * once the path works, `ice-restart-done` element messages.
+   */
+  g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION, G_CALLBACK (restart_ice), NULL,
+      NULL, NULL, G_TYPE_NONE, 0);
+
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "ICE source",
       "Source/Network",
@@ -179,6 +200,21 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
   pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_ice_src_create);
 }
 
+/* The running time now, or NONE before the element has a clock. */
+static GstClockTime
+running_time_now (GstIceSrc * self)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now, base;
+
+  if (clock == NULL)
+    return GST_CLOCK_TIME_NONE;
+  now = gst_clock_get_time (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  gst_object_unref (clock);
+  return now > base ? now - base : 0;
+}
+
 /* transport thread: one packet from the producer */
 static void
 on_received (GstIceSession * session, const guint8 * data, gsize size,
@@ -191,6 +227,9 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
    * nice_agent_attach_recv() */
   buffer = gst_buffer_new_allocate (NULL, size, NULL);
   gst_buffer_fill (buffer, 0, data, size);
+  /* stamped on arrival, not when create() takes it out: waiting in the
+   * queue must not show as jitter (rtpjitterbuffer reads the DTS) */
+  GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer) = running_time_now (self);
 
   g_mutex_lock (&self->lock);
   if (self->discont) {
@@ -247,6 +286,23 @@ on_producer_left (GstElement * element, const gchar * producer_id)
   }
 }
 
+/* transport thread: packets were lost while the path was restored */
+static void
+on_peer_resumed (GstElement * element, GstIceSession * session)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+
+  g_mutex_lock (&self->lock);
+  self->discont = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+restart_ice (GstIceSrc * self)
+{
+  gst_ice_transport_request_restart (self->transport);
+}
+
 static void
 gst_ice_src_init (GstIceSrc * self)
 {
@@ -254,6 +310,7 @@ gst_ice_src_init (GstIceSrc * self)
     .producer_left = on_producer_left,
     .caps_received = on_caps_received,
     .received = on_received,
+    .peer_resumed = on_peer_resumed,
   };
 
   self->transport = gst_ice_transport_new (GST_ELEMENT (self),
@@ -266,7 +323,8 @@ gst_ice_src_init (GstIceSrc * self)
 
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
-  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), TRUE);
+  /* packets are stamped on arrival (on_received) */
+  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), FALSE);
 }
 
 static void
@@ -429,6 +487,9 @@ gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
     gst_caps_unref (caps);
   }
 
+  /* one that came before there was a clock (PAUSED) counts from now */
+  if (!GST_BUFFER_PTS_IS_VALID (buffer))
+    GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer) = running_time_now (self);
   *buf = buffer;
   return GST_FLOW_OK;
 

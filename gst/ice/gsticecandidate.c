@@ -33,7 +33,8 @@
  * libnice, in steps that each check one part of it: splitting it into
  * fields, the fields every candidate has, the related address and the
  * extensions.  `a=end-of-candidates` (%GST_ICE_END_OF_CANDIDATES_LINE)
- * ends them.  Private to libgstice.
+ * ends them.  gst_ice_candidate_host_addresses() chooses the local
+ * addresses that get host candidates.  Private to libgstice.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -41,6 +42,8 @@
 #endif
 
 #include <string.h>
+
+#include <gio/gio.h>
 
 #include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
@@ -510,4 +513,81 @@ gst_ice_candidate_line_is_end_of_candidates (const gchar * line)
   line += len;
   return strcmp (line, "") == 0 || strcmp (line, "\r") == 0
       || strcmp (line, "\n") == 0 || strcmp (line, "\r\n") == 0;
+}
+
+typedef enum
+{
+  ADDRESS_OTHER,                /* IPv4, loopback, or not an address */
+  ADDRESS_IPV6_LINK_LOCAL,
+  ADDRESS_IPV6_ROUTABLE,        /* global or unique-local */
+} AddressKind;
+
+static AddressKind
+address_kind (const gchar * address)
+{
+  gchar *bare = g_strndup (address, strcspn (address, "%"));
+  GInetAddress *inet = g_inet_address_new_from_string (bare);
+  AddressKind kind = ADDRESS_OTHER;
+
+  if (inet && g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6) {
+    if (g_inet_address_get_is_link_local (inet))
+      kind = ADDRESS_IPV6_LINK_LOCAL;
+    else if (!g_inet_address_get_is_loopback (inet)
+        && !g_inet_address_get_is_any (inet)
+        && !g_inet_address_get_is_multicast (inet))
+      kind = ADDRESS_IPV6_ROUTABLE;
+  }
+  g_clear_object (&inet);
+  g_free (bare);
+  return kind;
+}
+
+/**
+ * gst_ice_candidate_host_addresses:
+ * @addresses: (array zero-terminated=1): the host's addresses as
+ *   nice_interfaces_get_local_ips() lists them, link-local IPv6 ones with
+ *   their "%interface" scope
+ *
+ * Chooses the addresses that get host candidates when the user gave none:
+ * all of them, but IPv6 link-local ones (fe80::/10) only on a host with no
+ * other IPv6 address (global or unique-local).
+ *
+ * A link-local pair works only between two hosts on one link, where their
+ * other addresses work as well.  libnice 0.1.21 ranks link-local
+ * candidates above every other host candidate, so two dual-stack hosts on
+ * one LAN would select a link-local pair; and it would show each peer an
+ * interface identifier that is often made from the MAC address.
+ *
+ * Returns: (transfer full) (element-type utf8): the addresses kept, in
+ *   their order
+ */
+GPtrArray *
+gst_ice_candidate_host_addresses (const gchar * const *addresses)
+{
+  GPtrArray *kept = g_ptr_array_new_with_free_func (g_free);
+  gboolean routable_ipv6 = FALSE;
+  guint i;
+
+  for (i = 0; addresses[i]; i++) {
+    if (address_kind (addresses[i]) == ADDRESS_IPV6_ROUTABLE)
+      routable_ipv6 = TRUE;
+  }
+  for (i = 0; addresses[i]; i++) {
+    if (routable_ipv6 && address_kind (addresses[i]) == ADDRESS_IPV6_LINK_LOCAL)
+      continue;
+    g_ptr_array_add (kept, g_strdup (addresses[i]));
+  }
+  return kept;
+}
+
+/**
+ * gst_ice_candidate_address_is_link_local:
+ * @address: an address, perhaps with its "%interface" scope
+ *
+ * Returns: whether @address is an IPv6 link-local one (fe80::/10)
+ */
+gboolean
+gst_ice_candidate_address_is_link_local (const gchar * address)
+{
+  return address_kind (address) == ADDRESS_IPV6_LINK_LOCAL;
 }

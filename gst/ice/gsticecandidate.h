@@ -48,4 +48,8 @@ gboolean gst_ice_candidate_line_check_related_address (gchar ** fields,
 gboolean gst_ice_candidate_line_check_extensions (gchar ** fields,
     gboolean is_tcp, GError ** error);
 
+/* Which local addresses get host candidates when none are configured */
+GPtrArray *gst_ice_candidate_host_addresses (const gchar * const *addresses);
+gboolean gst_ice_candidate_address_is_link_local (const gchar * address);
+
 G_END_DECLS

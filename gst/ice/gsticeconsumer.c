@@ -206,8 +206,12 @@ consumer_take_description (GstIceTransport * self, const gchar * session_id,
   }
   if (desc->caps && self->callbacks.caps_received)
     self->callbacks.caps_received (self->element, desc->caps);
-  if (gst_ice_transport_lookup_session (self, session_id))
+  session = gst_ice_transport_lookup_session (self, session_id);
+  if (session) {
+    /* new caps, or the producer's ICE restart */
+    gst_ice_transport_accept_description (self, session, desc);
     return;
+  }
   /* let in: full again later is news again */
   self->consumer.told_full = FALSE;
 
@@ -286,8 +290,20 @@ consumer_session_refused (GstIceTransport * self, GstIceSession * session,
   forget_session (self);
 }
 
+/* The producer's path has been down a while; restarts go on. */
+static void
+consumer_session_down (GstIceTransport * self, GstIceSession * session,
+    guint seconds)
+{
+  GST_ELEMENT_WARNING (self->element, RESOURCE, READ,
+      ("no path to producer '%s' for %u s; still trying to restore it (ICE "
+          "restart)", gst_ice_session_get_peer_id (session), seconds),
+      ("session %s", gst_ice_session_get_id (session)));
+}
+
 const GstIceTransportRole gst_ice_consumer_role = {
   .name = "consumer",
+  .watches_media = TRUE,
   .start = consumer_start,
   .shut_down = consumer_shut_down,
   .reset = consumer_reset,
@@ -296,4 +312,5 @@ const GstIceTransportRole gst_ice_consumer_role = {
   .session_failed = consumer_session_failed,
   .session_lost = consumer_session_lost,
   .session_refused = consumer_session_refused,
+  .session_down = consumer_session_down,
 };

@@ -134,22 +134,61 @@ answer_waiting_requests (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The stream's caps changed: each consumer already answered gets our
+ * description again, with the new caps (a consumer takes a repeated
+ * description as new caps: raw video over RTP carries its size only
+ * there), then the requests that waited for caps are answered. */
+static gboolean
+announce_caps (gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  GPtrArray *sessions = NULL;
+  GstCaps *caps;
+  guint i;
+
+  caps = gst_ice_transport_get_caps (self);
+  if (self->active_signaller == NULL || caps == NULL)
+    goto done;
+
+  sessions = gst_ice_transport_dup_sessions (self);
+  for (i = 0; i < sessions->len; i++) {
+    GstIceSession *s = g_ptr_array_index (sessions, i);
+    gchar *description = gst_ice_session_get_local_description (s, caps);
+
+    GST_INFO_OBJECT (self, "new caps to consumer '%s'",
+        gst_ice_session_get_peer_id (s));
+    gst_ice_signaller_send_description (self->active_signaller,
+        gst_ice_session_get_id (s), description);
+    g_free (description);
+  }
+  answer_waiting_requests (self);
+
+done:
+  gst_clear_caps (&caps);
+  g_clear_pointer (&sessions, g_ptr_array_unref);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * gst_ice_transport_set_caps:
  *
  * Producer: the caps of the stream, sent to every consumer in its
- * description; consumers that asked before caps were known are answered
- * now.
+ * description: to the ones connected already when they change, and to
+ * those that asked before caps were known.
  */
 void
 gst_ice_transport_set_caps (GstIceTransport * self, GstCaps * caps)
 {
+  gboolean changed;
+
   GST_OBJECT_LOCK (self);
+  changed = self->caps != NULL && !gst_caps_is_equal (self->caps, caps);
   gst_caps_replace (&self->caps, caps);
   GST_OBJECT_UNLOCK (self);
 
   if (self->context)
-    g_main_context_invoke (self->context, answer_waiting_requests, self);
+    g_main_context_invoke (self->context, changed ? announce_caps :
+        answer_waiting_requests, self);
 }
 
 /**
@@ -395,6 +434,17 @@ producer_session_refused (GstIceTransport * self, GstIceSession * session,
   gst_ice_transport_end_session (self, gst_ice_session_get_id (session));
 }
 
+/* A consumer's path has been down a while; restarts go on. */
+static void
+producer_session_down (GstIceTransport * self, GstIceSession * session,
+    guint seconds)
+{
+  GST_ELEMENT_WARNING (self->element, RESOURCE, WRITE,
+      ("no path to consumer '%s' for %u s; still trying to restore it (ICE "
+          "restart)", gst_ice_session_get_peer_id (session), seconds),
+      ("session %s", gst_ice_session_get_id (session)));
+}
+
 const GstIceTransportRole gst_ice_producer_role = {
   .name = "producer",
   .start = producer_start,
@@ -405,4 +455,5 @@ const GstIceTransportRole gst_ice_producer_role = {
   .session_failed = producer_session_failed,
   .session_lost = producer_session_lost,
   .session_refused = producer_session_refused,
+  .session_down = producer_session_down,
 };

@@ -46,6 +46,8 @@
 #endif
 
 #include <nice/agent.h>
+#include <nice/interfaces.h>
+#include <nice/interfaces.h>
 
 #include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
@@ -77,13 +79,23 @@ struct _GstIceSession
   gboolean controlling;
   GMainContext *context;
   NiceAgent *agent;
-  guint stream_id;
+  /* replaced by an ICE restart in the main context, read by the send
+   * functions: atomically */
+  gint stream_id;
+  GPtrArray *turn_servers;      /* to open a stream again */
 
   /* main context only */
   GstIceSessionReceiveFunc receive_func;
   gpointer receive_data;
   gboolean have_remote_description;
   GPtrArray *early_candidates;
+  gchar *remote_ufrag;          /* the peer's credentials in use */
+  gchar *remote_pwd;
+  gchar *remote_fingerprint;    /* the one the DTLS association checked */
+  /* no IPv6 link-local candidates, ours or the peer's: the host has a
+   * routable IPv6 address (decided again at each gathering) */
+  gboolean hide_link_local;
+  gboolean user_addresses;      /* local-addresses was set */
   NiceComponentState state;
   GstIceSessionClosedFunc closed_func;
   gpointer closed_data;
@@ -92,6 +104,9 @@ struct _GstIceSession
   gint connected;
   /* connected at least once: a failure after that is a lost peer */
   gboolean was_connected;
+  /* an ICE restart of a session that was connected is under way: it
+   * still counts as connected (its peer did not leave) until it ends */
+  gint restarting;
 
   /* selected pair, under the object lock */
   GstStructure *selected_pair;
@@ -108,13 +123,28 @@ struct _GstIceSession
   gint dtls_datagrams_dropped;
   guint64 packets_rejected;
 
-  /* one writer each (streaming thread, main context), read for stats only */
+  /* one writer each (streaming thread, main context), read for stats from
+   * any thread: through counter_add() and counter_get() */
   guint64 bytes_sent;
   guint64 packets_sent;
   guint64 packets_dropped;
   guint64 bytes_received;
   guint64 packets_received;
 };
+
+/* 64-bit counters written by one thread and read by another: plain loads
+ * and stores of 64 bits tear on 32-bit ARM (a Raspberry Pi) */
+static inline void
+counter_add (guint64 * counter, guint64 value)
+{
+  __atomic_fetch_add (counter, value, __ATOMIC_RELAXED);
+}
+
+static inline guint64
+counter_get (guint64 * counter)
+{
+  return __atomic_load_n (counter, __ATOMIC_RELAXED);
+}
 
 G_DEFINE_TYPE_WITH_CODE (GstIceSession, gst_ice_session, GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (gst_ice_session_debug, "icesession", 0,
@@ -194,6 +224,11 @@ gst_ice_session_finalize (GObject * object)
     g_ptr_array_unref (self->accepted_fingerprints);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->early_candidates);
+  if (self->turn_servers)
+    g_ptr_array_unref (self->turn_servers);
+  g_free (self->remote_ufrag);
+  g_free (self->remote_pwd);
+  g_free (self->remote_fingerprint);
   if (self->selected_pair)
     gst_structure_free (self->selected_pair);
   g_free (self->id);
@@ -238,12 +273,51 @@ relay_type_for (GstIceServerTransport transport)
   }
 }
 
+static gboolean
+candidate_is_link_local (const NiceCandidate * candidate)
+{
+  gchar address[NICE_ADDRESS_STRING_LEN];
+
+  nice_address_to_string (&candidate->addr, address);
+  return gst_ice_candidate_address_is_link_local (address);
+}
+
+/* Whether this host has routable IPv6, where a link-local pair is of no
+ * use: it works only on one link, where the other addresses work too;
+ * libnice 0.1.21 ranks link-local candidates above every other host
+ * candidate, and they show an identifier often made from the MAC.  The
+ * addresses are read again at each gathering, as libnice does: after an
+ * address change an ICE restart gathers on the new ones. */
+static gboolean
+host_has_routable_ipv6 (void)
+{
+  GList *found = nice_interfaces_get_local_ips (FALSE), *l;
+  GPtrArray *all = g_ptr_array_new ();
+  GPtrArray *kept;
+  gboolean routable;
+
+  for (l = found; l; l = l->next)
+    g_ptr_array_add (all, l->data);
+  g_ptr_array_add (all, NULL);
+  kept = gst_ice_candidate_host_addresses ((const gchar * const *) all->pdata);
+  /* gst_ice_candidate_host_addresses() drops link-local IPv6 addresses
+   * exactly when the host has a routable one */
+  routable = kept->len + 1 < all->len;
+  g_ptr_array_unref (kept);
+  g_ptr_array_unref (all);
+  g_list_free_full (found, g_free);
+  return routable;
+}
+
 static void
 on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
     GstIceSession * self)
 {
   gchar *line;
 
+  if ((gint) candidate->stream_id != self->stream_id ||
+      (self->hide_link_local && candidate_is_link_local (candidate)))
+    return;
   line = nice_agent_generate_local_candidate_sdp (agent, candidate);
   GST_DEBUG_OBJECT (self, "local candidate %s", line);
   g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0, line);
@@ -253,6 +327,8 @@ on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
 static void
 on_gathering_done (NiceAgent * agent, guint stream_id, GstIceSession * self)
 {
+  if ((gint) stream_id != self->stream_id)
+    return;                     /* the stream an ICE restart replaced */
   GST_DEBUG_OBJECT (self, "gathering done");
   g_signal_emit (self, signals[SIGNAL_LOCAL_CANDIDATE], 0,
       GST_ICE_END_OF_CANDIDATES_LINE);
@@ -264,13 +340,20 @@ on_component_state_changed (NiceAgent * agent, guint stream_id,
 {
   const gchar *name = nice_component_state_to_string (state);
 
+  if ((gint) stream_id != self->stream_id)
+    return;
   GST_INFO_OBJECT (self, "ICE state %s -> %s",
       nice_component_state_to_string (self->state), name);
   self->state = state;
   g_atomic_int_set (&self->connected, state == NICE_COMPONENT_STATE_CONNECTED
       || state == NICE_COMPONENT_STATE_READY);
+  /* a pair that worked and failed is restarted by the transport: the peer
+   * is still there meanwhile */
+  if (state == NICE_COMPONENT_STATE_FAILED && self->was_connected)
+    g_atomic_int_set (&self->restarting, TRUE);
   if (g_atomic_int_get (&self->connected)) {
     self->was_connected = TRUE;
+    g_atomic_int_set (&self->restarting, FALSE);
     /* a pair works: the DTLS client says hello, the server listens */
     if (self->dtls && gst_ice_dtls_connection_get_state (self->dtls) ==
         GST_ICE_DTLS_STATE_NEW)
@@ -286,6 +369,9 @@ on_selected_pair (NiceAgent * agent, guint stream_id, guint component_id,
   gchar local_addr[NICE_ADDRESS_STRING_LEN];
   gchar remote_addr[NICE_ADDRESS_STRING_LEN];
   GstStructure *pair;
+
+  if ((gint) stream_id != self->stream_id)
+    return;
 
   nice_address_to_string (&local->addr, local_addr);
   nice_address_to_string (&remote->addr, remote_addr);
@@ -317,17 +403,19 @@ on_receive (NiceAgent * agent, guint stream_id, guint component_id,
 {
   GstIceSession *self = user_data;
 
+  if ((gint) stream_id != self->stream_id)
+    return;
   GST_LOG_OBJECT (self, "received %u bytes", len);
   if (self->dtls_context) {
     /* only DTLS records; plaintext never reaches the element */
     if (self->dtls && gst_ice_dtls_is_dtls_record ((const guint8 *) buf, len))
       gst_ice_dtls_connection_receive (self->dtls, (const guint8 *) buf, len);
     else
-      self->packets_rejected++;
+      counter_add (&self->packets_rejected, 1);
     return;
   }
-  self->bytes_received += len;
-  self->packets_received++;
+  counter_add (&self->bytes_received, len);
+  counter_add (&self->packets_received, 1);
   if (self->receive_func)
     self->receive_func (self, (const guint8 *) buf, len, self->receive_data);
 }
@@ -343,8 +431,8 @@ on_dtls_transmit (const guint8 * data, gsize size, gpointer user_data)
   GOutputVector vector = { data, size };
   NiceOutputMessage message = { &vector, 1 };
 
-  if (nice_agent_send_messages_nonblocking (self->agent, self->stream_id, 1,
-          &message, 1, NULL, NULL) != 1)
+  if (nice_agent_send_messages_nonblocking (self->agent,
+          g_atomic_int_get (&self->stream_id), 1, &message, 1, NULL, NULL) != 1)
     g_atomic_int_inc (&self->dtls_datagrams_dropped);
 }
 
@@ -354,8 +442,8 @@ on_dtls_receive (const guint8 * data, gsize size, gpointer user_data)
 {
   GstIceSession *self = user_data;
 
-  self->bytes_received += size;
-  self->packets_received++;
+  counter_add (&self->bytes_received, size);
+  counter_add (&self->packets_received, 1);
   if (self->receive_func)
     self->receive_func (self, data, size, self->receive_data);
 }
@@ -444,13 +532,17 @@ prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
   GString *pinned;
   guint i;
 
+  if (self->dtls && gst_ice_fingerprint_equal (desc->fingerprint,
+          self->remote_fingerprint))
+    return TRUE;                /* a repeated description, or a restart */
   if (self->dtls)
-    return TRUE;                /* a repeated description */
+    goto fingerprint_changed;
   if (desc->fingerprint == NULL)
     goto no_fingerprint;
   if (!fingerprint_accepted (self, desc->fingerprint))
     goto not_pinned;
 
+  self->remote_fingerprint = g_strdup (desc->fingerprint);
   self->dtls_client = dtls_is_client (self, desc->setup);
   self->dtls = gst_ice_dtls_connection_new (self->dtls_context,
       self->dtls_client, desc->fingerprint, self->context, on_dtls_transmit,
@@ -458,6 +550,15 @@ prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
   return self->dtls != NULL;
 
   /* ERRORS */
+fingerprint_changed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
+        "%s '%s' changed its certificate fingerprint from %s to %s in the "
+        "middle of a session", self->controlling ? "consumer" : "producer",
+        self->peer_id, self->remote_fingerprint,
+        GST_STR_NULL (desc->fingerprint));
+    return FALSE;
+  }
 no_fingerprint:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
@@ -481,6 +582,33 @@ not_pinned:
     g_string_free (pinned, TRUE);
     return FALSE;
   }
+}
+
+/* Adds the agent's one stream, with our TURN servers, and reads its
+ * sockets: at construction, and again for an ICE restart. */
+static void
+open_stream (GstIceSession * self)
+{
+  guint stream_id, i;
+
+  stream_id = nice_agent_add_stream (self->agent, 1);
+  nice_agent_set_stream_name (self->agent, stream_id, "application");
+
+  for (i = 0; self->turn_servers && i < self->turn_servers->len; i++) {
+    GstIceServerUri *turn = g_ptr_array_index (self->turn_servers, i);
+
+    if (!nice_agent_set_relay_info (self->agent, stream_id, 1,
+            turn->host, turn->port, turn->username, turn->password,
+            relay_type_for (turn->transport)))
+      GST_WARNING_OBJECT (self, "libnice refused TURN server %s:%u",
+          turn->host, turn->port);
+  }
+
+  /* even a sending-only session must read its sockets, or STUN answers
+   * and connectivity checks are never processed */
+  nice_agent_attach_recv (self->agent, stream_id, 1, self->context,
+      on_receive, self);
+  g_atomic_int_set (&self->stream_id, stream_id);
 }
 
 /**
@@ -528,6 +656,8 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
         "stun-server-port", (guint) config->stun_server->port, NULL);
   }
 
+  self->user_addresses = config->local_addresses &&
+      config->local_addresses->len > 0;
   for (i = 0; config->local_addresses && i < config->local_addresses->len; i++) {
     NiceAddress addr;
 
@@ -537,18 +667,8 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
       nice_agent_add_local_address (self->agent, &addr);
   }
 
-  self->stream_id = nice_agent_add_stream (self->agent, 1);
-  nice_agent_set_stream_name (self->agent, self->stream_id, "application");
-
-  for (i = 0; config->turn_servers && i < config->turn_servers->len; i++) {
-    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
-
-    if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1,
-            turn->host, turn->port, turn->username, turn->password,
-            relay_type_for (turn->transport)))
-      GST_WARNING_OBJECT (self, "libnice refused TURN server %s:%u",
-          turn->host, turn->port);
-  }
+  if (config->turn_servers)
+    self->turn_servers = g_ptr_array_ref (config->turn_servers);
 
   g_signal_connect (self->agent, "new-candidate-full",
       G_CALLBACK (on_new_candidate), self);
@@ -558,13 +678,71 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
       G_CALLBACK (on_component_state_changed), self);
   g_signal_connect (self->agent, "new-selected-pair-full",
       G_CALLBACK (on_selected_pair), self);
-
-  /* even a sending-only session must read its sockets, or STUN answers
-   * and connectivity checks are never processed */
-  nice_agent_attach_recv (self->agent, self->stream_id, 1, context,
-      on_receive, self);
+  open_stream (self);
 
   return self;
+}
+
+/**
+ * gst_ice_session_restart:
+ *
+ * An ICE restart (RFC 8445 section 9) of this side: a new stream, so new
+ * credentials and candidates gathered afresh on the host's addresses of
+ * now (nice_agent_restart_stream() would keep the old candidates, useless
+ * once the host's address changed), the peer's credentials and
+ * candidates forgotten until its next description.  The DTLS association
+ * stays: it does not care which path its records take.  The caller sends
+ * the new local description, then gathers.  A session that was connected
+ * counts as connected meanwhile: its peer did not leave.
+ */
+void
+gst_ice_session_restart (GstIceSession * self)
+{
+  guint old = g_atomic_int_get (&self->stream_id);
+
+  GST_INFO_OBJECT (self, "ICE restart");
+  nice_agent_attach_recv (self->agent, old, 1, self->context, NULL, NULL);
+  open_stream (self);
+  nice_agent_remove_stream (self->agent, old);
+
+  g_atomic_int_set (&self->restarting, self->was_connected);
+  g_atomic_int_set (&self->connected, FALSE);
+  self->state = NICE_COMPONENT_STATE_DISCONNECTED;
+  self->have_remote_description = FALSE;
+  g_ptr_array_set_size (self->early_candidates, 0);
+  g_clear_pointer (&self->remote_ufrag, g_free);
+  g_clear_pointer (&self->remote_pwd, g_free);
+}
+
+/**
+ * gst_ice_session_is_restart:
+ * @desc: a description of the peer for this session
+ *
+ * Returns: whether @desc carries ICE credentials other than the ones in
+ *   use: the peer restarted (or answers our restart)
+ */
+gboolean
+gst_ice_session_is_restart (GstIceSession * self,
+    const GstIceDescription * desc)
+{
+  return self->remote_ufrag != NULL &&
+      (g_strcmp0 (desc->ufrag, self->remote_ufrag) != 0 ||
+      g_strcmp0 (desc->pwd, self->remote_pwd) != 0);
+}
+
+/* From any thread: how many packets reached the element; the transport
+ * watches it for a silent path. */
+guint64
+gst_ice_session_get_packets_received (GstIceSession * self)
+{
+  return counter_get (&self->packets_received);
+}
+
+/* From any thread: an ICE restart of a connected session is under way. */
+gboolean
+gst_ice_session_is_restarting (GstIceSession * self)
+{
+  return g_atomic_int_get (&self->restarting);
 }
 
 const gchar *
@@ -601,6 +779,7 @@ gst_ice_session_set_receive_func (GstIceSession * self,
 gboolean
 gst_ice_session_gather (GstIceSession * self, GError ** error)
 {
+  self->hide_link_local = !self->user_addresses && host_has_routable_ipv6 ();
   if (!nice_agent_gather_candidates (self->agent, self->stream_id))
     goto gather_failed;
   return TRUE;
@@ -675,6 +854,11 @@ add_candidate_line (GstIceSession * self, const gchar * line, GError ** error)
       self->stream_id, line);
   if (candidate == NULL)
     goto parse_failed;
+  if (self->hide_link_local && candidate_is_link_local (candidate)) {
+    GST_DEBUG_OBJECT (self, "not pairing the link-local candidate %s", line);
+    nice_candidate_free (candidate);
+    return TRUE;
+  }
 
   list = g_slist_prepend (NULL, candidate);
   added = nice_agent_set_remote_candidates (self->agent, self->stream_id, 1,
@@ -710,10 +894,17 @@ gst_ice_session_set_remote_description (GstIceSession * self,
   /* before any ICE check: a peer refused here never gets a pair */
   if (self->dtls_context && !prepare_dtls (self, desc, error))
     return FALSE;
+  /* the same credentials again: only its caps can be new */
+  if (self->have_remote_description && !gst_ice_session_is_restart (self, desc))
+    return TRUE;
   if (!nice_agent_set_remote_credentials (self->agent, self->stream_id,
           desc->ufrag, desc->pwd))
     goto credentials_failed;
   self->have_remote_description = TRUE;
+  g_free (self->remote_ufrag);
+  self->remote_ufrag = g_strdup (desc->ufrag);
+  g_free (self->remote_pwd);
+  self->remote_pwd = g_strdup (desc->pwd);
 
   for (i = 0; i < desc->candidates->len; i++) {
     GError *err = NULL;
@@ -768,12 +959,13 @@ gst_ice_session_add_remote_candidate (GstIceSession * self,
   return add_candidate_line (self, line, error);
 }
 
-/* From any thread: ICE has a pair and, with encryption, the peer is
- * authenticated. */
+/* From any thread: ICE has a pair (or a connected session is restarting)
+ * and, with encryption, the peer is authenticated. */
 gboolean
 gst_ice_session_is_connected (GstIceSession * self)
 {
-  return g_atomic_int_get (&self->connected) && (self->dtls_context == NULL
+  return (g_atomic_int_get (&self->connected) ||
+      g_atomic_int_get (&self->restarting)) && (self->dtls_context == NULL
       || g_atomic_int_get (&self->dtls_connected));
 }
 
@@ -821,8 +1013,8 @@ send_plain (GstIceSession * self, GstBuffer * buffer)
   }
   message.buffers = vectors;
 
-  sent = nice_agent_send_messages_nonblocking (self->agent, self->stream_id,
-      1, &message, 1, NULL, NULL);
+  sent = nice_agent_send_messages_nonblocking (self->agent,
+      g_atomic_int_get (&self->stream_id), 1, &message, 1, NULL, NULL);
 
   if (n_memories > MAX_SEND_MEMORIES) {
     gst_buffer_unmap (buffer, &maps[0]);
@@ -833,12 +1025,12 @@ send_plain (GstIceSession * self, GstBuffer * buffer)
 
   if (sent != 1)
     goto dropped;
-  self->bytes_sent += size;
-  self->packets_sent++;
+  counter_add (&self->bytes_sent, size);
+  counter_add (&self->packets_sent, 1);
   return TRUE;
 
 dropped:
-  self->packets_dropped++;
+  counter_add (&self->packets_dropped, 1);
   GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes",
       gst_buffer_get_size (buffer));
   return FALSE;
@@ -865,12 +1057,12 @@ gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
       !gst_ice_dtls_connection_send (self->dtls, data, size, NULL) ||
       g_atomic_int_get (&self->dtls_datagrams_dropped) != dropped_before)
     goto dropped;
-  self->bytes_sent += size;
-  self->packets_sent++;
+  counter_add (&self->bytes_sent, size);
+  counter_add (&self->packets_sent, 1);
   return TRUE;
 
 dropped:
-  self->packets_dropped++;
+  counter_add (&self->packets_dropped, 1);
   GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes", size);
   return FALSE;
 }
@@ -894,7 +1086,7 @@ gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
   if (self->dtls_context == NULL)
     return send_plain (self, buffer);
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
-    self->packets_dropped++;
+    counter_add (&self->packets_dropped, 1);
     return FALSE;
   }
   sent = gst_ice_session_send_data (self, map.data, map.size);
@@ -912,7 +1104,7 @@ add_dtls_stats (GstIceSession * self, GstStructure * stats)
 
   gst_structure_set (stats, "dtls-state", G_TYPE_STRING,
       gst_ice_dtls_state_to_string (state), "packets-rejected", G_TYPE_UINT64,
-      self->packets_rejected, NULL);
+      counter_get (&self->packets_rejected), NULL);
   if (state != GST_ICE_DTLS_STATE_CONNECTED)
     return;
   fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (self->dtls);
@@ -944,11 +1136,12 @@ gst_ice_session_get_stats (GstIceSession * self)
       "state", G_TYPE_STRING,
       nice_component_state_to_string (nice_agent_get_component_state
           (self->agent, self->stream_id, 1)),
-      "bytes-sent", G_TYPE_UINT64, self->bytes_sent,
-      "packets-sent", G_TYPE_UINT64, self->packets_sent,
-      "packets-dropped", G_TYPE_UINT64, self->packets_dropped,
-      "bytes-received", G_TYPE_UINT64, self->bytes_received,
-      "packets-received", G_TYPE_UINT64, self->packets_received, NULL);
+      "bytes-sent", G_TYPE_UINT64, counter_get (&self->bytes_sent),
+      "packets-sent", G_TYPE_UINT64, counter_get (&self->packets_sent),
+      "packets-dropped", G_TYPE_UINT64, counter_get (&self->packets_dropped),
+      "bytes-received", G_TYPE_UINT64, counter_get (&self->bytes_received),
+      "packets-received", G_TYPE_UINT64, counter_get (&self->packets_received),
+      NULL);
   if (self->dtls_context)
     add_dtls_stats (self, stats);
 

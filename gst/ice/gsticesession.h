@@ -104,6 +104,11 @@ gboolean gst_ice_session_set_remote_description (GstIceSession * self,
 gboolean gst_ice_session_add_remote_candidate (GstIceSession * self,
     const gchar * line, GError ** error);
 gboolean gst_ice_session_is_connected (GstIceSession * self);
+void gst_ice_session_restart (GstIceSession * self);
+gboolean gst_ice_session_is_restart (GstIceSession * self,
+    const GstIceDescription * desc);
+gboolean gst_ice_session_is_restarting (GstIceSession * self);
+guint64 gst_ice_session_get_packets_received (GstIceSession * self);
 gboolean gst_ice_session_was_connected (GstIceSession * self);
 gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
 gboolean gst_ice_session_send_data (GstIceSession * self, const guint8 * data,

@@ -229,6 +229,26 @@ gst_ice_transport_is_shutting_down (GstIceTransport * self)
   return g_atomic_int_get (&self->shutting_down);
 }
 
+/**
+ * gst_ice_transport_dup_sessions:
+ *
+ * Returns: (transfer full): the sessions now, each reffed
+ */
+GPtrArray *
+gst_ice_transport_dup_sessions (GstIceTransport * self)
+{
+  GPtrArray *sessions = g_ptr_array_new_with_free_func (gst_object_unref);
+  GHashTableIter iter;
+  gpointer session;
+
+  g_mutex_lock (&self->sessions_lock);
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    g_ptr_array_add (sessions, gst_object_ref (session));
+  g_mutex_unlock (&self->sessions_lock);
+  return sessions;
+}
+
 /* Connects @handler (called with the transport as data) to @signal of the
  * active signaller, until the transport shuts down. */
 void
@@ -353,9 +373,16 @@ gst_ice_transport_report_failure (GstIceTransport * self,
 
 /* --- sessions ------------------------------------------------------------ */
 
-static void
-post_session_message (GstIceTransport * self, GstIceSession * session,
-    GstStructure * s)
+/**
+ * gst_ice_transport_post_session_message:
+ * @s: (transfer full): the message's structure; the session's id and peer
+ *   id are added
+ *
+ * Posts an element message about @session on the element.
+ */
+void
+gst_ice_transport_post_session_message (GstIceTransport * self,
+    GstIceSession * session, GstStructure * s)
 {
   gst_structure_set (s, "session-id", G_TYPE_STRING,
       gst_ice_session_get_id (session), "peer-id", G_TYPE_STRING,
@@ -419,6 +446,8 @@ close_session (GstIceTransport * self, const gchar * session_id)
     return;
 
   GST_DEBUG_OBJECT (self, "closing session %s", session_id);
+  if (self->watches)
+    gst_ice_transport_watch_forget (self, session_id);
   g_signal_handlers_disconnect_by_data (session, self);
   update_connected (self, session, FALSE);
   self->closing_sessions++;
@@ -438,16 +467,22 @@ static void
 on_selected_pair (GstIceSession * session, const GstStructure * pair,
     GstIceTransport * self)
 {
-  post_session_message (self, session, gst_structure_copy (pair));
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_copy (pair));
 }
 
 /* No pair worked: the role tells the user and ends the session. */
 static void fail_session (GstIceTransport * self, GstIceSession * session);
 
-/* A pair worked, then the peer stopped answering (consent freshness): the
- * peer went away or its path broke, which is no traversal problem. */
-static void
-lose_session (GstIceTransport * self, GstIceSession * session)
+/**
+ * gst_ice_transport_lose_session:
+ *
+ * A pair worked, then the peer went away: it closed its DTLS association,
+ * or its path broke and no ICE restart can restore it.  The session ends
+ * and the role tells the user; no traversal problem.
+ */
+void
+gst_ice_transport_lose_session (GstIceTransport * self, GstIceSession * session)
 {
   gchar *session_id = g_strdup (gst_ice_session_get_id (session));
   gchar *peer_id = g_strdup (gst_ice_session_get_peer_id (session));
@@ -463,17 +498,26 @@ static void
 on_state_changed (GstIceSession * session, const gchar * state,
     GstIceTransport * self)
 {
-  gboolean connected = gst_ice_session_is_connected (session);
+  gboolean failed = g_strcmp0 (state, "failed") == 0;
+  gboolean had_pair = gst_ice_session_was_connected (session);
 
-  post_session_message (self, session, gst_structure_new ("ice-state-changed",
-          "state", G_TYPE_STRING, state, NULL));
-  update_connected (self, session, connected);
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_new ("ice-state-changed", "state", G_TYPE_STRING, state,
+          NULL));
+  /* a pair that worked and broke (consent lost): restart, the session
+   * still counts as connected meanwhile (or, where the signaller cannot
+   * carry a restart, it is lost and closed) */
+  if (failed && had_pair && !gst_ice_transport_is_shutting_down (self)) {
+    gst_ice_transport_restart_session (self, session, "connection-lost");
+    if (gst_ice_transport_lookup_session (self,
+            gst_ice_session_get_id (session)) != session)
+      return;
+  }
+  update_connected (self, session, gst_ice_session_is_connected (session));
 
-  if (g_strcmp0 (state, "failed") != 0)
-    return;
-  if (gst_ice_session_was_connected (session))
-    lose_session (self, session);
-  else
+  if (g_strcmp0 (state, "connected") == 0 || g_strcmp0 (state, "ready") == 0)
+    gst_ice_transport_watch_connected (self, session);
+  else if (failed && !had_pair)
     fail_session (self, session);
 }
 
@@ -498,13 +542,13 @@ on_dtls_state_changed (GstIceSession * session, const gchar * state,
             "dtls-peer-fingerprint"), NULL);
     gst_structure_free (stats);
   }
-  post_session_message (self, session, s);
+  gst_ice_transport_post_session_message (self, session, s);
   update_connected (self, session, gst_ice_session_is_connected (session));
 
   if (g_strcmp0 (state, "failed") == 0)
     self->role->session_refused (self, session, message);
   else if (g_strcmp0 (state, "closed") == 0)
-    lose_session (self, session);
+    gst_ice_transport_lose_session (self, session);
 }
 
 static void
@@ -597,6 +641,8 @@ gst_ice_transport_offer_session (GstIceTransport * self,
  *
  * Gives @session the peer's credentials, candidates and fingerprint.  A
  * peer that cannot be authenticated ends the session, through the role.
+ * New credentials in a session that has some are the peer's ICE restart:
+ * this side restarts too.
  *
  * Returns: %FALSE (logged or reported) when the session refused them.
  */
@@ -606,6 +652,8 @@ gst_ice_transport_accept_description (GstIceTransport * self,
 {
   GError *err = NULL;
 
+  if (gst_ice_session_is_restart (session, desc))
+    gst_ice_transport_peer_restarted (self, session);
   if (gst_ice_session_set_remote_description (session, desc, &err))
     return TRUE;
   if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS))
@@ -753,10 +801,12 @@ disconnect_signaller (GstIceTransport * self)
 static gboolean
 start_signalling (GstIceTransport * self, const gchar * peer_id)
 {
+  gst_ice_transport_watch_start (self);
   self->active_signaller = gst_ice_transport_get_signaller (self);
   if (!self->role->start (self)) {
     disconnect_signaller (self);
     g_clear_object (&self->active_signaller);
+    gst_ice_transport_watch_stop (self);
     return FALSE;
   }
   gst_ice_transport_connect_signaller (self, "session-description",
@@ -874,6 +924,7 @@ shut_down (gpointer user_data)
 
   /* from here on, failures are ours, not the user's */
   g_atomic_int_set (&self->shutting_down, TRUE);
+  gst_ice_transport_watch_stop (self);
   disconnect_signaller (self);
   forget_end_reason (self);
 
@@ -954,6 +1005,26 @@ gst_ice_transport_get_record_overhead (GstIceTransport * self)
   GstIceDtlsContext *dtls = self->config.session.dtls;
 
   return dtls ? gst_ice_dtls_context_get_record_overhead (dtls) : 0;
+}
+
+static gboolean
+restart_requested (gpointer user_data)
+{
+  gst_ice_transport_restart_all (user_data, "requested");
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gst_ice_transport_request_restart:
+ *
+ * From any thread: an ICE restart of every session that has had a pair
+ * (the elements' restart-ice signal).
+ */
+void
+gst_ice_transport_request_restart (GstIceTransport * self)
+{
+  if (self->context)
+    g_main_context_invoke (self->context, restart_requested, self);
 }
 
 guint

@@ -37,6 +37,8 @@ G_BEGIN_DECLS
  *   away; the transport waits for it (or another) to come back
  * @caps_received: consumer only: the producer announced its caps
  * @received: consumer only: a packet arrived
+ * @peer_resumed: a session that lost its path works again after an ICE
+ *   restart (packets were lost meanwhile)
  *
  * How the transport tells its element what happened; all but @received
  * are called from the transport's thread, @received too.
@@ -48,6 +50,7 @@ typedef struct
   void (*producer_left) (GstElement * element, const gchar * producer_id);
   void (*caps_received) (GstElement * element, GstCaps * caps);
   GstIceSessionReceiveFunc received;
+  void (*peer_resumed) (GstElement * element, GstIceSession * session);
 } GstIceTransportCallbacks;
 
 #define GST_TYPE_ICE_TRANSPORT (gst_ice_transport_get_type ())
@@ -77,5 +80,6 @@ void gst_ice_transport_set_caps (GstIceTransport * self, GstCaps * caps);
 guint gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer);
 guint gst_ice_transport_get_n_connected (GstIceTransport * self);
 guint gst_ice_transport_get_record_overhead (GstIceTransport * self);
+void gst_ice_transport_request_restart (GstIceTransport * self);
 
 G_END_DECLS

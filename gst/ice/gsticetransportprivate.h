@@ -24,6 +24,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <gst/ice/gsticetransport.h>
 #include <gst/ice/signalling/gsticesignallingserver.h>
 
@@ -35,6 +36,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
 /**
  * GstIceTransportRole:
  * @name: "producer" or "consumer", for messages
+ * @watches_media: a session whose media stops while its pair is up is
+ *   restarted (the consumer: it is the one that receives)
  * @start: the transport thread's context is thread-default and the
  *   signaller not started yet: connect the role's signaller handlers, run
  *   what the role needs; %FALSE (with an element error posted) fails the
@@ -52,6 +55,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
  * @session_refused: @session's peer could not be authenticated (@why: no
  *   fingerprint, not a pinned one, a failed DTLS handshake); the role
  *   tells the user and ends it
+ * @session_down: @session's path has been down for @seconds despite ICE
+ *   restarts, which go on; the role tells the user
  *
  * What differs between icesink's side and icesrc's side of a transport.
  * Everything is called from the transport thread.
@@ -59,6 +64,7 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
 typedef struct
 {
   const gchar *name;
+  gboolean watches_media;
   gboolean (*start) (GstIceTransport * self);
   void (*shut_down) (GstIceTransport * self);
   void (*reset) (GstIceTransport * self);
@@ -71,6 +77,8 @@ typedef struct
       const gchar * peer_id);
   void (*session_refused) (GstIceTransport * self, GstIceSession * session,
       const gchar * why);
+  void (*session_down) (GstIceTransport * self, GstIceSession * session,
+      guint seconds);
 } GstIceTransportRole;
 
 extern const GstIceTransportRole gst_ice_producer_role;
@@ -124,6 +132,12 @@ struct _GstIceTransport
   gint shutting_down;
   GstIceProducerState producer;
   GstIceConsumerState consumer;
+  /* ICE restarts (gsticetransportrestart.c) */
+  GHashTable *watches;          /* session id -> SessionWatch */
+  GSource *watchdog;
+  GSocket *netlink;             /* this host's address changes */
+  GSource *netlink_source;
+  guint network_debounce;
 
   /* shared with the streaming thread */
   GMutex sessions_lock;
@@ -144,6 +158,8 @@ gboolean gst_ice_transport_accept_description (GstIceTransport * self,
     GstIceSession * session, const GstIceDescription * desc);
 void gst_ice_transport_end_session (GstIceTransport * self,
     const gchar * session_id);
+void gst_ice_transport_lose_session (GstIceTransport * self,
+    GstIceSession * session);
 void gst_ice_transport_report_failure (GstIceTransport * self,
     GstIceSession * session, gboolean fatal);
 /* a timer's callback: @id is what it was added with */
@@ -152,6 +168,23 @@ typedef gboolean (*GstIceTransportTimerFunc) (GstIceTransport * self,
 void gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
     guint seconds, GstIceTransportTimerFunc func);
 gboolean gst_ice_transport_is_shutting_down (GstIceTransport * self);
+GPtrArray *gst_ice_transport_dup_sessions (GstIceTransport * self);
+void gst_ice_transport_post_session_message (GstIceTransport * self,
+    GstIceSession * session, GstStructure * s);
+
+/* ICE restarts, gsticetransportrestart.c */
+void gst_ice_transport_watch_start (GstIceTransport * self);
+void gst_ice_transport_watch_stop (GstIceTransport * self);
+void gst_ice_transport_watch_forget (GstIceTransport * self,
+    const gchar * session_id);
+void gst_ice_transport_watch_connected (GstIceTransport * self,
+    GstIceSession * session);
+void gst_ice_transport_restart_session (GstIceTransport * self,
+    GstIceSession * session, const gchar * reason);
+void gst_ice_transport_peer_restarted (GstIceTransport * self,
+    GstIceSession * session);
+void gst_ice_transport_restart_all (GstIceTransport * self,
+    const gchar * reason);
 GstCaps *gst_ice_transport_get_caps (GstIceTransport * self);
 
 G_END_DECLS

@@ -491,12 +491,69 @@ GST_START_TEST (test_syntax_text_for_display)
 
 GST_END_TEST;
 
+/* the addresses gst_ice_candidate_host_addresses() keeps of @addresses,
+ * joined with spaces */
+static gchar *
+host_addresses (const gchar * const *addresses)
+{
+  GPtrArray *kept = gst_ice_candidate_host_addresses (addresses);
+  gchar *joined;
+
+  g_ptr_array_add (kept, NULL);
+  joined = g_strjoinv (" ", (gchar **) kept->pdata);
+  g_ptr_array_unref (kept);
+  return joined;
+}
+
+GST_START_TEST (test_host_addresses)
+{
+  /* as nice_interfaces_get_local_ips() lists a dual-stack host */
+  const gchar *dual_stack[] = { "2001:db8:5::11", "100.64.5.11",
+    "192.168.6.11", "fe80::d00c:dff:fe7b:937%v1",
+    "fe80::ac94:67ff:fee3:7783%v0", NULL
+  };
+  const gchar *unique_local[] = { "192.168.1.2", "fd00::2",
+    "fe80::fc:ff:fe00:1%eth0", NULL
+  };
+  const gchar *ipv4_only[] = { "192.168.1.2", "fe80::1%eth0", NULL };
+  const gchar *link_local_only[] = { "169.254.3.4", "fe80::1%eth0",
+    "fe80::2%eth1", NULL
+  };
+  const gchar *none[] = { NULL };
+  gchar *kept;
+
+  /* a global IPv6 address: no link-local candidates */
+  kept = host_addresses (dual_stack);
+  fail_unless_equals_string (kept, "2001:db8:5::11 100.64.5.11 192.168.6.11");
+  g_free (kept);
+
+  /* a unique-local one routes beyond the link as well */
+  kept = host_addresses (unique_local);
+  fail_unless_equals_string (kept, "192.168.1.2 fd00::2");
+  g_free (kept);
+
+  /* no other IPv6: link-local IPv6 stays, as libnice would gather it */
+  kept = host_addresses (ipv4_only);
+  fail_unless_equals_string (kept, "192.168.1.2 fe80::1%eth0");
+  g_free (kept);
+  kept = host_addresses (link_local_only);
+  fail_unless_equals_string (kept, "169.254.3.4 fe80::1%eth0 fe80::2%eth1");
+  g_free (kept);
+
+  kept = host_addresses (none);
+  fail_unless_equals_string (kept, "");
+  g_free (kept);
+}
+
+GST_END_TEST;
+
 static Suite *
 candidate_suite (void)
 {
   Suite *s = suite_create ("candidate");
   TCase *tc = tcase_create ("steps");
   TCase *tc_syntax = tcase_create ("syntax");
+  TCase *tc_addresses = tcase_create ("addresses");
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_split_fields);
@@ -511,6 +568,9 @@ candidate_suite (void)
   tcase_add_test (tc_syntax, test_syntax_address);
   tcase_add_test (tc_syntax, test_syntax_token_and_vchars);
   tcase_add_test (tc_syntax, test_syntax_text_for_display);
+
+  suite_add_tcase (s, tc_addresses);
+  tcase_add_test (tc_addresses, test_host_addresses);
 
   return s;
 }

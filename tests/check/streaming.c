@@ -25,10 +25,12 @@
 #endif
 
 #include <glib/gstdio.h>
+#include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 #include <gst/video/video.h>
 
 #include "icetestutil.h"
+#include "relaysignaller.h"
 
 #define TIMEOUT (20 * GST_SECOND)
 #define N_BUFFERS 300
@@ -455,6 +457,324 @@ GST_START_TEST (test_stop_is_quick_while_streaming)
 
 GST_END_TEST;
 
+/* A non-live sender paused and played again before anyone watches: PAUSED
+ * completes (icesink prerolls on the buffer it holds instead of dropping
+ * it), and once a consumer joins the stream flows. */
+GST_START_TEST (test_pause_before_first_consumer)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GError *err = NULL;
+  guint received = 0;
+
+  test_relay_init ();
+  /* one RTP packet per frame: nothing else comes to preroll on */
+  producer = gst_parse_launch ("videotestsrc is-live=false ! "
+      "video/x-raw,width=16,height=8,framerate=30/1 ! rtpvrawpay ! "
+      "icesink name=sink peer-id=cam local-addresses=127.0.0.1 "
+      "signaller-type=TestRelaySignaller", &err);
+  fail_unless (producer != NULL, "%s", err ? err->message : "?");
+  test_count_peers (producer, &added, &removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_get_state (producer, NULL, NULL,
+          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+
+  /* icesink holds the first buffer, waiting for a consumer.  Nothing
+   * says when render() has started to wait (the source, payloader and
+   * sink share one streaming thread, and no message is posted), so give
+   * it a moment: a pause before it waits would not show the fault. */
+  g_usleep (G_USEC_PER_SEC / 5);
+  gst_element_set_state (producer, GST_STATE_PAUSED);
+  fail_unless_equals_int (gst_element_get_state (producer, NULL, NULL,
+          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  gst_element_set_state (producer, GST_STATE_PLAYING);
+  fail_unless_equals_int (gst_element_get_state (producer, NULL, NULL,
+          5 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  while (received < 30) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), 5 * GST_SECOND);
+
+    fail_unless (sample != NULL, "only %u packets after the consumer joined",
+        received);
+    gst_sample_unref (sample);
+    received++;
+  }
+
+  test_assert_no_error (producer);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
+/* Raw video over RTP carries its size only in the caps: when the sender
+ * switches resolution with a consumer connected, the new caps reach it
+ * and frames of both sizes come out of its depayloader. */
+GST_START_TEST (test_caps_change_reaches_consumer)
+{
+  GstElement *producer, *consumer, *filter;
+  gint added = 0, removed = 0;
+  gboolean small = FALSE, large = FALSE;
+  GError *err = NULL;
+  GstCaps *caps;
+  gint64 deadline;
+
+  test_relay_init ();
+  producer = gst_parse_launch ("videotestsrc is-live=true ! capsfilter "
+      "name=filter caps=video/x-raw,format=I420,width=32,height=24,"
+      "framerate=30/1 ! rtpvrawpay ! icesink name=sink peer-id=cam "
+      "local-addresses=127.0.0.1 signaller-type=TestRelaySignaller", &err);
+  fail_unless (producer != NULL, "%s", err ? err->message : "?");
+  test_count_peers (producer, &added, &removed);
+  consumer = gst_parse_launch ("icesrc local-addresses=127.0.0.1 "
+      "signaller-type=TestRelaySignaller ! rtpvrawdepay ! appsink name=sink "
+      "sync=false max-buffers=1000", &err);
+  fail_unless (consumer != NULL, "%s", err ? err->message : "?");
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  filter = test_get (producer, "filter");
+  deadline = g_get_monotonic_time () + TIMEOUT / GST_USECOND;
+  while (!(small && large) && g_get_monotonic_time () < deadline) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), GST_SECOND);
+    GstStructure *s;
+    gint width = 0;
+
+    if (sample == NULL)
+      continue;
+    s = gst_caps_get_structure (gst_sample_get_caps (sample), 0);
+    gst_structure_get_int (s, "width", &width);
+    if (width == 32 && !small) {
+      small = TRUE;
+      /* the sender switches while the consumer watches */
+      caps = gst_caps_from_string ("video/x-raw,format=I420,width=48,"
+          "height=32,framerate=30/1");
+      g_object_set (filter, "caps", caps, NULL);
+      gst_caps_unref (caps);
+    } else if (width == 48) {
+      large = TRUE;
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless (small, "no frame of the first size arrived");
+  fail_unless (large, "no frame of the new size arrived");
+
+  test_assert_no_error (consumer);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
+/* downstream of icesrc stalls once for 300 ms, as a busy decoder would */
+static GstPadProbeReturn
+stall_once (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+  guint seq = 0;
+
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    seq = map.size >= 4 ? GST_READ_UINT32_BE (map.data) : 0;
+    gst_buffer_unmap (buffer, &map);
+  }
+  if (seq == 10)
+    g_usleep (300 * 1000);
+  return GST_PAD_PROBE_OK;
+}
+
+static int
+compare_times (gconstpointer a, gconstpointer b)
+{
+  GstClockTimeDiff x = *(const GstClockTimeDiff *) a;
+  GstClockTimeDiff y = *(const GstClockTimeDiff *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* icesrc stamps a packet when it arrives: packets sent 10 ms apart keep
+ * that spacing even when they waited in icesrc while downstream was
+ * busy, instead of all getting the time they were taken out. */
+GST_START_TEST (test_timestamps_at_arrival)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GstClockTimeDiff gaps[20];
+  GstClockTime last = GST_CLOCK_TIME_NONE;
+  GstPad *pad;
+  guint i;
+
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (producer, &added, &removed);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  pad = gst_element_get_static_pad (test_get (consumer, "src"), "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stall_once, NULL, NULL);
+  gst_object_unref (pad);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  test_push_numbered (producer, 0, 40, 10 * 1000);
+  for (i = 0; i < 40; i++) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), TIMEOUT);
+    GstClockTime pts;
+
+    fail_unless (sample != NULL, "only %u buffers arrived", i);
+    pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+    fail_unless (GST_CLOCK_TIME_IS_VALID (pts));
+    /* buffers 11 to 30 arrived while downstream was stalled */
+    if (i >= 11 && i <= 30)
+      gaps[i - 11] = GST_CLOCK_DIFF (last, pts);
+    last = pts;
+    gst_sample_unref (sample);
+  }
+  qsort (gaps, G_N_ELEMENTS (gaps), sizeof (gaps[0]), compare_times);
+  fail_unless (gaps[G_N_ELEMENTS (gaps) / 2] >= 7 * GST_MSECOND,
+      "median spacing %" GST_STIME_FORMAT " of packets sent 10 ms apart",
+      GST_STIME_ARGS (gaps[G_N_ELEMENTS (gaps) / 2]));
+
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  GstElement *pipeline;
+  gint stopped;
+} StopOnRemoved;
+
+static void
+stop_on_removed (GstElement * sink, const gchar * peer_id, StopOnRemoved * data)
+{
+  gst_element_set_state (data->pipeline, GST_STATE_NULL);
+  g_atomic_int_set (&data->stopped, 1);
+}
+
+/* An application stops the sender when its last viewer leaves, from the
+ * peer-removed handler: that must not deadlock (the signal used to come
+ * from the transport thread, which stopping joins). */
+GST_START_TEST (test_stop_from_peer_removed)
+{
+  StopOnRemoved data = { NULL, 0 };
+  GstElement *consumer;
+  gint added = 0, removed = 0;
+
+  test_relay_init ();
+  data.pipeline = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (data.pipeline, &added, &removed);
+  g_signal_connect (test_get (data.pipeline, "sink"), "peer-removed",
+      G_CALLBACK (stop_on_removed), &data);
+  fail_unless (gst_element_set_state (data.pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  test_stop (consumer);
+  fail_unless (test_wait_count (&data.stopped, 1, 10 * GST_SECOND),
+      "stopping the pipeline from peer-removed did not return");
+  gst_object_unref (data.pipeline);
+}
+
+GST_END_TEST;
+
+/* An ICE restart mid-stream (as a network change starts one): both sides
+ * take part, the same session resumes with new credentials, its DTLS
+ * association is kept (no second handshake), the producer does not see
+ * its viewer leave, and the stream goes on. */
+GST_START_TEST (test_ice_restart_keeps_session)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  GstMessage *msg;
+  const GstStructure *s;
+  gchar *session_id;
+
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (producer, &added, &removed);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT,
+      "ice-dtls-state-changed", TIMEOUT);
+  fail_unless (msg != NULL);
+  session_id = g_strdup (gst_structure_get_string (gst_message_get_structure
+          (msg), "session-id"));
+  gst_message_unref (msg);
+
+  g_signal_emit_by_name (test_get (consumer, "src"), "restart-ice");
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-restart",
+      TIMEOUT);
+  fail_unless (msg != NULL, "no ice-restart message");
+  s = gst_message_get_structure (msg);
+  fail_unless_equals_string (gst_structure_get_string (s, "reason"),
+      "requested");
+  fail_unless_equals_string (gst_structure_get_string (s, "session-id"),
+      session_id);
+  gst_message_unref (msg);
+  /* the producer restarted its side when it saw new credentials */
+  msg = test_wait_message (producer, GST_MESSAGE_ELEMENT, "ice-restart",
+      TIMEOUT);
+  fail_unless (msg != NULL, "the producer did not take part");
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (msg), "reason"), "peer-restarted");
+  gst_message_unref (msg);
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-restart-done",
+      TIMEOUT);
+  fail_unless (msg != NULL, "the restart never completed");
+  gst_message_unref (msg);
+
+  /* no new handshake: nothing more about DTLS on the consumer's bus */
+  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (consumer), GST_MESSAGE_ELEMENT);
+  while (msg != NULL) {
+    fail_if (gst_message_has_name (msg, "ice-dtls-state-changed"),
+        "a DTLS state changed after the restart");
+    gst_message_unref (msg);
+    msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (consumer),
+        GST_MESSAGE_ELEMENT);
+  }
+
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 50, TIMEOUT,
+          NULL), 50);
+  fail_unless_equals_int (g_atomic_int_get (&removed), 0);
+  fail_unless_equals_int (g_atomic_int_get (&added), 1);
+
+  test_assert_no_error (consumer);
+  g_free (session_id);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 static Suite *
 streaming_suite (void)
 {
@@ -473,6 +793,11 @@ streaming_suite (void)
   tcase_add_test (tc, test_embedded_server_sender_restarts);
   tcase_add_test (tc, test_directory_signaller);
   tcase_add_test (tc, test_stop_is_quick_while_streaming);
+  tcase_add_test (tc, test_pause_before_first_consumer);
+  tcase_add_test (tc, test_caps_change_reaches_consumer);
+  tcase_add_test (tc, test_timestamps_at_arrival);
+  tcase_add_test (tc, test_stop_from_peer_removed);
+  tcase_add_test (tc, test_ice_restart_keeps_session);
   return s;
 }
 

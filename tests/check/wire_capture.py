@@ -82,7 +82,10 @@ def stream(ns, tmp, encryption):
     pcap = os.path.join(tmp, tag + ".pcap")
     out = os.path.join(tmp, tag + ".out")
     dump_log = os.path.join(tmp, tag + "-tcpdump.log")
-    dump = ns.spawn(["tcpdump", "-i", "any", "-U", "-w", pcap], dump_log)
+    # immediate mode: no block batching, so nothing waits in a half-full
+    # block when tcpdump is stopped
+    dump = ns.spawn(["tcpdump", "-i", "any", "--immediate-mode", "-U",
+                     "-w", pcap], dump_log)
     wait_for(lambda: b"listening on" in open(dump_log, "rb").read(), 10,
              "tcpdump to listen")
 

@@ -63,6 +63,8 @@ typedef struct
   guint8 *seen;
   GstStructure *pair;
   gchar *dtls_cipher;           /* once a DTLS handshake completed */
+  guint restarts;               /* ICE restarts begun */
+  gint64 resume_ms;             /* the last restart's time to resume, or -1 */
   gchar *error;
   gchar *warning;
   gboolean peer_joined;
@@ -229,11 +231,19 @@ on_bus_message (GstBus * bus, GstMessage * msg, Peer * peer)
       g_printerr ("error: %s\n", peer->error);
       g_main_loop_quit (peer->loop);
       break;
-    case GST_MESSAGE_WARNING:
+    case GST_MESSAGE_WARNING:{
+      gchar *text = message_text (msg);
+      gchar *all = peer->warning ? g_strconcat (peer->warning, " | ", text,
+          NULL) : g_strdup (text);
+
+      /* every warning, in order: a cell may look for one that a later one
+       * (the producer leaving at the end) would hide */
+      g_printerr ("warning: %s\n", text);
       g_free (peer->warning);
-      peer->warning = message_text (msg);
-      g_printerr ("warning: %s\n", peer->warning);
+      peer->warning = all;
+      g_free (text);
       break;
+    }
     case GST_MESSAGE_ELEMENT:
       if (gst_structure_has_name (s, "ice-selected-pair")) {
         g_clear_pointer (&peer->pair, gst_structure_free);
@@ -241,6 +251,16 @@ on_bus_message (GstBus * bus, GstMessage * msg, Peer * peer)
         g_printerr ("%" GST_PTR_FORMAT "\n", s);
       } else if (gst_structure_has_name (s, "ice-state-changed")) {
         g_printerr ("ICE state %s\n", gst_structure_get_string (s, "state"));
+      } else if (gst_structure_has_name (s, "ice-restart")) {
+        peer->restarts++;
+        g_printerr ("ICE restart: %s\n", gst_structure_get_string (s,
+                "reason"));
+      } else if (gst_structure_has_name (s, "ice-restart-done")) {
+        guint64 ms = 0;
+
+        gst_structure_get_uint64 (s, "resume-ms", &ms);
+        peer->resume_ms = ms;
+        g_printerr ("ICE restart done after %" G_GUINT64_FORMAT " ms\n", ms);
       } else if (gst_structure_has_name (s, "ice-dtls-state-changed")) {
         g_printerr ("DTLS state %s %s\n", gst_structure_get_string (s,
                 "state"), GST_STR_NULL (gst_structure_get_string (s,
@@ -327,6 +347,13 @@ print_result (Peer * peer)
   add_pair_member (b, peer, "local-address");
   add_pair_member (b, peer, "remote-address");
   add_pair_member (b, peer, "transport");
+  json_builder_set_member_name (b, "restarts");
+  json_builder_add_int_value (b, peer->restarts);
+  json_builder_set_member_name (b, "resume-ms");
+  if (peer->resume_ms >= 0)
+    json_builder_add_int_value (b, peer->resume_ms);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "dtls-cipher");
   if (peer->dtls_cipher)
     json_builder_add_string_value (b, peer->dtls_cipher);
@@ -384,6 +411,7 @@ main (int argc, char **argv)
       DEFAULT_SEND_INTERVAL_MS);
   peer.idle_timeout_s = env_uint ("NAT_PEER_IDLE_S", DEFAULT_IDLE_TIMEOUT_S);
   peer.count = count;
+  peer.resume_ms = -1;
   peer.seen = g_malloc0 (count);
   peer.loop = g_main_loop_new (NULL, FALSE);
 

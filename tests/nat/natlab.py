@@ -8,16 +8,18 @@ a real icesink streams numbered RTP packets to a real icesrc.
 
   natlab.py NAT_PEER SIGNALLING_SERVER OUTDIR [CELL...]
 
-The public segment is a bridge in its own namespace (203.0.113.0/24) with
-coturn (STUN and TURN over UDP and TCP on 203.0.113.1:3478) and the
-signalling server (ws://203.0.113.1:8443).  Each private LAN is a bridge in
-a router namespace, with host namespaces on it; the router applies one NAT
-kind (see ROUTER_RULES).  Every name starts with a per-run prefix, and all
-of it is removed on exit, failure or interrupt.
+The public segment is a bridge in its own namespace (203.0.113.0/24, and
+2001:db8::/64 for IPv6) with coturn (STUN and TURN over UDP and TCP on
+203.0.113.1:3478) and the signalling server (ws://203.0.113.1:8443).  Each
+private LAN is a bridge in a router namespace, with host namespaces on it;
+the router applies one NAT kind (see ROUTER_RULES), and routes IPv6 to the
+LANs that have it (IPV6_HOSTS).  Every name starts with a per-run prefix,
+and all of it is removed on exit, failure or interrupt.
 
 Prints a table of the cells and writes it to OUTDIR/nat-matrix.md.  Needs
 root; exits 77 (skipped) elsewhere.  docs/nat-traversal.md explains it."""
 
+import ipaddress
 import json
 import os
 import re
@@ -34,6 +36,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 import pastelines  # noqa: E402
 
 PUBLIC_IP = '203.0.113.1'
+# the public IPv6 segment; each dual-stack LAN gets a /64 routed to it
+PUBLIC_IP6 = '2001:db8::1'
 PACKETS = 300
 SIGNALLING = 'signaller::uri=ws://%s:8443' % PUBLIC_IP
 STUN = 'stun-server=stun://%s:3478' % PUBLIC_IP
@@ -67,6 +71,13 @@ ROUTER_RULES = {
         '-A FORWARD -p udp -m statistic --mode random --probability 0.05 '
         '-j DROP'],
 }
+# carrier-grade NAT (RFC 6598 addresses inside) is symmetric
+ROUTER_RULES['cgn'] = ROUTER_RULES['symmetric']
+# ip6tables rules: IPv6 is routed, not translated; a stateful firewall lets
+# in only what answers something sent from the LAN, as home routers do
+ROUTER_RULES6 = {
+    'cgn': ['-A FORWARD -i wan -m conntrack --ctstate NEW -j DROP'],
+}
 
 # LAN name: (router kind, hosts, behind which LAN's router, or None for
 # the public bridge).  "d-in" is a cone behind the cone "d-out".
@@ -81,6 +92,15 @@ LANS = {
     'l1': ('lossy-cone', 1, None),
     'dout': ('cone', 0, None),
     'din': ('cone', 1, 'dout'),
+    'g1': ('cgn', 3, None),
+    'g2': ('cgn', 2, None),
+}
+# LANs with a global IPv6 prefix and the hosts that have IPv6 there; their
+# other hosts have IPv6 turned off.  Elsewhere hosts have only link-local
+# IPv6 (fe80::), as on a LAN without IPv6 service.
+IPV6_HOSTS = {
+    'g1': [1, 3],
+    'g2': [1],
 }
 
 
@@ -114,6 +134,42 @@ def expect_failure(tx, rx):
     return problems
 
 
+def expect_host_pair(check_address):
+    """Host-host on both ends, and every address of both pairs passing
+    @check_address, which returns what is wrong with one or None."""
+    def expect(tx, rx):
+        problems = []
+        for who, result in (('sender', tx), ('receiver', rx)):
+            types = (result.get('local-candidate-type'),
+                     result.get('remote-candidate-type'))
+            if types != ('host', 'host'):
+                problems.append('%s: want host-host, got %s-%s'
+                                % ((who,) + types))
+            for end in ('local-address', 'remote-address'):
+                try:
+                    address = ipaddress.ip_address(result.get(end) or '')
+                except ValueError:
+                    problems.append('%s: no %s' % (who, end))
+                    continue
+                wrong = check_address(address)
+                if wrong:
+                    problems.append('%s: %s %s is %s'
+                                    % (who, end, address, wrong))
+        return problems
+    return expect
+
+
+def global_ipv6(address):
+    if address.version != 6 or \
+            address not in ipaddress.ip_network('2000::/3'):
+        return 'not a global IPv6 address'
+    return None
+
+
+def not_link_local(address):
+    return 'link-local' if address.is_link_local else None
+
+
 def turn_over_tcp_from(lan):
     """The UDP-blocked side must have reached coturn over TCP."""
     def check(lab):
@@ -133,11 +189,13 @@ class Cell:
     pass when ICE fails in time with the right error.  @lab_check looks
     at the lab afterwards; @during(lab) runs in a thread while the cell
     streams; @env goes to both nat-peers.  @terminal cells use no server:
-    the copy-and-paste signaller, its lines pasted across."""
+    the copy-and-paste signaller, its lines pasted across.  @show_pair
+    puts the sender's pair addresses in the table's note."""
 
     def __init__(self, name, sender, receiver, props, expect,
                  min_share=0.99, must_fail=False, lab_check=None,
-                 during=None, env=None, count=PACKETS, terminal=False):
+                 during=None, env=None, count=PACKETS, terminal=False,
+                 wait_s=90, show_pair=False):
         self.name = name
         self.sender = sender
         self.receiver = receiver
@@ -147,9 +205,11 @@ class Cell:
         self.must_fail = must_fail
         self.lab_check = lab_check
         self.during = during
+        self.wait_s = wait_s
         self.env = env or {}
         self.count = count
         self.terminal = terminal
+        self.show_pair = show_pair
 
 
 def cut_udp(lan, after_s, for_s):
@@ -164,18 +224,46 @@ def cut_udp(lan, after_s, for_s):
     return during
 
 
-def expect_resumed(tx, rx):
-    """After a cut the receiver warns, waits, and receives again."""
-    problems = []
-    if 'left' not in (rx.get('warning') or ''):
-        problems.append('no "producer left" warning: %r' % rx.get('warning'))
-    if (rx.get('longest-gap-ms') or 0) < 5000:
-        problems.append('no gap of 5 s or more: %s ms'
-                        % rx.get('longest-gap-ms'))
-    if (rx.get('received-after-gap') or 0) < 100:
-        problems.append('only %s packets after the gap, want 100'
-                        % rx.get('received-after-gap'))
-    return problems
+def expect_restart(resume_bound_s=None, warning=None):
+    """The stream stopped, an ICE restart of the same session brought it
+    back (within @resume_bound_s), and packets flowed again; @warning,
+    when given, is what the receiver must have said meanwhile."""
+    def expect(tx, rx):
+        problems = []
+        if not rx.get('restarts'):
+            problems.append('the receiver did no ICE restart')
+        if rx.get('resume-ms') is None:
+            problems.append('no ICE restart completed')
+        elif resume_bound_s and rx['resume-ms'] > resume_bound_s * 1000:
+            problems.append('resumed after %d ms, bound is %d s'
+                            % (rx['resume-ms'], resume_bound_s))
+        if (rx.get('longest-gap-ms') or 0) < 1000:
+            problems.append('no gap: %s ms' % rx.get('longest-gap-ms'))
+        if (rx.get('received-after-gap') or 0) < 100:
+            problems.append('only %s packets after the gap, want 100'
+                            % rx.get('received-after-gap'))
+        if warning and warning not in (rx.get('warning') or ''):
+            problems.append('no %r warning: %r' % (warning,
+                                                   rx.get('warning')))
+        return problems
+    return expect
+
+
+def blackout(lan, after_s, for_s):
+    """Drops every packet between the peers (UDP, and TURN over TCP) at
+    the router of @lan for @for_s seconds; signalling still passes."""
+    rules = [['FORWARD', '-p', 'udp', '-j', 'DROP'],
+             ['FORWARD', '-p', 'tcp', '--dport', '3478', '-j', 'DROP'],
+             ['FORWARD', '-p', 'tcp', '--sport', '3478', '-j', 'DROP']]
+
+    def during(lab):
+        time.sleep(after_s)
+        for rule in rules:
+            lab.run(lan + '-r', ['iptables', '-I'] + rule)
+        time.sleep(for_s)
+        for rule in rules:
+            lab.run(lan + '-r', ['iptables', '-D'] + rule)
+    return during
 
 
 CELLS = [
@@ -213,13 +301,34 @@ CELLS = [
                      else None), terminal=True),
     Cell('cone x cone, 5% loss', 'l1-h1', 'c2-h1', SERVERS_UDP,
          expect_pair(lambda a, b: None), min_share=0.90),
-    # 1000 packets over 20 s; all UDP cut from 3 s to 14 s: both sides
-    # lose consent after about 10 s, the receiver warns and asks again,
-    # and the new session finds a way (TURN over TCP while UDP is cut)
+    # 1000 packets over 20 s; all UDP cut from 3 s to 14 s: the
+    # receiver's media stops, it restarts ICE, and the fresh gathering
+    # finds a way (TURN over TCP while UDP is cut)
     Cell('cone x cone, UDP cut for 11 s', 'c1-h1', 'c2-h1', SERVERS,
-         expect_resumed, min_share=None, during=cut_udp('c2', 3, 11),
+         expect_restart(10), min_share=None, during=cut_udp('c2', 3, 11),
          env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '15'},
          count=1000),
+    # nothing passes between the peers for 40 s: the receiver says so
+    # within the consent bound (30 s) and keeps restarting; when the path
+    # returns, a restart brings the same session back
+    Cell('cone x cone, 40 s blackout', 'c1-h1', 'c2-h1', SERVERS,
+         expect_restart(warning='no path to producer'), min_share=None,
+         during=blackout('c2', 3, 40),
+         env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '45'},
+         count=2400, wait_s=130),
+    # two dual-stack hosts on one link: a link-local pair would work too,
+    # but it is not what a user expects to see
+    Cell('same LAN, dual-stack', 'g1-h1', 'g1-h3', '',
+         expect_host_pair(not_link_local), show_pair=True),
+    # both hosts dual-stack: global IPv6, routed through stateful
+    # firewalls, and IPv4 behind symmetric carrier-grade NAT
+    Cell('CGN x CGN, dual-stack', 'g1-h1', 'g2-h1', SERVERS,
+         expect_host_pair(global_ipv6), show_pair=True),
+    Cell('CGN x CGN, dual-stack, no TURN', 'g1-h1', 'g2-h1', STUN,
+         expect_host_pair(global_ipv6), show_pair=True),
+    # the same routers, hosts with IPv6 turned off: only TURN would do
+    Cell('CGN x CGN, IPv4 only, no TURN', 'g1-h2', 'g2-h2', STUN,
+         expect_failure, min_share=None, must_fail=True),
 ]
 
 
@@ -296,7 +405,12 @@ class Lab:
         self.ip('pub', 'link set void up')
         self.ip('pub', 'link set internet up')
         self.ip('pub', 'route add default dev internet')
+        # IPv6: routed by the public namespace to each dual-stack LAN
+        self.ip('pub', 'addr add %s/64 dev br0 nodad' % PUBLIC_IP6)
+        self.ip('pub', '-6 route add default dev internet')
+        self.run('pub', ['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'])
         self.wan_ips = wan_ips = {}
+        self.host_ips = {}
         open_routes = []
         for i, (lan, (kind, hosts, upstream)) in enumerate(LANS.items()):
             router = lan + '-r'
@@ -316,26 +430,59 @@ class Lab:
                 self.ip(router, 'route add default via %s.1'
                         % wan_ips[upstream + '-lan'])
             wan_ips[router] = wan_ip
-            # open LANs get addresses routed from the public side
-            net = '10.%d.0' % i if kind == 'open' else '192.168.%d' % i
+            # open LANs get addresses routed from the public side; carrier
+            # NATs use the shared address space (RFC 6598, 100.64.0.0/10)
+            net = {'open': '10.%d.0', 'cgn': '100.64.%d'}.get(
+                kind, '192.168.%d') % i
             wan_ips[lan + '-lan'] = net
             self.bridge(router, 'lan', net + '.1/24')
             if kind == 'open':
                 open_routes.append((net + '.0/24', wan_ip))
             for rule in ROUTER_RULES[kind]:
                 self.run(router, ['iptables'] + rule.split())
+            v6_hosts = IPV6_HOSTS.get(lan)
+            if v6_hosts is not None:
+                prefix = self.ipv6_lan(router, i, kind)
             for h in range(1, hosts + 1):
                 host = '%s-h%d' % (lan, h)
                 self.add_ns(host)
                 self.veth(host, 'eth0', router, 'h%d' % h)
                 self.ip(router, 'link set h%d master lan' % h)
                 self.ip(host, 'addr add %s.%d/24 dev eth0' % (net, 10 + h))
+                self.host_ips[host] = '%s.%d' % (net, 10 + h)
                 self.ip(host, 'route add default via %s.1' % net)
+                if v6_hosts is None:
+                    continue
+                if h in v6_hosts:
+                    self.ip(host, 'addr add %s%d/64 dev eth0 nodad'
+                            % (prefix, 10 + h))
+                    self.ip(host, '-6 route add default via %s1' % prefix)
+                else:
+                    # IPv6 turned off: not even a link-local address
+                    for conf in ('all', 'default'):
+                        self.run(host, ['sysctl', '-qw',
+                                        'net.ipv6.conf.%s.disable_ipv6=1'
+                                        % conf])
         for net, via in open_routes:
             for name in ['pub'] + [lan + '-r' for lan, v in LANS.items()
                                    if v[2] is None]:
                 if wan_ips.get(name) != via:
                     self.ip(name, 'route add %s via %s' % (net, via))
+
+    def ipv6_lan(self, router, i, kind):
+        """Gives @router an IPv6 address on the public segment and a /64
+        on its LAN, routed from the public side without NAT.  Returns the
+        LAN prefix ("2001:db8:1NN::")."""
+        prefix = '2001:db8:%d::' % (100 + i)
+        wan_ip6 = '2001:db8::%d' % (10 + i)
+        self.run(router, ['sysctl', '-qw', 'net.ipv6.conf.all.forwarding=1'])
+        self.ip(router, 'addr add %s/64 dev wan nodad' % wan_ip6)
+        self.ip(router, '-6 route add default via %s' % PUBLIC_IP6)
+        self.ip(router, 'addr add %s1/64 dev lan nodad' % prefix)
+        self.ip('pub', '-6 route add %s/64 via %s' % (prefix, wan_ip6))
+        for rule in ROUTER_RULES6.get(kind, []):
+            self.run(router, ['ip6tables'] + rule.split())
+        return prefix
 
     def start_services(self):
         self.coturn = self.spawn('pub', [
@@ -419,7 +566,7 @@ class Lab:
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGINT)
             try:
-                proc.wait(90)
+                proc.wait(cell.wait_s)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
@@ -467,12 +614,20 @@ class Lab:
                 100 * got // cell.count,
                 rx_result['longest-gap-ms'] / 1000.0,
                 rx_result.get('received-after-gap') or 0)
+            if rx_result.get('resume-ms') is not None:
+                note += '; ICE restart resumed in %.1f s' % (
+                    rx_result['resume-ms'] / 1000.0)
         else:
             note = '%d%% arrived' % (100 * got // cell.count)
+        if cell.show_pair and tx_result.get('local-address'):
+            note += '; %s to %s' % (tx_result['local-address'],
+                                    tx_result.get('remote-address'))
         row = {
             'cell': name, 'sender': a, 'receiver': b,
             'sender-local': tx_result.get('local-candidate-type'),
             'receiver-local': rx_result.get('local-candidate-type'),
+            'sender-address': tx_result.get('local-address'),
+            'receiver-address': rx_result.get('local-address'),
             'transport': rx_result.get('transport'),
             'dtls': short_cipher(rx_result.get('dtls-cipher')),
             'first-packet-ms': rx_result.get('first-packet-ms'),
@@ -560,7 +715,7 @@ def main():
         print('SKIP: the NAT lab needs root and network namespaces '
               '(it builds NAT routers with iptables in namespaces)')
         return 77
-    for tool in ('iptables', 'turnserver'):
+    for tool in ('iptables', 'ip6tables', 'turnserver'):
         if subprocess.run(['sh', '-c', 'command -v ' + tool],
                           capture_output=True).returncode != 0:
             print('SKIP: %s is not installed (scripts/setup.sh installs '
@@ -584,6 +739,7 @@ def main():
             row = lab.run_cell(i, cell)
             print('%-4s %-32s %s' % (row['result'], row['cell'], json.dumps(
                 {k: row[k] for k in ('sender-local', 'receiver-local',
+                                     'sender-address', 'receiver-address',
                                      'transport', 'first-packet-ms',
                                      'received', 'seconds')})), flush=True)
             rows.append(row)

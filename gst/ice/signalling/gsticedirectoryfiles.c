@@ -23,8 +23,21 @@
  * stopped.  This is the only place where the signaller touches the file
  * system.
  *
+ * Only the shared directory's own path is resolved as a path (it is the
+ * user's, symbolic links and all).  Below it, every access is made
+ * relative to the descriptor of an opened folder, one name at a time, with
+ * O_NOFOLLOW: a symbolic link is never followed, so nothing outside the
+ * directory is ever read, written or removed through one.  Only regular
+ * files and folders are opened: a FIFO or a device, which could block or
+ * swallow what is written, is looked at with fstatat() and refused, and
+ * files are opened with O_NONBLOCK besides.  Folders are created 0700 and
+ * files 0600, whatever the umask: the peers sharing a directory run as
+ * one user, and the directory must be private to that user.
+ *
  * Functions that can fail return 0 or an errno value, or set a GError
- * when the failure is meant for the user. */
+ * when the failure is meant for the user.  An entry that is refused
+ * gives ELOOP (a symbolic link) or ENXIO (not a regular file); see
+ * gst_ice_directory_files_strerror(). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -34,23 +47,27 @@
 #include <gst/ice/gsticeerror.h>
 
 #include <gst/gst.h>
-#include <glib/gstdio.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/stat.h>
-#ifdef G_OS_UNIX
 #include <unistd.h>
-#endif
-#ifdef G_OS_WIN32
-#include <io.h>
-#endif
 
-#ifndef O_BINARY
-#define O_BINARY 0
-#endif
+#define DIR_MODE 0700
+#define FILE_MODE 0600
+
+/* how often a fresh random name is tried for a temporary file */
+#define TEMP_NAME_ATTEMPTS 16
+
+/* every open below the root: never through a symbolic link, never waiting
+ * for a FIFO's other end, never taking a terminal */
+#define OPEN_FLAGS (O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+#define OPEN_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_directory_files_debug);
 #define GST_CAT_DEFAULT gst_ice_directory_files_debug
@@ -107,6 +124,69 @@ write_full (int fd, const gchar * data, gsize len)
   return 0;
 }
 
+/* Closes @fd; returns 0 or the errno value of a failed close(), which is
+ * where network file systems report failed writes. */
+static gint
+close_fd (int fd)
+{
+  return close (fd) < 0 && errno != EINTR ? errno : 0;
+}
+
+/* Gives @fd (a file or folder of ours, @st its status) @mode, whatever
+ * the umask made of it at creation. */
+static void
+set_mode (int fd, const struct stat *st, mode_t mode)
+{
+  if ((st->st_mode & 07777) == mode || st->st_uid != geteuid ())
+    return;
+  if (fchmod (fd, mode) < 0)
+    GST_WARNING ("could not set mode %04o: %s", (guint) mode,
+        g_strerror (errno));
+}
+
+/* Opens @name in @dir_fd as a regular file.  An existing entry is looked
+ * at first, so that a FIFO or a device is not even opened; a symbolic link
+ * gives ELOOP, a folder EISDIR, anything else that is not a regular file
+ * ENXIO.  @st is set to the opened file's status.  A file created here
+ * gets FILE_MODE. */
+static gint
+open_file (int dir_fd, const gchar * name, int flags, int *fd_out,
+    struct stat *st)
+{
+  struct stat before;
+  gint err;
+  int fd;
+
+  if (fstatat (dir_fd, name, &before, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (S_ISLNK (before.st_mode))
+      return ELOOP;
+    if (S_ISDIR (before.st_mode))
+      return EISDIR;
+    if (!S_ISREG (before.st_mode))
+      return ENXIO;
+  } else if (errno != ENOENT || (flags & O_CREAT) == 0) {
+    return errno;
+  }
+
+  fd = openat (dir_fd, name, flags | OPEN_FLAGS, FILE_MODE);
+  if (fd < 0)
+    return errno;
+  /* swapped between the look and the open */
+  if (fstat (fd, st) < 0) {
+    err = errno;
+    close (fd);
+    return err;
+  }
+  if (!S_ISREG (st->st_mode)) {
+    close (fd);
+    return ENXIO;
+  }
+  if (flags & O_CREAT)
+    set_mode (fd, st, FILE_MODE);
+  *fd_out = fd;
+  return 0;
+}
+
 /**
  * gst_ice_directory_files_is_valid_name:
  * @name: (nullable): a peer id or a session id
@@ -135,39 +215,203 @@ gst_ice_directory_files_is_valid_name (const gchar * name, gsize max_length)
 }
 
 /**
- * gst_ice_directory_files_make_layout:
+ * gst_ice_directory_files_strerror:
+ * @err: an errno value returned by these functions
+ *
+ * Returns: what @err means for the entry it came from, for a log or an
+ *   error message: the refusals get words of their own
+ */
+const gchar *
+gst_ice_directory_files_strerror (gint err)
+{
+  switch (err) {
+    case ELOOP:
+      return "it is a symbolic link, which the directory signaller never "
+          "follows";
+    case ENXIO:
+      return "it is not a regular file (a FIFO, a socket or a device), "
+          "which the directory signaller never opens";
+    default:
+      return g_strerror (err);
+  }
+}
+
+/**
+ * gst_ice_directory_files_is_refused:
+ * @err: an errno value returned by these functions
+ *
+ * Returns: %TRUE when @err says that an entry is not what it should be: a
+ *   symbolic link, a FIFO or device, a folder where a file should be or
+ *   the other way round.  Such an entry is left alone.
+ */
+gboolean
+gst_ice_directory_files_is_refused (gint err)
+{
+  return err == ELOOP || err == ENXIO || err == EISDIR || err == ENOTDIR;
+}
+
+/* "uid 1000 (alice)" */
+static gchar *
+describe_uid (uid_t uid)
+{
+  struct passwd pwd, *result = NULL;
+  gchar buf[1024];
+
+  if (getpwuid_r (uid, &pwd, buf, sizeof (buf), &result) == 0 && result != NULL)
+    return g_strdup_printf ("uid %u (%s)", (guint) uid, result->pw_name);
+  return g_strdup_printf ("uid %u", (guint) uid);
+}
+
+/* Checks that the opened folder @fd (@path) belongs to this user and that
+ * nobody else may write to it. */
+static gboolean
+check_private (int fd, const gchar * path, GError ** error)
+{
+  struct stat st;
+  gchar *quoted = NULL, *owner = NULL, *user = NULL;
+
+  if (fstat (fd, &st) < 0) {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' cannot be read: %s", path,
+        g_strerror (errno));
+    return FALSE;
+  }
+  if (st.st_uid != geteuid ())
+    goto foreign;
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    goto writable;
+  return TRUE;
+
+  /* ERRORS */
+foreign:
+  {
+    owner = describe_uid (st.st_uid);
+    user = describe_uid (geteuid ());
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' belongs to %s, not to this user, %s: "
+        "the peers sharing a directory must run as its owner, since anyone "
+        "who can write there can read and change the signalling; run them "
+        "as %s, or use a directory of your own", path, owner, user, owner);
+    g_free (owner);
+    g_free (user);
+    return FALSE;
+  }
+writable:
+  {
+    quoted = g_shell_quote (path);
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
+        "the signalling directory '%s' has mode %04o: other users can write "
+        "to it, and so read and change the signalling; make it private "
+        "with chmod 700 %s", path, (guint) (st.st_mode & 07777), quoted);
+    g_free (quoted);
+    return FALSE;
+  }
+}
+
+/* Creates the folder @path and its missing parents, each DIR_MODE
+ * whatever the umask.  Returns 0 or an errno value. */
+static gint
+make_dirs (const gchar * path)
+{
+  struct stat st;
+  gchar *parent;
+  gint err = 0;
+  int fd;
+
+  if (mkdir (path, DIR_MODE) < 0) {
+    if (errno == EEXIST)
+      return 0;
+    if (errno != ENOENT)
+      return errno;
+    parent = g_path_get_dirname (path);
+    if (strcmp (parent, path) != 0)
+      err = make_dirs (parent);
+    g_free (parent);
+    if (err != 0)
+      return err;
+    if (mkdir (path, DIR_MODE) < 0)
+      return errno == EEXIST ? 0 : errno;
+  }
+  fd = open (path, OPEN_DIR_FLAGS);
+  if (fd >= 0) {
+    if (fstat (fd, &st) == 0)
+      set_mode (fd, &st, DIR_MODE);
+    close (fd);
+  }
+  return 0;
+}
+
+/* Creates the folder @name in @dir_fd (DIR_MODE) unless it exists, and
+ * opens it. */
+static gint
+make_dir (int dir_fd, const gchar * name, int *fd_out)
+{
+  gboolean created = mkdirat (dir_fd, name, DIR_MODE) == 0;
+  struct stat st;
+  gint err;
+
+  if (!created && errno != EEXIST)
+    return errno;
+  err = gst_ice_directory_files_open_dir (dir_fd, name, fd_out);
+  if (err == 0 && created && fstat (*fd_out, &st) == 0)
+    set_mode (*fd_out, &st, DIR_MODE);
+  return err;
+}
+
+/**
+ * gst_ice_directory_files_open_layout:
  * @root: (nullable): the shared directory
+ * @layout: (out): its folders, opened
  * @error: return location for a %GST_ICE_ERROR_SETTINGS error
  *
  * Creates @root, @root/producers and @root/sessions where they are
- * missing, and checks that the last two can be written to.  The error
- * names the path that failed and the system's reason.
+ * missing (0700, whatever the umask), opens them and checks that this
+ * user can use them: each must be a folder (the last two not a symbolic
+ * link), belong to this user and not be writable by its group or others.
+ * The error names the path that failed, what was found and what would be
+ * right.  On failure nothing is left open.
  *
  * Returns: %TRUE on success
  */
 gboolean
-gst_ice_directory_files_make_layout (const gchar * root, GError ** error)
+gst_ice_directory_files_open_layout (const gchar * root,
+    GstIceDirectoryLayout * layout, GError ** error)
 {
   const gchar *subdirs[] = { GST_ICE_DIRECTORY_PRODUCERS_DIR,
     GST_ICE_DIRECTORY_SESSIONS_DIR
   };
+  int *fds[] = { &layout->producers, &layout->sessions };
   gchar *path = NULL;
   gint err = 0;
   guint i;
 
+  layout->root = layout->producers = layout->sessions = -1;
   if (root == NULL || root[0] == '\0')
     goto no_directory;
 
-  if (g_mkdir_with_parents (root, 0777) < 0) {
-    err = errno;
+  /* the user's own path: it may go through symbolic links */
+  layout->root = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (layout->root < 0 && errno == ENOENT) {
+    err = make_dirs (root);
+    if (err == 0)
+      layout->root = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  }
+  if (layout->root < 0) {
+    err = err != 0 ? err : errno;
     path = g_strdup (root);
     goto not_writable;
   }
+  if (!check_private (layout->root, root, error))
+    goto failed;
 
   for (i = 0; i < G_N_ELEMENTS (subdirs); i++) {
     path = g_build_filename (root, subdirs[i], NULL);
-    if (g_mkdir_with_parents (path, 0777) < 0
-        || g_access (path, W_OK | X_OK) < 0) {
+    err = make_dir (layout->root, subdirs[i], fds[i]);
+    if (err != 0)
+      goto not_writable;
+    if (!check_private (*fds[i], path, error))
+      goto failed;
+    if (faccessat (layout->root, subdirs[i], W_OK | X_OK, AT_EACCESS) < 0) {
       err = errno;
       goto not_writable;
     }
@@ -187,83 +431,193 @@ not_writable:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
         "the signalling directory '%s' cannot be created or written to: %s",
-        path, g_strerror (err));
+        path, gst_ice_directory_files_strerror (err));
     g_free (path);
+    gst_ice_directory_files_close_layout (layout);
+    return FALSE;
+  }
+failed:
+  {
+    g_free (path);
+    gst_ice_directory_files_close_layout (layout);
     return FALSE;
   }
 }
 
 /**
- * gst_ice_directory_files_list:
- * @path: a directory
- * @error: return location for a #GFileError
+ * gst_ice_directory_files_close_layout:
+ * @layout: folders opened by gst_ice_directory_files_open_layout()
  *
- * Lists the entries of @path, leaving out the hidden ones (starting with
- * '.'): they are files and directories still being written.
- *
- * Returns: (transfer full): the names, or %NULL when @path cannot be
- *   listed
+ * Closes them; closing a closed layout does nothing.
  */
-gchar **
-gst_ice_directory_files_list (const gchar * path, GError ** error)
+void
+gst_ice_directory_files_close_layout (GstIceDirectoryLayout * layout)
 {
-  GPtrArray *names;
-  const gchar *name;
-  GDir *dir;
+  int *fds[] = { &layout->root, &layout->producers, &layout->sessions };
+  guint i;
 
-  dir = g_dir_open (path, 0, error);
-  if (dir == NULL)
+  for (i = 0; i < G_N_ELEMENTS (fds); i++) {
+    if (*fds[i] >= 0)
+      close (*fds[i]);
+    *fds[i] = -1;
+  }
+}
+
+/**
+ * gst_ice_directory_files_make_layout:
+ * @root: (nullable): the shared directory
+ * @error: return location for a %GST_ICE_ERROR_SETTINGS error
+ *
+ * Creates and checks the layout of @root as
+ * gst_ice_directory_files_open_layout() does, and closes it again.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+gst_ice_directory_files_make_layout (const gchar * root, GError ** error)
+{
+  GstIceDirectoryLayout layout = GST_ICE_DIRECTORY_LAYOUT_INIT;
+
+  if (!gst_ice_directory_files_open_layout (root, &layout, error))
+    return FALSE;
+  gst_ice_directory_files_close_layout (&layout);
+  return TRUE;
+}
+
+/**
+ * gst_ice_directory_files_open_dir:
+ * @dir_fd: an opened folder
+ * @name: a folder in it
+ * @fd: (out): set to the opened folder, to close()
+ *
+ * Opens @name, which must be a folder: a symbolic link is refused, even
+ * one to a folder.
+ *
+ * Returns: 0 or an errno value: ENOENT when @name does not exist, ELOOP
+ *   for a symbolic link, ENOTDIR for anything else that is not a folder
+ */
+gint
+gst_ice_directory_files_open_dir (int dir_fd, const gchar * name, int *fd)
+{
+  struct stat st;
+  gint err;
+
+  *fd = openat (dir_fd, name, OPEN_DIR_FLAGS);
+  if (*fd >= 0)
+    return 0;
+  err = errno;
+  /* O_NOFOLLOW with O_DIRECTORY says ENOTDIR for a symbolic link */
+  if (err == ENOTDIR && fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+      && S_ISLNK (st.st_mode))
+    err = ELOOP;
+  return err;
+}
+
+/* The names in @dir_fd but "." and "..", the hidden ones too if
+ * @hidden; NULL with *@err set when it cannot be read. */
+static gchar **
+list_entries (int dir_fd, gboolean hidden, gint * err)
+{
+  struct dirent *entry;
+  GPtrArray *names;
+  DIR *dir;
+  int fd;
+
+  /* a descriptor of its own: readdir() moves its offset */
+  fd = openat (dir_fd, ".", OPEN_DIR_FLAGS);
+  if (fd < 0 || (dir = fdopendir (fd)) == NULL) {
+    *err = errno;
+    if (fd >= 0)
+      close (fd);
     return NULL;
+  }
 
   names = g_ptr_array_new ();
-  while ((name = g_dir_read_name (dir)) != NULL) {
-    if (name[0] != '.')
+  while (TRUE) {
+    const gchar *name;
+
+    errno = 0;
+    entry = readdir (dir);
+    if (entry == NULL)
+      break;
+    name = entry->d_name;
+    if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+      continue;
+    if (hidden || name[0] != '.')
       g_ptr_array_add (names, g_strdup (name));
   }
-  g_dir_close (dir);
+  *err = errno;
+  closedir (dir);
   g_ptr_array_add (names, NULL);
+  if (*err != 0) {
+    g_strfreev ((gchar **) g_ptr_array_free (names, FALSE));
+    return NULL;
+  }
   return (gchar **) g_ptr_array_free (names, FALSE);
 }
 
 /**
- * gst_ice_directory_files_exists:
- * @path: a file or directory
+ * gst_ice_directory_files_list:
+ * @dir_fd: an opened folder
+ * @err: (out): set to 0 or an errno value
  *
- * Returns: %TRUE when @path exists
+ * Lists the entries of @dir_fd, leaving out the hidden ones (starting with
+ * '.'): they are files and folders still being written.
+ *
+ * Returns: (transfer full): the names, or %NULL when @dir_fd cannot be
+ *   read
+ */
+gchar **
+gst_ice_directory_files_list (int dir_fd, gint * err)
+{
+  return list_entries (dir_fd, FALSE, err);
+}
+
+/**
+ * gst_ice_directory_files_exists:
+ * @dir_fd: an opened folder
+ * @name: an entry of it
+ *
+ * Returns: %TRUE when @name exists, whatever it is (a symbolic link is not
+ *   followed)
  */
 gboolean
-gst_ice_directory_files_exists (const gchar * path)
+gst_ice_directory_files_exists (int dir_fd, const gchar * name)
 {
-  return g_file_test (path, G_FILE_TEST_EXISTS);
+  struct stat st;
+
+  return fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 /**
  * gst_ice_directory_files_read_small:
- * @path: a producer or request file
+ * @dir_fd: an opened folder
+ * @name: a producer or request file in it
  * @contents: (out) (transfer full): the bytes of the file followed by a NUL
  * @length: (out): the number of bytes, without the NUL
  *
- * Reads a file of at most %GST_ICE_DIRECTORY_MAX_SMALL_FILE_SIZE bytes
- * whole.  @contents and @length are only set on success.
+ * Reads a regular file of at most %GST_ICE_DIRECTORY_MAX_SMALL_FILE_SIZE
+ * bytes whole.  @contents and @length are only set on success.
  *
  * Returns: 0 or an errno value, EFBIG when the file is larger
  */
 gint
-gst_ice_directory_files_read_small (const gchar * path, gchar ** contents,
-    gsize * length)
+gst_ice_directory_files_read_small (int dir_fd, const gchar * name,
+    gchar ** contents, gsize * length)
 {
   gchar buf[GST_ICE_DIRECTORY_MAX_SMALL_FILE_SIZE + 1];
+  struct stat st;
   gssize n;
-  gint err = 0;
+  gint err;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_BINARY, 0);
-  if (fd < 0)
-    return errno;
+  err = open_file (dir_fd, name, O_RDONLY, &fd, &st);
+  if (err != 0)
+    return err;
   n = read_full (fd, buf, sizeof (buf));
   if (n < 0)
     err = errno;
-  g_close (fd, NULL);
+  close (fd);
 
   if (err != 0)
     return err;
@@ -279,184 +633,193 @@ gst_ice_directory_files_read_small (const gchar * path, gchar ** contents,
 
 /**
  * gst_ice_directory_files_write_new:
- * @path: the file to create
+ * @dir_fd: an opened folder
+ * @name: the file to create in it
  * @contents: its text
  *
- * Creates @path with @contents, failing if it exists.  A file that could
- * not be written whole is removed.
+ * Creates @name (0600) with @contents, failing if it exists.  A file that
+ * could not be written whole is removed.
  *
- * Returns: 0 or an errno value, EEXIST when @path exists
+ * Returns: 0 or an errno value, EEXIST when @name exists
  */
 gint
-gst_ice_directory_files_write_new (const gchar * path, const gchar * contents)
+gst_ice_directory_files_write_new (int dir_fd, const gchar * name,
+    const gchar * contents)
 {
-  gint err;
+  struct stat st;
+  gint err, close_err;
   int fd;
 
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_BINARY, 0666);
-  if (fd < 0)
-    return errno;
-  err = write_full (fd, contents, strlen (contents));
-  /* network file systems report write errors on close */
-  if (!g_close (fd, NULL) && err == 0)
-    err = errno;
+  /* O_EXCL: nothing that exists is opened, a symbolic link included */
+  err = open_file (dir_fd, name, O_WRONLY | O_CREAT | O_EXCL, &fd, &st);
   if (err != 0)
-    g_unlink (path);
+    return err;
+  err = write_full (fd, contents, strlen (contents));
+  close_err = close_fd (fd);
+  if (err == 0)
+    err = close_err;
+  if (err != 0)
+    unlinkat (dir_fd, name, 0);
   return err;
 }
 
 /**
  * gst_ice_directory_files_replace:
- * @dir: the directory of the file
- * @name: the name of the file in @dir
+ * @dir_fd: an opened folder
+ * @name: the name of the file in @dir_fd
  * @contents: its new text
  *
- * Replaces @dir/@name with @contents at once: readers see the old or the
- * new file, never a part of it.  The text is written to a temporary file
- * in @dir first, hidden (its name starts with a dot) so that
- * gst_ice_directory_files_list() skips it, and renamed over @name; the
- * temporary file is removed when that fails.
+ * Replaces @name with @contents at once: readers see the old or the new
+ * file, never a part of it.  The text is written to a new temporary file
+ * (0600) in @dir_fd first, hidden (its name starts with a dot) so that
+ * gst_ice_directory_files_list() skips it, and renamed over @name, which
+ * replaces whatever @name was without following it; the temporary file is
+ * removed when that fails.
  *
  * Returns: 0 or an errno value
  */
 gint
-gst_ice_directory_files_replace (const gchar * dir, const gchar * name,
+gst_ice_directory_files_replace (int dir_fd, const gchar * name,
     const gchar * contents)
 {
-  gchar *tmp_name = g_strdup_printf (".%s-XXXXXX", name);
-  gchar *tmp_path = g_build_filename (dir, tmp_name, NULL);
-  gchar *path = g_build_filename (dir, name, NULL);
-  gint err;
-  int fd;
+  gchar *tmp_name = NULL;
+  struct stat st;
+  gint err = EEXIST, close_err;
+  guint i;
+  int fd = -1;
 
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_BINARY, 0666);
-  if (fd < 0) {
-    err = errno;
-    goto done;
+  for (i = 0; i < TEMP_NAME_ATTEMPTS && err == EEXIST; i++) {
+    g_free (tmp_name);
+    tmp_name = g_strdup_printf (".%s-%08x", name, g_random_int ());
+    err = open_file (dir_fd, tmp_name, O_WRONLY | O_CREAT | O_EXCL, &fd, &st);
   }
+  if (err != 0)
+    goto done;
+
   err = write_full (fd, contents, strlen (contents));
-  if (!g_close (fd, NULL) && err == 0)
-    err = errno;
-  if (err == 0 && g_rename (tmp_path, path) < 0)
+  close_err = close_fd (fd);
+  if (err == 0)
+    err = close_err;
+  if (err == 0 && renameat (dir_fd, tmp_name, dir_fd, name) < 0)
     err = errno;
   if (err != 0)
-    g_unlink (tmp_path);
+    unlinkat (dir_fd, tmp_name, 0);
 
 done:
   g_free (tmp_name);
-  g_free (tmp_path);
-  g_free (path);
   return err;
 }
 
 /**
  * gst_ice_directory_files_remove:
- * @path: a file
+ * @dir_fd: an opened folder
+ * @name: a file in it; a symbolic link is removed itself, not followed
  *
  * Returns: 0 or an errno value
  */
 gint
-gst_ice_directory_files_remove (const gchar * path)
+gst_ice_directory_files_remove (int dir_fd, const gchar * name)
 {
-  return g_unlink (path) < 0 ? errno : 0;
+  return unlinkat (dir_fd, name, 0) < 0 ? errno : 0;
 }
 
 /**
  * gst_ice_directory_files_append:
- * @path: a message file, created when missing
+ * @dir_fd: an opened session folder
+ * @name: a message file in it, created (0600) when missing
  * @message: one whole message
- * @size: (inout): the size @path has after this side's last append, -1
+ * @size: (inout): the size @name has after this side's last append, -1
  *   when unknown; updated, -1 after a failed write
  *
- * Appends @message to @path with a single write(), so that a reader never
- * sees two appends mixed.  When @path does not have @size bytes (someone
+ * Appends @message to @name with a single write(), so that a reader never
+ * sees two appends mixed.  When @name does not have @size bytes (someone
  * else wrote into it, or an earlier write failed half way), @message is
  * preceded by an empty line: that ends whatever line or message is open
- * there, and the reader finds the header of this one.
+ * there, and the reader finds the header of this one.  Nothing is written
+ * into anything but a regular file.
  *
- * Returns: 0 or an errno value; ENOENT when the directory of @path is gone
+ * Returns: 0 or an errno value
  */
 gint
-gst_ice_directory_files_append (const gchar * path, const gchar * message,
-    goffset * size)
+gst_ice_directory_files_append (int dir_fd, const gchar * name,
+    const gchar * message, goffset * size)
 {
-  GString *data = g_string_new (message);
+  GString *data;
   struct stat st;
   goffset start;
-  gint err;
+  gint err, close_err;
   int fd;
 
   ensure_debug_category ();
 
-  fd = g_open (path, O_WRONLY | O_CREAT | O_APPEND | O_BINARY, 0666);
-  if (fd < 0) {
-    err = errno;
-    goto done;
-  }
+  err = open_file (dir_fd, name, O_WRONLY | O_CREAT | O_APPEND, &fd, &st);
+  if (err != 0)
+    return err;
 
+  data = g_string_new (message);
   start = *size;
-  if (fstat (fd, &st) == 0 && st.st_size != *size) {
+  if (st.st_size != *size) {
     GST_WARNING ("'%s' has %" G_GOFFSET_FORMAT " bytes, %" G_GOFFSET_FORMAT
         " were written here; starting a new message after an empty line",
-        path, (goffset) st.st_size, *size);
+        name, (goffset) st.st_size, *size);
     g_string_prepend (data, "\n\n");
     start = st.st_size;
   }
 
   err = write_full (fd, data->str, data->len);
-  if (!g_close (fd, NULL) && err == 0)
-    err = errno;
+  close_err = close_fd (fd);
+  if (err == 0)
+    err = close_err;
   /* after a failed write the size is unknown: the next message starts
    * after an empty line */
   *size = err == 0 ? start + (goffset) data->len : -1;
 
-done:
   g_string_free (data, TRUE);
   return err;
 }
 
 /**
  * gst_ice_directory_files_read_from:
- * @path: a message file
- * @offset: (inout): the number of bytes of @path already used up
+ * @dir_fd: an opened session folder
+ * @name: a message file in it
+ * @offset: (inout): the number of bytes of @name already used up
  * @chunk_size: the most bytes given to @func at once
  * @func: called with the bytes after @offset, chunk by chunk
  * @user_data: passed to @func
  *
- * Gives the new bytes of @path, from @offset on, to @func, which says how
+ * Gives the new bytes of @name, from @offset on, to @func, which says how
  * many of them it used up; @offset moves on by that much.  Reading goes on
  * with the next chunk until the end of the file, or until @func uses up
  * nothing or returns %FALSE.  A file that shrank below @offset is read on
- * from its new end.
+ * from its new end.  Only a regular file is read.
  *
- * Returns: 0 or an errno value; ENOENT when @path does not exist (yet)
+ * Returns: 0 or an errno value; ENOENT when @name does not exist (yet)
  */
 gint
-gst_ice_directory_files_read_from (const gchar * path, goffset * offset,
-    gsize chunk_size, GstIceDirectoryFilesReadFunc func, gpointer user_data)
+gst_ice_directory_files_read_from (int dir_fd, const gchar * name,
+    goffset * offset, gsize chunk_size, GstIceDirectoryFilesReadFunc func,
+    gpointer user_data)
 {
   struct stat st;
   gchar *buf;
   gsize buf_size;
-  gint err = 0;
+  gint err;
   int fd;
 
   ensure_debug_category ();
 
-  fd = g_open (path, O_RDONLY | O_BINARY, 0);
-  if (fd < 0)
-    goto open_failed;
-  if (fstat (fd, &st) < 0)
-    goto stat_failed;
+  err = open_file (dir_fd, name, O_RDONLY, &fd, &st);
+  if (err != 0)
+    return err;
 
   if (st.st_size < *offset) {
     GST_WARNING ("'%s' shrank from %" G_GOFFSET_FORMAT " to %"
-        G_GOFFSET_FORMAT " bytes; reading on from its new end", path, *offset,
+        G_GOFFSET_FORMAT " bytes; reading on from its new end", name, *offset,
         (goffset) st.st_size);
     *offset = st.st_size;
   }
   if (st.st_size == *offset) {
-    g_close (fd, NULL);
+    close (fd);
     return 0;
   }
 
@@ -472,10 +835,8 @@ gst_ice_directory_files_read_from (const gchar * path, goffset * offset,
       break;
     }
     n = read_full (fd, buf, buf_size);
-    if (n < 0) {
+    if (n < 0)
       err = errno;
-      GST_WARNING ("cannot read '%s': %s", path, g_strerror (err));
-    }
     if (n <= 0)
       break;
     more = func (buf, n, *offset, &consumed, user_data);
@@ -484,104 +845,123 @@ gst_ice_directory_files_read_from (const gchar * path, goffset * offset,
       break;
   }
   g_free (buf);
-  g_close (fd, NULL);
+  close (fd);
   return err;
-
-  /* ERRORS */
-open_failed:
-  {
-    err = errno;
-    /* ENOENT: the other side has written nothing yet */
-    if (err != ENOENT)
-      GST_WARNING ("cannot open '%s': %s", path, g_strerror (err));
-    return err;
-  }
-stat_failed:
-  {
-    err = errno;
-    GST_WARNING ("cannot read '%s': %s", path, g_strerror (err));
-    g_close (fd, NULL);
-    return err;
-  }
 }
 
 /**
  * gst_ice_directory_files_make_session_dir:
- * @sessions_dir: DIR/sessions
- * @session_id: the name of the new directory
+ * @sessions_fd: the opened `sessions/` folder
+ * @session_id: the name of the new folder
  * @request: the text of its request file
  *
- * Creates @sessions_dir/@session_id/ with its request in one step: the
- * directory is prepared under a hidden name and renamed.
+ * Creates @session_id/ (0700) with its request (0600) in one step: the
+ * folder is prepared under a hidden name and renamed.
  *
  * Returns: 0 or an errno value, EEXIST when @session_id is taken
  */
 gint
-gst_ice_directory_files_make_session_dir (const gchar * sessions_dir,
+gst_ice_directory_files_make_session_dir (int sessions_fd,
     const gchar * session_id, const gchar * request)
 {
   gchar *hidden_name = g_strconcat (".", session_id, NULL);
-  gchar *tmp_dir = g_build_filename (sessions_dir, hidden_name, NULL);
-  gchar *final_dir = g_build_filename (sessions_dir, session_id, NULL);
-  gchar *request_path = g_build_filename (tmp_dir,
-      GST_ICE_DIRECTORY_REQUEST_FILE, NULL);
-  gint err = 0;
+  struct stat st;
+  gint err;
+  int fd;
 
-  /* rename() would replace an empty directory */
-  if (g_file_test (final_dir, G_FILE_TEST_EXISTS)) {
+  /* rename() would replace an empty folder */
+  if (fstatat (sessions_fd, session_id, &st, AT_SYMLINK_NOFOLLOW) == 0) {
     err = EEXIST;
     goto done;
   }
-  if (g_mkdir (tmp_dir, 0777) < 0) {
+  if (mkdirat (sessions_fd, hidden_name, DIR_MODE) < 0) {
     err = errno;
     goto done;
   }
-  err = gst_ice_directory_files_write_new (request_path, request);
-  if (err == 0 && g_rename (tmp_dir, final_dir) < 0)
+  err = gst_ice_directory_files_open_dir (sessions_fd, hidden_name, &fd);
+  if (err == 0) {
+    if (fstat (fd, &st) == 0)
+      set_mode (fd, &st, DIR_MODE);
+    err = gst_ice_directory_files_write_new (fd,
+        GST_ICE_DIRECTORY_REQUEST_FILE, request);
+    close (fd);
+  }
+  if (err == 0 && renameat (sessions_fd, hidden_name, sessions_fd,
+          session_id) < 0)
     err = errno == ENOTEMPTY ? EEXIST : errno;
   if (err != 0)
-    gst_ice_directory_files_remove_session_dir (tmp_dir);
+    gst_ice_directory_files_remove_session_dir (sessions_fd, hidden_name);
 
 done:
-  g_free (request_path);
-  g_free (final_dir);
-  g_free (tmp_dir);
   g_free (hidden_name);
   return err;
 }
 
+/* Removes @name from @dir_fd if it is a regular file; anything else is
+ * left and logged. */
+static void
+remove_regular_file (int dir_fd, const gchar * name)
+{
+  struct stat st;
+
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return;
+  if (!S_ISREG (st.st_mode)) {
+    GST_WARNING ("leaving '%s' in a session folder: %s", name,
+        gst_ice_directory_files_strerror (S_ISLNK (st.st_mode) ? ELOOP :
+            ENXIO));
+    return;
+  }
+  if (unlinkat (dir_fd, name, 0) < 0 && errno != ENOENT)
+    GST_DEBUG ("could not remove '%s': %s", name, g_strerror (errno));
+}
+
 /**
  * gst_ice_directory_files_remove_session_dir:
- * @path: a session directory
+ * @sessions_fd: the opened `sessions/` folder
+ * @session_id: a session folder in it
  *
- * Removes @path and the files in it, the request first so that the
- * session is gone for the other side as early as possible.  Files that
- * cannot be removed are logged and left.
+ * Removes the folder @session_id and the regular files in it, the request
+ * first so that the session is gone for the other side as early as
+ * possible.  A @session_id that is not a folder (a symbolic link) is left
+ * alone, and so is anything in it that is not a regular file, with the
+ * folder.  A folder that is gone already is no error.
+ *
+ * Returns: 0 or an errno value: ELOOP or ENOTDIR when @session_id was
+ *   refused, ENOTEMPTY when something was left in it
  */
-void
-gst_ice_directory_files_remove_session_dir (const gchar * path)
+gint
+gst_ice_directory_files_remove_session_dir (int sessions_fd,
+    const gchar * session_id)
 {
-  gchar *request_path = g_build_filename (path,
-      GST_ICE_DIRECTORY_REQUEST_FILE, NULL);
-  const gchar *name;
-  GDir *dir;
+  gchar **names;
+  gint err;
+  guint i;
+  int fd;
 
   ensure_debug_category ();
 
-  g_unlink (request_path);
-  g_free (request_path);
-
-  dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL) {
-    while ((name = g_dir_read_name (dir)) != NULL) {
-      gchar *file = g_build_filename (path, name, NULL);
-
-      if (g_unlink (file) < 0 && errno != ENOENT)
-        GST_DEBUG ("could not remove '%s': %s", file, g_strerror (errno));
-      g_free (file);
-    }
-    g_dir_close (dir);
+  err = gst_ice_directory_files_open_dir (sessions_fd, session_id, &fd);
+  if (err == ENOENT)
+    return 0;
+  if (err != 0) {
+    GST_WARNING ("leaving the session folder '%s': %s", session_id,
+        gst_ice_directory_files_strerror (err));
+    return err;
   }
-  if (g_rmdir (path) < 0 && errno != ENOENT)
-    GST_DEBUG ("could not remove '%s': %s", path, g_strerror (errno));
+
+  remove_regular_file (fd, GST_ICE_DIRECTORY_REQUEST_FILE);
+  names = list_entries (fd, TRUE, &err);
+  for (i = 0; names != NULL && names[i] != NULL; i++)
+    remove_regular_file (fd, names[i]);
+  g_strfreev (names);
+  close (fd);
+
+  /* a symbolic link swapped in meanwhile gives ENOTDIR, and stays */
+  if (unlinkat (sessions_fd, session_id, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+    err = errno;
+    GST_DEBUG ("could not remove '%s': %s", session_id, g_strerror (err));
+    return err;
+  }
+  return 0;
 }

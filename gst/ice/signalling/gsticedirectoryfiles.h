@@ -19,7 +19,10 @@
 
 /* Private to libgstice, not installed: the file-system side of
  * GstIceDirectorySignaller.  Every access of the signaller to the shared
- * directory goes through these functions. */
+ * directory goes through these functions, relative to the descriptors of
+ * its folders, and none of them follows a symbolic link or opens anything
+ * but a regular file or a folder.  They block as long as the file system
+ * does: the signaller calls them from a thread of its own. */
 
 #pragma once
 
@@ -43,6 +46,25 @@ G_BEGIN_DECLS
 #define GST_ICE_DIRECTORY_MAX_SMALL_FILE_SIZE 4096
 
 /**
+ * GstIceDirectoryLayout:
+ * @root: the shared directory
+ * @producers: its `producers/` folder
+ * @sessions: its `sessions/` folder
+ *
+ * The folders of a shared directory, opened (file descriptors, -1 when
+ * closed): everything below them is reached relative to these, and a
+ * folder swapped for something else after they were opened is not used.
+ */
+typedef struct
+{
+  int root;
+  int producers;
+  int sessions;
+} GstIceDirectoryLayout;
+
+#define GST_ICE_DIRECTORY_LAYOUT_INIT { -1, -1, -1 }
+
+/**
  * GstIceDirectoryFilesReadFunc:
  * @data: bytes of the file, starting at @offset
  * @len: the number of bytes in @data, at least 1
@@ -58,33 +80,47 @@ typedef gboolean (*GstIceDirectoryFilesReadFunc) (const gchar * data,
 gboolean gst_ice_directory_files_is_valid_name (const gchar * name,
     gsize max_length);
 
+const gchar *gst_ice_directory_files_strerror (gint err);
+
+gboolean gst_ice_directory_files_is_refused (gint err);
+
+gboolean gst_ice_directory_files_open_layout (const gchar * root,
+    GstIceDirectoryLayout * layout, GError ** error);
+
+void gst_ice_directory_files_close_layout (GstIceDirectoryLayout * layout);
+
 gboolean gst_ice_directory_files_make_layout (const gchar * root,
     GError ** error);
 
-gchar **gst_ice_directory_files_list (const gchar * path, GError ** error);
+gint gst_ice_directory_files_open_dir (int dir_fd, const gchar * name,
+    int * fd);
 
-gboolean gst_ice_directory_files_exists (const gchar * path);
+gchar **gst_ice_directory_files_list (int dir_fd, gint * err);
 
-gint gst_ice_directory_files_read_small (const gchar * path,
+gboolean gst_ice_directory_files_exists (int dir_fd, const gchar * name);
+
+gint gst_ice_directory_files_read_small (int dir_fd, const gchar * name,
     gchar ** contents, gsize * length);
 
-gint gst_ice_directory_files_write_new (const gchar * path,
+gint gst_ice_directory_files_write_new (int dir_fd, const gchar * name,
     const gchar * contents);
 
-gint gst_ice_directory_files_replace (const gchar * dir, const gchar * name,
+gint gst_ice_directory_files_replace (int dir_fd, const gchar * name,
     const gchar * contents);
 
-gint gst_ice_directory_files_remove (const gchar * path);
+gint gst_ice_directory_files_remove (int dir_fd, const gchar * name);
 
-gint gst_ice_directory_files_append (const gchar * path,
+gint gst_ice_directory_files_append (int dir_fd, const gchar * name,
     const gchar * message, goffset * size);
 
-gint gst_ice_directory_files_read_from (const gchar * path, goffset * offset,
-    gsize chunk_size, GstIceDirectoryFilesReadFunc func, gpointer user_data);
+gint gst_ice_directory_files_read_from (int dir_fd, const gchar * name,
+    goffset * offset, gsize chunk_size, GstIceDirectoryFilesReadFunc func,
+    gpointer user_data);
 
-gint gst_ice_directory_files_make_session_dir (const gchar * sessions_dir,
+gint gst_ice_directory_files_make_session_dir (int sessions_fd,
     const gchar * session_id, const gchar * request);
 
-void gst_ice_directory_files_remove_session_dir (const gchar * path);
+gint gst_ice_directory_files_remove_session_dir (int sessions_fd,
+    const gchar * session_id);
 
 G_END_DECLS

@@ -25,7 +25,7 @@
  * A #GstIceSignaller for peers that have no signalling server: producers
  * and consumers exchange their messages through files in a directory that
  * all of them can read and write, on the same machine or on a network file
- * system (NFS, SMB, sshfs).  The directory is polled with a timeout every
+ * system (NFS, SMB, sshfs).  The directory is polled every
  * #GstIceDirectorySignaller:poll-interval milliseconds; no file change
  * notification is used, so that it works on network file systems too.
  *
@@ -41,6 +41,18 @@
  * only complete messages.  A message is a header line (`description`,
  * `candidate` or `end`), its text lines, and an empty line.  The format is
  * described in full in docs/directory-signalling.md.
+ *
+ * The peers sharing a directory run as one user, who owns it: the
+ * directory must belong to that user and must not be writable by its group
+ * or by others, or the element fails at READY.  Folders are created 0700
+ * and files 0600.  Below the directory no symbolic link is followed and
+ * only regular files are opened.
+ *
+ * The files are read and written by a thread of the signaller's own, so
+ * that a slow or stuck network file system never holds up the main context
+ * of the element (which also runs its ICE agents); the signals are still
+ * emitted from that context, in order.  stop() waits at most a second for
+ * that thread, and logs a warning when it had to leave it behind.
  *
  * ## Example launch lines
  * |[
@@ -64,9 +76,7 @@
 
 #include <errno.h>
 #include <string.h>
-#ifdef G_OS_UNIX
 #include <unistd.h>
-#endif
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_directory_signaller_debug);
 #define GST_CAT_DEFAULT gst_ice_directory_signaller_debug
@@ -76,6 +86,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_directory_signaller_debug);
 #define MIN_POLL_INTERVAL 10
 
 #define SESSION_CREATE_ATTEMPTS 8
+
+/* how long stop() waits for the file-system thread */
+#define STOP_TIMEOUT_MS 1000
 
 enum
 {
@@ -96,9 +109,8 @@ typedef enum
   EVENT_ERROR,
 } EventType;
 
-/* A signal waiting to be emitted.  Polling first collects events, then
- * emits them one by one, so that a handler may call back into the
- * signaller (end_session(), stop()) while nothing is being iterated. */
+/* A signal to emit, found by the worker thread and emitted from the
+ * signaller's context, in the order of the queue. */
 typedef struct
 {
   EventType type;
@@ -107,6 +119,24 @@ typedef struct
   GError *error;
 } Event;
 
+typedef enum
+{
+  JOB_REQUEST_SESSION,
+  JOB_SEND,
+  JOB_END_SESSION,
+  JOB_STOP,
+} JobType;
+
+/* Something the worker thread does for a method of the signaller, in the
+ * order the methods were called. */
+typedef struct
+{
+  JobType type;
+  gchar *id;                    /* a session id; a producer id for a request */
+  gchar *text;                  /* JOB_SEND: one whole message */
+} Job;
+
+/* A session as the worker thread sees it; removed once it is over. */
 typedef struct
 {
   gchar *id;
@@ -114,16 +144,57 @@ typedef struct
   gchar *peer_id;
   /* consumer: the instance token of the producer the request went to */
   gchar *producer_instance;
-  gchar *dir;
-  gchar *request_path;
-  gchar *out_path;              /* the file this side appends to */
-  gchar *in_path;               /* the file the other side appends to */
-  goffset out_size;             /* bytes this side wrote to out_path */
-  goffset in_offset;            /* bytes of in_path already consumed */
-  /* the other side ended or left: nothing more is read or written, the
-   * session-ended event is queued */
-  gboolean closed;
+  gchar *dir;                   /* DIR/sessions/<id>, for the logs */
+  gchar *in_path;               /* for the logs too */
+  gchar *out_path;
+  const gchar *out_name;        /* the file this side appends to */
+  const gchar *in_name;         /* the file the other side appends to */
+  goffset out_size;             /* bytes this side wrote to out_name */
+  goffset in_offset;            /* bytes of in_name already consumed */
 } Session;
+
+/* The file-system side of one start() to stop(): a thread that polls the
+ * directory and runs the jobs.  Reference-counted, as it may outlive the
+ * signaller when stop() gives up waiting for a stuck file system. */
+typedef struct
+{
+  gint ref_count;
+
+  /* set before the thread starts, read-only after */
+  GstIceSignallerRole role;
+  gchar *name;                  /* "producer 'cam'", for the logs */
+  gchar *peer_id;
+  gchar *root;
+  gchar *producers_dir;
+  gchar *sessions_dir;
+  gchar *producer_path;
+  guint poll_interval;
+  GAsyncQueue *jobs;
+  GThread *thread;              /* NULL when it was not started */
+  gint cancelled;               /* atomic: stop() was called */
+
+  /* the worker thread's own */
+  GstIceDirectoryLayout layout;
+  gboolean broken;              /* the layout could not be opened */
+  gchar *instance;              /* producer: the token of this run */
+  GHashTable *sessions;         /* session id -> Session */
+  /* consumer: producer id -> instance token, "" for an unusable file */
+  GHashTable *producers;
+  /* producer: names under sessions/ already looked at */
+  GHashTable *known_session_dirs;
+  GQueue found;                 /* events of the current step */
+
+  /* under lock */
+  GMutex lock;
+  GCond cond;
+  GMainContext *context;        /* where events go; released when done */
+  GQueue events;
+  gboolean wakeup_pending;
+  gboolean finished;
+
+  /* the context's thread only: NULL once stopped */
+  GstIceDirectorySignaller *owner;
+} Worker;
 
 struct _GstIceDirectorySignaller
 {
@@ -134,28 +205,13 @@ struct _GstIceDirectorySignaller
   gchar *directory;
   guint poll_interval;
 
-  /* Everything below is only touched between start() and stop(), from the
-   * thread of context. */
+  /* Between start() and stop(), from the thread of the context start()
+   * was called in; the files are the worker's. */
   gboolean started;
-  GMainContext *context;
-  GSource *poll_source;
-  GSource *dispatch_source;
-  gboolean scan_pending;
   GstIceSignallerRole role;
-  gchar *peer_id;
-  gchar *root;
-  gchar *producers_dir;
-  gchar *sessions_dir;
-  /* producer: DIR/producers/<peer-id> and the token written into it */
-  gchar *producer_path;
-  gchar *instance;
-  /* session id -> Session */
+  Worker *worker;
+  /* ids of the sessions announced and not ended */
   GHashTable *sessions;
-  /* consumer: producer id -> instance token, "" for an unusable file */
-  GHashTable *producers;
-  /* producer: names under sessions/ already looked at */
-  GHashTable *known_session_dirs;
-  GQueue events;
 };
 
 static void gst_ice_directory_signaller_signaller_init (GstIceSignallerInterface
@@ -169,6 +225,11 @@ G_DEFINE_TYPE_WITH_CODE (GstIceDirectorySignaller, gst_ice_directory_signaller,
         "icedirectorysignaller", 0, "ICE signalling through a directory"));
 
 static void gst_ice_directory_signaller_stop (GstIceSignaller * signaller);
+
+/* The worker logs without the signaller, which it may outlive */
+#define WORKER_LOG(worker, level, format, ...) \
+    GST_CAT_LEVEL_LOG (GST_CAT_DEFAULT, level, NULL, "%s: " format, \
+        (worker)->name, ##__VA_ARGS__)
 
 static void
 event_free (Event * event)
@@ -192,85 +253,255 @@ queue_event (GQueue * queue, EventType type, const gchar * session_id,
 }
 
 static void
+queue_error (GQueue * queue, GError * error)
+{
+  Event *event = g_new0 (Event, 1);
+
+  GST_WARNING ("%s", error->message);
+  event->type = EVENT_ERROR;
+  event->error = error;
+  g_queue_push_tail (queue, event);
+}
+
+static Job *
+job_new (JobType type, const gchar * id, gchar * text)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->type = type;
+  job->id = g_strdup (id);
+  job->text = text;
+  return job;
+}
+
+static void
+job_free (Job * job)
+{
+  g_free (job->id);
+  g_free (job->text);
+  g_free (job);
+}
+
+static void
 session_free (Session * session)
 {
   g_free (session->id);
   g_free (session->peer_id);
   g_free (session->producer_instance);
   g_free (session->dir);
-  g_free (session->request_path);
-  g_free (session->out_path);
   g_free (session->in_path);
+  g_free (session->out_path);
   g_free (session);
 }
 
 static Session *
-session_new (GstIceDirectorySignaller * self, const gchar * id,
-    const gchar * peer_id)
+session_new (Worker * worker, const gchar * id, const gchar * peer_id)
 {
   Session *session = g_new0 (Session, 1);
-  gboolean producer = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
+  gboolean producer = worker->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
 
   session->id = g_strdup (id);
   session->peer_id = g_strdup (peer_id);
-  session->dir = g_build_filename (self->sessions_dir, id, NULL);
-  session->request_path = g_build_filename (session->dir,
-      GST_ICE_DIRECTORY_REQUEST_FILE, NULL);
-  session->out_path = g_build_filename (session->dir,
-      producer ? GST_ICE_DIRECTORY_FROM_PRODUCER_FILE :
-      GST_ICE_DIRECTORY_FROM_CONSUMER_FILE, NULL);
-  session->in_path = g_build_filename (session->dir,
-      producer ? GST_ICE_DIRECTORY_FROM_CONSUMER_FILE :
-      GST_ICE_DIRECTORY_FROM_PRODUCER_FILE, NULL);
+  session->dir = g_build_filename (worker->sessions_dir, id, NULL);
+  session->out_name = producer ? GST_ICE_DIRECTORY_FROM_PRODUCER_FILE :
+      GST_ICE_DIRECTORY_FROM_CONSUMER_FILE;
+  session->in_name = producer ? GST_ICE_DIRECTORY_FROM_CONSUMER_FILE :
+      GST_ICE_DIRECTORY_FROM_PRODUCER_FILE;
+  session->out_path = g_build_filename (session->dir, session->out_name, NULL);
+  session->in_path = g_build_filename (session->dir, session->in_name, NULL);
   return session;
 }
 
-/* Returns the instance token in DIR/producers/@producer_id, NULL when the
- * file is missing, "" (and *@why set) when it is not a producer file. */
-static gchar *
-read_producer_instance (GstIceDirectorySignaller * self,
-    const gchar * producer_id, gchar ** why)
+/* Worker */
+
+static Worker *
+worker_ref (Worker * worker)
 {
-  gchar *path = g_build_filename (self->producers_dir, producer_id, NULL);
+  g_atomic_int_inc (&worker->ref_count);
+  return worker;
+}
+
+static void
+worker_unref (Worker * worker)
+{
+  if (!g_atomic_int_dec_and_test (&worker->ref_count))
+    return;
+
+  gst_ice_directory_files_close_layout (&worker->layout);
+  g_async_queue_unref (worker->jobs);
+  g_queue_clear_full (&worker->found, (GDestroyNotify) event_free);
+  g_queue_clear_full (&worker->events, (GDestroyNotify) event_free);
+  g_clear_pointer (&worker->sessions, g_hash_table_unref);
+  g_clear_pointer (&worker->producers, g_hash_table_unref);
+  g_clear_pointer (&worker->known_session_dirs, g_hash_table_unref);
+  g_clear_pointer (&worker->context, g_main_context_unref);
+  g_mutex_clear (&worker->lock);
+  g_cond_clear (&worker->cond);
+  g_free (worker->name);
+  g_free (worker->peer_id);
+  g_free (worker->root);
+  g_free (worker->producers_dir);
+  g_free (worker->sessions_dir);
+  g_free (worker->producer_path);
+  g_free (worker->instance);
+  g_free (worker);
+}
+
+static Worker *
+worker_new (GstIceDirectorySignaller * owner, GstIceSignallerRole role,
+    const gchar * peer_id, gchar * root, guint poll_interval)
+{
+  Worker *worker = g_new0 (Worker, 1);
+  gboolean producer = role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
+
+  worker->ref_count = 1;
+  worker->role = role;
+  worker->name = g_strdup_printf ("%s '%s'", producer ? "producer" :
+      "consumer", peer_id);
+  worker->peer_id = g_strdup (peer_id);
+  worker->root = root;
+  if (root != NULL) {
+    worker->producers_dir = g_build_filename (root,
+        GST_ICE_DIRECTORY_PRODUCERS_DIR, NULL);
+    worker->sessions_dir = g_build_filename (root,
+        GST_ICE_DIRECTORY_SESSIONS_DIR, NULL);
+    worker->producer_path = g_build_filename (worker->producers_dir, peer_id,
+        NULL);
+  }
+  worker->poll_interval = poll_interval;
+  worker->jobs = g_async_queue_new_full ((GDestroyNotify) job_free);
+  worker->layout.root = worker->layout.producers = worker->layout.sessions = -1;
+  worker->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+      (GDestroyNotify) session_free);
+  worker->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      g_free);
+  worker->known_session_dirs = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  g_queue_init (&worker->found);
+  g_mutex_init (&worker->lock);
+  g_cond_init (&worker->cond);
+  worker->context = g_main_context_ref_thread_default ();
+  g_queue_init (&worker->events);
+  worker->owner = owner;
+  return worker;
+}
+
+static void dispatch_events (GstIceDirectorySignaller * self);
+
+static gboolean
+worker_wakeup_cb (gpointer user_data)
+{
+  Worker *worker = user_data;
+
+  g_mutex_lock (&worker->lock);
+  worker->wakeup_pending = FALSE;
+  g_mutex_unlock (&worker->lock);
+
+  if (worker->owner != NULL)
+    dispatch_events (worker->owner);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands the events found so far to the signaller's context: from any
+ * thread, until the worker is finished. */
+static void
+worker_post (Worker * worker)
+{
+  GSource *source = NULL;
+
+  if (g_queue_is_empty (&worker->found))
+    return;
+
+  g_mutex_lock (&worker->lock);
+  while (!g_queue_is_empty (&worker->found))
+    g_queue_push_tail (&worker->events, g_queue_pop_head (&worker->found));
+  if (!worker->wakeup_pending && worker->context != NULL) {
+    worker->wakeup_pending = TRUE;
+    source = g_idle_source_new ();
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_name (source, "GstIceDirectorySignaller events");
+    g_source_set_callback (source, worker_wakeup_cb, worker_ref (worker),
+        (GDestroyNotify) worker_unref);
+    g_source_attach (source, worker->context);
+  }
+  g_mutex_unlock (&worker->lock);
+  if (source != NULL)
+    g_source_unref (source);
+}
+
+static Event *
+worker_pop_event (Worker * worker)
+{
+  Event *event;
+
+  g_mutex_lock (&worker->lock);
+  event = g_queue_pop_head (&worker->events);
+  g_mutex_unlock (&worker->lock);
+  return event;
+}
+
+/* No more events: the context is let go (a pending wake-up holds the
+ * worker, so the worker must not hold the context), and stop() is told. */
+static void
+worker_finish (Worker * worker)
+{
+  g_mutex_lock (&worker->lock);
+  worker->finished = TRUE;
+  g_clear_pointer (&worker->context, g_main_context_unref);
+  g_cond_broadcast (&worker->cond);
+  g_mutex_unlock (&worker->lock);
+}
+
+static gboolean
+worker_is_cancelled (Worker * worker)
+{
+  return g_atomic_int_get (&worker->cancelled);
+}
+
+/* Returns the instance token in producers/@producer_id, NULL when the file
+ * is missing, "" (and *@why set) when it is not a producer file. */
+static gchar *
+read_producer_instance (Worker * worker, const gchar * producer_id,
+    gchar ** why)
+{
   const gchar *reason = NULL;
   gchar *contents = NULL;
   gchar *instance = NULL;
   gsize length = 0;
   gint err;
 
-  err = gst_ice_directory_files_read_small (path, &contents, &length);
+  err = gst_ice_directory_files_read_small (worker->layout.producers,
+      producer_id, &contents, &length);
   if (err == ENOENT) {
     /* gone between the listing and now */
   } else if (err != 0) {
-    *why = g_strdup_printf ("'%s' cannot be read: %s", path, g_strerror (err));
+    *why = g_strdup_printf ("'%s/%s' cannot be read: %s",
+        worker->producers_dir, producer_id,
+        gst_ice_directory_files_strerror (err));
   } else {
     instance = gst_ice_directory_messages_parse_producer (contents, length,
         &reason);
     if (instance == NULL)
-      *why = g_strdup_printf ("'%s' %s", path, reason);
+      *why = g_strdup_printf ("'%s/%s' %s", worker->producers_dir,
+          producer_id, reason);
   }
   if (err != ENOENT && instance == NULL)
     instance = g_strdup ("");
 
   g_free (contents);
-  g_free (path);
   return instance;
 }
 
 static gint
-write_producer_file (GstIceDirectorySignaller * self)
+write_producer_file (Worker * worker)
 {
   gchar *contents;
-  gulong pid = 0;
   gint err;
 
-#ifdef G_OS_UNIX
-  pid = getpid ();
-#endif
-  contents = gst_ice_directory_messages_write_producer (self->instance,
-      g_get_host_name (), pid);
-  err = gst_ice_directory_files_replace (self->producers_dir, self->peer_id,
-      contents);
+  contents = gst_ice_directory_messages_write_producer (worker->instance,
+      g_get_host_name (), (gulong) getpid ());
+  err = gst_ice_directory_files_replace (worker->layout.producers,
+      worker->peer_id, contents);
   g_free (contents);
   return err;
 }
@@ -278,20 +509,22 @@ write_producer_file (GstIceDirectorySignaller * self)
 /* Removes our producer file, unless another producer with the same id has
  * replaced it meanwhile. */
 static void
-remove_producer_file (GstIceDirectorySignaller * self)
+remove_producer_file (Worker * worker)
 {
   gchar *why = NULL;
-  gchar *instance = read_producer_instance (self, self->peer_id, &why);
+  gchar *instance = read_producer_instance (worker, worker->peer_id, &why);
   gint err;
 
-  if (g_strcmp0 (instance, self->instance) == 0) {
-    err = gst_ice_directory_files_remove (self->producer_path);
-    if (err != 0)
-      GST_WARNING_OBJECT (self, "could not remove '%s': %s",
-          self->producer_path, g_strerror (err));
+  if (g_strcmp0 (instance, worker->instance) == 0) {
+    err = gst_ice_directory_files_remove (worker->layout.producers,
+        worker->peer_id);
+    if (err != 0) {
+      WORKER_LOG (worker, GST_LEVEL_WARNING, "could not remove '%s': %s",
+          worker->producer_path, g_strerror (err));
+    }
   } else if (instance != NULL) {
-    GST_WARNING_OBJECT (self, "'%s' was replaced by another producer with "
-        "id '%s'; leaving it", self->producer_path, self->peer_id);
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "'%s' was replaced (by another "
+        "producer with the same id?); leaving it", worker->producer_path);
   }
   g_free (instance);
   g_free (why);
@@ -300,38 +533,40 @@ remove_producer_file (GstIceDirectorySignaller * self)
 /* Turns one message of the other side into an event on @out, or logs why
  * it was skipped.  Returns TRUE when it ends the session. */
 static gboolean
-handle_message (GstIceDirectorySignaller * self, Session * session,
+handle_message (Worker * worker, Session * session,
     const GstIceDirectoryMessage * message, GQueue * out)
 {
+
   switch (message->type) {
     case GST_ICE_DIRECTORY_MESSAGE_DESCRIPTION:
-      GST_LOG_OBJECT (self, "session %s: description of %u lines", session->id,
-          message->n_lines);
+      WORKER_LOG (worker, GST_LEVEL_LOG, "session %s: description of %u "
+          "lines", session->id, message->n_lines);
       queue_event (out, EVENT_SESSION_DESCRIPTION, session->id, message->text);
       break;
     case GST_ICE_DIRECTORY_MESSAGE_CANDIDATE:
-      GST_LOG_OBJECT (self, "session %s: candidate %s", session->id,
-          message->text);
+      WORKER_LOG (worker, GST_LEVEL_LOG, "session %s: candidate %s",
+          session->id, message->text);
       queue_event (out, EVENT_SESSION_CANDIDATE, session->id, message->text);
       break;
     case GST_ICE_DIRECTORY_MESSAGE_END:
-      GST_DEBUG_OBJECT (self, "session %s: %s ended it", session->id,
-          session->peer_id);
+      WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s: %s ended it",
+          session->id, session->peer_id);
       return TRUE;
     case GST_ICE_DIRECTORY_MESSAGE_GARBAGE:
-      GST_WARNING_OBJECT (self, "skipping %" G_GSIZE_FORMAT " bytes that are "
-          "not a message at offset %" G_GOFFSET_FORMAT " of '%s'",
-          message->size, message->offset, session->in_path);
+      WORKER_LOG (worker, GST_LEVEL_WARNING, "skipping %" G_GSIZE_FORMAT
+          " bytes that are not a message at offset %" G_GOFFSET_FORMAT
+          " of '%s'", message->size, message->offset, session->in_path);
       break;
     case GST_ICE_DIRECTORY_MESSAGE_TOO_LONG:
-      GST_WARNING_OBJECT (self, "skipping a message of %" G_GSIZE_FORMAT
-          " bytes (at most %d) at offset %" G_GOFFSET_FORMAT " of '%s'",
-          message->size, GST_ICE_DIRECTORY_MAX_MESSAGE_SIZE, message->offset,
-          session->in_path);
+      WORKER_LOG (worker, GST_LEVEL_WARNING, "skipping a message of %"
+          G_GSIZE_FORMAT " bytes (at most %d) at offset %" G_GOFFSET_FORMAT
+          " of '%s'", message->size, GST_ICE_DIRECTORY_MAX_MESSAGE_SIZE,
+          message->offset, session->in_path);
       break;
     case GST_ICE_DIRECTORY_MESSAGE_REFUSED:
-      GST_WARNING_OBJECT (self, "skipping %s at offset %" G_GOFFSET_FORMAT
-          " of '%s'", message->why, message->offset, session->in_path);
+      WORKER_LOG (worker, GST_LEVEL_WARNING, "skipping %s at offset %"
+          G_GOFFSET_FORMAT " of '%s'", message->why, message->offset,
+          session->in_path);
       break;
   }
   return FALSE;
@@ -339,7 +574,7 @@ handle_message (GstIceDirectorySignaller * self, Session * session,
 
 typedef struct
 {
-  GstIceDirectorySignaller *self;
+  Worker *worker;
   Session *session;
   GQueue *out;
   gboolean ended;
@@ -355,122 +590,151 @@ parse_chunk (const gchar * data, gsize len, goffset offset, gsize * consumed,
 
   *consumed = gst_ice_directory_messages_parse (data, len, offset, messages);
   for (i = 0; i < messages->len && !ctx->ended; i++) {
-    ctx->ended = handle_message (ctx->self, ctx->session,
+    ctx->ended = handle_message (ctx->worker, ctx->session,
         &g_array_index (messages, GstIceDirectoryMessage, i), ctx->out);
   }
   g_array_unref (messages);
   return !ctx->ended;
 }
 
-/* Reads the other side's new messages into events on @out.  Returns TRUE
- * when it has ended the session. */
-static gboolean
-read_session_messages (GstIceDirectorySignaller * self, Session * session,
+/* How a look at a session folder ended */
+typedef enum
+{
+  SESSION_OPEN,
+  SESSION_ENDED,                /* the other side wrote `end` */
+  SESSION_GONE,                 /* the folder or its request is gone */
+  SESSION_REFUSED,              /* something in it is not what it should be */
+} SessionState;
+
+/* Reads the other side's new messages, from the opened session folder
+ * @dir_fd, into events on @out. */
+static SessionState
+read_session_messages (Worker * worker, Session * session, int dir_fd,
     GQueue * out)
 {
-  ReadContext ctx = { self, session, out, FALSE };
+  ReadContext ctx = { worker, session, out, FALSE };
+  gint err;
 
-  /* ENOENT: the other side has written nothing yet; other errors are
-   * logged, and the file is read again at the next poll */
-  gst_ice_directory_files_read_from (session->in_path, &session->in_offset,
-      GST_ICE_DIRECTORY_READ_CHUNK_SIZE, parse_chunk, &ctx);
-  return ctx.ended;
+  err = gst_ice_directory_files_read_from (dir_fd, session->in_name,
+      &session->in_offset, GST_ICE_DIRECTORY_READ_CHUNK_SIZE, parse_chunk,
+      &ctx);
+  if (ctx.ended)
+    return SESSION_ENDED;
+  if (gst_ice_directory_files_is_refused (err)) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "session %s: not reading '%s': "
+        "%s; ending the session and leaving it there", session->id,
+        session->in_path, gst_ice_directory_files_strerror (err));
+    return SESSION_REFUSED;
+  }
+  /* ENOENT: the other side has written nothing yet; other errors are read
+   * again at the next poll */
+  if (err != 0 && err != ENOENT) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "cannot read '%s': %s",
+        session->in_path, g_strerror (err));
+  }
+  return SESSION_OPEN;
+}
+
+/* Opens the folder of @session; logs why not. */
+static SessionState
+open_session_dir (Worker * worker, Session * session, int *fd)
+{
+  gint err;
+
+  err = gst_ice_directory_files_open_dir (worker->layout.sessions,
+      session->id, fd);
+  if (err == 0)
+    return SESSION_OPEN;
+  if (err == ENOENT) {
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s: folder '%s' is gone",
+        session->id, session->dir);
+    return SESSION_GONE;
+  }
+  if (gst_ice_directory_files_is_refused (err)) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "session %s: '%s' is not the "
+        "session's folder any more: %s; ending the session and leaving it "
+        "there", session->id, session->dir,
+        gst_ice_directory_files_strerror (err));
+    return SESSION_REFUSED;
+  }
+  WORKER_LOG (worker, GST_LEVEL_WARNING, "cannot open '%s': %s", session->dir,
+      g_strerror (err));
+  return SESSION_OPEN;
 }
 
 /* Appends one whole message to this side's file with a single write().
- * Returns 0 or an errno value. */
+ * Returns 0 or an errno value; ENOENT when the session is gone. */
 static gint
-append_message (GstIceDirectorySignaller * self, Session * session,
-    const gchar * message)
+append_message (Worker * worker, Session * session, const gchar * message)
 {
-  gint err = gst_ice_directory_files_append (session->out_path, message,
-      &session->out_size);
+  gint err;
+  int fd;
 
-  if (err == ENOENT)
-    GST_DEBUG_OBJECT (self, "session %s is gone, not writing to '%s'",
-        session->id, session->out_path);
-  else if (err != 0)
-    GST_WARNING_OBJECT (self, "could not write to '%s': %s",
-        session->out_path, g_strerror (err));
+  err = gst_ice_directory_files_open_dir (worker->layout.sessions,
+      session->id, &fd);
+  if (err == 0) {
+    err = gst_ice_directory_files_append (fd, session->out_name, message,
+        &session->out_size);
+    close (fd);
+  }
+
+  if (err == ENOENT) {
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s is gone, not writing "
+        "to '%s'", session->id, session->out_path);
+  } else if (err != 0) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "could not write to '%s': %s",
+        session->out_path, gst_ice_directory_files_strerror (err));
+  }
   return err;
 }
 
-static gboolean dispatch_idle_cb (gpointer user_data);
-
+/* The other side ended or left @session, or its folder was refused: it
+ * ends here too.  When the other side ended it, this side is the last one
+ * that uses the folder and removes it. */
 static void
-schedule_dispatch (GstIceDirectorySignaller * self)
+end_session_here (Worker * worker, Session * session, SessionState state)
 {
-  if (self->dispatch_source != NULL)
-    return;
-  self->dispatch_source = g_idle_source_new ();
-  g_source_set_name (self->dispatch_source, "GstIceDirectorySignaller events");
-  g_source_set_callback (self->dispatch_source, dispatch_idle_cb, self, NULL);
-  g_source_attach (self->dispatch_source, self->context);
-}
+  gint err;
 
-static void
-queue_error (GstIceDirectorySignaller * self, GError * error)
-{
-  Event *event = g_new0 (Event, 1);
-
-  GST_WARNING_OBJECT (self, "%s", error->message);
-  event->type = EVENT_ERROR;
-  event->error = error;
-  g_queue_push_tail (&self->events, event);
-  schedule_dispatch (self);
-}
-
-static void
-send_message (GstIceDirectorySignaller * self, Session * session,
-    const gchar * message)
-{
-  gint err = append_message (self, session, message);
-
-  /* ENOENT: the other side removed the session; the next poll ends it */
-  if (err == 0 || err == ENOENT)
-    return;
-  queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-          "could not write to '%s': %s", session->out_path, g_strerror (err)));
-}
-
-/* The other side ended or left @session: emit session-ended, and remove
- * the session directory, as this side is the last one that used it. */
-static void
-close_session (GstIceDirectorySignaller * self, Session * session)
-{
-  session->closed = TRUE;
-  gst_ice_directory_files_remove_session_dir (session->dir);
-  queue_event (&self->events, EVENT_SESSION_ENDED, session->id, NULL);
+  if (state == SESSION_ENDED || state == SESSION_GONE) {
+    err = gst_ice_directory_files_remove_session_dir (worker->layout.sessions,
+        session->id);
+    if (err != 0) {
+      WORKER_LOG (worker, GST_LEVEL_WARNING, "could not remove all of "
+          "'%s': %s", session->dir, gst_ice_directory_files_strerror (err));
+    }
+  }
+  queue_event (&worker->found, EVENT_SESSION_ENDED, session->id, NULL);
 }
 
 /* Consumer: the producers present now, id -> instance ("" for files that
- * are not usable), or NULL when the directory cannot be listed. */
+ * are not usable), or NULL when the folder cannot be listed. */
 static GHashTable *
-list_producers (GstIceDirectorySignaller * self)
+list_producers (Worker * worker)
 {
   GHashTable *found;
-  GError *error = NULL;
   gchar **names;
+  gint err = 0;
   guint i;
 
   /* leaves out producer files being written */
-  names = gst_ice_directory_files_list (self->producers_dir, &error);
+  names = gst_ice_directory_files_list (worker->layout.producers, &err);
   if (names == NULL) {
-    GST_WARNING_OBJECT (self, "cannot list producers: %s", error->message);
-    g_clear_error (&error);
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "cannot list '%s': %s",
+        worker->producers_dir, g_strerror (err));
     return NULL;
   }
 
   found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (i = 0; names[i] != NULL; i++) {
+  for (i = 0; names[i] != NULL && !worker_is_cancelled (worker); i++) {
     const gchar *name = names[i];
-    const gchar *previous = g_hash_table_lookup (self->producers, name);
+    const gchar *previous = g_hash_table_lookup (worker->producers, name);
     gchar *why = NULL;
     gchar *instance;
 
     if (gst_ice_directory_files_is_valid_name (name,
             GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH)) {
-      instance = read_producer_instance (self, name, &why);
+      instance = read_producer_instance (worker, name, &why);
       if (instance == NULL)
         continue;
     } else {
@@ -479,8 +743,9 @@ list_producers (GstIceDirectorySignaller * self)
     }
 
     /* warn once, not at every poll */
-    if (why != NULL && g_strcmp0 (previous, "") != 0)
-      GST_WARNING_OBJECT (self, "ignoring producer file: %s", why);
+    if (why != NULL && g_strcmp0 (previous, "") != 0) {
+      WORKER_LOG (worker, GST_LEVEL_WARNING, "ignoring producer file: %s", why);
+    }
     g_free (why);
     g_hash_table_insert (found, g_strdup (name), instance);
   }
@@ -490,7 +755,7 @@ list_producers (GstIceDirectorySignaller * self)
 
 /* Consumer: announces the producers that are new or restarted. */
 static void
-update_producers (GstIceDirectorySignaller * self, GHashTable * found)
+update_producers (Worker * worker, GHashTable * found)
 {
   GHashTableIter iter;
   const gchar *name, *instance;
@@ -498,127 +763,162 @@ update_producers (GstIceDirectorySignaller * self, GHashTable * found)
   g_hash_table_iter_init (&iter, found);
   while (g_hash_table_iter_next (&iter, (gpointer *) & name,
           (gpointer *) & instance)) {
-    const gchar *previous = g_hash_table_lookup (self->producers, name);
+    const gchar *previous = g_hash_table_lookup (worker->producers, name);
 
     if (instance[0] == '\0' || g_strcmp0 (previous, instance) == 0)
       continue;
-    GST_DEBUG_OBJECT (self, "producer %s (instance %s) is there", name,
-        instance);
-    queue_event (&self->events, EVENT_PRODUCER_ADDED, NULL, name);
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "producer %s (instance %s) is "
+        "there", name, instance);
+    queue_event (&worker->found, EVENT_PRODUCER_ADDED, NULL, name);
   }
-  g_hash_table_iter_init (&iter, self->producers);
+  g_hash_table_iter_init (&iter, worker->producers);
   while (g_hash_table_iter_next (&iter, (gpointer *) & name, NULL)) {
     if (g_hash_table_contains (found, name))
       continue;
-    GST_DEBUG_OBJECT (self, "producer %s is gone", name);
-    queue_event (&self->events, EVENT_PRODUCER_REMOVED, NULL, name);
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "producer %s is gone", name);
+    queue_event (&worker->found, EVENT_PRODUCER_REMOVED, NULL, name);
   }
-  g_hash_table_unref (self->producers);
-  self->producers = g_hash_table_ref (found);
+  g_hash_table_unref (worker->producers);
+  worker->producers = g_hash_table_ref (found);
 }
 
-/* Reads the messages of every open session and ends those the other side
- * has left.  @producers: the producers present now (consumer only), or
- * NULL when they are not known. */
+/* Looks at one open session: its new messages, and whether it is over.
+ * @producers: the producers present now (consumer only), or NULL when
+ * they are not known. */
+static SessionState
+read_session (Worker * worker, Session * session, GHashTable * producers)
+{
+  SessionState state;
+  int fd;
+
+  state = open_session_dir (worker, session, &fd);
+  if (state != SESSION_OPEN || fd < 0)
+    return state;
+
+  state = read_session_messages (worker, session, fd, &worker->found);
+  if (state == SESSION_OPEN && !gst_ice_directory_files_exists (fd,
+          GST_ICE_DIRECTORY_REQUEST_FILE)) {
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s: '%s' has no request "
+        "any more", session->id, session->dir);
+    state = SESSION_GONE;
+  }
+  close (fd);
+
+  if (state == SESSION_OPEN && producers != NULL
+      && g_strcmp0 (g_hash_table_lookup (producers, session->peer_id),
+          session->producer_instance) != 0) {
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s: producer %s left or "
+        "restarted", session->id, session->peer_id);
+    state = SESSION_GONE;
+  }
+  return state;
+}
+
+/* Reads the messages of every open session and ends those that are over. */
 static void
-read_sessions (GstIceDirectorySignaller * self, GHashTable * producers)
+read_sessions (Worker * worker, GHashTable * producers)
 {
   GHashTableIter iter;
   Session *session;
 
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
-    if (session->closed)
-      continue;
+  g_hash_table_iter_init (&iter, worker->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)
+      && !worker_is_cancelled (worker)) {
+    SessionState state = read_session (worker, session, producers);
 
-    if (read_session_messages (self, session, &self->events)) {
-      close_session (self, session);
-    } else if (!gst_ice_directory_files_exists (session->request_path)) {
-      GST_DEBUG_OBJECT (self, "session %s: directory '%s' is gone",
-          session->id, session->dir);
-      close_session (self, session);
-    } else if (producers != NULL && g_strcmp0 (g_hash_table_lookup (producers,
-                session->peer_id), session->producer_instance) != 0) {
-      GST_DEBUG_OBJECT (self, "session %s: producer %s left or restarted",
-          session->id, session->peer_id);
-      close_session (self, session);
-    }
+    if (state == SESSION_OPEN)
+      continue;
+    end_session_here (worker, session, state);
+    g_hash_table_iter_remove (&iter);
   }
 }
 
 /* Producer: looks at a new entry of sessions/. */
 static void
-discover_session (GstIceDirectorySignaller * self, const gchar * name)
+discover_session (Worker * worker, const gchar * name)
 {
-  gchar *dir_path = g_build_filename (self->sessions_dir, name, NULL);
-  gchar *path = g_build_filename (dir_path, GST_ICE_DIRECTORY_REQUEST_FILE,
-      NULL);
+  gchar *dir_path = g_build_filename (worker->sessions_dir, name, NULL);
   gchar *contents = NULL;
   gchar *producer = NULL, *instance = NULL, *consumer = NULL;
   GQueue messages = G_QUEUE_INIT;
   Session *session;
   gsize length = 0;
   gint err;
+  int fd = -1;
 
   if (!gst_ice_directory_files_is_valid_name (name,
           GST_ICE_DIRECTORY_MAX_SESSION_ID_LENGTH)) {
-    GST_WARNING_OBJECT (self, "ignoring '%s': not a valid session id",
-        dir_path);
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "ignoring '%s': not a valid "
+        "session id", dir_path);
     goto done;
   }
 
-  err = gst_ice_directory_files_read_small (path, &contents, &length);
+  err = gst_ice_directory_files_open_dir (worker->layout.sessions, name, &fd);
+  if (err == ENOENT)
+    goto done;
+  if (err != 0) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "ignoring '%s': %s", dir_path,
+        gst_ice_directory_files_strerror (err));
+    goto done;
+  }
+
+  err = gst_ice_directory_files_read_small (fd,
+      GST_ICE_DIRECTORY_REQUEST_FILE, &contents, &length);
   if (err == ENOENT) {
     /* left over from a session being removed */
-    GST_DEBUG_OBJECT (self, "ignoring '%s': it has no request", dir_path);
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "ignoring '%s': it has no request",
+        dir_path);
     goto done;
   }
   if (err != 0) {
-    GST_WARNING_OBJECT (self, "ignoring '%s': %s", path, g_strerror (err));
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "ignoring '%s/%s': %s", dir_path,
+        GST_ICE_DIRECTORY_REQUEST_FILE, gst_ice_directory_files_strerror (err));
     goto done;
   }
   if (!gst_ice_directory_messages_parse_request (contents, length, &producer,
           &instance, &consumer)) {
-    GST_WARNING_OBJECT (self, "ignoring '%s': not a session request "
-        "(it needs 'producer', 'producer-instance' and 'consumer' lines)",
-        path);
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "ignoring '%s/%s': not a session "
+        "request (it needs 'producer', 'producer-instance' and 'consumer' "
+        "lines)", dir_path, GST_ICE_DIRECTORY_REQUEST_FILE);
     goto done;
   }
 
-  if (strcmp (producer, self->peer_id) != 0)
+  if (strcmp (producer, worker->peer_id) != 0)
     goto done;                  /* for another producer */
 
-  if (strcmp (instance, self->instance) != 0) {
+  if (strcmp (instance, worker->instance) != 0) {
     /* A request from a consumer of an earlier run of this producer: that
      * consumer ends it when it sees the new instance. */
-    GST_DEBUG_OBJECT (self, "removing '%s': a request to instance %s, an "
-        "earlier run", dir_path, instance);
-    gst_ice_directory_files_remove_session_dir (dir_path);
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "removing '%s': a request to "
+        "instance %s, an earlier run", dir_path, instance);
+    gst_ice_directory_files_remove_session_dir (worker->layout.sessions, name);
     goto done;
   }
 
-  session = session_new (self, name, consumer);
-  if (read_session_messages (self, session, &messages)) {
-    GST_DEBUG_OBJECT (self, "session %s: %s left before it was answered",
-        name, consumer);
-    gst_ice_directory_files_remove_session_dir (dir_path);
+  session = session_new (worker, name, consumer);
+  if (read_session_messages (worker, session, fd, &messages) != SESSION_OPEN) {
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s: %s left before it was "
+        "answered", name, consumer);
+    gst_ice_directory_files_remove_session_dir (worker->layout.sessions, name);
     session_free (session);
     g_queue_clear_full (&messages, (GDestroyNotify) event_free);
     goto done;
   }
 
-  GST_DEBUG_OBJECT (self, "session %s requested by %s", name, consumer);
-  g_hash_table_insert (self->sessions, session->id, session);
-  queue_event (&self->events, EVENT_SESSION_REQUESTED, name, consumer);
+  WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s requested by %s", name,
+      consumer);
+  g_hash_table_insert (worker->sessions, session->id, session);
+  queue_event (&worker->found, EVENT_SESSION_REQUESTED, name, consumer);
   while (!g_queue_is_empty (&messages))
-    g_queue_push_tail (&self->events, g_queue_pop_head (&messages));
+    g_queue_push_tail (&worker->found, g_queue_pop_head (&messages));
 
 done:
+  if (fd >= 0)
+    close (fd);
   g_free (producer);
   g_free (instance);
   g_free (consumer);
   g_free (contents);
-  g_free (path);
   g_free (dir_path);
 }
 
@@ -630,77 +930,294 @@ is_not_in (gpointer key, gpointer value, gpointer user_data)
 
 /* Producer: looks for new session requests. */
 static void
-scan_session_requests (GstIceDirectorySignaller * self)
+scan_session_requests (Worker * worker)
 {
   GHashTable *present;
-  GError *error = NULL;
   gchar **names;
+  gint err = 0;
   guint i;
 
   /* leaves out requests being written */
-  names = gst_ice_directory_files_list (self->sessions_dir, &error);
+  names = gst_ice_directory_files_list (worker->layout.sessions, &err);
   if (names == NULL) {
-    GST_WARNING_OBJECT (self, "cannot list sessions: %s", error->message);
-    g_clear_error (&error);
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "cannot list '%s': %s",
+        worker->sessions_dir, g_strerror (err));
     return;
   }
 
   present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (i = 0; names[i] != NULL; i++) {
+  for (i = 0; names[i] != NULL && !worker_is_cancelled (worker); i++) {
     const gchar *name = names[i];
 
     g_hash_table_add (present, g_strdup (name));
-    if (g_hash_table_contains (self->known_session_dirs, name))
+    if (g_hash_table_contains (worker->known_session_dirs, name))
       continue;
-    g_hash_table_add (self->known_session_dirs, g_strdup (name));
-    discover_session (self, name);
+    g_hash_table_add (worker->known_session_dirs, g_strdup (name));
+    discover_session (worker, name);
   }
+  /* forget the folders that are gone (the whole list was seen) */
+  if (names[i] == NULL)
+    g_hash_table_foreach_remove (worker->known_session_dirs, is_not_in,
+        present);
   g_strfreev (names);
-
-  /* forget the directories that are gone */
-  g_hash_table_foreach_remove (self->known_session_dirs, is_not_in, present);
   g_hash_table_unref (present);
 }
 
 /* Producer: writes the producer file again if someone removed it. */
 static void
-check_producer_file (GstIceDirectorySignaller * self)
+check_producer_file (Worker * worker)
 {
   gint err;
 
-  if (gst_ice_directory_files_exists (self->producer_path))
+  if (gst_ice_directory_files_exists (worker->layout.producers,
+          worker->peer_id))
     return;
 
-  GST_WARNING_OBJECT (self, "'%s' was removed; writing it again",
-      self->producer_path);
-  err = write_producer_file (self);
-  if (err != 0)
-    GST_WARNING_OBJECT (self, "could not write '%s': %s", self->producer_path,
-        g_strerror (err));
+  WORKER_LOG (worker, GST_LEVEL_WARNING, "'%s' was removed; writing it "
+      "again", worker->producer_path);
+  err = write_producer_file (worker);
+  if (err != 0) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "could not write '%s': %s",
+        worker->producer_path, g_strerror (err));
+  }
 }
 
 static void
-scan (GstIceDirectorySignaller * self)
+worker_scan (Worker * worker)
 {
-  if (self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
-    check_producer_file (self);
-    read_sessions (self, NULL);
-    scan_session_requests (self);
+  if (worker->role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
+    check_producer_file (worker);
+    read_sessions (worker, NULL);
+    scan_session_requests (worker);
   } else {
-    GHashTable *found = list_producers (self);
+    GHashTable *found = list_producers (worker);
 
     /* sessions first: the end of a restarted producer's sessions comes
      * before its producer-added */
-    read_sessions (self, found);
+    read_sessions (worker, found);
     if (found != NULL) {
-      update_producers (self, found);
+      if (!worker_is_cancelled (worker))
+        update_producers (worker, found);
       g_hash_table_unref (found);
     }
   }
 }
 
-/* Emits the queued events.  A handler may call stop() or end_session(): the
- * queue is re-checked after each emission. */
+/* Opens the directory and, for a producer, registers it.  Returns FALSE
+ * (with an error queued) when signalling cannot go on. */
+static gboolean
+worker_open (Worker * worker)
+{
+  GError *error = NULL;
+  gint err;
+
+  if (!gst_ice_directory_files_open_layout (worker->root, &worker->layout,
+          &error)) {
+    queue_error (&worker->found, error);
+    return FALSE;
+  }
+  if (worker->role != GST_ICE_SIGNALLER_ROLE_PRODUCER)
+    return TRUE;
+
+  worker->instance = g_strdup_printf ("%08x%08x", g_random_int (),
+      g_random_int ());
+  if (gst_ice_directory_files_exists (worker->layout.producers,
+          worker->peer_id)) {
+    WORKER_LOG (worker, GST_LEVEL_WARNING, "'%s' exists (an earlier run, or "
+        "another producer with the same id); replacing it",
+        worker->producer_path);
+  }
+  err = write_producer_file (worker);
+  if (err != 0) {
+    queue_error (&worker->found, g_error_new (GST_ICE_ERROR,
+            GST_ICE_ERROR_SIGNALLING, "could not register producer '%s' in "
+            "'%s': %s", worker->peer_id, worker->producer_path,
+            gst_ice_directory_files_strerror (err)));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Consumer: creates the folder of a new session with @producer_id. */
+static void
+worker_request_session (Worker * worker, const gchar * producer_id)
+{
+  gchar *instance = NULL, *session_id = NULL, *request, *why = NULL;
+  Session *session;
+  gint err = EEXIST;
+  guint i;
+
+  if (gst_ice_directory_files_is_valid_name (producer_id,
+          GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH))
+    instance = read_producer_instance (worker, producer_id, &why);
+  if (instance == NULL || instance[0] == '\0')
+    goto no_producer;
+
+  request = gst_ice_directory_messages_write_request (producer_id, instance,
+      worker->peer_id);
+  for (i = 0; i < SESSION_CREATE_ATTEMPTS && err == EEXIST; i++) {
+    g_free (session_id);
+    session_id = g_strdup_printf ("%s-%08x", worker->peer_id, g_random_int ());
+    err = gst_ice_directory_files_make_session_dir (worker->layout.sessions,
+        session_id, request);
+  }
+  g_free (request);
+  if (err != 0)
+    goto create_failed;
+
+  WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s requested from %s "
+      "(instance %s)", session_id, producer_id, instance);
+  session = session_new (worker, session_id, producer_id);
+  session->producer_instance = instance;
+  g_hash_table_insert (worker->sessions, session->id, session);
+  queue_event (&worker->found, EVENT_SESSION_STARTED, session_id, producer_id);
+  g_free (session_id);
+  return;
+
+  /* ERRORS */
+no_producer:
+  {
+    queue_error (&worker->found, g_error_new (GST_ICE_ERROR,
+            GST_ICE_ERROR_SIGNALLING, "there is no producer '%s' in '%s'%s%s",
+            producer_id, worker->producers_dir, why ? ": " : "",
+            why ? why : ""));
+    g_free (instance);
+    g_free (why);
+    return;
+  }
+create_failed:
+  {
+    queue_error (&worker->found, g_error_new (GST_ICE_ERROR,
+            GST_ICE_ERROR_SIGNALLING, "could not create a session folder in "
+            "'%s': %s", worker->sessions_dir,
+            gst_ice_directory_files_strerror (err)));
+    g_free (instance);
+    g_free (session_id);
+    return;
+  }
+}
+
+static void
+worker_send (Worker * worker, const gchar * session_id, const gchar * message)
+{
+  Session *session = g_hash_table_lookup (worker->sessions, session_id);
+  gint err;
+
+  if (session == NULL) {
+    /* it ended here meanwhile; the signaller drops its events */
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "session %s is over: not sending",
+        session_id);
+    return;
+  }
+
+  err = append_message (worker, session, message);
+  /* ENOENT: the other side removed the session; the next poll ends it */
+  if (err == 0 || err == ENOENT)
+    return;
+  if (gst_ice_directory_files_is_refused (err)) {
+    end_session_here (worker, session, SESSION_REFUSED);
+    g_hash_table_remove (worker->sessions, session_id);
+    return;
+  }
+  queue_error (&worker->found, g_error_new (GST_ICE_ERROR,
+          GST_ICE_ERROR_SIGNALLING, "could not write to '%s': %s",
+          session->out_path, g_strerror (err)));
+}
+
+/* Appends `end` to every open session and unregisters the producer. */
+static void
+worker_leave (Worker * worker)
+{
+  GHashTableIter iter;
+  Session *session;
+
+  /* the other side removes the session folder once it has read this */
+  g_hash_table_iter_init (&iter, worker->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session))
+    append_message (worker, session, gst_ice_directory_messages_write_end ());
+  g_hash_table_remove_all (worker->sessions);
+
+  if (worker->instance != NULL)
+    remove_producer_file (worker);
+}
+
+/* Runs @job; returns FALSE when it was the last one. */
+static gboolean
+worker_run_job (Worker * worker, Job * job)
+{
+
+  if (worker->broken) {
+    WORKER_LOG (worker, GST_LEVEL_DEBUG, "no directory: dropping job %d",
+        job->type);
+    return job->type != JOB_STOP;
+  }
+
+  switch (job->type) {
+    case JOB_REQUEST_SESSION:
+      if (!worker_is_cancelled (worker))
+        worker_request_session (worker, job->id);
+      break;
+    case JOB_SEND:
+      worker_send (worker, job->id, job->text);
+      break;
+    case JOB_END_SESSION:
+      if (g_hash_table_contains (worker->sessions, job->id)) {
+        append_message (worker, g_hash_table_lookup (worker->sessions,
+                job->id), gst_ice_directory_messages_write_end ());
+        g_hash_table_remove (worker->sessions, job->id);
+      }
+      break;
+    case JOB_STOP:
+      worker_leave (worker);
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The worker thread: polls the directory every poll-interval, and runs
+ * the jobs in between, in order. */
+static gpointer
+worker_thread_func (gpointer user_data)
+{
+  Worker *worker = user_data;
+  gboolean running = TRUE;
+  gint64 next_poll;
+
+  worker->broken = !worker_open (worker);
+  worker_post (worker);
+
+  /* look at the directory right away, not only after the first interval */
+  next_poll = g_get_monotonic_time ();
+  while (running) {
+    gint64 now = g_get_monotonic_time ();
+    Job *job;
+
+    if (now >= next_poll) {
+      if (!worker->broken && !worker_is_cancelled (worker))
+        worker_scan (worker);
+      worker_post (worker);
+      next_poll = g_get_monotonic_time () +
+          worker->poll_interval * G_TIME_SPAN_MILLISECOND;
+      continue;
+    }
+    job = g_async_queue_timeout_pop (worker->jobs, next_poll - now);
+    if (job == NULL)
+      continue;
+    running = worker_run_job (worker, job);
+    job_free (job);
+    worker_post (worker);
+  }
+
+  gst_ice_directory_files_close_layout (&worker->layout);
+  worker_finish (worker);
+  worker_unref (worker);
+  return NULL;
+}
+
+/* The signaller, in its context */
+
+/* Emits the queued events.  A handler may call stop() or end_session():
+ * the state is checked again before each emission. */
 static void
 dispatch_events (GstIceDirectorySignaller * self)
 {
@@ -708,7 +1225,7 @@ dispatch_events (GstIceDirectorySignaller * self)
   Event *event;
 
   g_object_ref (self);
-  while (self->started && (event = g_queue_pop_head (&self->events)) != NULL) {
+  while (self->started && (event = worker_pop_event (self->worker)) != NULL) {
     gboolean session_open = event->session_id != NULL
         && g_hash_table_contains (self->sessions, event->session_id);
 
@@ -720,14 +1237,14 @@ dispatch_events (GstIceDirectorySignaller * self)
         gst_ice_signaller_emit_producer_removed (signaller, event->text);
         break;
       case EVENT_SESSION_REQUESTED:
-        if (session_open)
-          gst_ice_signaller_emit_session_requested (signaller,
-              event->session_id, event->text);
+        g_hash_table_add (self->sessions, g_strdup (event->session_id));
+        gst_ice_signaller_emit_session_requested (signaller,
+            event->session_id, event->text);
         break;
       case EVENT_SESSION_STARTED:
-        if (session_open)
-          gst_ice_signaller_emit_session_started (signaller,
-              event->session_id, event->text);
+        g_hash_table_add (self->sessions, g_strdup (event->session_id));
+        gst_ice_signaller_emit_session_started (signaller,
+            event->session_id, event->text);
         break;
       case EVENT_SESSION_DESCRIPTION:
         if (session_open)
@@ -755,31 +1272,6 @@ dispatch_events (GstIceDirectorySignaller * self)
 }
 
 static gboolean
-dispatch_idle_cb (gpointer user_data)
-{
-  GstIceDirectorySignaller *self = user_data;
-
-  g_clear_pointer (&self->dispatch_source, g_source_unref);
-  if (self->scan_pending) {
-    self->scan_pending = FALSE;
-    scan (self);
-  }
-  dispatch_events (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-poll_cb (gpointer user_data)
-{
-  GstIceDirectorySignaller *self = user_data;
-
-  self->scan_pending = FALSE;
-  scan (self);
-  dispatch_events (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 gst_ice_directory_signaller_prepare (GstIceSignaller * signaller,
     GError ** error)
 {
@@ -803,7 +1295,7 @@ gst_ice_directory_signaller_start (GstIceSignaller * signaller,
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
   GError *error = NULL;
   guint poll_interval;
-  gint err;
+  gchar *root;
 
   if (self->started) {
     GST_WARNING_OBJECT (self, "started twice; stopping first");
@@ -811,77 +1303,50 @@ gst_ice_directory_signaller_start (GstIceSignaller * signaller,
   }
 
   g_mutex_lock (&self->lock);
-  self->root = g_strdup (self->directory);
+  root = g_strdup (self->directory);
   poll_interval = self->poll_interval;
   g_mutex_unlock (&self->lock);
 
-  self->started = TRUE;
-  self->context = g_main_context_ref_thread_default ();
-  self->role = role;
-  self->peer_id = g_strdup (peer_id);
-  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-      (GDestroyNotify) session_free);
-  self->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-      g_free);
-  self->known_session_dirs = g_hash_table_new_full (g_str_hash, g_str_equal,
-      g_free, NULL);
-
   GST_DEBUG_OBJECT (self, "starting as %s '%s' in '%s'",
       role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" : "consumer",
-      peer_id, GST_STR_NULL (self->root));
+      peer_id, GST_STR_NULL (root));
+
+  self->started = TRUE;
+  self->role = role;
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  self->worker = worker_new (self, role, peer_id, root, poll_interval);
 
   if (!gst_ice_directory_files_is_valid_name (peer_id,
           GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH))
     goto bad_peer_id;
-  if (!gst_ice_directory_files_make_layout (self->root, &error))
-    goto failed;
-  self->producers_dir = g_build_filename (self->root,
-      GST_ICE_DIRECTORY_PRODUCERS_DIR, NULL);
-  self->sessions_dir = g_build_filename (self->root,
-      GST_ICE_DIRECTORY_SESSIONS_DIR, NULL);
 
-  if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
-    self->producer_path = g_build_filename (self->producers_dir, peer_id, NULL);
-    self->instance = g_strdup_printf ("%08x%08x", g_random_int (),
-        g_random_int ());
-    if (gst_ice_directory_files_exists (self->producer_path))
-      GST_WARNING_OBJECT (self, "'%s' exists (an earlier run, or another "
-          "producer with the same id); replacing it", self->producer_path);
-    err = write_producer_file (self);
-    if (err != 0)
-      goto producer_file_failed;
-  }
-
-  self->poll_source = g_timeout_source_new (poll_interval);
-  g_source_set_name (self->poll_source, "GstIceDirectorySignaller poll");
-  g_source_set_callback (self->poll_source, poll_cb, self, NULL);
-  g_source_attach (self->poll_source, self->context);
-
-  /* look at the directory right away, not only after the first interval */
-  self->scan_pending = TRUE;
-  schedule_dispatch (self);
+  self->worker->thread = g_thread_try_new ("icedirsignal", worker_thread_func,
+      worker_ref (self->worker), &error);
+  if (self->worker->thread == NULL)
+    goto no_thread;
   return;
 
   /* ERRORS */
 bad_peer_id:
   {
-    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SETTINGS,
-            "peer id '%s' cannot be used by the directory signaller: it "
-            "becomes a file name, so it must not be empty, start with '.', "
-            "contain '/', '\\' or control characters, or be longer than %d "
-            "bytes", peer_id, GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH));
+    queue_error (&self->worker->found, g_error_new (GST_ICE_ERROR,
+            GST_ICE_ERROR_SETTINGS, "peer id '%s' cannot be used by the "
+            "directory signaller: it becomes a file name, so it must not be "
+            "empty, start with '.', contain '/', '\\' or control characters, "
+            "or be longer than %d bytes", peer_id,
+            GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH));
+    worker_post (self->worker);
     return;
   }
-failed:
+no_thread:
   {
-    queue_error (self, error);
-    return;
-  }
-producer_file_failed:
-  {
-    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-            "could not register producer '%s' in '%s': %s", peer_id,
-            self->producer_path, g_strerror (err)));
+    worker_unref (self->worker);        /* the thread's reference */
+    queue_error (&self->worker->found, g_error_new (GST_ICE_ERROR,
+            GST_ICE_ERROR_SIGNALLING, "could not start the thread of the "
+            "directory signaller: %s", error->message));
+    worker_post (self->worker);
+    g_clear_error (&error);
     return;
   }
 }
@@ -890,47 +1355,49 @@ static void
 gst_ice_directory_signaller_stop (GstIceSignaller * signaller)
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
-  GHashTableIter iter;
-  Session *session;
+  Worker *worker = self->worker;
+  gboolean finished;
+  gint64 deadline;
 
   if (!self->started)
     return;
 
   GST_DEBUG_OBJECT (self, "stopping");
   self->started = FALSE;
-
-  if (self->poll_source != NULL) {
-    g_source_destroy (self->poll_source);
-    g_clear_pointer (&self->poll_source, g_source_unref);
-  }
-  if (self->dispatch_source != NULL) {
-    g_source_destroy (self->dispatch_source);
-    g_clear_pointer (&self->dispatch_source, g_source_unref);
-  }
-  self->scan_pending = FALSE;
-
-  /* Tell the other side of every open session; it removes the session
-   * directory once it has read this. */
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & session)) {
-    if (!session->closed)
-      append_message (self, session, gst_ice_directory_messages_write_end ());
-  }
-
-  if (self->producer_path != NULL)
-    remove_producer_file (self);
-
-  g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
+  self->worker = NULL;
+  worker->owner = NULL;
   g_clear_pointer (&self->sessions, g_hash_table_unref);
-  g_clear_pointer (&self->producers, g_hash_table_unref);
-  g_clear_pointer (&self->known_session_dirs, g_hash_table_unref);
-  g_clear_pointer (&self->peer_id, g_free);
-  g_clear_pointer (&self->root, g_free);
-  g_clear_pointer (&self->producers_dir, g_free);
-  g_clear_pointer (&self->sessions_dir, g_free);
-  g_clear_pointer (&self->producer_path, g_free);
-  g_clear_pointer (&self->instance, g_free);
-  g_clear_pointer (&self->context, g_main_context_unref);
+
+  if (worker->thread == NULL) {
+    worker_finish (worker);
+    worker_unref (worker);
+    return;
+  }
+
+  /* The thread tells the other side of every open session, and removes
+   * the producer file; it skips the rest of a poll.  A file system that
+   * does not answer is not waited for longer than STOP_TIMEOUT_MS. */
+  g_atomic_int_set (&worker->cancelled, TRUE);
+  g_async_queue_push (worker->jobs, job_new (JOB_STOP, NULL, NULL));
+  deadline = g_get_monotonic_time () +
+      STOP_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&worker->lock);
+  while (!worker->finished
+      && g_cond_wait_until (&worker->cond, &worker->lock, deadline));
+  finished = worker->finished;
+  g_mutex_unlock (&worker->lock);
+
+  if (finished) {
+    g_thread_join (worker->thread);
+  } else {
+    GST_WARNING_OBJECT (self, "the signalling directory '%s' did not answer "
+        "within %d ms: not waiting for it any longer.  Its thread ends when "
+        "the file system answers; until then the other peers may not learn "
+        "that this one left", worker->root, STOP_TIMEOUT_MS);
+    g_thread_unref (worker->thread);
+  }
+  worker->thread = NULL;
+  worker_unref (worker);
 }
 
 static void
@@ -938,85 +1405,24 @@ gst_ice_directory_signaller_request_session (GstIceSignaller * signaller,
     const gchar * producer_id)
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
-  gchar *instance = NULL;
-  gchar *session_id = NULL;
-  gchar *request = NULL;
-  gchar *why = NULL;
-  Session *session;
-  gint err = EEXIST;
-  guint i;
 
   if (!self->started || self->role != GST_ICE_SIGNALLER_ROLE_CONSUMER) {
     GST_WARNING_OBJECT (self, "request_session() needs a started consumer");
     return;
   }
-
-  if (gst_ice_directory_files_is_valid_name (producer_id,
-          GST_ICE_DIRECTORY_MAX_PEER_ID_LENGTH))
-    instance = read_producer_instance (self, producer_id, &why);
-  if (instance == NULL || instance[0] == '\0')
-    goto no_producer;
-
-  request = gst_ice_directory_messages_write_request (producer_id, instance,
-      self->peer_id);
-  for (i = 0; i < SESSION_CREATE_ATTEMPTS && err == EEXIST; i++) {
-    g_free (session_id);
-    session_id = g_strdup_printf ("%s-%08x", self->peer_id, g_random_int ());
-    err = gst_ice_directory_files_make_session_dir (self->sessions_dir,
-        session_id, request);
-  }
-  g_free (request);
-  if (err != 0)
-    goto create_failed;
-
-  GST_DEBUG_OBJECT (self, "session %s requested from %s (instance %s)",
-      session_id, producer_id, instance);
-  session = session_new (self, session_id, producer_id);
-  session->producer_instance = instance;
-  g_hash_table_insert (self->sessions, session->id, session);
-  queue_event (&self->events, EVENT_SESSION_STARTED, session_id, producer_id);
-  schedule_dispatch (self);
-  g_free (session_id);
-  return;
-
-  /* ERRORS */
-no_producer:
-  {
-    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-            "there is no producer '%s' in '%s'%s%s", producer_id,
-            self->producers_dir, why ? ": " : "", why ? why : ""));
-    g_free (instance);
-    g_free (why);
-    return;
-  }
-create_failed:
-  {
-    queue_error (self, g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-            "could not create a session directory in '%s': %s",
-            self->sessions_dir, g_strerror (err)));
-    g_free (instance);
-    g_free (session_id);
-    return;
-  }
+  /* answered with session-started, or an error */
+  g_async_queue_push (self->worker->jobs, job_new (JOB_REQUEST_SESSION,
+          producer_id, NULL));
 }
 
-static Session *
-lookup_open_session (GstIceDirectorySignaller * self, const gchar * session_id,
+static gboolean
+is_open_session (GstIceDirectorySignaller * self, const gchar * session_id,
     const gchar * what)
 {
-  Session *session = NULL;
-
-  if (self->started)
-    session = g_hash_table_lookup (self->sessions, session_id);
-  if (session == NULL)
-    GST_WARNING_OBJECT (self, "not sending %s: no session %s", what,
-        session_id);
-  else if (session->closed)
-    GST_DEBUG_OBJECT (self, "not sending %s: %s left session %s", what,
-        session->peer_id, session_id);
-  if (session == NULL || session->closed)
-    return NULL;
-  return session;
+  if (self->started && g_hash_table_contains (self->sessions, session_id))
+    return TRUE;
+  GST_WARNING_OBJECT (self, "not sending %s: no session %s", what, session_id);
+  return FALSE;
 }
 
 static void
@@ -1025,12 +1431,10 @@ gst_ice_directory_signaller_send_description (GstIceSignaller * signaller,
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
   GError *error = NULL;
-  Session *session;
   gchar *message;
   guint n_lines;
 
-  session = lookup_open_session (self, session_id, "a description");
-  if (session == NULL)
+  if (!is_open_session (self, session_id, "a description"))
     return;
 
   /* empty lines would end the message: they are dropped */
@@ -1041,8 +1445,8 @@ gst_ice_directory_signaller_send_description (GstIceSignaller * signaller,
 
   GST_LOG_OBJECT (self, "session %s: sending a description of %u lines",
       session_id, n_lines);
-  send_message (self, session, message);
-  g_free (message);
+  g_async_queue_push (self->worker->jobs, job_new (JOB_SEND, session_id,
+          message));
   return;
 
   /* ERRORS */
@@ -1061,11 +1465,9 @@ gst_ice_directory_signaller_send_candidate (GstIceSignaller * signaller,
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
   GError *error = NULL;
-  Session *session;
   gchar *message;
 
-  session = lookup_open_session (self, session_id, "a candidate");
-  if (session == NULL)
+  if (!is_open_session (self, session_id, "a candidate"))
     return;
 
   message = gst_ice_directory_messages_write_candidate (candidate, &error);
@@ -1073,8 +1475,8 @@ gst_ice_directory_signaller_send_candidate (GstIceSignaller * signaller,
     goto bad_candidate;
 
   GST_LOG_OBJECT (self, "session %s: sending %s", session_id, candidate);
-  send_message (self, session, message);
-  g_free (message);
+  g_async_queue_push (self->worker->jobs, job_new (JOB_SEND, session_id,
+          message));
   return;
 
   /* ERRORS */
@@ -1092,22 +1494,17 @@ gst_ice_directory_signaller_end_session (GstIceSignaller * signaller,
     const gchar * session_id)
 {
   GstIceDirectorySignaller *self = GST_ICE_DIRECTORY_SIGNALLER (signaller);
-  Session *session = NULL;
 
-  if (self->started)
-    session = g_hash_table_lookup (self->sessions, session_id);
-  if (session == NULL) {
+  if (!self->started || !g_hash_table_remove (self->sessions, session_id)) {
     GST_DEBUG_OBJECT (self, "no session %s to end", session_id);
     return;
   }
 
   GST_DEBUG_OBJECT (self, "ending session %s", session_id);
-  /* The other side removes the directory once it has read the end; a
-   * closed session's directory is gone already. */
-  if (!session->closed)
-    append_message (self, session, gst_ice_directory_messages_write_end ());
-  /* queued events of this session are dropped with it */
-  g_hash_table_remove (self->sessions, session_id);
+  /* The other side removes the folder once it has read the end.  Events
+   * of this session still queued are dropped with it. */
+  g_async_queue_push (self->worker->jobs, job_new (JOB_END_SESSION,
+          session_id, NULL));
 }
 
 static void
@@ -1192,18 +1589,28 @@ gst_ice_directory_signaller_class_init (GstIceDirectorySignallerClass * klass)
    * The directory through which producers and consumers exchange their
    * messages: a local path for peers on one machine, or a folder of a
    * network file system (NFS, SMB, sshfs) mounted on every peer.  It and
-   * its `producers/` and `sessions/` folders are created when missing.
+   * its `producers/` and `sessions/` folders are created 0700 when missing.
+   * The peers sharing it run as one user, its owner: it must belong to
+   * that user and must not be writable by its group or others.  Below it,
+   * no symbolic link is followed.
    *
    * Default: none, it must be set.  Unset, the element fails to go to READY
    * with "the directory signaller needs a directory: set
    * signaller::directory=PATH"; a path that cannot be created or written to
    * fails the same way with "the signalling directory 'PATH' cannot be
-   * created or written to" and the system's reason.  Read at start.
+   * created or written to" and the system's reason; a directory of another
+   * user with "... belongs to uid N ..., not to this user"; one that others
+   * may write to with "... has mode 0777 ...; make it private with chmod
+   * 700 'PATH'".  Read at start.
    */
   g_object_class_install_property (gobject_class, PROP_DIRECTORY,
       g_param_spec_string ("directory", "Directory",
-          "Shared directory the peers exchange their messages through "
-          "(created if missing; must be set)", DEFAULT_DIRECTORY,
+          "Shared directory the peers exchange their messages through. "
+          "Must be set; created 0700 if missing. It must belong to the user "
+          "the peers run as and not be writable by group or others, or the "
+          "element fails at READY naming the path and the fix "
+          "(chmod 700 PATH); symbolic links below it are never followed",
+          DEFAULT_DIRECTORY,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -1214,7 +1621,9 @@ gst_ice_directory_signaller_class_init (GstIceDirectorySignallerClass * klass)
    * session requests and messages.  A message takes up to this long to be
    * seen by the other peer, and every interval costs a directory listing
    * and a few file opens per session, which a network file system server
-   * feels when the interval is short.
+   * feels when the interval is short.  The reading is done by a thread of
+   * the signaller's own: a slow file system delays the signalling, never
+   * the media.
    *
    * Default 100, at least 10: a smaller value is refused by GObject with a
    * warning ("value ... is out of range") and the property keeps its value.
@@ -1234,7 +1643,6 @@ gst_ice_directory_signaller_init (GstIceDirectorySignaller * self)
   g_mutex_init (&self->lock);
   self->directory = g_strdup (DEFAULT_DIRECTORY);
   self->poll_interval = DEFAULT_POLL_INTERVAL;
-  g_queue_init (&self->events);
 }
 
 static void

@@ -263,6 +263,24 @@ gst_ice_signaller_end_session (GstIceSignaller * self, const gchar * session_id)
 }
 
 /**
+ * gst_ice_signaller_can_resend:
+ *
+ * Returns: whether a session's description sent again (new caps, an ICE
+ *   restart) reaches the other peer: %TRUE unless the implementation says
+ *   otherwise
+ */
+gboolean
+gst_ice_signaller_can_resend (GstIceSignaller * self)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_val_if_fail (GST_IS_ICE_SIGNALLER (self), FALSE);
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  return iface->can_resend == NULL || iface->can_resend (self);
+}
+
+/**
  * gst_ice_signaller_end_session_with_reason:
  * @self: a #GstIceSignaller
  * @session_id: the session to end

@@ -69,12 +69,17 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  * @send_candidate: send one trickled `a=candidate:` line, or
  *   `a=end-of-candidates`, of @session_id to the other peer.
  * @end_session: end @session_id; the other peer gets session-ended.
+ * @can_resend: (optional): whether a session's description may be sent
+ *   again after the first (new caps, an ICE restart) and reach the other
+ *   peer.  Not implemented: yes.  A signaller that cannot (one line each
+ *   way) gets no ICE restarts: its sessions end when their path breaks.
  * @end_session_with_reason: (optional): end @session_id and tell the
  *   other peer why: @reason, a short machine-readable code such as
  *   %GST_ICE_SIGNALLER_REASON_FULL, and @message, text for people (may be
  *   %NULL).  The other peer's signaller emits
- *   #GstIceSignaller::session-ended-with-reason then session-ended.  A signaller without it ends the session without
- *   a reason (gst_ice_signaller_end_session_with_reason() falls back to
+ *   #GstIceSignaller::session-ended-with-reason then session-ended.  A
+ *   signaller without it ends the session without a reason
+ *   (gst_ice_signaller_end_session_with_reason() falls back to
  *   @end_session).
  *
  * A signaller carries session descriptions and candidates between a
@@ -98,11 +103,12 @@ struct _GstIceSignallerInterface
   void (*send_candidate) (GstIceSignaller * self, const gchar * session_id,
       const gchar * candidate);
   void (*end_session) (GstIceSignaller * self, const gchar * session_id);
+  gboolean (*can_resend) (GstIceSignaller * self);
   void (*end_session_with_reason) (GstIceSignaller * self,
       const gchar * session_id, const gchar * reason, const gchar * message);
 
   /*< private > */
-  gpointer _gst_reserved[7];
+  gpointer _gst_reserved[6];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -117,6 +123,7 @@ void gst_ice_signaller_send_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate);
 void gst_ice_signaller_end_session (GstIceSignaller * self,
     const gchar * session_id);
+gboolean gst_ice_signaller_can_resend (GstIceSignaller * self);
 void gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
     const gchar * session_id, const gchar * reason, const gchar * message);
 

@@ -30,7 +30,10 @@
  * to standard error.  A line carries the description and every candidate
  * (base64), so STUN and TURN candidates work across NATs as with a server.
  *
- * It serves one session: one receiver per sender.  Other lines on
+ * It serves one session: one receiver per sender, and carries one
+ * description each way, so a session whose path breaks cannot be
+ * restored by an ICE restart: it ends, and the receiver waits for a new
+ * offer.  Other lines on
  * standard input are ignored, so the two programs' outputs may also be
  * piped into each other.  Standard input closing before the other side's
  * line arrived is an error.
@@ -451,9 +454,17 @@ gst_ice_terminal_signaller_end_session (GstIceSignaller * signaller,
   g_clear_pointer (&self->session_id, g_free);
 }
 
+/* one line each way: a later description has nowhere to go */
+static gboolean
+gst_ice_terminal_signaller_can_resend (GstIceSignaller * signaller)
+{
+  return FALSE;
+}
+
 static void
 gst_ice_terminal_signaller_iface_init (GstIceSignallerInterface * iface)
 {
+  iface->can_resend = gst_ice_terminal_signaller_can_resend;
   iface->start = gst_ice_terminal_signaller_start;
   iface->stop = gst_ice_terminal_signaller_stop;
   iface->request_session = gst_ice_terminal_signaller_request_session;
