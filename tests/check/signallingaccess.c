@@ -38,6 +38,9 @@
 #include "testwebsocket.h"
 
 #define TIMEOUT (20 * GST_SECOND)
+/* TLS handshakes take seconds under the sanitizers' full stack unwinding:
+ * GnuTLS allocates a lot */
+#define TLS_TIMEOUT (60 * GST_SECOND)
 
 static GstElement *
 start_pipeline (GstElement * pipeline)
@@ -591,7 +594,7 @@ static void
 expect_untrusted_error (GstElement * consumer, const gchar * uri)
 {
   GstMessage *msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL,
-      TIMEOUT);
+      TLS_TIMEOUT);
   gchar *text;
 
   fail_unless (msg != NULL, "no error from an untrusted server");
@@ -637,7 +640,7 @@ GST_START_TEST (test_wss_standalone_server)
       TOKEN, pki->ca);
   producer = start_producer (server->uri, props, &added, &removed);
   consumer = start_consumer (server->uri, props);
-  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  fail_unless (test_wait_count (&added, 1, TLS_TIMEOUT));
   test_push_numbered (producer, 0, 50, 500);
   fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
           NULL), 50);
@@ -692,7 +695,7 @@ GST_START_TEST (test_wss_embedded_server)
   props = g_strdup_printf ("signaller::tls-ca-file=%s", pki->ca);
   consumer = start_consumer (uri, props);
   g_free (props);
-  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  fail_unless (test_wait_count (&added, 1, TLS_TIMEOUT));
   test_push_numbered (producer, 0, 50, 500);
   fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
           NULL), 50);
