@@ -884,6 +884,25 @@ gst_ice_server_uri_free (GstIceServerUri * uri)
 }
 
 /**
+ * gst_ice_server_uri_hide_password:
+ * @text: a server URI as a user wrote it, valid or not
+ *
+ * The text as it was written, but for its password, replaced by `***`:
+ * what a getter or a message may show.  Unlike
+ * gst_ice_server_uri_to_string(), it needs no valid URI and keeps the
+ * user's spelling, so that a user recognises the server.
+ *
+ * Returns: (transfer full): @text without its password, valid UTF-8
+ */
+gchar *
+gst_ice_server_uri_hide_password (const gchar * text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return uri_for_display (text);
+}
+
+/**
  * gst_ice_server_uri_to_string:
  * @uri: a #GstIceServerUri
  * @hide_password: whether to write `***` instead of the password

@@ -81,6 +81,7 @@ GstIceServerUri *gst_ice_server_uri_copy (const GstIceServerUri * uri);
 void gst_ice_server_uri_free (GstIceServerUri * uri);
 gchar *gst_ice_server_uri_to_string (const GstIceServerUri * uri,
     gboolean hide_password);
+gchar *gst_ice_server_uri_hide_password (const gchar * text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstIceServerUri, gst_ice_server_uri_free);
 

@@ -34,6 +34,7 @@
 
 #include <string.h>
 #include <gio/gio.h>
+#include <openssl/crypto.h>
 
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticeserveruri.h>
@@ -78,6 +79,16 @@ struct _GstIceTransportSettings
    * READY (a generated certificate is valid for a month only) */
   GstIceCertificate *certificate;
 };
+
+/* for strings that hold a password or a secret */
+static void
+free_secret (gpointer text)
+{
+  if (text != NULL) {
+    OPENSSL_cleanse (text, strlen (text));
+    g_free (text);
+  }
+}
 
 GType
 gst_ice_transport_policy_get_type (void)
@@ -205,7 +216,8 @@ install_candidate_properties (GObjectClass * klass)
           "turn-servers=\"<\\\"turn://user:pass@host:3478\\\">\". Default: "
           "none. A malformed URI fails the change to READY naming it "
           "(password hidden); a host that does not resolve fails the change "
-          "to PAUSED naming it",
+          "to PAUSED naming it. Passwords are write-only: reading the "
+          "property gives each URI with its password replaced by ***",
           g_param_spec_string ("turn-server", "TURN server",
               "One TURN server URI", NULL,
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), PARAM_FLAGS));
@@ -518,7 +530,7 @@ gst_ice_transport_settings_new (GstIceSignallerRole role)
   g_mutex_init (&settings->lock);
   settings->signaller = g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, NULL);
   settings->signaller_type = g_strdup (DEFAULT_SIGNALLER_TYPE);
-  settings->turn_servers = g_ptr_array_new_with_free_func (g_free);
+  settings->turn_servers = g_ptr_array_new_with_free_func (free_secret);
   settings->policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->ice_udp = DEFAULT_ICE_UDP;
   settings->ice_tcp = DEFAULT_ICE_TCP;
@@ -618,8 +630,10 @@ get_turn_servers (GstIceTransportSettings * settings, GValue * value)
   for (i = 0; i < settings->turn_servers->len; i++) {
     GValue v = G_VALUE_INIT;
 
+    /* the passwords can be set, never read back */
     g_value_init (&v, G_TYPE_STRING);
-    g_value_set_string (&v, g_ptr_array_index (settings->turn_servers, i));
+    g_value_take_string (&v, gst_ice_server_uri_hide_password
+        (g_ptr_array_index (settings->turn_servers, i)));
     gst_value_array_append_and_take_value (value, &v);
   }
 }
@@ -943,7 +957,7 @@ parse_session_config (GstIceTransportSettings * settings,
   g_mutex_lock (&settings->lock);
   stun = g_strdup (settings->stun_server);
   local_addresses = g_strdup (settings->local_addresses);
-  turns = g_ptr_array_new_with_free_func (g_free);
+  turns = g_ptr_array_new_with_free_func (free_secret);
   for (i = 0; i < settings->turn_servers->len; i++)
     g_ptr_array_add (turns,
         g_strdup (g_ptr_array_index (settings->turn_servers, i)));
