@@ -695,6 +695,47 @@ bad_password:
 }
 
 /**
+ * gst_ice_server_uri_parse_username:
+ * @userinfo: `USER`, percent-encoded, without ':'
+ * @scheme: the kind of server, for the message
+ * @username: (out) (transfer full): the decoded user name
+ * @error: return location for the end of a message
+ *
+ * The userinfo of a TURN URI whose password is derived from a shared
+ * secret (%GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL).
+ *
+ * Returns: whether @userinfo is a user name, not empty, that decodes to
+ *   UTF-8
+ */
+gboolean
+gst_ice_server_uri_parse_username (const gchar * userinfo,
+    GstIceServerScheme scheme, gchar ** username, GError ** error)
+{
+  gchar *user;
+
+  if (userinfo[0] == '\0')
+    goto empty_username;
+  user = decode_userinfo_part (userinfo, NULL);
+  if (user == NULL)
+    goto bad_username;
+  *username = user;
+  return TRUE;
+
+  /* ERRORS */
+empty_username:
+  {
+    step_error (error, " has an empty user name (%s)", scheme_example (scheme));
+    return FALSE;
+  }
+bad_username:
+  {
+    step_error (error, ": user name '%s' is not valid percent-encoded UTF-8 "
+        "(write a literal '%%' as %%25)", userinfo);
+    return FALSE;
+  }
+}
+
+/**
  * gst_ice_server_uri_parse_query:
  * @query: (nullable): what follows the '?', or %NULL when the URI has none
  * @scheme: the kind of server
@@ -777,6 +818,27 @@ turns_over_udp:
 GstIceServerUri *
 gst_ice_server_uri_parse (const gchar * uri, GError ** error)
 {
+  return gst_ice_server_uri_parse_full (uri, GST_ICE_SERVER_URI_FLAG_NONE,
+      error);
+}
+
+/**
+ * gst_ice_server_uri_parse_full:
+ * @uri: (nullable): a `stun://`, `turn://` or `turns://` URI
+ * @flags: what else to accept
+ * @error: return location for a %GST_ICE_ERROR_INVALID_URI error
+ *
+ * gst_ice_server_uri_parse(), with @flags: with
+ * %GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL, `turn://USER@host` gives a
+ * #GstIceServerUri whose password is %NULL.
+ *
+ * Returns: (transfer full) (nullable): the parsed URI, or %NULL with
+ *   @error set
+ */
+GstIceServerUri *
+gst_ice_server_uri_parse_full (const gchar * uri, GstIceServerUriFlags flags,
+    GError ** error)
+{
   GstIceServerScheme scheme = GST_ICE_SERVER_SCHEME_TURN;
   GstIceServerUri *res;
   gchar *userinfo = NULL;
@@ -807,10 +869,17 @@ gst_ice_server_uri_parse (const gchar * uri, GError ** error)
   if (!gst_ice_server_uri_check_scheme_rules (scheme, userinfo, query,
           &step_error))
     goto failed;
-  /* the rules above leave a userinfo to TURN only, and always one */
-  if (userinfo != NULL && !gst_ice_server_uri_parse_userinfo (userinfo,
-          scheme, &res->username, &res->password, &step_error))
+  /* the rules above leave a userinfo to TURN only, and always one; a
+   * user name alone only when a secret gives the password */
+  if (userinfo != NULL && (flags & GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL)
+      && strchr (userinfo, ':') == NULL) {
+    if (!gst_ice_server_uri_parse_username (userinfo, scheme, &res->username,
+            &step_error))
+      goto failed;
+  } else if (userinfo != NULL && !gst_ice_server_uri_parse_userinfo (userinfo,
+          scheme, &res->username, &res->password, &step_error)) {
     goto failed;
+  }
   if (!gst_ice_server_uri_parse_query (query, scheme, &res->transport,
           &step_error))
     goto failed;

@@ -50,6 +50,7 @@
 #include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticesession.h>
+#include <gst/ice/turn/gsticeturnrelay.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 #define GST_CAT_DEFAULT gst_ice_session_debug
@@ -541,13 +542,21 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
   nice_agent_set_stream_name (self->agent, self->stream_id, "application");
 
   for (i = 0; config->turn_servers && i < config->turn_servers->len; i++) {
-    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+    GError *err = NULL;
+    /* this session's credentials (gst/ice/turn/) */
+    GstIceServerUri *turn = gst_ice_turn_relay_for_session (config, i, &err);
 
+    if (turn == NULL) {
+      GST_WARNING_OBJECT (self, "%s", err->message);
+      g_clear_error (&err);
+      continue;
+    }
     if (!nice_agent_set_relay_info (self->agent, self->stream_id, 1,
             turn->host, turn->port, turn->username, turn->password,
             relay_type_for (turn->transport)))
       GST_WARNING_OBJECT (self, "libnice refused TURN server %s:%u",
           turn->host, turn->port);
+    gst_ice_server_uri_free (turn);
   }
 
   g_signal_connect (self->agent, "new-candidate-full",

@@ -40,6 +40,7 @@
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticetransportsettings.h>
 #include <gst/ice/dtls/gsticedtlsconnection.h>
+#include <gst/ice/turn/gsticeturncredentials.h>
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/signalling/gsticeterminalsignaller.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
@@ -63,6 +64,8 @@ struct _GstIceTransportSettings
   gchar *peer_id;
   gchar *stun_server;
   GPtrArray *turn_servers;      /* URI strings as the user gave them */
+  gchar *turn_auth_secret;
+  guint turn_credential_lifetime;
   GstIceTransportPolicy policy;
   gboolean ice_udp;
   gboolean ice_tcp;
@@ -293,6 +296,57 @@ install_candidate_properties (GObjectClass * klass)
 }
 
 static void
+install_turn_properties (GObjectClass * klass)
+{
+  /**
+   * GstIceSink:turn-auth-secret:
+   *
+   * The TURN servers' shared secret, for time-limited credentials.
+   */
+  /**
+   * GstIceSrc:turn-auth-secret:
+   *
+   * The TURN servers' shared secret, for time-limited credentials.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_TURN_AUTH_SECRET,
+      g_param_spec_string ("turn-auth-secret", "TURN auth secret",
+          "Shared secret of the TURN servers written without a password in "
+          "turn-servers (turn://USER@host): each session gets time-limited "
+          "credentials derived from it, as coturn's --use-auth-secret "
+          "--static-auth-secret=SECRET checks them (TURN REST API): user "
+          "name EXPIRY:USER, password base64(HMAC-SHA1(SECRET, user name)). "
+          "Write-only: it can be set, never read back. Default: none (every "
+          "TURN URI needs a password). A secret the server does not share "
+          "is reported at start: the server refused the credentials (401)",
+          NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceSink:turn-credential-lifetime:
+   *
+   * How long credentials derived from turn-auth-secret are valid.
+   */
+  /**
+   * GstIceSrc:turn-credential-lifetime:
+   *
+   * How long credentials derived from turn-auth-secret are valid.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME,
+      g_param_spec_uint ("turn-credential-lifetime",
+          "TURN credential lifetime",
+          "How long the credentials derived from turn-auth-secret are valid, "
+          "in seconds (their EXPIRY is the time of the session's start plus "
+          "this). Each new session derives fresh ones, and a relay, once "
+          "allocated, outlives them (coturn checks the expiry when the "
+          "allocation is made). Default: 86400 (one day). Shorter than the "
+          "difference between this host's clock and the server's: the "
+          "server refuses the credentials (401)", 1, G_MAXINT32,
+          GST_ICE_TURN_DEFAULT_CREDENTIAL_LIFETIME, PARAM_FLAGS));
+}
+
+static void
 install_stats_property (GObjectClass * klass)
 {
   /**
@@ -511,6 +565,7 @@ gst_ice_transport_settings_install_properties (GObjectClass * klass,
 {
   install_signalling_properties (klass);
   install_candidate_properties (klass);
+  install_turn_properties (klass);
   install_stats_property (klass);
   install_encryption_properties (klass, role);
   if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER)
@@ -531,6 +586,7 @@ gst_ice_transport_settings_new (GstIceSignallerRole role)
   settings->signaller = g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, NULL);
   settings->signaller_type = g_strdup (DEFAULT_SIGNALLER_TYPE);
   settings->turn_servers = g_ptr_array_new_with_free_func (free_secret);
+  settings->turn_credential_lifetime = GST_ICE_TURN_DEFAULT_CREDENTIAL_LIFETIME;
   settings->policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->ice_udp = DEFAULT_ICE_UDP;
   settings->ice_tcp = DEFAULT_ICE_TCP;
@@ -549,6 +605,7 @@ gst_ice_transport_settings_free (GstIceTransportSettings * settings)
   g_free (settings->peer_id);
   g_free (settings->stun_server);
   g_ptr_array_unref (settings->turn_servers);
+  free_secret (settings->turn_auth_secret);
   g_free (settings->local_addresses);
   g_free (settings->signalling_server_host);
   g_free (settings->producer_peer_id);
@@ -673,6 +730,13 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_TURN_SERVERS:
       set_turn_servers (settings, value);
       break;
+    case GST_ICE_TRANSPORT_PROP_TURN_AUTH_SECRET:
+      free_secret (settings->turn_auth_secret);
+      settings->turn_auth_secret = g_value_dup_string (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME:
+      settings->turn_credential_lifetime = g_value_get_uint (value);
+      break;
     case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
       settings->policy = g_value_get_enum (value);
       break;
@@ -745,6 +809,9 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_TURN_SERVERS:
       get_turn_servers (settings, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME:
+      g_value_set_uint (value, settings->turn_credential_lifetime);
       break;
     case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
       g_value_set_enum (value, settings->policy);
@@ -892,10 +959,25 @@ not_stun:
   }
 }
 
+/* A TURN URI with a user name and no password needs turn-auth-secret */
+static gboolean
+lacks_only_a_secret (const gchar * text)
+{
+  GstIceServerUri *uri = gst_ice_server_uri_parse_full (text,
+      GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL, NULL);
+  gboolean lacks = uri != NULL && uri->password == NULL &&
+      uri->scheme != GST_ICE_SERVER_SCHEME_STUN;
+
+  gst_ice_server_uri_free (uri);
+  return lacks;
+}
+
 static gboolean
 parse_turn_servers (GstElement * element, GPtrArray * turns,
-    GstIceSessionConfig * config)
+    gboolean have_secret, GstIceSessionConfig * config)
 {
+  GstIceServerUriFlags flags = have_secret ?
+      GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL : GST_ICE_SERVER_URI_FLAG_NONE;
   GError *err = NULL;
   guint i;
 
@@ -904,7 +986,10 @@ parse_turn_servers (GstElement * element, GPtrArray * turns,
   for (i = 0; i < turns->len; i++) {
     GstIceServerUri *uri;
 
-    uri = gst_ice_server_uri_parse (g_ptr_array_index (turns, i), &err);
+    uri = gst_ice_server_uri_parse_full (g_ptr_array_index (turns, i), flags,
+        &err);
+    if (uri == NULL && lacks_only_a_secret (g_ptr_array_index (turns, i)))
+      goto no_secret;
     if (uri == NULL)
       goto bad_uri;
     if (uri->scheme == GST_ICE_SERVER_SCHEME_STUN) {
@@ -916,6 +1001,16 @@ parse_turn_servers (GstElement * element, GPtrArray * turns,
   return TRUE;
 
   /* ERRORS */
+no_secret:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("turn-servers entry '%s' has a user name but no password: write "
+            "turn://USER:PASS@host:port, or set turn-auth-secret to the "
+            "server's shared secret to derive time-limited credentials",
+            (gchar *) g_ptr_array_index (turns, i)), (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
 bad_uri:
   {
     GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
@@ -938,6 +1033,7 @@ clear_session_config (GstIceSessionConfig * config)
 {
   g_clear_pointer (&config->stun_server, gst_ice_server_uri_free);
   g_clear_pointer (&config->turn_servers, g_ptr_array_unref);
+  g_clear_pointer (&config->turn_auth_secret, gst_ice_turn_free_secret);
   g_clear_pointer (&config->local_addresses, g_ptr_array_unref);
   g_clear_pointer (&config->accepted_fingerprints, g_ptr_array_unref);
   gst_clear_object (&config->dtls);
@@ -961,14 +1057,17 @@ parse_session_config (GstIceTransportSettings * settings,
   for (i = 0; i < settings->turn_servers->len; i++)
     g_ptr_array_add (turns,
         g_strdup (g_ptr_array_index (settings->turn_servers, i)));
+  if (settings->turn_auth_secret && *settings->turn_auth_secret)
+    config->turn_auth_secret = g_strdup (settings->turn_auth_secret);
+  config->turn_credential_lifetime = settings->turn_credential_lifetime;
   config->relay_only = settings->policy == GST_ICE_TRANSPORT_POLICY_RELAY;
   config->ice_udp = settings->ice_udp;
   config->ice_tcp = settings->ice_tcp;
   g_mutex_unlock (&settings->lock);
 
   ok = parse_stun_server (element, stun, config) &&
-      parse_turn_servers (element, turns, config) &&
-      parse_local_addresses (element, local_addresses, config);
+      parse_turn_servers (element, turns, config->turn_auth_secret != NULL,
+      config) && parse_local_addresses (element, local_addresses, config);
   if (!ok)
     clear_session_config (config);
 

@@ -200,6 +200,36 @@ GST_START_TEST (test_turn_servers_getter_hides_passwords)
 
 GST_END_TEST;
 
+/* turn://USER@host needs turn-auth-secret, and says so; the secret can be
+ * set but not read */
+GST_START_TEST (test_turn_user_without_password)
+{
+  GstElement *sink;
+  GParamSpec *spec;
+  gchar *text;
+
+  sink = gst_parse_launch ("icesink turn-servers=\"<\\\"turn://alice@"
+      "192.0.2.1\\\">\"", NULL);
+  fail_unless (sink != NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "turn://alice@192.0.2.1") != NULL, "%s", text);
+  fail_unless (strstr (text, "turn-auth-secret") != NULL, "%s", text);
+  g_free (text);
+
+  g_object_set (sink, "turn-auth-secret", "s3cret", NULL);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_element_set_state (sink, GST_STATE_NULL);
+
+  spec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink),
+      "turn-auth-secret");
+  fail_unless (spec != NULL);
+  fail_if (spec->flags & G_PARAM_READABLE, "turn-auth-secret is readable");
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unknown_signaller_type)
 {
   GstElement *sink = gst_element_factory_make ("icesink", NULL);
@@ -387,6 +417,7 @@ icesink_suite (void)
   tcase_add_test (tc, test_bad_stun_server);
   tcase_add_test (tc, test_bad_turn_server);
   tcase_add_test (tc, test_turn_servers_getter_hides_passwords);
+  tcase_add_test (tc, test_turn_user_without_password);
   tcase_add_test (tc, test_unknown_signaller_type);
   tcase_add_test (tc, test_bad_local_address);
   tcase_add_test (tc, test_bad_signaller_uri);

@@ -1,0 +1,73 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+
+/* What libnice is told about each TURN server when a session starts: the
+ * credentials, written in the URI or derived from turn-auth-secret for
+ * this session (gsticeturncredentials.c). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/ice/turn/gsticeturncredentials.h>
+#include <gst/ice/turn/gsticeturnrelay.h>
+
+/**
+ * gst_ice_turn_relay_for_session:
+ * @config: the sessions' config
+ * @index: which of @config's TURN servers
+ * @error: return location for a %GST_ICE_ERROR_TURN error
+ *
+ * Derives fresh credentials for a server written without a password, so
+ * that a session that starts long after the element does still gets
+ * credentials that have not expired.
+ *
+ * Returns: (transfer full) (nullable): the server as libnice is to reach
+ *   it, with a user name and a password; free it with
+ *   gst_ice_server_uri_free(), which wipes the password
+ */
+GstIceServerUri *
+gst_ice_turn_relay_for_session (const GstIceSessionConfig * config,
+    guint index, GError ** error)
+{
+  const GstIceServerUri *server;
+  GstIceServerUri *relay;
+  gchar *username = NULL, *password = NULL;
+
+  g_return_val_if_fail (index < config->turn_servers->len, NULL);
+
+  server = g_ptr_array_index (config->turn_servers, index);
+  relay = gst_ice_server_uri_copy (server);
+  if (relay->password != NULL)
+    return relay;
+
+  /* the settings let no URI without a password through without a secret */
+  g_return_val_if_fail (config->turn_auth_secret != NULL, NULL);
+  if (!gst_ice_turn_rest_credentials (config->turn_auth_secret,
+          server->username, config->turn_credential_lifetime,
+          g_get_real_time () / G_USEC_PER_SEC, &username, &password, error)) {
+    gst_ice_server_uri_free (relay);
+    return NULL;
+  }
+  g_free (relay->username);
+  relay->username = username;
+  relay->password = password;
+  return relay;
+}
