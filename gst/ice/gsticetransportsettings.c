@@ -219,8 +219,12 @@ install_candidate_properties (GObjectClass * klass)
           "turn-servers=\"<\\\"turn://user:pass@host:3478\\\">\". Default: "
           "none. A malformed URI fails the change to READY naming it "
           "(password hidden); a host that does not resolve fails the change "
-          "to PAUSED naming it. Passwords are write-only: reading the "
-          "property gives each URI with its password replaced by ***",
+          "to PAUSED naming it. At start each server is asked for a relay "
+          "once: one that refuses the credentials (401) or does not answer "
+          "is reported by a warning naming it, or by an error when "
+          "ice-transport-policy=relay leaves no server that works. "
+          "Passwords are write-only: reading the property gives each URI "
+          "with its password replaced by ***",
           g_param_spec_string ("turn-server", "TURN server",
               "One TURN server URI", NULL,
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), PARAM_FLAGS));

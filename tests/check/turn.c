@@ -140,9 +140,14 @@ GST_START_TEST (test_turn_with_default_policy_prefers_host)
 
 GST_END_TEST;
 
+/* libnice says nothing when a TURN server refuses the credentials: the
+ * element asks the server itself at start, and with relay only, where
+ * nothing can connect, fails at once naming the server and the 401. */
 GST_START_TEST (test_wrong_turn_password_fails_clearly)
 {
   gchar *uri = g_strdup_printf ("turn://alice:wrong@127.0.0.1:%u",
+      coturn->port);
+  gchar *shown = g_strdup_printf ("turn://alice:***@127.0.0.1:%u",
       coturn->port);
   gchar *producer_props = g_strdup_printf ("peer-id=cam signaller::uri=%s "
       "ice-transport-policy=relay turn-servers=\"<\\\"%s\\\">\"", server->uri,
@@ -155,18 +160,56 @@ GST_START_TEST (test_wrong_turn_password_fails_clearly)
 
   gst_element_set_state (producer, GST_STATE_PLAYING);
   gst_element_set_state (consumer, GST_STATE_PLAYING);
-  msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, 60 * GST_SECOND);
+  /* well before the 20 s after which a session without a pair fails */
+  msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, 10 * GST_SECOND);
   fail_unless (msg != NULL, "no error with a wrong TURN password");
   text = test_message_text (msg);
-  fail_unless (strstr (text, "no candidate pair worked") != NULL, "%s", text);
-  fail_unless (strstr (text, "TURN") != NULL, "%s", text);
+  fail_unless (strstr (text, "refused the credentials (401") != NULL, "%s",
+      text);
+  fail_unless (strstr (text, shown) != NULL, "%s", text);
   fail_unless (strstr (text, "wrong") == NULL, "password shown: %s", text);
   g_free (text);
   gst_message_unref (msg);
   test_stop (consumer);
   test_stop (producer);
   g_free (producer_props);
+  g_free (shown);
   g_free (uri);
+}
+
+GST_END_TEST;
+
+/* With every candidate type allowed, a TURN server that refuses the
+ * credentials is a warning: the direct path still carries the stream. */
+GST_START_TEST (test_wrong_turn_password_warns_when_direct_works)
+{
+  gchar *props = g_strdup_printf ("turn-servers=\"<\\\"turn://alice:wrong@"
+      "127.0.0.1:%u\\\">\"", coturn->port);
+  gchar *probe_props = g_strdup_printf ("signaller::uri=%s %s", server->uri,
+      props);
+  GstElement *probe = test_consumer_new (probe_props);
+  GstStructure *pair;
+  GstMessage *msg;
+  gchar *text;
+
+  /* the warning, from a consumer of its own */
+  gst_element_set_state (probe, GST_STATE_PLAYING);
+  msg = test_wait_message (probe, GST_MESSAGE_WARNING, NULL, 10 * GST_SECOND);
+  fail_unless (msg != NULL, "no warning with a wrong TURN password");
+  text = test_message_text (msg);
+  fail_unless (strstr (text, "refused the credentials (401") != NULL, "%s",
+      text);
+  g_free (text);
+  gst_message_unref (msg);
+  test_assert_no_error (probe);
+  test_stop (probe);
+
+  pair = stream_through (props);
+  fail_unless_equals_string (gst_structure_get_string (pair,
+          "local-candidate-type"), "host");
+  gst_structure_free (pair);
+  g_free (probe_props);
+  g_free (props);
 }
 
 GST_END_TEST;
@@ -191,6 +234,7 @@ turn_suite (void)
   tcase_add_test (tc, test_relay_over_tcp);
   tcase_add_test (tc, test_turn_with_default_policy_prefers_host);
   tcase_add_test (tc, test_wrong_turn_password_fails_clearly);
+  tcase_add_test (tc, test_wrong_turn_password_warns_when_direct_works);
   return s;
 }
 

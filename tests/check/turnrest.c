@@ -123,6 +123,36 @@ GST_START_TEST (test_rest_credentials_relay)
 
 GST_END_TEST;
 
+/* A secret the server does not share: an error at once, before any
+ * session, that names the server, says it refused the credentials and
+ * points at turn-auth-secret; the secret itself is not in it. */
+GST_START_TEST (test_rest_wrong_secret_is_refused)
+{
+  GstElement *consumer = rest_consumer ("not-the-secret", 600);
+  gchar *server_uri = g_strdup_printf ("turn://alice@127.0.0.1:%u",
+      coturn->port);
+  GstMessage *msg;
+  gchar *text;
+
+  gst_element_set_state (consumer, GST_STATE_PLAYING);
+  /* well before the 20 s after which a session without a pair fails */
+  msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, 10 * GST_SECOND);
+  fail_unless (msg != NULL, "no error with a wrong turn-auth-secret");
+  text = test_message_text (msg);
+  fail_unless (strstr (text, "refused the credentials (401") != NULL, "%s",
+      text);
+  fail_unless (strstr (text, server_uri) != NULL, "%s", text);
+  fail_unless (strstr (text, "turn-auth-secret") != NULL, "%s", text);
+  fail_unless (strstr (text, "not-the-secret") == NULL, "secret shown: %s",
+      text);
+  g_free (text);
+  gst_message_unref (msg);
+  test_stop (consumer);
+  g_free (server_uri);
+}
+
+GST_END_TEST;
+
 /* When each buffer reaches the consumer's appsink, in µs. */
 typedef struct
 {
@@ -430,6 +460,7 @@ turnrest_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_rest_credentials_relay);
+  tcase_add_test (tc, test_rest_wrong_secret_is_refused);
   tcase_add_test (tc, test_rest_stream_outlives_credentials);
   tcase_add_test (tc, test_coturn_refreshes_past_expiry);
   return s;

@@ -30,7 +30,7 @@
 #include <gst/ice/turn/gsticeturnrelay.h>
 
 /**
- * gst_ice_turn_relay_for_session:
+ * gst_ice_turn_server_with_credentials:
  * @config: the sessions' config
  * @index: which of @config's TURN servers
  * @error: return location for a %GST_ICE_ERROR_TURN error
@@ -39,35 +39,52 @@
  * that a session that starts long after the element does still gets
  * credentials that have not expired.
  *
- * Returns: (transfer full) (nullable): the server as libnice is to reach
- *   it, with a user name and a password; free it with
- *   gst_ice_server_uri_free(), which wipes the password
+ * Returns: (transfer full) (nullable): a copy of the server with a user
+ *   name and a password; free it with gst_ice_server_uri_free(), which
+ *   wipes the password
  */
 GstIceServerUri *
-gst_ice_turn_relay_for_session (const GstIceSessionConfig * config,
+gst_ice_turn_server_with_credentials (const GstIceSessionConfig * config,
     guint index, GError ** error)
 {
   const GstIceServerUri *server;
-  GstIceServerUri *relay;
+  GstIceServerUri *copy;
   gchar *username = NULL, *password = NULL;
 
   g_return_val_if_fail (index < config->turn_servers->len, NULL);
 
   server = g_ptr_array_index (config->turn_servers, index);
-  relay = gst_ice_server_uri_copy (server);
-  if (relay->password != NULL)
-    return relay;
+  copy = gst_ice_server_uri_copy (server);
+  if (copy->password != NULL)
+    return copy;
 
   /* the settings let no URI without a password through without a secret */
   g_return_val_if_fail (config->turn_auth_secret != NULL, NULL);
   if (!gst_ice_turn_rest_credentials (config->turn_auth_secret,
           server->username, config->turn_credential_lifetime,
           g_get_real_time () / G_USEC_PER_SEC, &username, &password, error)) {
-    gst_ice_server_uri_free (relay);
+    gst_ice_server_uri_free (copy);
     return NULL;
   }
-  g_free (relay->username);
-  relay->username = username;
-  relay->password = password;
-  return relay;
+  g_free (copy->username);
+  copy->username = username;
+  copy->password = password;
+  return copy;
+}
+
+/**
+ * gst_ice_turn_relay_for_session:
+ * @config: the sessions' config
+ * @index: which of @config's TURN servers
+ * @error: return location for a %GST_ICE_ERROR_TURN error
+ *
+ * Returns: (transfer full) (nullable): the server as libnice is to reach
+ *   it for one session, with this session's credentials; free it with
+ *   gst_ice_server_uri_free()
+ */
+GstIceServerUri *
+gst_ice_turn_relay_for_session (const GstIceSessionConfig * config,
+    guint index, GError ** error)
+{
+  return gst_ice_turn_server_with_credentials (config, index, error);
 }

@@ -26,6 +26,8 @@
 
 G_BEGIN_DECLS
 
+GstIceServerUri *gst_ice_turn_server_with_credentials (const
+    GstIceSessionConfig * config, guint index, GError ** error);
 GstIceServerUri *gst_ice_turn_relay_for_session (const GstIceSessionConfig *
     config, guint index, GError ** error);
 
