@@ -43,6 +43,8 @@
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticetransportprivate.h>
 #include <gst/ice/turn/gsticeturnrelay.h>
+#include <gst/ice/turn/gsticeturntls.h>
+#include <openssl/ssl.h>
 
 GST_DEBUG_CATEGORY (gst_ice_transport_debug);
 #define GST_CAT_DEFAULT gst_ice_transport_debug
@@ -786,9 +788,6 @@ start_turn_checks (GstIceTransport * self)
     GstIceTurnCheckTarget *target;
     GError *err = NULL;
 
-    /* TURN over TLS is not checked yet */
-    if (written->transport == GST_ICE_SERVER_TRANSPORT_TLS)
-      continue;
     target = g_new0 (GstIceTurnCheckTarget, 1);
     target->server = gst_ice_turn_server_with_credentials (config, i, &err);
     if (target->server == NULL) {
@@ -809,8 +808,50 @@ start_turn_checks (GstIceTransport * self)
     g_ptr_array_unref (targets);
     return;
   }
-  self->turn_checks = gst_ice_turn_checks_start (targets, NULL,
+  self->turn_checks = gst_ice_turn_checks_start (targets,
+      config->turn_tls_bridge ?
+      gst_ice_turn_tls_bridge_get_tls (config->turn_tls_bridge) : NULL,
       self->context, on_turn_checked, self);
+}
+
+/* For turns:// servers: the TLS context and the bridge libnice reaches
+ * them through; an element error when the CA file is bad or a host does
+ * not resolve. */
+static gboolean
+start_turn_tls_bridge (GstIceTransport * self)
+{
+  GstIceSessionConfig *config = &self->config.session;
+  SSL_CTX *tls;
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < config->turn_servers->len; i++) {
+    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+
+    if (turn->transport == GST_ICE_SERVER_TRANSPORT_TLS)
+      break;
+  }
+  if (i == config->turn_servers->len)
+    return TRUE;
+
+  tls = gst_ice_turn_tls_context_new (self->config.turn_tls_ca_file, &err);
+  if (tls == NULL)
+    goto failed;
+  config->turn_tls_bridge = gst_ice_turn_tls_bridge_new (self->context, tls,
+      config->turn_servers, &err);
+  SSL_CTX_free (tls);
+  if (config->turn_tls_bridge == NULL)
+    goto failed;
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (self->element, RESOURCE, NOT_FOUND, ("%s",
+            err->message), (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
 }
 
 /* --- start and stop ------------------------------------------------------ */
@@ -923,6 +964,10 @@ gst_ice_transport_start (GstIceTransport * self)
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   g_atomic_int_set (&self->shutting_down, FALSE);
+  if (!start_turn_tls_bridge (self)) {
+    g_free (peer_id);
+    goto failed;
+  }
 
   /* the server and signaller attach their sources to the thread-default
    * context; nothing iterates it before the thread starts */

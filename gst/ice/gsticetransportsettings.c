@@ -35,12 +35,14 @@
 #include <string.h>
 #include <gio/gio.h>
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticetransportsettings.h>
 #include <gst/ice/dtls/gsticedtlsconnection.h>
 #include <gst/ice/turn/gsticeturncredentials.h>
+#include <gst/ice/turn/gsticeturntls.h>
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/signalling/gsticeterminalsignaller.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
@@ -66,6 +68,7 @@ struct _GstIceTransportSettings
   GPtrArray *turn_servers;      /* URI strings as the user gave them */
   gchar *turn_auth_secret;
   guint turn_credential_lifetime;
+  gchar *turn_tls_ca_file;
   GstIceTransportPolicy policy;
   gboolean ice_udp;
   gboolean ice_tcp;
@@ -215,13 +218,16 @@ install_candidate_properties (GObjectClass * klass)
           "(symmetric NATs, UDP blocked), each as "
           "turn://user:pass@host[:port][?transport=udp|tcp] (port 3478 when "
           "none is given) or turns://user:pass@host[:port] (TURN over TLS, "
-          "port 5349). On a gst-launch line: "
+          "port 5349: the server's certificate must verify against "
+          "turn-tls-ca-file or the system's CAs and name the host). With "
+          "turn-auth-secret, turn://user@host (no password) gets "
+          "time-limited credentials. On a gst-launch line: "
           "turn-servers=\"<\\\"turn://user:pass@host:3478\\\">\". Default: "
           "none. A malformed URI fails the change to READY naming it "
           "(password hidden); a host that does not resolve fails the change "
           "to PAUSED naming it. At start each server is asked for a relay "
-          "once: one that refuses the credentials (401) or does not answer "
-          "is reported by a warning naming it, or by an error when "
+          "once: one that refuses the credentials (401), fails TLS or does "
+          "not answer is reported by a warning naming it, or by an error when "
           "ice-transport-policy=relay leaves no server that works. "
           "Passwords are write-only: reading the property gives each URI "
           "with its password replaced by ***",
@@ -348,6 +354,29 @@ install_turn_properties (GObjectClass * klass)
           "difference between this host's clock and the server's: the "
           "server refuses the credentials (401)", 1, G_MAXINT32,
           GST_ICE_TURN_DEFAULT_CREDENTIAL_LIFETIME, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:turn-tls-ca-file:
+   *
+   * The certificate authorities of the turns:// servers.
+   */
+  /**
+   * GstIceSrc:turn-tls-ca-file:
+   *
+   * The certificate authorities of the turns:// servers.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE,
+      g_param_spec_string ("turn-tls-ca-file", "TURN TLS CA file",
+          "PEM file of the certificate authorities whose certificates the "
+          "turns:// servers may present (a private CA, or a self-signed "
+          "server's own certificate). The server's certificate must also "
+          "name the host of the URI. NULL (default): the system's CAs. A "
+          "file that holds no PEM certificate fails the change to READY "
+          "naming it; a server whose certificate does not verify is "
+          "reported at start with OpenSSL's reason (e.g. 'certificate "
+          "verify failed: unable to get local issuer certificate'), and "
+          "gets no TURN traffic", NULL, PARAM_FLAGS));
 }
 
 static void
@@ -610,6 +639,7 @@ gst_ice_transport_settings_free (GstIceTransportSettings * settings)
   g_free (settings->stun_server);
   g_ptr_array_unref (settings->turn_servers);
   free_secret (settings->turn_auth_secret);
+  g_free (settings->turn_tls_ca_file);
   g_free (settings->local_addresses);
   g_free (settings->signalling_server_host);
   g_free (settings->producer_peer_id);
@@ -741,6 +771,9 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME:
       settings->turn_credential_lifetime = g_value_get_uint (value);
       break;
+    case GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE:
+      replace_string (&settings->turn_tls_ca_file, value);
+      break;
     case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
       settings->policy = g_value_get_enum (value);
       break;
@@ -816,6 +849,9 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME:
       g_value_set_uint (value, settings->turn_credential_lifetime);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE:
+      g_value_set_string (value, settings->turn_tls_ca_file);
       break;
     case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
       g_value_set_enum (value, settings->policy);
@@ -1038,6 +1074,7 @@ clear_session_config (GstIceSessionConfig * config)
   g_clear_pointer (&config->stun_server, gst_ice_server_uri_free);
   g_clear_pointer (&config->turn_servers, g_ptr_array_unref);
   g_clear_pointer (&config->turn_auth_secret, gst_ice_turn_free_secret);
+  gst_clear_object (&config->turn_tls_bridge);
   g_clear_pointer (&config->local_addresses, g_ptr_array_unref);
   g_clear_pointer (&config->accepted_fingerprints, g_ptr_array_unref);
   gst_clear_object (&config->dtls);
@@ -1127,8 +1164,12 @@ resolve_servers (GstElement * element, GstIceSessionConfig * config)
       !resolve_host (element, config->stun_server, "stun-server"))
     return FALSE;
   for (i = 0; i < config->turn_servers->len; i++) {
-    if (!resolve_host (element, g_ptr_array_index (config->turn_servers, i),
-            "turn-servers"))
+    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+
+    /* a turns:// server keeps its name, for TLS: libnice never sees it,
+     * the bridge resolves it (gst/ice/turn/gsticeturntlsbridge.c) */
+    if (turn->transport != GST_ICE_SERVER_TRANSPORT_TLS &&
+        !resolve_host (element, turn, "turn-servers"))
       return FALSE;
   }
   return TRUE;
@@ -1286,6 +1327,38 @@ failed:
   }
 }
 
+/* check() part for turns://: a CA file OpenSSL can read */
+static gboolean
+check_turn_tls_ca_file (GstIceTransportSettings * settings,
+    GstElement * element)
+{
+  gchar *ca_file;
+  SSL_CTX *tls;
+  GError *err = NULL;
+
+  g_mutex_lock (&settings->lock);
+  ca_file = g_strdup (settings->turn_tls_ca_file);
+  g_mutex_unlock (&settings->lock);
+  if (ca_file == NULL)
+    return TRUE;
+
+  tls = gst_ice_turn_tls_context_new (ca_file, &err);
+  g_free (ca_file);
+  if (tls == NULL)
+    goto failed;
+  SSL_CTX_free (tls);
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
 /**
  * gst_ice_transport_settings_check:
  * @element: where errors are posted
@@ -1314,6 +1387,8 @@ gst_ice_transport_settings_check (GstIceTransportSettings * settings,
   if (!parse_session_config (settings, element, &config))
     return FALSE;
   clear_session_config (&config);
+  if (!check_turn_tls_ca_file (settings, element))
+    return FALSE;
   if (!check_encryption (settings, element))
     return FALSE;
 
@@ -1373,6 +1448,7 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   config->signalling_server_host = g_strdup (settings->signalling_server_host);
   config->signalling_server_port = settings->signalling_server_port;
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
+  config->turn_tls_ca_file = g_strdup (settings->turn_tls_ca_file);
   g_mutex_unlock (&settings->lock);
   return TRUE;
 }
@@ -1384,4 +1460,5 @@ gst_ice_transport_config_clear (GstIceTransportConfig * config)
   g_clear_pointer (&config->peer_id, g_free);
   g_clear_pointer (&config->signalling_server_host, g_free);
   g_clear_pointer (&config->producer_peer_id, g_free);
+  g_clear_pointer (&config->turn_tls_ca_file, g_free);
 }

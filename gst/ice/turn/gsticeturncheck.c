@@ -53,11 +53,13 @@
 
 #include <gst/gst.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stun/stunagent.h>
 #include <stun/usages/turn.h>
 
 #include <gst/ice/turn/gsticeturncheck.h>
+#include <gst/ice/turn/gsticeturntls.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_turn_check_debug);
 #define GST_CAT_DEFAULT gst_ice_turn_check_debug
@@ -76,9 +78,12 @@ typedef struct
   GCancellable *cancellable;
   gint64 start;                 /* monotonic, µs */
   gint64 deadline;
-  GSocketAddress *address;
+  GList *addresses;             /* GSocketAddress, to try in turn (TCP) */
+  GSocketAddress *address;      /* the one in use */
   GSocket *socket;
   gboolean stream;              /* TCP: messages are framed by their length */
+  SSL_CTX *tls;
+  SSL *ssl;                     /* turns:// */
   guint8 in[2 * MAX_MESSAGE];   /* stream bytes not handed out yet */
   gsize in_length;
 
@@ -188,32 +193,25 @@ static gboolean
 resolve (Check * check, GError ** error)
 {
   const GstIceServerUri *server = check->target->server;
-  GResolver *resolver;
-  GList *addresses;
 
   if (check->target->address) {
-    check->address = g_object_ref (check->target->address);
+    check->addresses = g_list_prepend (NULL,
+        g_object_ref (check->target->address));
     return TRUE;
   }
-  resolver = g_resolver_get_default ();
-  addresses = g_resolver_lookup_by_name (resolver, server->host,
+  check->addresses = gst_ice_turn_tls_resolve (server->host, server->port,
       check->cancellable, error);
-  g_object_unref (resolver);
-  if (addresses == NULL)
-    return FALSE;
-  check->address = g_inet_socket_address_new (addresses->data, server->port);
-  g_resolver_free_addresses (addresses);
-  return TRUE;
+  return check->addresses != NULL;
 }
 
 static gboolean
-open_socket (Check * check, GError ** error)
+connect_to (Check * check, GSocketAddress * address, GError ** error)
 {
   GError *err = NULL;
 
-  check->stream =
-      check->target->server->transport != GST_ICE_SERVER_TRANSPORT_UDP;
-  check->socket = g_socket_new (g_socket_address_get_family (check->address),
+  g_clear_object (&check->socket);
+  check->address = address;
+  check->socket = g_socket_new (g_socket_address_get_family (address),
       check->stream ? G_SOCKET_TYPE_STREAM : G_SOCKET_TYPE_DATAGRAM,
       check->stream ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP, error);
   if (check->socket == NULL)
@@ -222,8 +220,7 @@ open_socket (Check * check, GError ** error)
   if (!check->stream)
     return TRUE;
 
-  if (g_socket_connect (check->socket, check->address, check->cancellable,
-          &err))
+  if (g_socket_connect (check->socket, address, check->cancellable, &err))
     return TRUE;
   if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_PENDING)) {
     g_propagate_error (error, err);
@@ -234,9 +231,108 @@ open_socket (Check * check, GError ** error)
       g_socket_check_connect_result (check->socket, error);
 }
 
+/* Over UDP, the first address; over TCP, the first that connects. */
+static gboolean
+open_socket (Check * check, GError ** error)
+{
+  GList *l;
+
+  check->stream =
+      check->target->server->transport != GST_ICE_SERVER_TRANSPORT_UDP;
+  for (l = check->addresses; l; l = l->next) {
+    g_clear_error (error);
+    if (connect_to (check, l->data, error))
+      return TRUE;
+    if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+        g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+      return FALSE;
+  }
+  return FALSE;
+}
+
+/* The TLS handshake, within the deadline; FALSE with @reason set when it
+ * failed, with @error set when the wait did. */
+static gboolean
+handshake (Check * check, gchar ** reason, GError ** error)
+{
+  GIOCondition condition;
+  int ret;
+
+  check->ssl = gst_ice_turn_tls_new (check->tls, check->target->server->host,
+      check->socket, error);
+  if (check->ssl == NULL)
+    return FALSE;
+  while ((ret = SSL_do_handshake (check->ssl)) != 1) {
+    switch (SSL_get_error (check->ssl, ret)) {
+      case SSL_ERROR_WANT_READ:
+        condition = G_IO_IN;
+        break;
+      case SSL_ERROR_WANT_WRITE:
+        condition = G_IO_OUT;
+        break;
+      default:
+        *reason = gst_ice_turn_tls_describe_failure (check->ssl, ret);
+        return FALSE;
+    }
+    if (!wait_for (check, condition, check->deadline, error))
+      return FALSE;
+  }
+  GST_DEBUG ("TLS with '%s': %s, %s", check->target->display,
+      SSL_get_version (check->ssl), SSL_get_cipher_name (check->ssl));
+  return TRUE;
+}
+
+static GstIceTurnCheckResult *
+tls_failure (Check * check, gchar * reason)
+{
+  GstIceTurnCheckResult *result;
+
+  result = new_result (GST_ICE_TURN_CHECK_TLS_FAILED, "TLS with TURN server "
+      "'%s' failed: %s%s", check->target->display, reason,
+      g_str_has_prefix (reason, "certificate verify failed") ?
+      " (turn-tls-ca-file must name the CA that signed the server's "
+      "certificate, or be unset for the system's CAs, and the certificate "
+      "must name the host of the URI)" : "");
+  g_free (reason);
+  return result;
+}
+
+/* Over TLS, SSL_write's WANT_READ or WANT_WRITE as a would-block error. */
+static gssize
+ssl_io (Check * check, int ret, GIOCondition * condition, GError ** error)
+{
+  gchar *reason;
+
+  if (ret > 0)
+    return ret;
+  switch (SSL_get_error (check->ssl, ret)) {
+    case SSL_ERROR_WANT_READ:
+      *condition = G_IO_IN;
+      break;
+    case SSL_ERROR_WANT_WRITE:
+      *condition = G_IO_OUT;
+      break;
+    default:
+      if (gst_ice_turn_tls_is_eof (check->ssl, ret)) {
+        ERR_clear_error ();
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+            "the server closed the connection");
+        return ret == 0 ? 0 : -1;
+      }
+      reason = gst_ice_turn_tls_describe_failure (check->ssl, ret);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "TLS: %s", reason);
+      g_free (reason);
+      return -1;
+  }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+      "would block");
+  return -1;
+}
+
 static gboolean
 send_bytes (Check * check, const guint8 * data, gsize length, GError ** error)
 {
+  GIOCondition condition = G_IO_OUT;
   GError *err = NULL;
   gssize sent;
 
@@ -245,15 +341,19 @@ send_bytes (Check * check, const guint8 * data, gsize length, GError ** error)
         (const gchar *) data, length, check->cancellable, error) >= 0;
 
   while (length > 0) {
-    sent = g_socket_send (check->socket, (const gchar *) data, length,
-        check->cancellable, &err);
+    if (check->ssl)
+      sent = ssl_io (check, SSL_write (check->ssl, data, length), &condition,
+          &err);
+    else
+      sent = g_socket_send (check->socket, (const gchar *) data, length,
+          check->cancellable, &err);
     if (sent < 0 && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
       g_clear_error (&err);
-      if (!wait_for (check, G_IO_OUT, check->deadline, error))
+      if (!wait_for (check, condition, check->deadline, error))
         return FALSE;
       continue;
     }
-    if (sent < 0) {
+    if (sent <= 0) {
       g_propagate_error (error, err);
       return FALSE;
     }
@@ -267,12 +367,18 @@ send_bytes (Check * check, const guint8 * data, gsize length, GError ** error)
 static gboolean
 read_stream (Check * check, GError ** error)
 {
+  GIOCondition condition = G_IO_IN;
+  gsize room = sizeof (check->in) - check->in_length;
   gssize got;
 
-  got = g_socket_receive (check->socket,
-      (gchar *) check->in + check->in_length,
-      sizeof (check->in) - check->in_length, check->cancellable, error);
-  if (got == 0)
+  if (check->ssl)
+    got = ssl_io (check, SSL_read (check->ssl, check->in + check->in_length,
+            room), &condition, error);
+  else
+    got = g_socket_receive (check->socket,
+        (gchar *) check->in + check->in_length, room, check->cancellable,
+        error);
+  if (got == 0 && !check->ssl)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
         "the server closed the connection");
   if (got <= 0)
@@ -308,6 +414,9 @@ receive_message (Check * check, gint64 until, GError ** error)
       }
     }
 
+    /* OpenSSL may hold a whole record the socket no longer shows */
+    if (check->ssl && SSL_pending (check->ssl) > 0 && read_stream (check, NULL))
+      continue;
     if (!wait_for (check, G_IO_IN, until, &err)) {
       if (!g_error_matches (err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
         g_propagate_error (error, err);
@@ -564,7 +673,9 @@ GstIceTurnCheckResult *
 gst_ice_turn_check_run (const GstIceTurnCheckTarget * target, SSL_CTX * tls,
     guint timeout_ms, GCancellable * cancellable)
 {
+  gboolean over_tls = target->server->transport == GST_ICE_SERVER_TRANSPORT_TLS;
   GstIceTurnCheckResult *result;
+  gchar *reason = NULL;
   GError *err = NULL;
   Check *check;
 
@@ -573,8 +684,12 @@ gst_ice_turn_check_run (const GstIceTurnCheckTarget * target, SSL_CTX * tls,
       target->server->password != NULL, NULL);
   ensure_debug_category ();
 
+  /* never TURN in clear to a TLS port */
+  g_return_val_if_fail (!over_tls || tls != NULL, NULL);
+
   check = g_new0 (Check, 1);
   check->target = target;
+  check->tls = tls;
   check->cancellable = cancellable;
   check->start = g_get_monotonic_time ();
   check->deadline = check->start + timeout_ms * G_TIME_SPAN_MILLISECOND;
@@ -583,13 +698,17 @@ gst_ice_turn_check_run (const GstIceTurnCheckTarget * target, SSL_CTX * tls,
 
   if (!resolve (check, &err) || !open_socket (check, &err))
     result = io_failure (check, err);
+  else if (over_tls && !handshake (check, &reason, &err))
+    result = reason ? tls_failure (check, reason) : io_failure (check, err);
   else
     result = allocate (check);
 
   GST_INFO ("TURN server '%s': %s", target->display, result->message ?
       result->message : "allocated a relay");
+  if (check->ssl)
+    SSL_free (check->ssl);
   g_clear_object (&check->socket);
-  g_clear_object (&check->address);
+  g_list_free_full (check->addresses, g_object_unref);
   /* the agent keeps the long-term key of each request it sent */
   OPENSSL_cleanse (check, sizeof (*check));
   g_free (check);

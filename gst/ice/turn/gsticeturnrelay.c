@@ -20,12 +20,14 @@
 
 /* What libnice is told about each TURN server when a session starts: the
  * credentials, written in the URI or derived from turn-auth-secret for
- * this session (gsticeturncredentials.c). */
+ * this session (gsticeturncredentials.c), and for a turns:// server the
+ * TLS bridge's loopback port instead of the server (gsticeturntlsbridge.c). */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <gst/ice/gsticeerror.h>
 #include <gst/ice/turn/gsticeturncredentials.h>
 #include <gst/ice/turn/gsticeturnrelay.h>
 
@@ -86,5 +88,32 @@ GstIceServerUri *
 gst_ice_turn_relay_for_session (const GstIceSessionConfig * config,
     guint index, GError ** error)
 {
-  return gst_ice_turn_server_with_credentials (config, index, error);
+  GstIceServerUri *relay;
+  gchar *host = NULL;
+  guint16 port = 0;
+
+  relay = gst_ice_turn_server_with_credentials (config, index, error);
+  if (relay == NULL || relay->transport != GST_ICE_SERVER_TRANSPORT_TLS)
+    return relay;
+
+  /* libnice speaks plain TURN-TCP to the bridge, which speaks TLS to the
+   * server: libnice's own TURN-TLS is plain TCP (gsticeturntlsbridge.c) */
+  if (config->turn_tls_bridge == NULL ||
+      !gst_ice_turn_tls_bridge_get_listen_address (config->turn_tls_bridge,
+          index, &host, &port))
+    goto no_bridge;
+  g_free (relay->host);
+  relay->host = host;
+  relay->port = port;
+  relay->transport = GST_ICE_SERVER_TRANSPORT_TCP;
+  return relay;
+
+  /* ERRORS */
+no_bridge:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_TURN,
+        "no TLS bridge for turns:// server %u: it is left out", index);
+    gst_ice_server_uri_free (relay);
+    return NULL;
+  }
 }
