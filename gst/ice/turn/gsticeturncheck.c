@@ -162,9 +162,9 @@ io_failure (Check * check, GError * err)
         transport_name (check->target->server->transport));
   else if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
     result = new_result (GST_ICE_TURN_CHECK_FAILED, "TURN server '%s' closed "
-        "the connection instead of answering an Allocate (%s)", server,
-        check->target->server->transport == GST_ICE_SERVER_TRANSPORT_TLS ?
-        "is it a TLS port?" : "a TLS-only port needs a turns:// URI");
+        "the connection instead of answering an Allocate%s", server,
+        check->target->server->transport == GST_ICE_SERVER_TRANSPORT_TCP ?
+        " (a port that takes only TLS needs a turns:// URI)" : "");
   else
     result = new_result (GST_ICE_TURN_CHECK_UNREACHABLE, "could not reach "
         "TURN server '%s' over %s: %s", server,
