@@ -156,13 +156,17 @@ GST_START_TEST (test_wrong_turn_password_fails_clearly)
   GstElement *consumer = test_consumer_new (producer_props +
       strlen ("peer-id=cam "));
   GstMessage *msg;
+  gint64 start;
   gchar *text;
 
+  start = g_get_monotonic_time ();
   gst_element_set_state (producer, GST_STATE_PLAYING);
   gst_element_set_state (consumer, GST_STATE_PLAYING);
   /* well before the 20 s after which a session without a pair fails */
   msg = test_wait_message (consumer, GST_MESSAGE_ERROR, NULL, 10 * GST_SECOND);
   fail_unless (msg != NULL, "no error with a wrong TURN password");
+  GST_INFO ("the error came %" G_GINT64_FORMAT " ms after PLAYING",
+      (g_get_monotonic_time () - start) / 1000);
   text = test_message_text (msg);
   fail_unless (strstr (text, "refused the credentials (401") != NULL, "%s",
       text);

@@ -398,10 +398,11 @@ GST_START_TEST (test_tls_port_refuses_plain_turn)
       tls_coturn->tls_port);
   GstIceTurnCheckResult *result;
 
+  /* coturn waits for a ClientHello that never comes */
   result = check_with (plain, NULL, 0);
-  fail_unless (result->status == GST_ICE_TURN_CHECK_FAILED ||
-      result->status == GST_ICE_TURN_CHECK_NO_ANSWER, "%d: %s",
-      result->status, GST_STR_NULL (result->message));
+  fail_unless_equals_int (result->status, GST_ICE_TURN_CHECK_NO_ANSWER);
+  fail_unless (strstr (result->message, "did not answer an Allocate") !=
+      NULL, "%s", result->message);
   fail_unless (result->relayed == NULL);
   gst_ice_turn_check_result_free (result);
 
@@ -641,6 +642,8 @@ GST_START_TEST (test_closed_sessions_leave_no_fd)
   test_push_numbered (producer, 0, 100, 1000);
   fail_unless_equals_int (test_pull_numbered (consumer, 0, 100, TIMEOUT,
           NULL), 100);
+  GST_INFO ("descriptors: %u before the producer, %u with it running, %u "
+      "with a relayed session", before, running, count_fds ());
   fail_unless (count_fds () > running);
   test_stop (consumer);
   fail_unless (test_wait_count (&removed, 1, TIMEOUT));
