@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <openssl/crypto.h>
 
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticeerror.h>
@@ -297,11 +298,12 @@ decode_userinfo_part (const gchar * start, const gchar * end)
   return decoded;
 }
 
+/* OPENSSL_cleanse: a memset before a free may be optimised away */
 static void
 free_password (gchar * password)
 {
   if (password != NULL) {
-    memset (password, 0, strlen (password));
+    OPENSSL_cleanse (password, strlen (password));
     g_free (password);
   }
 }
