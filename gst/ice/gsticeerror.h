@@ -36,6 +36,8 @@ G_BEGIN_DECLS
  *   or loaded (missing file, not PEM, key does not match)
  * @GST_ICE_ERROR_DTLS: DTLS could not be set up, or a record could not be
  *   sent (not connected, too large)
+ * @GST_ICE_ERROR_TURN: a TURN server refused the credentials, failed its
+ *   TLS handshake or did not answer
  *
  * Errors of the gst-ice library, in the %GST_ICE_ERROR domain.
  */
@@ -48,6 +50,7 @@ typedef enum
   GST_ICE_ERROR_CONNECTIVITY,
   GST_ICE_ERROR_CERTIFICATE,
   GST_ICE_ERROR_DTLS,
+  GST_ICE_ERROR_TURN,
 } GstIceError;
 
 #define GST_ICE_ERROR (gst_ice_error_quark ())

@@ -52,6 +52,7 @@
 #include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticesession.h>
+#include <gst/ice/turn/gsticeturnrelay.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 #define GST_CAT_DEFAULT gst_ice_session_debug
@@ -82,7 +83,8 @@ struct _GstIceSession
   /* replaced by an ICE restart in the main context, read by the send
    * functions: atomically */
   gint stream_id;
-  GPtrArray *turn_servers;      /* to open a stream again */
+  /* the transport's, not owned: valid while the session is open */
+  const GstIceSessionConfig *config;
 
   /* main context only */
   GstIceSessionReceiveFunc receive_func;
@@ -224,8 +226,6 @@ gst_ice_session_finalize (GObject * object)
     g_ptr_array_unref (self->accepted_fingerprints);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->early_candidates);
-  if (self->turn_servers)
-    g_ptr_array_unref (self->turn_servers);
   g_free (self->remote_ufrag);
   g_free (self->remote_pwd);
   g_free (self->remote_fingerprint);
@@ -594,14 +594,24 @@ open_stream (GstIceSession * self)
   stream_id = nice_agent_add_stream (self->agent, 1);
   nice_agent_set_stream_name (self->agent, stream_id, "application");
 
-  for (i = 0; self->turn_servers && i < self->turn_servers->len; i++) {
-    GstIceServerUri *turn = g_ptr_array_index (self->turn_servers, i);
+  for (i = 0; self->config->turn_servers &&
+      i < self->config->turn_servers->len; i++) {
+    GError *err = NULL;
+    /* this stream's credentials, and the TLS bridge for turns:// */
+    GstIceServerUri *turn = gst_ice_turn_relay_for_session (self->config, i,
+        &err);
 
+    if (turn == NULL) {
+      GST_WARNING_OBJECT (self, "%s", err->message);
+      g_clear_error (&err);
+      continue;
+    }
     if (!nice_agent_set_relay_info (self->agent, stream_id, 1,
             turn->host, turn->port, turn->username, turn->password,
             relay_type_for (turn->transport)))
       GST_WARNING_OBJECT (self, "libnice refused TURN server %s:%u",
           turn->host, turn->port);
+    gst_ice_server_uri_free (turn);
   }
 
   /* even a sending-only session must read its sockets, or STUN answers
@@ -667,8 +677,9 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
       nice_agent_add_local_address (self->agent, &addr);
   }
 
-  if (config->turn_servers)
-    self->turn_servers = g_ptr_array_ref (config->turn_servers);
+  /* the transport's, for the session's life: each stream opened (again
+   * at each ICE restart) takes fresh TURN credentials from it */
+  self->config = config;
 
   g_signal_connect (self->agent, "new-candidate-full",
       G_CALLBACK (on_new_candidate), self);

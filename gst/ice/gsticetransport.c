@@ -42,6 +42,9 @@
 
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticetransportprivate.h>
+#include <gst/ice/turn/gsticeturnrelay.h>
+#include <gst/ice/turn/gsticeturntls.h>
+#include <openssl/ssl.h>
 
 GST_DEBUG_CATEGORY (gst_ice_transport_debug);
 #define GST_CAT_DEFAULT gst_ice_transport_debug
@@ -78,6 +81,7 @@ gst_ice_transport_init (GstIceTransport * self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       gst_object_unref);
   self->connected = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->turn_failures = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
@@ -93,6 +97,7 @@ gst_ice_transport_finalize (GObject * object)
   g_hash_table_unref (self->consumer.listed_producers);
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->connected);
+  g_ptr_array_unref (self->turn_failures);
   g_mutex_clear (&self->sessions_lock);
 
   G_OBJECT_CLASS (gst_ice_transport_parent_class)->finalize (object);
@@ -351,11 +356,20 @@ gst_ice_transport_report_failure (GstIceTransport * self,
 {
   gchar *candidates = gst_ice_session_describe_candidates (session);
   const gchar *other = fatal ? "producer" : "consumer";
-  const gchar *hint = self->config.session.turn_servers->len > 0 ?
-      "the TURN servers in turn-servers gave no working relay either: "
-      "check their address, credentials and that the peer can reach them" :
-      "a peer behind a symmetric NAT or a firewall that blocks UDP needs "
-      "a TURN server: set turn-servers on both sides";
+  gchar *hint;
+
+  if (self->turn_failures->len > 0) {
+    g_ptr_array_add (self->turn_failures, NULL);
+    hint = g_strjoinv ("; ", (gchar **) self->turn_failures->pdata);
+    g_ptr_array_remove_index (self->turn_failures,
+        self->turn_failures->len - 1);
+  } else {
+    hint = g_strdup (self->config.session.turn_servers->len > 0 ?
+        "the TURN servers in turn-servers gave no working relay either: "
+        "check their address, credentials and that the peer can reach them" :
+        "a peer behind a symmetric NAT or a firewall that blocks UDP needs "
+        "a TURN server: set turn-servers on both sides");
+  }
 
   if (fatal) {
     GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ,
@@ -369,6 +383,7 @@ gst_ice_transport_report_failure (GstIceTransport * self,
         ("session %s, %s", gst_ice_session_get_id (session), candidates));
   }
   g_free (candidates);
+  g_free (hint);
 }
 
 /* --- sessions ------------------------------------------------------------ */
@@ -762,6 +777,155 @@ on_signaller_error (GstIceSignaller * signaller, const GError * error,
           error->message), ("signaller %s", G_OBJECT_TYPE_NAME (signaller)));
 }
 
+/* --- the TURN servers' check -------------------------------------------- */
+
+/* A failed check: a warning now, or, with relay only, once every check is
+ * done: an error when no server works, since nothing can connect. */
+static void
+report_turn_failures (GstIceTransport * self)
+{
+  gboolean relay_only = self->config.session.relay_only;
+  guint i;
+
+  if (relay_only && self->turn_servers_working == 0) {
+    gchar *all;
+
+    g_ptr_array_add (self->turn_failures, NULL);
+    all = g_strjoinv ("; ", (gchar **) self->turn_failures->pdata);
+    g_ptr_array_remove_index (self->turn_failures,
+        self->turn_failures->len - 1);
+    GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ_WRITE, ("%s", all),
+        ("ice-transport-policy=relay and no TURN server works: nothing can "
+            "connect"));
+    g_free (all);
+    return;
+  }
+  for (i = 0; i < self->turn_failures->len; i++)
+    GST_ELEMENT_WARNING (self->element, RESOURCE, OPEN_READ_WRITE, ("%s",
+            (gchar *) g_ptr_array_index (self->turn_failures, i)), (NULL));
+}
+
+static void
+on_turn_checked (const GstIceTurnCheckTarget * target,
+    const GstIceTurnCheckResult * result, gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  gboolean ok = result->status == GST_ICE_TURN_CHECK_OK;
+  GstStructure *s;
+
+  s = gst_structure_new ("ice-turn-check", "server", G_TYPE_STRING,
+      target->display, "ok", G_TYPE_BOOLEAN, ok, NULL);
+  if (result->message)
+    gst_structure_set (s, "message", G_TYPE_STRING, result->message, NULL);
+  if (result->relayed) {
+    gchar *address = g_inet_address_to_string
+        (g_inet_socket_address_get_address (result->relayed));
+
+    gst_structure_set (s, "relayed-address", G_TYPE_STRING, address,
+        "relayed-port", G_TYPE_UINT, (guint)
+        g_inet_socket_address_get_port (result->relayed), NULL);
+    g_free (address);
+  }
+  gst_element_post_message (self->element,
+      gst_message_new_element (GST_OBJECT (self->element), s));
+
+  self->turn_checks_pending--;
+  if (ok) {
+    self->turn_servers_working++;
+  } else {
+    g_ptr_array_add (self->turn_failures, g_strdup (result->message));
+    if (!self->config.session.relay_only)
+      GST_ELEMENT_WARNING (self->element, RESOURCE, OPEN_READ_WRITE, ("%s",
+              result->message), (NULL));
+  }
+  if (self->turn_checks_pending == 0 && self->config.session.relay_only &&
+      self->turn_failures->len > 0)
+    report_turn_failures (self);
+}
+
+/* One Allocate to each TURN server, each in a thread of its own, with the
+ * credentials a session would use: libnice does not say when a server
+ * refuses them. */
+static void
+start_turn_checks (GstIceTransport * self)
+{
+  GstIceSessionConfig *config = &self->config.session;
+  GPtrArray *targets;
+  guint i;
+
+  targets = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_ice_turn_check_target_free);
+  for (i = 0; i < config->turn_servers->len; i++) {
+    GstIceServerUri *written = g_ptr_array_index (config->turn_servers, i);
+    GstIceTurnCheckTarget *target;
+    GError *err = NULL;
+
+    target = g_new0 (GstIceTurnCheckTarget, 1);
+    target->server = gst_ice_turn_server_with_credentials (config, i, &err);
+    if (target->server == NULL) {
+      GST_WARNING_OBJECT (self, "%s", err->message);
+      g_clear_error (&err);
+      gst_ice_turn_check_target_free (target);
+      continue;
+    }
+    target->display = gst_ice_server_uri_to_string (written, TRUE);
+    target->derived = written->password == NULL;
+    g_ptr_array_add (targets, target);
+  }
+
+  self->turn_checks_pending = targets->len;
+  self->turn_servers_working = 0;
+  g_ptr_array_set_size (self->turn_failures, 0);
+  if (targets->len == 0) {
+    g_ptr_array_unref (targets);
+    return;
+  }
+  self->turn_checks = gst_ice_turn_checks_start (targets,
+      config->turn_tls_bridge ?
+      gst_ice_turn_tls_bridge_get_tls (config->turn_tls_bridge) : NULL,
+      self->context, on_turn_checked, self);
+}
+
+/* For turns:// servers: the TLS context and the bridge libnice reaches
+ * them through; an element error when the CA file is bad or a host does
+ * not resolve. */
+static gboolean
+start_turn_tls_bridge (GstIceTransport * self)
+{
+  GstIceSessionConfig *config = &self->config.session;
+  SSL_CTX *tls;
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < config->turn_servers->len; i++) {
+    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+
+    if (turn->transport == GST_ICE_SERVER_TRANSPORT_TLS)
+      break;
+  }
+  if (i == config->turn_servers->len)
+    return TRUE;
+
+  tls = gst_ice_turn_tls_context_new (self->config.turn_tls_ca_file, &err);
+  if (tls == NULL)
+    goto failed;
+  config->turn_tls_bridge = gst_ice_turn_tls_bridge_new (self->context, tls,
+      config->turn_servers, &err);
+  SSL_CTX_free (tls);
+  if (config->turn_tls_bridge == NULL)
+    goto failed;
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (self->element, RESOURCE, NOT_FOUND, ("%s",
+            err->message), (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
 /* --- start and stop ------------------------------------------------------ */
 
 static gpointer
@@ -876,6 +1040,10 @@ gst_ice_transport_start (GstIceTransport * self)
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   g_atomic_int_set (&self->shutting_down, FALSE);
+  if (!start_turn_tls_bridge (self)) {
+    g_free (peer_id);
+    goto failed;
+  }
 
   /* the server and signaller attach their sources to the thread-default
    * context; nothing iterates it before the thread starts */
@@ -886,6 +1054,7 @@ gst_ice_transport_start (GstIceTransport * self)
   if (!started)
     goto failed;
 
+  start_turn_checks (self);
   self->thread = g_thread_new ("icetransport", transport_thread, self);
   return TRUE;
 
@@ -927,6 +1096,8 @@ shut_down (gpointer user_data)
   gst_ice_transport_watch_stop (self);
   disconnect_signaller (self);
   forget_end_reason (self);
+  gst_ice_turn_checks_stop (self->turn_checks);
+  self->turn_checks = NULL;
 
   ids = g_ptr_array_new_with_free_func (g_free);
   g_mutex_lock (&self->sessions_lock);

@@ -27,6 +27,7 @@
 #include <gio/gio.h>
 #include <gst/ice/gsticetransport.h>
 #include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/turn/gsticeturncheck.h>
 
 G_BEGIN_DECLS
 
@@ -138,6 +139,12 @@ struct _GstIceTransport
   GSocket *netlink;             /* this host's address changes */
   GSource *netlink_source;
   guint network_debounce;
+  /* the check of each TURN server at start (gst/ice/turn/): how many are
+   * not done, how many work, and what the others said */
+  GstIceTurnChecks *turn_checks;
+  guint turn_checks_pending;
+  guint turn_servers_working;
+  GPtrArray *turn_failures;     /* messages */
 
   /* shared with the streaming thread */
   GMutex sessions_lock;

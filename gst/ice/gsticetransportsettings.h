@@ -52,6 +52,9 @@ enum
   GST_ICE_TRANSPORT_PROP_PEER_ID,
   GST_ICE_TRANSPORT_PROP_STUN_SERVER,
   GST_ICE_TRANSPORT_PROP_TURN_SERVERS,
+  GST_ICE_TRANSPORT_PROP_TURN_AUTH_SECRET,
+  GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME,
+  GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE,
   GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY,
   GST_ICE_TRANSPORT_PROP_ICE_UDP,
   GST_ICE_TRANSPORT_PROP_ICE_TCP,
@@ -91,6 +94,8 @@ enum
  *   serves wss:// with it
  * @signalling_server_private_key_file: (nullable): its key
  * @producer_peer_id: (nullable): consumer: the producer to receive from
+ * @turn_tls_ca_file: (nullable): the CAs of the `turns://` servers;
+ *   %NULL: the system's
  *
  * The settings as one start of the transport uses them, read at once so
  * that nothing changes under a running transport.
@@ -107,6 +112,7 @@ typedef struct
   gchar *signalling_server_certificate_file;
   gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
+  gchar *turn_tls_ca_file;
 } GstIceTransportConfig;
 
 typedef struct _GstIceTransportSettings GstIceTransportSettings;

@@ -156,3 +156,67 @@ test_openssl_fingerprint (const gchar * dir, const gchar * cert_path)
   g_free (output);
   return fingerprint;
 }
+
+/**
+ * test_make_ca:
+ *
+ * A certificate authority (P-256, 30 days) in @dir, as NAME-cert.pem and
+ * NAME-key.pem.  Usable outside a test (no fail_unless).
+ *
+ * Returns: whether openssl made it
+ */
+gboolean
+test_make_ca (const gchar * dir, const gchar * name, gchar ** cert_path,
+    gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-keyout", key, "-out", cert, NULL
+  };
+  gboolean ok = test_run_openssl (dir, args, NULL);
+
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+  return ok;
+}
+
+/**
+ * test_make_signed_certificate:
+ * @names: the subjectAltName, e.g. "DNS:localhost,IP:127.0.0.1"
+ *
+ * A server certificate for @names (P-256, 30 days) signed by the CA in
+ * @ca_cert and @ca_key, in @dir as NAME-cert.pem and NAME-key.pem.
+ * Usable outside a test (no fail_unless).
+ *
+ * Returns: whether openssl made it
+ */
+gboolean
+test_make_signed_certificate (const gchar * dir, const gchar * name,
+    const gchar * names, const gchar * ca_cert, const gchar * ca_key,
+    gchar ** cert_path, gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  gchar *san = g_strdup_printf ("subjectAltName=%s", names);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-addext", san, "-addext", "basicConstraints=critical,CA:FALSE",
+    "-CA", ca_cert, "-CAkey", ca_key, "-keyout", key, "-out", cert, NULL
+  };
+  gboolean ok = test_run_openssl (dir, args, NULL);
+
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (san);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+  return ok;
+}

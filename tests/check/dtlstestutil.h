@@ -48,6 +48,12 @@ void test_make_signed_certificate_files (const gchar * dir,
 
 /* What `openssl x509 -fingerprint -sha256` says of a certificate file:
  * the hex pairs only. */
+gboolean test_make_ca (const gchar * dir, const gchar * name,
+    gchar ** cert_path, gchar ** key_path);
+gboolean test_make_signed_certificate (const gchar * dir, const gchar * name,
+    const gchar * names, const gchar * ca_cert, const gchar * ca_key,
+    gchar ** cert_path, gchar ** key_path);
+
 gchar *test_openssl_fingerprint (const gchar * dir, const gchar * cert_path);
 
 G_END_DECLS
