@@ -38,6 +38,19 @@
 #include "testwebsocket.h"
 
 #define TIMEOUT (20 * GST_SECOND)
+
+/* peer-added and peer-removed counts of the producer: static, since
+ * icesink emits those signals from a pool thread, which may still run
+ * after a test returned */
+static gint added, removed;
+
+static void
+reset_counts (void)
+{
+  g_atomic_int_set (&added, 0);
+  g_atomic_int_set (&removed, 0);
+}
+
 /* TLS handshakes take seconds under the sanitizers' full stack unwinding:
  * GnuTLS allocates a lot */
 #define TLS_TIMEOUT (60 * GST_SECOND)
@@ -51,16 +64,16 @@ start_pipeline (GstElement * pipeline)
 }
 
 static GstElement *
-start_producer (const gchar * uri, const gchar * extra, gint * added,
-    gint * removed)
+start_producer (const gchar * uri, const gchar * extra, gint * n_added,
+    gint * n_removed)
 {
   gchar *props = g_strdup_printf ("peer-id=cam signaller::uri=%s %s", uri,
       extra ? extra : "");
   GstElement *producer = test_producer_new (props);
 
   g_free (props);
-  if (added)
-    test_count_peers (producer, added, removed);
+  if (n_added)
+    test_count_peers (producer, n_added, n_removed);
   return start_pipeline (producer);
 }
 
@@ -102,7 +115,6 @@ GST_START_TEST (test_request_crosses_producer_leaving)
   GstElement *consumer = start_consumer (server->uri,
       "producer-peer-id=cam");
   GstElement *producer;
-  gint added = 0, removed = 0;
   guint i;
 
   /* each time the consumer hears of cam and asks for it, cam is gone;
@@ -139,7 +151,6 @@ GST_START_TEST (test_reregister_while_server_holds_stale_connection)
   TestProxy *proxy = test_proxy_new (server->port);
   gchar *via_proxy = g_strdup_printf ("ws://127.0.0.1:%u",
       test_proxy_get_port (proxy));
-  gint added = 0, removed = 0;
   GstElement *producer = start_producer (via_proxy, NULL, &added, &removed);
   GstElement *consumer = start_consumer (server->uri, NULL);
   GstMessage *msg;
@@ -267,7 +278,6 @@ GST_START_TEST (test_token_standalone_server)
   const gchar *args[] = { option, NULL };
   ServerProcess *server;
   GstElement *producer, *consumer, *without, *wrong;
-  gint added = 0, removed = 0;
 
   /* as `openssl rand -hex 16 > token` writes it */
   fail_unless (g_file_set_contents (file, TOKEN "\n", -1, NULL));
@@ -308,7 +318,6 @@ GST_END_TEST;
 GST_START_TEST (test_token_embedded_server)
 {
   GstElement *producer, *consumer, *without;
-  gint added = 0, removed = 0;
   guint port;
   gchar *uri;
 
@@ -361,7 +370,6 @@ expect_full_warning (GstElement * consumer)
 GST_START_TEST (test_max_consumers)
 {
   TestServer *server = test_server_start ();
-  gint added = 0, removed = 0;
   GstElement *producer = start_producer (server->uri, "max-consumers=2",
       &added, &removed);
   GstElement *consumers[3];
@@ -379,7 +387,7 @@ GST_START_TEST (test_max_consumers)
   for (i = 0; i < 2; i++)
     fail_unless_equals_int (test_pull_numbered (consumers[i], 0, 50, TIMEOUT,
             NULL), 50);
-  fail_unless_equals_int (added, 2);
+  fail_unless_equals_int (g_atomic_int_get (&added), 2);
   test_assert_no_error (consumers[2]);
 
   /* a place frees: the third one asks again and gets in */
@@ -414,7 +422,6 @@ GST_END_TEST;
 GST_START_TEST (test_flood)
 {
   TestServer *server = test_server_start ();
-  gint added = 0, removed = 0;
   GstElement *producer = start_producer (server->uri, NULL, &added, &removed);
   GstElement *consumer = start_consumer (server->uri, NULL);
   GstElement *late;
@@ -499,7 +506,6 @@ GST_START_TEST (test_directory_flood)
       "signaller::directory=%s", dir);
   GstElement *producer = test_producer_new (props);
   GstElement *consumer = test_consumer_new (props);
-  gint added = 0, removed = 0;
   gchar *path, *contents, *instance;
   guint baseline, during, i;
 
@@ -616,7 +622,6 @@ GST_START_TEST (test_wss_standalone_server)
   gchar *cert_option, *key_option, *props, *token_file, *token_option;
   ServerProcess *server;
   GstElement *producer, *consumer, *untrusting;
-  gint added = 0, removed = 0;
 
   if (!test_have_openssl ()) {
     GST_WARNING ("skipped: no openssl command to make certificates");
@@ -671,7 +676,6 @@ GST_START_TEST (test_wss_embedded_server)
 {
   TestPki *pki;
   GstElement *producer, *consumer;
-  gint added = 0, removed = 0;
   gchar *props, *uri;
   guint port;
 
@@ -788,6 +792,7 @@ signallingaccess_suite (void)
   TCase *tc = tcase_create ("general");
 
   tcase_set_timeout (tc, 120);
+  tcase_add_checked_fixture (tc, reset_counts, NULL);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_request_crosses_producer_leaving);
   tcase_add_test (tc, test_reregister_while_server_holds_stale_connection);
