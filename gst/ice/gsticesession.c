@@ -1026,6 +1026,15 @@ gst_ice_session_describe_candidates (GstIceSession * self)
   return g_string_free (out, FALSE);
 }
 
+/* A closing agent still reads its sockets, for the TURN servers' answers
+ * to its deallocations (libnice handles those before calling this); what
+ * the peer still sends is dropped. */
+static void
+on_receive_closed (NiceAgent * agent, guint stream_id, guint component_id,
+    guint len, gchar * buf, gpointer user_data)
+{
+}
+
 static void
 on_agent_closed (GObject * agent, GAsyncResult * result, gpointer user_data)
 {
@@ -1059,6 +1068,6 @@ gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
   self->closed_data = user_data;
   g_signal_handlers_disconnect_by_data (self->agent, self);
   nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context,
-      NULL, NULL);
+      on_receive_closed, NULL);
   nice_agent_close_async (self->agent, on_agent_closed, gst_object_ref (self));
 }

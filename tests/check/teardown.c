@@ -1,0 +1,317 @@
+/* gst-ice
+ * Copyright (C) 2026 The gst-ice authors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * This library is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Library General Public License for more details.
+ *
+ * You should have received a copy of the GNU Library General Public
+ * License along with this library; if not, write to the
+ * Free Software Foundation, Inc., 51 Franklin St, Fifth Floor,
+ * Boston, MA 02110-1301, USA.
+ */
+
+/* Stopping, as a device that runs for months needs it: PLAYING to NULL
+ * is quick in every state of a session, whatever the TURN server does,
+ * and whatever a stop leaves behind is released soon after. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+
+#include "icetestutil.h"
+#include "relaysignaller.h"
+#include "testturn.h"
+#include "testusage.h"
+
+#define TIMEOUT (20 * GST_SECOND)
+/* what PLAYING to NULL may take, in any state */
+#define MAX_STOP_MS 2000
+/* libnice gives up on an unanswered TURN deallocation after 2 s (500,
+ * 1000 and 500 ms between its three sends): what a stop left closing
+ * must be gone well before this */
+#define RELEASE_TIMEOUT (10 * GST_SECOND)
+
+/* a producer and a consumer meeting through the in-process signaller */
+typedef struct
+{
+  GstElement *producer;
+  GstElement *consumer;
+  gint added;
+  gint removed;
+} Pair;
+
+static void
+pair_start (Pair * pair, const gchar * props)
+{
+  gchar *producer_props = g_strdup_printf ("peer-id=cam "
+      "signaller-type=TestRelaySignaller %s", props ? props : "");
+  gchar *consumer_props = g_strdup_printf ("signaller-type=TestRelaySignaller "
+      "%s", props ? props : "");
+
+  pair->added = pair->removed = 0;
+  pair->producer = test_producer_new (producer_props);
+  test_count_peers (pair->producer, &pair->added, &pair->removed);
+  fail_unless (gst_element_set_state (pair->producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  pair->consumer = test_consumer_new (consumer_props);
+  fail_unless (gst_element_set_state (pair->consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  g_free (producer_props);
+  g_free (consumer_props);
+}
+
+static void
+pair_stream (Pair * pair, guint count)
+{
+  fail_unless (test_wait_count (&pair->added, 1, TIMEOUT),
+      "the consumer did not connect");
+  test_push_numbered (pair->producer, 0, count, 1000);
+  fail_unless_equals_int (test_pull_numbered (pair->consumer, 0, count,
+          TIMEOUT, NULL), count);
+}
+
+/* PLAYING (or wherever it is) to NULL, in milliseconds */
+static gint64
+stop_ms (GstElement * pipeline)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  test_stop (pipeline);
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+/* Stops the consumer, then the producer, each in less than MAX_STOP_MS. */
+static void
+pair_stop_quickly (Pair * pair, const gchar * state)
+{
+  gint64 consumer_ms = stop_ms (pair->consumer);
+  gint64 producer_ms = stop_ms (pair->producer);
+
+  g_print ("%s: icesrc stopped in %" G_GINT64_FORMAT " ms, icesink in %"
+      G_GINT64_FORMAT " ms\n", state, consumer_ms, producer_ms);
+  fail_unless (consumer_ms < MAX_STOP_MS, "%s: icesrc took %" G_GINT64_FORMAT
+      " ms to stop", state, consumer_ms);
+  fail_unless (producer_ms < MAX_STOP_MS, "%s: icesink took %"
+      G_GINT64_FORMAT " ms to stop", state, producer_ms);
+}
+
+/* Everything a stop left to finish is gone soon after: no more fds or
+ * threads than @before. */
+static void
+assert_released (const TestUsage * before, const gchar * state)
+{
+  TestUsage now;
+  gint64 start = g_get_monotonic_time ();
+
+  fail_unless (test_usage_wait_down_to (before, RELEASE_TIMEOUT, &now),
+      "%s: %u fds and %u threads still held %" GST_TIME_FORMAT " after "
+      "stopping, %u and %u before starting", state, now.fds, now.threads,
+      GST_TIME_ARGS (RELEASE_TIMEOUT), before->fds, before->threads);
+  g_print ("%s: released in %" G_GINT64_FORMAT " ms after the stop\n", state,
+      (g_get_monotonic_time () - start) / 1000);
+}
+
+/* A first run streaming on a host pair, then @usage: the threads and fds
+ * that GStreamer and GLib keep once used are not a stop's leftovers. */
+static void
+warm_up (TestUsage * usage)
+{
+  Pair pair;
+
+  pair_start (&pair, NULL);
+  pair_stream (&pair, 10);
+  pair_stop_quickly (&pair, "warm-up");
+  test_usage_get (usage);
+}
+
+/* the ice-state-changed message of @pipeline's session reaching @state */
+static void
+wait_ice_state (GstElement * pipeline, const gchar * state)
+{
+  GstMessage *msg;
+
+  while ((msg = test_wait_message (pipeline, GST_MESSAGE_ELEMENT,
+              "ice-state-changed", TIMEOUT)) != NULL) {
+    const gchar *reached =
+        gst_structure_get_string (gst_message_get_structure (msg), "state");
+
+    if (g_strcmp0 (reached, state) == 0) {
+      gst_message_unref (msg);
+      return;
+    }
+    gst_message_unref (msg);
+  }
+  fail ("no session reached ICE state %s", state);
+}
+
+/* turn-servers= with @uri over UDP and over TCP */
+static gchar *
+turn_servers (const gchar * uri)
+{
+  return g_strdup_printf ("turn-servers=\"<\\\"%s\\\", "
+      "\\\"%s?transport=tcp\\\">\"", uri, uri);
+}
+
+/* No consumer ever came; the producer runs the signalling server and has
+ * TURN servers that drop everything. */
+GST_START_TEST (test_stop_without_consumer)
+{
+  TestBlackhole *hole = test_blackhole_new ();
+  gchar *turn = turn_servers (hole->uri);
+  gchar *props = g_strdup_printf ("run-signalling-server=true "
+      "signalling-server-host=127.0.0.1 signalling-server-port=0 %s", turn);
+  GstElement *producer = test_producer_new (props);
+  gint64 ms;
+
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_get_state (producer, NULL, NULL, TIMEOUT) !=
+      GST_STATE_CHANGE_FAILURE);
+  ms = stop_ms (producer);
+  g_print ("no consumer: icesink stopped in %" G_GINT64_FORMAT " ms\n", ms);
+  fail_unless (ms < MAX_STOP_MS, "icesink took %" G_GINT64_FORMAT " ms to "
+      "stop", ms);
+  test_blackhole_free (hole);
+  g_free (props);
+  g_free (turn);
+}
+
+GST_END_TEST;
+
+/* Both sides relay only, through TURN servers (UDP, TCP) whose packets are
+ * dropped: the sessions gather for as long as libnice retries. */
+GST_START_TEST (test_stop_while_gathering)
+{
+  TestBlackhole *hole = test_blackhole_new ();
+  gchar *turn = turn_servers (hole->uri);
+  gchar *props = g_strdup_printf ("ice-transport-policy=relay %s", turn);
+  TestUsage before;
+  Pair pair;
+
+  test_relay_init ();
+  warm_up (&before);
+  pair_start (&pair, props);
+  wait_ice_state (pair.consumer, "gathering");
+  wait_ice_state (pair.producer, "gathering");
+  pair_stop_quickly (&pair, "gathering");
+  assert_released (&before, "gathering");
+  test_blackhole_free (hole);
+  g_free (props);
+  g_free (turn);
+}
+
+GST_END_TEST;
+
+/* The consumer relays only, through a TURN server that refuses to relay
+ * to loopback peers: the producer's checks to its relayed candidate go
+ * unanswered, and both sides keep checking. */
+GST_START_TEST (test_stop_while_connecting)
+{
+  TestTurn *turn = test_turn_start_with ("127.0.0.1", FALSE);
+  gchar *consumer_props = g_strdup_printf ("signaller-type=TestRelaySignaller "
+      "ice-transport-policy=relay turn-servers=\"<\\\"%s\\\">\"", turn->uri);
+  TestUsage before;
+  Pair pair;
+
+  test_relay_init ();
+  warm_up (&before);
+  pair.producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (pair.producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  pair.consumer = test_consumer_new (consumer_props);
+  fail_unless (gst_element_set_state (pair.consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  wait_ice_state (pair.producer, "connecting");
+  pair_stop_quickly (&pair, "connecting");
+  assert_released (&before, "connecting");
+  test_turn_stop (turn);
+  g_free (consumer_props);
+}
+
+GST_END_TEST;
+
+/* A host pair streams; the TURN servers given refuse at once (nothing
+ * listens on their port). */
+GST_START_TEST (test_stop_while_streaming_turn_refused)
+{
+  gchar *uri = g_strdup_printf ("turn://alice:secret@127.0.0.1:%u",
+      test_free_port ());
+  gchar *props = turn_servers (uri);
+  TestUsage before;
+  Pair pair;
+
+  test_relay_init ();
+  warm_up (&before);
+  pair_start (&pair, props);
+  pair_stream (&pair, 50);
+  pair_stop_quickly (&pair, "streaming, TURN refused");
+  assert_released (&before, "streaming, TURN refused");
+  g_free (props);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+/* A host pair streams; the TURN servers given drop everything. */
+GST_START_TEST (test_stop_while_streaming_turn_dropped)
+{
+  TestBlackhole *hole = test_blackhole_new ();
+  gchar *props = turn_servers (hole->uri);
+  TestUsage before;
+  Pair pair;
+
+  test_relay_init ();
+  warm_up (&before);
+  pair_start (&pair, props);
+  pair_stream (&pair, 50);
+  pair_stop_quickly (&pair, "streaming, TURN dropped");
+  assert_released (&before, "streaming, TURN dropped");
+  test_blackhole_free (hole);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+static Suite *
+teardown_suite (void)
+{
+  Suite *s = suite_create ("teardown");
+  TCase *tc = tcase_create ("stop");
+
+  tcase_set_timeout (tc, 120);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_stop_without_consumer);
+  tcase_add_test (tc, test_stop_while_gathering);
+  tcase_add_test (tc, test_stop_while_streaming_turn_refused);
+  tcase_add_test (tc, test_stop_while_streaming_turn_dropped);
+  if (test_turn_available ()) {
+    tcase_add_test (tc, test_stop_while_connecting);
+  } else {
+    g_print ("SKIP: coturn (turnserver) is not installed: the tests that "
+        "need a TURN server that answers do not run; apt-get install "
+        "coturn\n");
+  }
+  return s;
+}
+
+int
+main (int argc, char **argv)
+{
+  int failed;
+
+  gst_check_init (&argc, &argv);
+  test_blackhole_init ();
+  failed = gst_check_run_suite (teardown_suite (), "teardown", __FILE__);
+  test_blackhole_cleanup ();
+  return failed;
+}
