@@ -114,7 +114,10 @@ struct _GstIceTransport
   /* transport thread */
   GstIceSignaller *active_signaller;
   GArray *signaller_handlers;   /* gulong */
-  guint closing_sessions;
+  GPtrArray *timers;            /* GSource: gst_ice_transport_add_timer's */
+  /* the sessions of this run whose agent is closing: see
+   * gsticetransport.c, which may finish them after stop */
+  struct _GstIceTransportClosing *closing;
   gint shutting_down;
   GstIceProducerState producer;
   GstIceConsumerState consumer;

@@ -282,6 +282,39 @@ GST_START_TEST (test_stop_while_streaming_turn_dropped)
 
 GST_END_TEST;
 
+/* The defect of issue 10: a TURN server that stops answering while a
+ * relayed session streams.  Stop gave libnice a second to deallocate,
+ * libnice retries for two, and the agent, its sockets and the transport's
+ * main context were kept for ever. */
+GST_START_TEST (test_stop_with_hung_turn_releases_everything)
+{
+  TestTurn *turn = test_turn_start ();
+  gchar *props = g_strdup_printf ("ice-transport-policy=relay "
+      "turn-servers=\"<\\\"%s\\\">\"", turn->uri);
+  TestUsage before;
+  Pair pair;
+
+  test_relay_init ();
+  /* once with a server that answers: what GStreamer keeps after a first
+   * run (pool threads) is not ours */
+  pair_start (&pair, props);
+  pair_stream (&pair, 20);
+  pair_stop_quickly (&pair, "relayed, TURN answering");
+  test_usage_get (&before);
+
+  pair_start (&pair, props);
+  pair_stream (&pair, 20);
+  test_turn_freeze (turn);
+  pair_stop_quickly (&pair, "relayed, TURN hung");
+  assert_released (&before, "relayed, TURN hung");
+
+  test_turn_thaw (turn);
+  test_turn_stop (turn);
+  g_free (props);
+}
+
+GST_END_TEST;
+
 static Suite *
 teardown_suite (void)
 {
@@ -296,6 +329,7 @@ teardown_suite (void)
   tcase_add_test (tc, test_stop_while_streaming_turn_dropped);
   if (test_turn_available ()) {
     tcase_add_test (tc, test_stop_while_connecting);
+    tcase_add_test (tc, test_stop_with_hung_turn_releases_everything);
   } else {
     g_print ("SKIP: coturn (turnserver) is not installed: the tests that "
         "need a TURN server that answers do not run; apt-get install "
