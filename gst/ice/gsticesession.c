@@ -56,6 +56,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 
 /* buffers with more memories than this are mapped whole (a copy) */
 #define MAX_SEND_MEMORIES 16
+/* a close that has not called back after this (libnice gives up on an
+ * unanswered TURN deallocation after 2 s) is started again: see
+ * close_again() */
+#define CLOSE_AGAIN_MS 2500
 
 enum
 {
@@ -87,6 +91,8 @@ struct _GstIceSession
   NiceComponentState state;
   GstIceSessionClosedFunc closed_func;
   gpointer closed_data;
+  guint closes;                 /* nice_agent_close_async() not called back */
+  GSource *close_again;
 
   /* written in the main context, read by the streaming thread */
   gint connected;
@@ -197,6 +203,10 @@ gst_ice_session_finalize (GObject * object)
 {
   GstIceSession *self = GST_ICE_SESSION (object);
 
+  if (self->close_again) {
+    g_source_destroy (self->close_again);
+    g_source_unref (self->close_again);
+  }
   if (self->agent) {
     g_signal_handlers_disconnect_by_data (self->agent, self);
     g_object_unref (self->agent);
@@ -1035,25 +1045,54 @@ on_receive_closed (NiceAgent * agent, guint stream_id, guint component_id,
 {
 }
 
+/* Once per nice_agent_close_async(); the last one tells the owner: an
+ * earlier one would leave the others waiting in a context nobody may
+ * iterate any more. */
 static void
 on_agent_closed (GObject * agent, GAsyncResult * result, gpointer user_data)
 {
   GstIceSession *self = user_data;
 
-  GST_DEBUG_OBJECT (self, "agent closed");
-  if (self->closed_func)
-    self->closed_func (self, self->closed_data);
+  if (--self->closes == 0) {
+    GST_DEBUG_OBJECT (self, "agent closed");
+    if (self->close_again) {
+      g_source_destroy (self->close_again);
+      g_clear_pointer (&self->close_again, g_source_unref);
+    }
+    if (self->closed_func)
+      self->closed_func (self, self->closed_data);
+  }
   gst_object_unref (self);
+}
+
+/* libnice 0.1.21's close deallocates the TURN allocations it has when it
+ * starts and calls back once its list of allocations is empty; one that a
+ * server grants while the agent closes (it was still gathering) is added
+ * to that list, refreshed, and the close never calls back.  A new close
+ * deallocates it too, and both call back once it is gone. */
+static gboolean
+close_again (gpointer user_data)
+{
+  GstIceSession *self = user_data;
+
+  GST_INFO_OBJECT (self, "agent not closed after %u ms: closing again, for "
+      "TURN allocations made since", CLOSE_AGAIN_MS);
+  self->closes++;
+  nice_agent_close_async (self->agent, on_agent_closed, gst_object_ref (self));
+  return G_SOURCE_CONTINUE;
 }
 
 /**
  * gst_ice_session_close:
- * @done: (nullable): called once the agent released its sockets and TURN
- *   allocations
+ * @done: (nullable): called once the agent released its TURN allocations;
+ *   its sockets close when the last reference to the session goes
  *
  * Stops the session: no more signals or received packets.  libnice
  * deallocates TURN relays asynchronously, so the main context has to run
- * until @done is called for the allocation to be freed on the server.
+ * until @done is called: at once without TURN, a round trip with a TURN
+ * server that answers, 2 s (libnice's retransmissions) with one that does
+ * not, some more if an allocation was granted meanwhile.  Until then the
+ * close holds a reference to the session.
  */
 void
 gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
@@ -1069,5 +1108,10 @@ gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
   g_signal_handlers_disconnect_by_data (self->agent, self);
   nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context,
       on_receive_closed, NULL);
+
+  self->close_again = g_timeout_source_new (CLOSE_AGAIN_MS);
+  g_source_set_callback (self->close_again, close_again, self, NULL);
+  g_source_attach (self->close_again, self->context);
+  self->closes++;
   nice_agent_close_async (self->agent, on_agent_closed, gst_object_ref (self));
 }

@@ -315,6 +315,55 @@ GST_START_TEST (test_stop_with_hung_turn_releases_everything)
 
 GST_END_TEST;
 
+/* Thaws a TURN server once the stop that runs meanwhile has begun: the
+ * sessions close first thing in a stop, which takes 2 s here; nothing
+ * to wait for from this side of the call. */
+static gpointer
+thaw_soon (gpointer data)
+{
+  g_usleep (100 * 1000);
+  test_turn_thaw (data);
+  return NULL;
+}
+
+/* Two TURN servers relaying on different addresses: the first hangs after
+ * the session streamed through it, the second hung from the start and
+ * grants its allocations while the sessions close.  libnice 0.1.21 adds
+ * such an allocation to those its close waits for, without deallocating
+ * it, and the close never called back. */
+GST_START_TEST (test_stop_while_turn_answers_late)
+{
+  TestTurn *turn = test_turn_start ();
+  TestTurn *late = test_turn_start_with ("127.0.0.2", TRUE);
+  gchar *props = g_strdup_printf ("ice-transport-policy=relay "
+      "turn-servers=\"<\\\"%s\\\", \\\"%s\\\">\"", turn->uri, late->uri);
+  TestUsage before;
+  GThread *thread;
+  Pair pair;
+
+  test_relay_init ();
+  pair_start (&pair, props);
+  pair_stream (&pair, 20);
+  pair_stop_quickly (&pair, "warm-up");
+  test_usage_get (&before);
+
+  test_turn_freeze (late);
+  pair_start (&pair, props);
+  pair_stream (&pair, 20);
+  test_turn_freeze (turn);
+  thread = g_thread_new ("thaw", thaw_soon, late);
+  pair_stop_quickly (&pair, "relayed, TURN hung, other TURN late");
+  g_thread_join (thread);
+  assert_released (&before, "relayed, TURN hung, other TURN late");
+
+  test_turn_thaw (turn);
+  test_turn_stop (turn);
+  test_turn_stop (late);
+  g_free (props);
+}
+
+GST_END_TEST;
+
 static Suite *
 teardown_suite (void)
 {
@@ -330,6 +379,7 @@ teardown_suite (void)
   if (test_turn_available ()) {
     tcase_add_test (tc, test_stop_while_connecting);
     tcase_add_test (tc, test_stop_with_hung_turn_releases_everything);
+    tcase_add_test (tc, test_stop_while_turn_answers_late);
   } else {
     g_print ("SKIP: coturn (turnserver) is not installed: the tests that "
         "need a TURN server that answers do not run; apt-get install "
