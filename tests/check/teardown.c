@@ -364,6 +364,96 @@ GST_START_TEST (test_stop_while_turn_answers_late)
 
 GST_END_TEST;
 
+/* A peer-removed handler that holds the first emission until released,
+ * and counts the emissions that came once the sink had stopped. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean holding;
+  gboolean released;
+  gboolean stopped;
+  gint after_stop;
+  gint finalized;
+} HeldHandler;
+
+static void
+on_removed_hold (GstElement * sink, const gchar * peer_id, HeldHandler * held)
+{
+  g_mutex_lock (&held->lock);
+  if (held->stopped)
+    held->after_stop++;
+  if (!held->holding) {
+    held->holding = TRUE;
+    g_cond_broadcast (&held->cond);
+    while (!held->released)
+      g_cond_wait (&held->cond, &held->lock);
+  }
+  g_mutex_unlock (&held->lock);
+}
+
+static void
+on_finalized (gpointer data, GObject * where_the_object_was)
+{
+  g_atomic_int_set (&((HeldHandler *) data)->finalized, 1);
+}
+
+/* Once set_state (NULL) returned, an application may free what its
+ * handlers use: icesink must not emit peer-removed any more, not even
+ * for the consumers its own stop disconnected while an earlier emission
+ * was still running. */
+GST_START_TEST (test_no_peer_signal_after_stop)
+{
+  HeldHandler held = { 0, };
+  GstElement *producer, *leaving, *staying, *sink;
+  gint added = 0, removed = 0;
+
+  g_mutex_init (&held.lock);
+  g_cond_init (&held.cond);
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  sink = test_get (producer, "sink");
+  test_count_peers (producer, &added, &removed);
+  g_signal_connect (sink, "peer-removed", G_CALLBACK (on_removed_hold), &held);
+  g_object_weak_ref (G_OBJECT (sink), on_finalized, &held);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  leaving = test_consumer_new ("signaller-type=TestRelaySignaller");
+  staying = test_consumer_new ("signaller-type=TestRelaySignaller");
+  fail_unless (gst_element_set_state (leaving, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (staying, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 2, TIMEOUT));
+
+  /* the first consumer leaves: its peer-removed is held */
+  test_stop (leaving);
+  g_mutex_lock (&held.lock);
+  while (!held.holding)
+    g_cond_wait (&held.cond, &held.lock);
+  g_mutex_unlock (&held.lock);
+
+  /* the sink stops, disconnecting the second consumer, then the held
+   * emission ends: nothing may follow it */
+  test_stop (producer);
+  g_mutex_lock (&held.lock);
+  held.stopped = TRUE;
+  held.released = TRUE;
+  g_cond_broadcast (&held.cond);
+  g_mutex_unlock (&held.lock);
+  /* pending emissions hold the element: once it is gone, none is left */
+  fail_unless (test_wait_count (&held.finalized, 1, TIMEOUT),
+      "icesink was not finalized");
+  fail_unless_equals_int (held.after_stop, 0);
+
+  test_stop (staying);
+  g_mutex_clear (&held.lock);
+  g_cond_clear (&held.cond);
+}
+
+GST_END_TEST;
+
 static Suite *
 teardown_suite (void)
 {
@@ -376,6 +466,7 @@ teardown_suite (void)
   tcase_add_test (tc, test_stop_while_gathering);
   tcase_add_test (tc, test_stop_while_streaming_turn_refused);
   tcase_add_test (tc, test_stop_while_streaming_turn_dropped);
+  tcase_add_test (tc, test_no_peer_signal_after_stop);
   if (test_turn_available ()) {
     tcase_add_test (tc, test_stop_while_connecting);
     tcase_add_test (tc, test_stop_with_hung_turn_releases_everything);
