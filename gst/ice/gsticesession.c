@@ -103,8 +103,10 @@ struct _GstIceSession
   GstStructure *selected_pair;
 
   /* DTLS: the context from the config (NULL: plaintext), the association,
-   * made with the remote description in the main context and only read
-   * once the session is connected, and whether its handshake is done */
+   * made with the remote description in the main context and set under
+   * the object lock (the stats read it from any thread; the streaming
+   * thread once the session is connected), and whether its handshake is
+   * done */
   GstIceDtlsContext *dtls_context;
   GPtrArray *accepted_fingerprints;
   GstIceDtlsConnection *dtls;
@@ -466,6 +468,7 @@ static gboolean
 prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
     GError ** error)
 {
+  GstIceDtlsConnection *dtls;
   GString *pinned;
   guint i;
 
@@ -477,10 +480,15 @@ prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
     goto not_pinned;
 
   self->dtls_client = dtls_is_client (self, desc->setup);
-  self->dtls = gst_ice_dtls_connection_new (self->dtls_context,
-      self->dtls_client, desc->fingerprint, self->context, on_dtls_transmit,
-      on_dtls_receive, on_dtls_state, self, error);
-  return self->dtls != NULL;
+  dtls = gst_ice_dtls_connection_new (self->dtls_context, self->dtls_client,
+      desc->fingerprint, self->context, on_dtls_transmit, on_dtls_receive,
+      on_dtls_state, self, error);
+  if (dtls == NULL)
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  self->dtls = dtls;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
 
   /* ERRORS */
 no_fingerprint:
@@ -927,24 +935,34 @@ gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
   return sent;
 }
 
-/* the DTLS association's state, cipher and the peer's fingerprint */
+/* the DTLS association's state, cipher and the peer's fingerprint; from
+ * any thread */
 static void
 add_dtls_stats (GstIceSession * self, GstStructure * stats)
 {
-  GstIceDtlsState state = self->dtls ?
-      gst_ice_dtls_connection_get_state (self->dtls) : GST_ICE_DTLS_STATE_NEW;
+  GstIceDtlsConnection *dtls = NULL;
+  GstIceDtlsState state = GST_ICE_DTLS_STATE_NEW;
   gchar *fingerprint;
+
+  GST_OBJECT_LOCK (self);
+  if (self->dtls)
+    dtls = gst_object_ref (self->dtls);
+  GST_OBJECT_UNLOCK (self);
+  if (dtls)
+    state = gst_ice_dtls_connection_get_state (dtls);
 
   gst_structure_set (stats, "dtls-state", G_TYPE_STRING,
       gst_ice_dtls_state_to_string (state), "packets-rejected", G_TYPE_UINT64,
       counter_get (&self->packets_rejected), NULL);
-  if (state != GST_ICE_DTLS_STATE_CONNECTED)
-    return;
-  fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (self->dtls);
-  gst_structure_set (stats, "dtls-cipher", G_TYPE_STRING,
-      gst_ice_dtls_connection_get_cipher (self->dtls),
-      "dtls-peer-fingerprint", G_TYPE_STRING, fingerprint, NULL);
-  g_free (fingerprint);
+  if (state == GST_ICE_DTLS_STATE_CONNECTED) {
+    fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (dtls);
+    gst_structure_set (stats, "dtls-cipher", G_TYPE_STRING,
+        gst_ice_dtls_connection_get_cipher (dtls),
+        "dtls-peer-fingerprint", G_TYPE_STRING, fingerprint, NULL);
+    g_free (fingerprint);
+  }
+  if (dtls)
+    gst_object_unref (dtls);
 }
 
 /**

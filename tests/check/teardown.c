@@ -454,6 +454,90 @@ GST_START_TEST (test_no_peer_signal_after_stop)
 
 GST_END_TEST;
 
+/* Reads icesink's stats in a loop, as a monitoring application does,
+ * checking each session's fields hang together. */
+typedef struct
+{
+  GstElement *sink;
+  gint stop;
+  guint polls;
+  guint sessions_seen;
+} StatsPoller;
+
+static gpointer
+poll_stats (gpointer data)
+{
+  StatsPoller *poller = data;
+
+  while (!g_atomic_int_get (&poller->stop)) {
+    GstStructure *stats = NULL;
+    gint i;
+
+    g_object_get (poller->sink, "stats", &stats, NULL);
+    fail_unless (stats != NULL);
+    for (i = 0; i < gst_structure_n_fields (stats); i++) {
+      const GstStructure *session = g_value_get_boxed
+          (gst_structure_get_value (stats,
+              gst_structure_nth_field_name (stats, i)));
+      const gchar *dtls = gst_structure_get_string (session, "dtls-state");
+
+      fail_unless (gst_structure_has_field (session, "state"));
+      fail_unless (dtls != NULL, "an encrypting session without dtls-state");
+      if (g_str_equal (dtls, "connected"))
+        fail_unless (gst_structure_has_field (session, "dtls-cipher"));
+      poller->sessions_seen++;
+    }
+    gst_structure_free (stats);
+    poller->polls++;
+  }
+  return NULL;
+}
+
+/* Stats are read from the application's thread while the transport
+ * thread creates, connects and closes sessions: 20 consumers one after
+ * the other.  Under ThreadSanitizer (scripts/tsan.sh) this found the
+ * session's DTLS connection published without a lock. */
+GST_START_TEST (test_stats_while_sessions_come_and_go)
+{
+  StatsPoller poller = { NULL, 0, 0, 0 };
+  GstElement *producer;
+  gint added = 0, removed = 0;
+  GThread *thread;
+  guint i;
+
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (producer, &added, &removed);
+  poller.sink = test_get (producer, "sink");
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  thread = g_thread_new ("stats", poll_stats, &poller);
+  for (i = 0; i < 20; i++) {
+    GstElement *consumer =
+        test_consumer_new ("signaller-type=TestRelaySignaller");
+
+    fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+    fail_unless (test_wait_count (&added, i + 1, TIMEOUT));
+    test_push_numbered (producer, i * 10, 10, 0);
+    fail_unless_equals_int (test_pull_numbered (consumer, i * 10, 10,
+            TIMEOUT, NULL), 10);
+    test_stop (consumer);
+  }
+  /* and while the sink stops */
+  fail_unless_equals_int (gst_element_set_state (producer, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  g_atomic_int_set (&poller.stop, 1);
+  g_thread_join (thread);
+  g_print ("stats read %u times, %u sessions in them\n", poller.polls,
+      poller.sessions_seen);
+  fail_unless (poller.sessions_seen > 0);
+  gst_object_unref (producer);
+}
+
+GST_END_TEST;
+
 static Suite *
 teardown_suite (void)
 {
@@ -467,6 +551,7 @@ teardown_suite (void)
   tcase_add_test (tc, test_stop_while_streaming_turn_refused);
   tcase_add_test (tc, test_stop_while_streaming_turn_dropped);
   tcase_add_test (tc, test_no_peer_signal_after_stop);
+  tcase_add_test (tc, test_stats_while_sessions_come_and_go);
   if (test_turn_available ()) {
     tcase_add_test (tc, test_stop_while_connecting);
     tcase_add_test (tc, test_stop_with_hung_turn_releases_everything);
