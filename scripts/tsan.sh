@@ -24,9 +24,8 @@ export GST_REGISTRY_FORK=no
 # g_slice keeps its own free lists in GLib 2.74: with malloc, TSan sees a
 # block freed and reused, not two objects sharing memory
 export G_SLICE=always-malloc
-# gst-check forks each test from a process that may have threads already;
 # history_size: longer stacks for the earlier access of a race
-export TSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/tsan.supp:ignore_noninstrumented_modules=1:die_after_fork=0:history_size=4:second_deadlock_stack=1:print_suppressions=0"
+export TSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/tsan.supp:ignore_noninstrumented_modules=1:history_size=4:second_deadlock_stack=1:print_suppressions=0"
 # the 100 start/stop cycles take ten times longer under TSan
 export GST_ICE_TEST_CYCLES=${GST_ICE_TEST_CYCLES:-20}
 
