@@ -552,7 +552,7 @@ teardown_suite (void)
   tcase_add_test (tc, test_stop_while_streaming_turn_dropped);
   tcase_add_test (tc, test_no_peer_signal_after_stop);
   tcase_add_test (tc, test_stats_while_sessions_come_and_go);
-  if (test_turn_available ()) {
+  if (test_coturn_installed ()) {
     tcase_add_test (tc, test_stop_while_connecting);
     tcase_add_test (tc, test_stop_with_hung_turn_releases_everything);
     tcase_add_test (tc, test_stop_while_turn_answers_late);

@@ -27,78 +27,11 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <gio/gio.h>
 #include <gst/check/gstcheck.h>
 
-#include "testdir.h"
+#include "coturntestutil.h"
 #include "testturn.h"
-
-static gboolean
-port_binds (guint port)
-{
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *addr = g_inet_socket_address_new (lo, port);
-  GSocketType types[] = { G_SOCKET_TYPE_STREAM, G_SOCKET_TYPE_DATAGRAM };
-  gboolean free_port = TRUE;
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (types); i++) {
-    GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, types[i], 0, NULL);
-
-    free_port &= g_socket_bind (s, addr, FALSE, NULL);
-    g_object_unref (s);
-  }
-  g_object_unref (addr);
-  g_object_unref (lo);
-  return free_port;
-}
-
-guint
-test_free_port (void)
-{
-  guint port;
-
-  do {
-    port = g_random_int_range (20000, 30000);
-  } while (!port_binds (port));
-  return port;
-}
-
-/* A blocking connect: GSocketClient would ask the proxy resolver in a GLib
- * pool thread. */
-static gboolean
-port_listens (guint port)
-{
-  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  GSocketAddress *addr = g_inet_socket_address_new (lo, port);
-  GSocket *s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0,
-      NULL);
-  gboolean listens = g_socket_connect (s, addr, NULL, NULL);
-
-  g_object_unref (s);
-  g_object_unref (addr);
-  g_object_unref (lo);
-  return listens;
-}
-
-gboolean
-test_turn_available (void)
-{
-  gchar *path = g_find_program_in_path ("turnserver");
-  gboolean found = path != NULL;
-
-  g_free (path);
-  return found;
-}
-
-/* in the forked coturn, before exec: die with the test */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 /* A coturn relaying on @relay_ip (a loopback address), to peers on
  * loopback addresses if @loopback_peers (else it refuses them
@@ -106,49 +39,15 @@ die_with_parent (gpointer user_data)
 TestTurn *
 test_turn_start_with (const gchar * relay_ip, gboolean loopback_peers)
 {
+  const gchar *options[] = { "--lt-cred-mech", "--user=alice:secret", NULL };
   TestTurn *turn = g_new0 (TestTurn, 1);
-  gchar *turnserver = g_find_program_in_path ("turnserver");
-  gchar *port, *min_port, *max_port, *userdb, *log, *relay;
-  GError *err = NULL;
-  gint64 deadline;
 
-  fail_unless (turnserver != NULL, "coturn (turnserver) is not installed");
-  turn->port = test_free_port ();
-  turn->dir = test_dir_new ("gst-ice-coturn");
-  port = g_strdup_printf ("--listening-port=%u", turn->port);
-  min_port = g_strdup_printf ("--min-port=%u", turn->port + 1);
-  max_port = g_strdup_printf ("--max-port=%u", turn->port + 200);
-  userdb = g_strdup_printf ("--userdb=%s/turndb", turn->dir);
-  log = g_strdup_printf ("--log-file=%s/coturn.log", turn->dir);
-  relay = g_strdup_printf ("--relay-ip=%s", relay_ip);
-  {
-    const gchar *argv[] = { turnserver, "-n", "--listening-ip=127.0.0.1",
-      relay, port, min_port, max_port, "--lt-cred-mech",
-      "--user=alice:secret", "--realm=gst-ice.test", "--no-tls", "--no-dtls",
-      "--no-cli", "--no-stdout-log", "--simple-log", log, userdb,
-      loopback_peers ? "--allow-loopback-peers" : NULL, NULL
-    };
-
-    fail_unless (g_spawn_async (NULL, (gchar **) argv, NULL,
-            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-            G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL, &turn->pid,
-            &err), "could not start coturn: %s", err ? err->message : "?");
-  }
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!port_listens (turn->port)) {
-    fail_unless (g_get_monotonic_time () < deadline,
-        "coturn did not listen on 127.0.0.1:%u; its log is in %s",
-        turn->port, turn->dir);
-    g_usleep (20 * 1000);
-  }
+  turn->coturn = test_coturn_start_relaying (options, NULL, NULL, relay_ip,
+      loopback_peers);
+  fail_unless (turn->coturn != NULL, "coturn (turnserver) is not installed");
+  turn->pid = turn->coturn->pid;
+  turn->port = turn->coturn->port;
   turn->uri = g_strdup_printf ("turn://alice:secret@127.0.0.1:%u", turn->port);
-  g_free (port);
-  g_free (min_port);
-  g_free (max_port);
-  g_free (userdb);
-  g_free (log);
-  g_free (relay);
-  g_free (turnserver);
   return turn;
 }
 
@@ -173,11 +72,9 @@ test_turn_thaw (TestTurn * turn)
 void
 test_turn_stop (TestTurn * turn)
 {
+  /* a frozen coturn would keep a SIGTERM pending */
   kill (turn->pid, SIGKILL);
-  waitpid (turn->pid, NULL, 0);
-  g_spawn_close_pid (turn->pid);
-  test_dir_remove (turn->dir);
-  g_free (turn->dir);
+  test_coturn_stop (turn->coturn);
   g_free (turn->uri);
   g_free (turn);
 }

@@ -21,6 +21,8 @@
 
 #include <gio/gio.h>
 
+#include "coturntestutil.h"
+
 G_BEGIN_DECLS
 
 /* A coturn of one test's own, on 127.0.0.1, which the test may freeze
@@ -28,22 +30,18 @@ G_BEGIN_DECLS
  * It is killed with the test process, even one that crashed. */
 typedef struct
 {
+  TestCoturn *coturn;
   GPid pid;
   guint port;
-  gchar *dir;
   gchar *uri;
 } TestTurn;
 
-gboolean test_turn_available (void);
 TestTurn *test_turn_start (void);
 TestTurn *test_turn_start_with (const gchar * relay_ip,
     gboolean loopback_peers);
 void test_turn_freeze (TestTurn * turn);
 void test_turn_thaw (TestTurn * turn);
 void test_turn_stop (TestTurn * turn);
-
-/* A free port on 127.0.0.1, for UDP and TCP alike, nobody listening. */
-guint test_free_port (void);
 
 /* A TURN server address on 127.0.0.1 where packets vanish: an iptables
  * DROP rule for its port (UDP and TCP) when the test runs as root, or
