@@ -35,11 +35,15 @@
 /* a consumer whose session ended asks its producer again after this, if
  * the producer is still listed by then */
 #define REJOIN_DELAY_S 2
+/* and this long when the producer was full */
+#define FULL_RETRY_DELAY_S 5
 
 static void
 request_session (GstIceTransport * self, const gchar * producer_id)
 {
   self->consumer.requested = TRUE;
+  g_free (self->consumer.producer_id);
+  self->consumer.producer_id = g_strdup (producer_id);
   gst_ice_signaller_request_session (self->active_signaller, producer_id);
 }
 
@@ -148,6 +152,15 @@ on_producer_removed (GstIceSignaller * signaller, const gchar * peer_id,
     return;
   GST_DEBUG_OBJECT (self, "producer '%s' no longer listed", peer_id);
   g_hash_table_remove (self->consumer.listed_producers, peer_id);
+
+  /* asked for while it left: no session will start, ask again when it
+   * is listed again */
+  if (self->consumer.requested && self->consumer.session_id == NULL &&
+      g_strcmp0 (self->consumer.producer_id, peer_id) == 0) {
+    GST_INFO_OBJECT (self, "producer '%s' left before our session started",
+        peer_id);
+    forget_session (self);
+  }
 }
 
 /* --- the role ------------------------------------------------------------ */
@@ -175,6 +188,7 @@ consumer_reset (GstIceTransport * self)
   forget_session (self);
   g_clear_pointer (&self->consumer.producer_id, g_free);
   g_hash_table_remove_all (self->consumer.listed_producers);
+  self->consumer.told_full = FALSE;
 }
 
 /* The producer's description: the caps for the element, then our session
@@ -198,6 +212,8 @@ consumer_take_description (GstIceTransport * self, const gchar * session_id,
     gst_ice_transport_accept_description (self, session, desc);
     return;
   }
+  /* let in: full again later is news again */
+  self->consumer.told_full = FALSE;
 
   session = gst_ice_transport_create_session (self, session_id,
       self->consumer.producer_id ? self->consumer.producer_id : "unknown");
@@ -205,11 +221,36 @@ consumer_take_description (GstIceTransport * self, const gchar * session_id,
     gst_ice_transport_offer_session (self, session, NULL);
 }
 
+/* The producer serves as many consumers as it accepts: warn once, and ask
+ * again now and then until a place frees. */
+static void
+producer_full (GstIceTransport * self, const gchar * message)
+{
+  gchar *producer_id = g_strdup (self->consumer.producer_id);
+
+  forget_session (self);
+  if (!self->consumer.told_full)
+    GST_ELEMENT_WARNING (self->element, RESOURCE, BUSY,
+        ("producer '%s' is full: it serves as many consumers as its "
+            "max-consumers allows; asking again every %u s", producer_id,
+            FULL_RETRY_DELAY_S), ("the producer said: %s",
+            message ? message : "(nothing)"));
+  self->consumer.told_full = TRUE;
+  if (producer_id != NULL)
+    gst_ice_transport_add_timer (self, producer_id, FULL_RETRY_DELAY_S,
+        on_rejoin_timeout);
+  g_free (producer_id);
+}
+
 static void
 consumer_session_ended (GstIceTransport * self, const gchar * session_id,
-    const gchar * peer_id)
+    const gchar * peer_id, const gchar * reason, const gchar * message)
 {
-  if (g_strcmp0 (session_id, self->consumer.session_id) == 0)
+  if (g_strcmp0 (session_id, self->consumer.session_id) != 0)
+    return;
+  if (g_strcmp0 (reason, GST_ICE_SIGNALLER_REASON_FULL) == 0)
+    producer_full (self, message);
+  else
     producer_left (self, peer_id);
 }
 

@@ -36,6 +36,8 @@ G_BEGIN_DECLS
  *   or loaded (missing file, not PEM, key does not match)
  * @GST_ICE_ERROR_DTLS: DTLS could not be set up, or a record could not be
  *   sent (not connected, too large)
+ * @GST_ICE_ERROR_TURN: a TURN server refused the credentials, failed its
+ *   TLS handshake or did not answer
  * @GST_ICE_ERROR_TRANSFER_MODE: the peers do not agree on a transfer mode
  *   (the producer's is one this side does not know, or the consumer does
  *   not follow it)
@@ -51,6 +53,7 @@ typedef enum
   GST_ICE_ERROR_CONNECTIVITY,
   GST_ICE_ERROR_CERTIFICATE,
   GST_ICE_ERROR_DTLS,
+  GST_ICE_ERROR_TURN,
   GST_ICE_ERROR_TRANSFER_MODE,
 } GstIceError;
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include <gst/ice/gsticetransportprivate.h>
+#include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
 #define GST_CAT_DEFAULT gst_ice_transport_debug
 
@@ -51,16 +52,32 @@ start_session (GstIceTransport * self, const gchar * session_id,
   gst_ice_transport_offer_session (self, session, caps);
 }
 
+/* Sessions open or promised (waiting for caps): each costs an agent. */
+static guint
+count_consumers (GstIceTransport * self)
+{
+  guint n;
+
+  g_mutex_lock (&self->sessions_lock);
+  n = g_hash_table_size (self->sessions);
+  g_mutex_unlock (&self->sessions_lock);
+  return n + self->producer.requests_waiting_for_caps->len / 2;
+}
+
 static void
 on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
     const gchar * peer_id, GstIceTransport * self)
 {
   GPtrArray *waiting = self->producer.requests_waiting_for_caps;
+  guint max = self->config.max_consumers;
   GstCaps *caps;
 
   if (session_id == NULL || peer_id == NULL ||
       gst_ice_transport_lookup_session (self, session_id))
     return;
+  /* before any agent is made: a flood of requests costs nothing more */
+  if (max > 0 && count_consumers (self) >= max)
+    goto full;
 
   caps = gst_ice_transport_get_caps (self);
   if (caps == NULL) {
@@ -72,6 +89,25 @@ on_session_requested (GstIceSignaller * signaller, const gchar * session_id,
   }
   start_session (self, session_id, peer_id, caps);
   gst_caps_unref (caps);
+  return;
+
+  /* ERRORS */
+full:
+  {
+    gchar *message;
+
+    GST_OBJECT_LOCK (self);
+    message = g_strdup_printf ("producer '%s' serves %u consumers, its "
+        "max-consumers", self->active_peer_id, max);
+    GST_OBJECT_UNLOCK (self);
+
+    /* logged, not posted: a flood of requests must not flood the bus */
+    GST_INFO_OBJECT (self, "turning consumer '%s' away: %s", peer_id, message);
+    gst_ice_signaller_end_session_with_reason (signaller, session_id,
+        GST_ICE_SIGNALLER_REASON_FULL, message);
+    g_free (message);
+    return;
+  }
 }
 
 static gboolean
@@ -106,9 +142,7 @@ static gboolean
 announce_caps (gpointer user_data)
 {
   GstIceTransport *self = user_data;
-  GPtrArray *sessions = g_ptr_array_new_with_free_func (gst_object_unref);
-  GHashTableIter iter;
-  gpointer session;
+  GPtrArray *sessions = NULL;
   GstCaps *caps;
   guint i;
 
@@ -116,12 +150,7 @@ announce_caps (gpointer user_data)
   if (self->active_signaller == NULL || caps == NULL)
     goto done;
 
-  g_mutex_lock (&self->sessions_lock);
-  g_hash_table_iter_init (&iter, self->sessions);
-  while (g_hash_table_iter_next (&iter, NULL, &session))
-    g_ptr_array_add (sessions, gst_object_ref (session));
-  g_mutex_unlock (&self->sessions_lock);
-
+  sessions = gst_ice_transport_dup_sessions (self);
   for (i = 0; i < sessions->len; i++) {
     GstIceSession *s = g_ptr_array_index (sessions, i);
     gchar *description = gst_ice_session_get_local_description (s, caps);
@@ -136,7 +165,7 @@ announce_caps (gpointer user_data)
 
 done:
   gst_clear_caps (&caps);
-  g_ptr_array_unref (sessions);
+  g_clear_pointer (&sessions, g_ptr_array_unref);
   return G_SOURCE_REMOVE;
 }
 
@@ -223,23 +252,43 @@ gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
 
 /* --- the embedded signalling server -------------------------------------- */
 
+/* Our signaller registers with the server we run: its address, the
+ * token it asks for, and over wss:// its very certificate. */
 static void
 point_signaller_at_server (GstIceTransport * self, guint port)
 {
   const gchar *host = self->config.signalling_server_host;
+  const gchar *certificate_file =
+      self->config.signalling_server_certificate_file;
+  const gchar *scheme = certificate_file ? "wss" : "ws";
+  GObjectClass *klass = G_OBJECT_GET_CLASS (self->active_signaller);
   gchar *uri;
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS
-          (self->active_signaller), "uri") == NULL)
+  if (self->config.signalling_server_token != NULL &&
+      g_object_class_find_property (klass, "token") != NULL)
+    g_object_set (self->active_signaller, "token",
+        self->config.signalling_server_token, NULL);
+  if (g_object_class_find_property (klass, "uri") == NULL)
     return;
   /* a wildcard listener is reached on loopback */
   if (host == NULL || g_strcmp0 (host, "0.0.0.0") == 0
       || g_strcmp0 (host, "::") == 0)
     host = "127.0.0.1";
-  uri = strchr (host, ':') ? g_strdup_printf ("ws://[%s]:%u", host, port) :
-      g_strdup_printf ("ws://%s:%u", host, port);
+  uri = strchr (host, ':') ? g_strdup_printf ("%s://[%s]:%u", scheme, host,
+      port) : g_strdup_printf ("%s://%s:%u", scheme, host, port);
   g_object_set (self->active_signaller, "uri", uri, NULL);
   g_free (uri);
+
+  /* the server started with it: it loads */
+  if (certificate_file != NULL &&
+      GST_IS_ICE_WEBSOCKET_SIGNALLER (self->active_signaller)) {
+    GTlsCertificate *certificate =
+        g_tls_certificate_new_from_file (certificate_file, NULL);
+
+    gst_ice_websocket_signaller_set_pinned_certificate
+        (GST_ICE_WEBSOCKET_SIGNALLER (self->active_signaller), certificate);
+    g_clear_object (&certificate);
+  }
 }
 
 static gboolean
@@ -251,6 +300,12 @@ run_server (GstIceTransport * self)
   self->producer.server =
       gst_ice_signalling_server_new (self->config.signalling_server_host,
       self->config.signalling_server_port);
+  if (self->config.signalling_server_token != NULL)
+    g_object_set (self->producer.server, "token",
+        self->config.signalling_server_token, NULL);
+  g_object_set (self->producer.server, "certificate-file",
+      self->config.signalling_server_certificate_file, "private-key-file",
+      self->config.signalling_server_private_key_file, NULL);
   if (!gst_ice_signalling_server_start (self->producer.server, &err))
     goto failed;
 
@@ -325,7 +380,7 @@ producer_take_description (GstIceTransport * self, const gchar * session_id,
 
 static void
 producer_session_ended (GstIceTransport * self, const gchar * session_id,
-    const gchar * peer_id)
+    const gchar * peer_id, const gchar * reason, const gchar * message)
 {
   GPtrArray *waiting = self->producer.requests_waiting_for_caps;
   guint i;

@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <openssl/crypto.h>
 
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticeerror.h>
@@ -297,11 +298,12 @@ decode_userinfo_part (const gchar * start, const gchar * end)
   return decoded;
 }
 
+/* OPENSSL_cleanse: a memset before a free may be optimised away */
 static void
 free_password (gchar * password)
 {
   if (password != NULL) {
-    memset (password, 0, strlen (password));
+    OPENSSL_cleanse (password, strlen (password));
     g_free (password);
   }
 }
@@ -695,6 +697,47 @@ bad_password:
 }
 
 /**
+ * gst_ice_server_uri_parse_username:
+ * @userinfo: `USER`, percent-encoded, without ':'
+ * @scheme: the kind of server, for the message
+ * @username: (out) (transfer full): the decoded user name
+ * @error: return location for the end of a message
+ *
+ * The userinfo of a TURN URI whose password is derived from a shared
+ * secret (%GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL).
+ *
+ * Returns: whether @userinfo is a user name, not empty, that decodes to
+ *   UTF-8
+ */
+gboolean
+gst_ice_server_uri_parse_username (const gchar * userinfo,
+    GstIceServerScheme scheme, gchar ** username, GError ** error)
+{
+  gchar *user;
+
+  if (userinfo[0] == '\0')
+    goto empty_username;
+  user = decode_userinfo_part (userinfo, NULL);
+  if (user == NULL)
+    goto bad_username;
+  *username = user;
+  return TRUE;
+
+  /* ERRORS */
+empty_username:
+  {
+    step_error (error, " has an empty user name (%s)", scheme_example (scheme));
+    return FALSE;
+  }
+bad_username:
+  {
+    step_error (error, ": user name '%s' is not valid percent-encoded UTF-8 "
+        "(write a literal '%%' as %%25)", userinfo);
+    return FALSE;
+  }
+}
+
+/**
  * gst_ice_server_uri_parse_query:
  * @query: (nullable): what follows the '?', or %NULL when the URI has none
  * @scheme: the kind of server
@@ -777,6 +820,27 @@ turns_over_udp:
 GstIceServerUri *
 gst_ice_server_uri_parse (const gchar * uri, GError ** error)
 {
+  return gst_ice_server_uri_parse_full (uri, GST_ICE_SERVER_URI_FLAG_NONE,
+      error);
+}
+
+/**
+ * gst_ice_server_uri_parse_full:
+ * @uri: (nullable): a `stun://`, `turn://` or `turns://` URI
+ * @flags: what else to accept
+ * @error: return location for a %GST_ICE_ERROR_INVALID_URI error
+ *
+ * gst_ice_server_uri_parse(), with @flags: with
+ * %GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL, `turn://USER@host` gives a
+ * #GstIceServerUri whose password is %NULL.
+ *
+ * Returns: (transfer full) (nullable): the parsed URI, or %NULL with
+ *   @error set
+ */
+GstIceServerUri *
+gst_ice_server_uri_parse_full (const gchar * uri, GstIceServerUriFlags flags,
+    GError ** error)
+{
   GstIceServerScheme scheme = GST_ICE_SERVER_SCHEME_TURN;
   GstIceServerUri *res;
   gchar *userinfo = NULL;
@@ -807,10 +871,17 @@ gst_ice_server_uri_parse (const gchar * uri, GError ** error)
   if (!gst_ice_server_uri_check_scheme_rules (scheme, userinfo, query,
           &step_error))
     goto failed;
-  /* the rules above leave a userinfo to TURN only, and always one */
-  if (userinfo != NULL && !gst_ice_server_uri_parse_userinfo (userinfo,
-          scheme, &res->username, &res->password, &step_error))
+  /* the rules above leave a userinfo to TURN only, and always one; a
+   * user name alone only when a secret gives the password */
+  if (userinfo != NULL && (flags & GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL)
+      && strchr (userinfo, ':') == NULL) {
+    if (!gst_ice_server_uri_parse_username (userinfo, scheme, &res->username,
+            &step_error))
+      goto failed;
+  } else if (userinfo != NULL && !gst_ice_server_uri_parse_userinfo (userinfo,
+          scheme, &res->username, &res->password, &step_error)) {
     goto failed;
+  }
   if (!gst_ice_server_uri_parse_query (query, scheme, &res->transport,
           &step_error))
     goto failed;
@@ -881,6 +952,25 @@ gst_ice_server_uri_free (GstIceServerUri * uri)
   g_free (uri->username);
   free_password (uri->password);
   g_free (uri);
+}
+
+/**
+ * gst_ice_server_uri_hide_password:
+ * @text: a server URI as a user wrote it, valid or not
+ *
+ * The text as it was written, but for its password, replaced by `***`:
+ * what a getter or a message may show.  Unlike
+ * gst_ice_server_uri_to_string(), it needs no valid URI and keeps the
+ * user's spelling, so that a user recognises the server.
+ *
+ * Returns: (transfer full): @text without its password, valid UTF-8
+ */
+gchar *
+gst_ice_server_uri_hide_password (const gchar * text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return uri_for_display (text);
 }
 
 /**

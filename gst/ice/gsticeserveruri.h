@@ -57,7 +57,9 @@ typedef enum
  * @host: host name or address literal (IPv6 without brackets)
  * @port: port; 3478 when the URI has none (5349 for `turns://`)
  * @username: (nullable): percent-decoded TURN user name
- * @password: (nullable): percent-decoded TURN password
+ * @password: (nullable): percent-decoded TURN password; %NULL for a
+ *   TURN URI only when parsed with
+ *   %GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL
  * @transport: transport to reach the server with
  *
  * A parsed STUN or TURN server URI (RFC 7064 / RFC 7065, plus the
@@ -73,14 +75,31 @@ typedef struct
   GstIceServerTransport transport;
 } GstIceServerUri;
 
+/**
+ * GstIceServerUriFlags:
+ * @GST_ICE_SERVER_URI_FLAG_NONE: every TURN URI has a user name and a
+ *   password
+ * @GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL: a TURN URI may also have a
+ *   user name alone (`turn://USER@host`), whose password is derived from a
+ *   shared secret (turn-auth-secret)
+ */
+typedef enum
+{
+  GST_ICE_SERVER_URI_FLAG_NONE = 0,
+  GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL = (1 << 0),
+} GstIceServerUriFlags;
+
 #define GST_TYPE_ICE_SERVER_URI (gst_ice_server_uri_get_type ())
 GType gst_ice_server_uri_get_type (void);
 
 GstIceServerUri *gst_ice_server_uri_parse (const gchar * uri, GError ** error);
+GstIceServerUri *gst_ice_server_uri_parse_full (const gchar * uri,
+    GstIceServerUriFlags flags, GError ** error);
 GstIceServerUri *gst_ice_server_uri_copy (const GstIceServerUri * uri);
 void gst_ice_server_uri_free (GstIceServerUri * uri);
 gchar *gst_ice_server_uri_to_string (const GstIceServerUri * uri,
     gboolean hide_password);
+gchar *gst_ice_server_uri_hide_password (const gchar * text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GstIceServerUri, gst_ice_server_uri_free);
 
@@ -108,6 +127,8 @@ gboolean gst_ice_server_uri_check_scheme_rules (GstIceServerScheme scheme,
 gboolean gst_ice_server_uri_parse_userinfo (const gchar * userinfo,
     GstIceServerScheme scheme, gchar ** username, gchar ** password,
     GError ** error);
+gboolean gst_ice_server_uri_parse_username (const gchar * userinfo,
+    GstIceServerScheme scheme, gchar ** username, GError ** error);
 gboolean gst_ice_server_uri_parse_query (const gchar * query,
     GstIceServerScheme scheme, GstIceServerTransport * transport,
     GError ** error);

@@ -26,6 +26,7 @@
 #include <gst/ice/gsticereliable.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/dtls/gsticedtlsconnection.h>
+#include <gst/ice/turn/gsticeturntlsbridge.h>
 
 G_BEGIN_DECLS
 
@@ -33,7 +34,14 @@ G_BEGIN_DECLS
  * GstIceSessionConfig:
  * @stun_server: (nullable): STUN server, its host an address literal
  * @turn_servers: (element-type GstIceServerUri): TURN servers, hosts as
- *   address literals
+ *   address literals; one without a password gets credentials derived
+ *   from @turn_auth_secret for each session (gst/ice/turn/)
+ * @turn_auth_secret: (nullable): the TURN servers' shared secret
+ *   (TURN REST API), wiped when the config is cleared
+ * @turn_credential_lifetime: how long derived credentials are valid, in
+ *   seconds
+ * @turn_tls_bridge: (nullable): where libnice reaches the `turns://`
+ *   servers, made by #GstIceTransport at start
  * @relay_only: offer relayed candidates only (`ice-transport-policy=relay`)
  * @ice_udp: gather UDP candidates
  * @ice_tcp: gather TCP candidates (RFC 6544)
@@ -55,6 +63,9 @@ typedef struct
 {
   GstIceServerUri *stun_server;
   GPtrArray *turn_servers;
+  gchar *turn_auth_secret;
+  guint turn_credential_lifetime;
+  GstIceTurnTlsBridge *turn_tls_bridge;
   gboolean relay_only;
   gboolean ice_udp;
   gboolean ice_tcp;

@@ -42,12 +42,19 @@
 
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticetransportprivate.h>
+#include <gst/ice/turn/gsticeturnrelay.h>
+#include <gst/ice/turn/gsticeturntls.h>
+#include <openssl/ssl.h>
 
 GST_DEBUG_CATEGORY (gst_ice_transport_debug);
 #define GST_CAT_DEFAULT gst_ice_transport_debug
 
-/* how long stop() lets libnice release TURN allocations */
+/* how long stop() lets libnice release TURN allocations; what is still
+ * closing then is finished in the background (see finish_closing()) */
 #define CLOSE_TIMEOUT_MS 1000
+/* libnice gives up on an unanswered TURN deallocation after 2 s; a close
+ * still pending this long after stop is given up on, and leaks */
+#define CLOSE_GIVE_UP_S 60
 /* libnice stays in "connecting" when there is no candidate pair at all
  * (relay-only with a TURN server that refuses us, all candidates
  * filtered), so a session with no working pair by then has failed */
@@ -70,6 +77,8 @@ static void
 gst_ice_transport_init (GstIceTransport * self)
 {
   self->signaller_handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
+  self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_source_unref);
   self->producer.requests_waiting_for_caps =
       g_ptr_array_new_with_free_func (g_free);
   self->consumer.listed_producers = g_hash_table_new_full (g_str_hash,
@@ -78,6 +87,7 @@ gst_ice_transport_init (GstIceTransport * self)
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       gst_object_unref);
   self->connected = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->turn_failures = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
@@ -89,10 +99,12 @@ gst_ice_transport_finalize (GObject * object)
     gst_ice_transport_settings_free (self->settings);
   gst_caps_replace (&self->caps, NULL);
   g_array_unref (self->signaller_handlers);
+  g_ptr_array_unref (self->timers);
   g_ptr_array_unref (self->producer.requests_waiting_for_caps);
   g_hash_table_unref (self->consumer.listed_producers);
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->connected);
+  g_ptr_array_unref (self->turn_failures);
   g_mutex_clear (&self->sessions_lock);
 
   G_OBJECT_CLASS (gst_ice_transport_parent_class)->finalize (object);
@@ -304,7 +316,7 @@ timer_fired (gpointer data)
  * @id: a session or peer id, handed to @func
  *
  * Calls @func in the transport thread after @seconds, until it returns
- * %G_SOURCE_REMOVE.
+ * %G_SOURCE_REMOVE or the transport stops.
  */
 void
 gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
@@ -312,13 +324,21 @@ gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
 {
   Timer *timer = g_new0 (Timer, 1);
   GSource *source = g_timeout_source_new_seconds (seconds);
+  guint i;
 
   timer->transport = self;
   timer->id = g_strdup (id);
   timer->func = func;
   g_source_set_callback (source, timer_fired, timer, timer_free);
   g_source_attach (source, self->context);
-  g_source_unref (source);
+
+  /* kept until stop (which destroys them): the context may outlive the
+   * transport (finish_closing()) and must not fire them then */
+  for (i = self->timers->len; i-- > 0;) {
+    if (g_source_is_destroyed (g_ptr_array_index (self->timers, i)))
+      g_ptr_array_remove_index_fast (self->timers, i);
+  }
+  g_ptr_array_add (self->timers, source);
 }
 
 /**
@@ -351,11 +371,20 @@ gst_ice_transport_report_failure (GstIceTransport * self,
 {
   gchar *candidates = gst_ice_session_describe_candidates (session);
   const gchar *other = fatal ? "producer" : "consumer";
-  const gchar *hint = self->config.session.turn_servers->len > 0 ?
-      "the TURN servers in turn-servers gave no working relay either: "
-      "check their address, credentials and that the peer can reach them" :
-      "a peer behind a symmetric NAT or a firewall that blocks UDP needs "
-      "a TURN server: set turn-servers on both sides";
+  gchar *hint;
+
+  if (self->turn_failures->len > 0) {
+    g_ptr_array_add (self->turn_failures, NULL);
+    hint = g_strjoinv ("; ", (gchar **) self->turn_failures->pdata);
+    g_ptr_array_remove_index (self->turn_failures,
+        self->turn_failures->len - 1);
+  } else {
+    hint = g_strdup (self->config.session.turn_servers->len > 0 ?
+        "the TURN servers in turn-servers gave no working relay either: "
+        "check their address, credentials and that the peer can reach them" :
+        "a peer behind a symmetric NAT or a firewall that blocks UDP needs "
+        "a TURN server: set turn-servers on both sides");
+  }
 
   if (fatal) {
     GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ,
@@ -369,13 +398,21 @@ gst_ice_transport_report_failure (GstIceTransport * self,
         ("session %s, %s", gst_ice_session_get_id (session), candidates));
   }
   g_free (candidates);
+  g_free (hint);
 }
 
 /* --- sessions ------------------------------------------------------------ */
 
-static void
-post_session_message (GstIceTransport * self, GstIceSession * session,
-    GstStructure * s)
+/**
+ * gst_ice_transport_post_session_message:
+ * @s: (transfer full): the message's structure; the session's id and peer
+ *   id are added
+ *
+ * Posts an element message about @session on the element.
+ */
+void
+gst_ice_transport_post_session_message (GstIceTransport * self,
+    GstIceSession * session, GstStructure * s)
 {
   gst_structure_set (s, "session-id", G_TYPE_STRING,
       gst_ice_session_get_id (session), "peer-id", G_TYPE_STRING,
@@ -415,13 +452,116 @@ update_connected (GstIceTransport * self, GstIceSession * session,
     self->callbacks.peer_disconnected (self->element, session);
 }
 
+/* --- closing -------------------------------------------------------------
+ *
+ * A session's agent closes asynchronously: libnice deallocates its TURN
+ * allocations, retrying for 2 s when the server does not answer, and only
+ * then calls back (holding the session, and through its agent the
+ * context, until it does).  stop() waits CLOSE_TIMEOUT_MS for that;
+ * whatever is still closing then is handed to a thread of its own that
+ * iterates the context until the last close is done, so that PLAYING to
+ * NULL stays quick and every agent, socket and the context itself are
+ * still released.  That thread only sees this structure, never the
+ * transport, which may be gone by then: the transport's own sources (its
+ * timers) are destroyed before it starts.
+ *
+ * Owned by whichever thread iterates the run's context: the transport
+ * thread, then stop(), then finish_closing(); the reference count is
+ * atomic (a GAtomicRcBox).
+ */
+typedef struct _GstIceTransportClosing
+{
+  GMainContext *context;
+  GMainLoop *loop;
+  guint sessions;               /* whose close has not called back */
+  gboolean stopping;            /* quit the loop when none is left */
+  GSource *deadline;
+} GstIceTransportClosing;
+
+static GstIceTransportClosing *
+closing_new (GMainContext * context, GMainLoop * loop)
+{
+  GstIceTransportClosing *closing =
+      g_atomic_rc_box_new0 (GstIceTransportClosing);
+
+  closing->context = g_main_context_ref (context);
+  closing->loop = g_main_loop_ref (loop);
+  return closing;
+}
+
+static void
+closing_clear (gpointer data)
+{
+  GstIceTransportClosing *closing = data;
+
+  if (closing->deadline) {
+    g_source_destroy (closing->deadline);
+    g_source_unref (closing->deadline);
+  }
+  g_main_loop_unref (closing->loop);
+  g_main_context_unref (closing->context);
+}
+
+static void
+closing_unref (GstIceTransportClosing * closing)
+{
+  g_atomic_rc_box_release_full (closing, closing_clear);
+}
+
+static void
+closing_set_deadline (GstIceTransportClosing * closing, guint ms,
+    GSourceFunc func)
+{
+  if (closing->deadline) {
+    g_source_destroy (closing->deadline);
+    g_source_unref (closing->deadline);
+  }
+  closing->deadline = g_timeout_source_new (ms);
+  g_source_set_callback (closing->deadline, func, closing, NULL);
+  g_source_attach (closing->deadline, closing->context);
+}
+
 static void
 on_session_closed (GstIceSession * session, gpointer user_data)
 {
-  GstIceTransport *self = user_data;
+  GstIceTransportClosing *closing = user_data;
 
-  if (--self->closing_sessions == 0 && g_atomic_int_get (&self->shutting_down))
-    g_main_loop_quit (self->loop);
+  if (--closing->sessions == 0 && closing->stopping)
+    g_main_loop_quit (closing->loop);
+  closing_unref (closing);
+}
+
+static gboolean
+give_up_closing (gpointer user_data)
+{
+  GstIceTransportClosing *closing = user_data;
+
+  GST_WARNING ("libnice did not close %u agents in %u s: leaking them",
+      closing->sessions, CLOSE_GIVE_UP_S);
+  g_main_loop_quit (closing->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* The thread that finishes what stop() left closing. */
+static gpointer
+finish_closing (gpointer user_data)
+{
+  GstIceTransportClosing *closing = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  g_main_context_push_thread_default (closing->context);
+  closing_set_deadline (closing, CLOSE_GIVE_UP_S * 1000, give_up_closing);
+  if (closing->sessions > 0)
+    g_main_loop_run (closing->loop);
+  g_source_destroy (closing->deadline);
+  g_clear_pointer (&closing->deadline, g_source_unref);
+  while (g_main_context_iteration (closing->context, FALSE));
+  g_main_context_pop_thread_default (closing->context);
+
+  GST_DEBUG ("closes finished %" G_GINT64_FORMAT " ms after stop",
+      (g_get_monotonic_time () - start) / 1000);
+  closing_unref (closing);
+  return NULL;
 }
 
 static void
@@ -443,8 +583,9 @@ close_session (GstIceTransport * self, const gchar * session_id)
     gst_ice_transport_watch_forget (self, session_id);
   g_signal_handlers_disconnect_by_data (session, self);
   update_connected (self, session, FALSE);
-  self->closing_sessions++;
-  gst_ice_session_close (session, on_session_closed, self);
+  self->closing->sessions++;
+  gst_ice_session_close (session, on_session_closed,
+      g_atomic_rc_box_acquire (self->closing));
   gst_object_unref (session);
 }
 
@@ -460,7 +601,8 @@ static void
 on_selected_pair (GstIceSession * session, const GstStructure * pair,
     GstIceTransport * self)
 {
-  post_session_message (self, session, gst_structure_copy (pair));
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_copy (pair));
 }
 
 /* No pair worked: the role tells the user and ends the session. */
@@ -493,8 +635,9 @@ on_state_changed (GstIceSession * session, const gchar * state,
   gboolean failed = g_strcmp0 (state, "failed") == 0;
   gboolean had_pair = gst_ice_session_was_connected (session);
 
-  post_session_message (self, session, gst_structure_new ("ice-state-changed",
-          "state", G_TYPE_STRING, state, NULL));
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_new ("ice-state-changed", "state", G_TYPE_STRING, state,
+          NULL));
   /* a pair that worked and broke (consent lost): restart, the session
    * still counts as connected meanwhile (or, where the signaller cannot
    * carry a restart, it is lost and closed) */
@@ -533,7 +676,7 @@ on_dtls_state_changed (GstIceSession * session, const gchar * state,
             "dtls-peer-fingerprint"), NULL);
     gst_structure_free (stats);
   }
-  post_session_message (self, session, s);
+  gst_ice_transport_post_session_message (self, session, s);
   update_connected (self, session, gst_ice_session_is_connected (session));
 
   if (g_strcmp0 (state, "failed") == 0)
@@ -702,21 +845,45 @@ on_session_candidate (GstIceSignaller * signaller, const gchar * session_id,
 }
 
 static void
+forget_end_reason (GstIceTransport * self)
+{
+  g_clear_pointer (&self->end_session_id, g_free);
+  g_clear_pointer (&self->end_reason, g_free);
+  g_clear_pointer (&self->end_message, g_free);
+}
+
+/* Comes right before session-ended: keep the reason for it. */
+static void
+on_session_ended_with_reason (GstIceSignaller * signaller,
+    const gchar * session_id, const gchar * reason, const gchar * message,
+    GstIceTransport * self)
+{
+  forget_end_reason (self);
+  self->end_session_id = g_strdup (session_id);
+  self->end_reason = g_strdup (reason);
+  self->end_message = g_strdup (message);
+}
+
+static void
 on_session_ended (GstIceSignaller * signaller, const gchar * session_id,
     GstIceTransport * self)
 {
   GstIceSession *session;
   gchar *peer_id = NULL;
+  gboolean said = g_strcmp0 (session_id, self->end_session_id) == 0;
 
   if (session_id == NULL)
     return;
-  GST_INFO_OBJECT (self, "session %s ended by the peer", session_id);
+  GST_INFO_OBJECT (self, "session %s ended by the peer%s%s", session_id,
+      said ? ": " : "", said ? self->end_reason : "");
 
   session = gst_ice_transport_lookup_session (self, session_id);
   if (session)
     peer_id = g_strdup (gst_ice_session_get_peer_id (session));
   close_session (self, session_id);
-  self->role->session_ended (self, session_id, peer_id);
+  self->role->session_ended (self, session_id, peer_id,
+      said ? self->end_reason : NULL, said ? self->end_message : NULL);
+  forget_end_reason (self);
   g_free (peer_id);
 }
 
@@ -728,6 +895,155 @@ on_signaller_error (GstIceSignaller * signaller, const GError * error,
     return;
   GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ_WRITE, ("%s",
           error->message), ("signaller %s", G_OBJECT_TYPE_NAME (signaller)));
+}
+
+/* --- the TURN servers' check -------------------------------------------- */
+
+/* A failed check: a warning now, or, with relay only, once every check is
+ * done: an error when no server works, since nothing can connect. */
+static void
+report_turn_failures (GstIceTransport * self)
+{
+  gboolean relay_only = self->config.session.relay_only;
+  guint i;
+
+  if (relay_only && self->turn_servers_working == 0) {
+    gchar *all;
+
+    g_ptr_array_add (self->turn_failures, NULL);
+    all = g_strjoinv ("; ", (gchar **) self->turn_failures->pdata);
+    g_ptr_array_remove_index (self->turn_failures,
+        self->turn_failures->len - 1);
+    GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ_WRITE, ("%s", all),
+        ("ice-transport-policy=relay and no TURN server works: nothing can "
+            "connect"));
+    g_free (all);
+    return;
+  }
+  for (i = 0; i < self->turn_failures->len; i++)
+    GST_ELEMENT_WARNING (self->element, RESOURCE, OPEN_READ_WRITE, ("%s",
+            (gchar *) g_ptr_array_index (self->turn_failures, i)), (NULL));
+}
+
+static void
+on_turn_checked (const GstIceTurnCheckTarget * target,
+    const GstIceTurnCheckResult * result, gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  gboolean ok = result->status == GST_ICE_TURN_CHECK_OK;
+  GstStructure *s;
+
+  s = gst_structure_new ("ice-turn-check", "server", G_TYPE_STRING,
+      target->display, "ok", G_TYPE_BOOLEAN, ok, NULL);
+  if (result->message)
+    gst_structure_set (s, "message", G_TYPE_STRING, result->message, NULL);
+  if (result->relayed) {
+    gchar *address = g_inet_address_to_string
+        (g_inet_socket_address_get_address (result->relayed));
+
+    gst_structure_set (s, "relayed-address", G_TYPE_STRING, address,
+        "relayed-port", G_TYPE_UINT, (guint)
+        g_inet_socket_address_get_port (result->relayed), NULL);
+    g_free (address);
+  }
+  gst_element_post_message (self->element,
+      gst_message_new_element (GST_OBJECT (self->element), s));
+
+  self->turn_checks_pending--;
+  if (ok) {
+    self->turn_servers_working++;
+  } else {
+    g_ptr_array_add (self->turn_failures, g_strdup (result->message));
+    if (!self->config.session.relay_only)
+      GST_ELEMENT_WARNING (self->element, RESOURCE, OPEN_READ_WRITE, ("%s",
+              result->message), (NULL));
+  }
+  if (self->turn_checks_pending == 0 && self->config.session.relay_only &&
+      self->turn_failures->len > 0)
+    report_turn_failures (self);
+}
+
+/* One Allocate to each TURN server, each in a thread of its own, with the
+ * credentials a session would use: libnice does not say when a server
+ * refuses them. */
+static void
+start_turn_checks (GstIceTransport * self)
+{
+  GstIceSessionConfig *config = &self->config.session;
+  GPtrArray *targets;
+  guint i;
+
+  targets = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_ice_turn_check_target_free);
+  for (i = 0; i < config->turn_servers->len; i++) {
+    GstIceServerUri *written = g_ptr_array_index (config->turn_servers, i);
+    GstIceTurnCheckTarget *target;
+    GError *err = NULL;
+
+    target = g_new0 (GstIceTurnCheckTarget, 1);
+    target->server = gst_ice_turn_server_with_credentials (config, i, &err);
+    if (target->server == NULL) {
+      GST_WARNING_OBJECT (self, "%s", err->message);
+      g_clear_error (&err);
+      gst_ice_turn_check_target_free (target);
+      continue;
+    }
+    target->display = gst_ice_server_uri_to_string (written, TRUE);
+    target->derived = written->password == NULL;
+    g_ptr_array_add (targets, target);
+  }
+
+  self->turn_checks_pending = targets->len;
+  self->turn_servers_working = 0;
+  g_ptr_array_set_size (self->turn_failures, 0);
+  if (targets->len == 0) {
+    g_ptr_array_unref (targets);
+    return;
+  }
+  self->turn_checks = gst_ice_turn_checks_start (targets,
+      config->turn_tls_bridge ?
+      gst_ice_turn_tls_bridge_get_tls (config->turn_tls_bridge) : NULL,
+      self->context, on_turn_checked, self);
+}
+
+/* For turns:// servers: the TLS context and the bridge libnice reaches
+ * them through; an element error when the CA file is bad or a host does
+ * not resolve. */
+static gboolean
+start_turn_tls_bridge (GstIceTransport * self)
+{
+  GstIceSessionConfig *config = &self->config.session;
+  SSL_CTX *tls;
+  GError *err = NULL;
+  guint i;
+
+  for (i = 0; i < config->turn_servers->len; i++) {
+    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+
+    if (turn->transport == GST_ICE_SERVER_TRANSPORT_TLS)
+      break;
+  }
+  if (i == config->turn_servers->len)
+    return TRUE;
+
+  tls = gst_ice_turn_tls_context_new (self->config.turn_tls_ca_file, &err);
+  if (tls == NULL)
+    goto failed;
+  config->turn_tls_bridge = gst_ice_turn_tls_bridge_new (self->context, tls,
+      config->turn_servers, &err);
+  SSL_CTX_free (tls);
+  if (config->turn_tls_bridge == NULL)
+    goto failed;
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (self->element, RESOURCE, NOT_FOUND, ("%s",
+            err->message), (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
 }
 
 /* --- start and stop ------------------------------------------------------ */
@@ -781,6 +1097,8 @@ start_signalling (GstIceTransport * self, const gchar * peer_id)
       G_CALLBACK (on_session_description));
   gst_ice_transport_connect_signaller (self, "session-candidate",
       G_CALLBACK (on_session_candidate));
+  gst_ice_transport_connect_signaller (self, "session-ended-with-reason",
+      G_CALLBACK (on_session_ended_with_reason));
   gst_ice_transport_connect_signaller (self, "session-ended",
       G_CALLBACK (on_session_ended));
   gst_ice_transport_connect_signaller (self, "error",
@@ -842,7 +1160,12 @@ gst_ice_transport_start (GstIceTransport * self)
 
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
+  self->closing = closing_new (self->context, self->loop);
   g_atomic_int_set (&self->shutting_down, FALSE);
+  if (!start_turn_tls_bridge (self)) {
+    g_free (peer_id);
+    goto failed;
+  }
 
   /* the server and signaller attach their sources to the thread-default
    * context; nothing iterates it before the thread starts */
@@ -853,12 +1176,14 @@ gst_ice_transport_start (GstIceTransport * self)
   if (!started)
     goto failed;
 
+  start_turn_checks (self);
   self->thread = g_thread_new ("icetransport", transport_thread, self);
   return TRUE;
 
   /* ERRORS */
 failed:
   {
+    g_clear_pointer (&self->closing, closing_unref);
     g_clear_pointer (&self->loop, g_main_loop_unref);
     g_clear_pointer (&self->context, g_main_context_unref);
     gst_ice_transport_config_clear (&self->config);
@@ -870,13 +1195,13 @@ failed:
 }
 
 static gboolean
-quit_loop (gpointer user_data)
+stop_waiting_for_closes (gpointer user_data)
 {
-  GstIceTransport *self = user_data;
+  GstIceTransportClosing *closing = user_data;
 
-  GST_WARNING_OBJECT (self, "%u sessions did not close in time",
-      self->closing_sessions);
-  g_main_loop_quit (self->loop);
+  GST_INFO ("%u sessions still closing after %u ms: finishing them after "
+      "stop", closing->sessions, CLOSE_TIMEOUT_MS);
+  g_main_loop_quit (closing->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -893,6 +1218,9 @@ shut_down (gpointer user_data)
   g_atomic_int_set (&self->shutting_down, TRUE);
   gst_ice_transport_watch_stop (self);
   disconnect_signaller (self);
+  forget_end_reason (self);
+  gst_ice_turn_checks_stop (self->turn_checks);
+  self->turn_checks = NULL;
 
   ids = g_ptr_array_new_with_free_func (g_free);
   g_mutex_lock (&self->sessions_lock);
@@ -908,15 +1236,12 @@ shut_down (gpointer user_data)
   g_clear_object (&self->active_signaller);
   self->role->shut_down (self);
 
-  if (self->closing_sessions == 0) {
+  self->closing->stopping = TRUE;
+  if (self->closing->sessions == 0)
     g_main_loop_quit (self->loop);
-  } else {
-    GSource *timeout = g_timeout_source_new (CLOSE_TIMEOUT_MS);
-
-    g_source_set_callback (timeout, quit_loop, self, NULL);
-    g_source_attach (timeout, self->context);
-    g_source_unref (timeout);
-  }
+  else
+    closing_set_deadline (self->closing, CLOSE_TIMEOUT_MS,
+        stop_waiting_for_closes);
   return G_SOURCE_REMOVE;
 }
 
@@ -925,11 +1250,14 @@ shut_down (gpointer user_data)
  *
  * PAUSED to READY: ends every session (telling the peers), stops the
  * signaller and server, and gives libnice up to a second to release TURN
- * allocations.
+ * allocations; closes still pending then finish in a thread of their own.
  */
 void
 gst_ice_transport_stop (GstIceTransport * self)
 {
+  GstIceTransportClosing *closing;
+  guint i;
+
   if (self->thread == NULL)
     return;
 
@@ -937,12 +1265,26 @@ gst_ice_transport_stop (GstIceTransport * self)
   g_thread_join (self->thread);
   self->thread = NULL;
 
+  /* nothing that refers to the transport may fire from now on */
+  for (i = 0; i < self->timers->len; i++)
+    g_source_destroy (g_ptr_array_index (self->timers, i));
+  g_ptr_array_set_size (self->timers, 0);
+
   /* let agents and the signaller finish callbacks that the quit cut
    * short; libsoup asserts that they run with their context as the
    * thread-default one */
   g_main_context_push_thread_default (self->context);
   while (g_main_context_iteration (self->context, FALSE));
   g_main_context_pop_thread_default (self->context);
+
+  closing = g_steal_pointer (&self->closing);
+  if (closing->sessions > 0) {
+    GST_INFO_OBJECT (self, "%u sessions still closing: finishing them in "
+        "the background", closing->sessions);
+    g_thread_unref (g_thread_new ("iceclose", finish_closing, closing));
+  } else {
+    closing_unref (closing);
+  }
 
   g_mutex_lock (&self->sessions_lock);
   g_hash_table_remove_all (self->sessions);

@@ -27,6 +27,7 @@
 #include <gio/gio.h>
 #include <gst/ice/gsticetransport.h>
 #include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/turn/gsticeturncheck.h>
 
 G_BEGIN_DECLS
 
@@ -46,7 +47,8 @@ GST_DEBUG_CATEGORY_EXTERN (gst_ice_transport_debug);
  * @reset: after the transport thread ended: forget the run's state
  * @take_description: the peer's description of one session arrived
  * @session_ended: the signalling ended @session_id; @peer_id is that of
- *   its session, if there was one
+ *   its session, if there was one; @reason and @message say why, when the
+ *   other peer said (GST_ICE_SIGNALLER_REASON_FULL)
  * @session_failed: no candidate pair of @session ever worked; the role
  *   tells the user and ends it
  * @session_lost: a pair worked in @session_id, then its peer @peer_id
@@ -70,7 +72,7 @@ typedef struct
   void (*take_description) (GstIceTransport * self, const gchar * session_id,
       GstIceDescription * desc);
   void (*session_ended) (GstIceTransport * self, const gchar * session_id,
-      const gchar * peer_id);
+      const gchar * peer_id, const gchar * reason, const gchar * message);
   void (*session_failed) (GstIceTransport * self, GstIceSession * session);
   void (*session_lost) (GstIceTransport * self, const gchar * session_id,
       const gchar * peer_id);
@@ -97,6 +99,7 @@ typedef struct
   gchar *producer_id;           /* whom session_id is with */
   gboolean requested;           /* a session was asked for and not ended */
   GHashTable *listed_producers; /* peer ids announced, not gone */
+  gboolean told_full;           /* warned that the producer is full */
 } GstIceConsumerState;
 
 struct _GstIceTransport
@@ -124,7 +127,15 @@ struct _GstIceTransport
   /* transport thread */
   GstIceSignaller *active_signaller;
   GArray *signaller_handlers;   /* gulong */
+  /* why the session the next session-ended is about ended, if said */
+  gchar *end_session_id;
+  gchar *end_reason;
+  gchar *end_message;
   guint closing_sessions;
+  GPtrArray *timers;            /* GSource: gst_ice_transport_add_timer's */
+  /* the sessions of this run whose agent is closing: see
+   * gsticetransport.c, which may finish them after stop */
+  struct _GstIceTransportClosing *closing;
   gint shutting_down;
   GstIceProducerState producer;
   GstIceConsumerState consumer;
@@ -134,6 +145,12 @@ struct _GstIceTransport
   GSocket *netlink;             /* this host's address changes */
   GSource *netlink_source;
   guint network_debounce;
+  /* the check of each TURN server at start (gst/ice/turn/): how many are
+   * not done, how many work, and what the others said */
+  GstIceTurnChecks *turn_checks;
+  guint turn_checks_pending;
+  guint turn_servers_working;
+  GPtrArray *turn_failures;     /* messages */
 
   /* shared with the streaming thread */
   GMutex sessions_lock;
@@ -165,6 +182,8 @@ void gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
     guint seconds, GstIceTransportTimerFunc func);
 gboolean gst_ice_transport_is_shutting_down (GstIceTransport * self);
 GPtrArray *gst_ice_transport_dup_sessions (GstIceTransport * self);
+void gst_ice_transport_post_session_message (GstIceTransport * self,
+    GstIceSession * session, GstStructure * s);
 
 /* ICE restarts, gsticetransportrestart.c */
 void gst_ice_transport_watch_start (GstIceTransport * self);

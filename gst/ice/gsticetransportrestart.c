@@ -104,17 +104,6 @@ gst_ice_transport_watch_forget (GstIceTransport * self,
   g_hash_table_remove (self->watches, session_id);
 }
 
-static void
-post_restart_message (GstIceTransport * self, GstIceSession * session,
-    GstStructure * s)
-{
-  gst_structure_set (s, "session-id", G_TYPE_STRING,
-      gst_ice_session_get_id (session), "peer-id", G_TYPE_STRING,
-      gst_ice_session_get_peer_id (session), NULL);
-  gst_element_post_message (self->element,
-      gst_message_new_element (GST_OBJECT (self->element), s));
-}
-
 /* The restart itself, now: new stream, our description again, gather. */
 static void
 restart_now (GstIceTransport * self, GstIceSession * session,
@@ -133,9 +122,15 @@ restart_now (GstIceTransport * self, GstIceSession * session,
   }
   watch->last_restart_us = now;
   watch->media = FALSE;
-  post_restart_message (self, session, gst_structure_new ("ice-restart",
-          "reason", G_TYPE_STRING, reason, NULL));
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_new ("ice-restart", "reason", G_TYPE_STRING, reason, NULL));
 
+  /* a first restart of our own means our path may have changed: the
+   * signalling connection's too, and the description must not go into a
+   * dead one (a retry follows a restart that did that already) */
+  if (g_strcmp0 (reason, "peer-restarted") != 0 &&
+      g_strcmp0 (reason, "retry") != 0)
+    gst_ice_signaller_network_changed (self->active_signaller);
   gst_ice_session_restart (session);
   gst_ice_transport_offer_session (self, session, caps);
   gst_clear_caps (&caps);
@@ -250,8 +245,9 @@ gst_ice_transport_watch_connected (GstIceTransport * self,
   GST_INFO_OBJECT (self, "session %s resumed %" G_GINT64_FORMAT " ms after "
       "its ICE restart (%s)", gst_ice_session_get_id (session),
       (now - watch->restart_us) / 1000, watch->reason);
-  post_restart_message (self, session, gst_structure_new ("ice-restart-done",
-          "reason", G_TYPE_STRING, watch->reason, "resume-ms", G_TYPE_UINT64,
+  gst_ice_transport_post_session_message (self, session,
+      gst_structure_new ("ice-restart-done", "reason", G_TYPE_STRING,
+          watch->reason, "resume-ms", G_TYPE_UINT64,
           (guint64) (now - watch->restart_us) / 1000, NULL));
   watch->restart_us = 0;
   watch->outage_reported = FALSE;

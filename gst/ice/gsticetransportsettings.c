@@ -34,11 +34,15 @@
 
 #include <string.h>
 #include <gio/gio.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/gsticetransportsettings.h>
 #include <gst/ice/dtls/gsticedtlsconnection.h>
+#include <gst/ice/turn/gsticeturncredentials.h>
+#include <gst/ice/turn/gsticeturntls.h>
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
 #include <gst/ice/signalling/gsticeterminalsignaller.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
@@ -50,6 +54,7 @@
 #define DEFAULT_RUN_SIGNALLING_SERVER FALSE
 #define DEFAULT_SIGNALLING_SERVER_HOST "0.0.0.0"
 #define DEFAULT_SIGNALLING_SERVER_PORT 8443
+#define DEFAULT_MAX_CONSUMERS 32
 #define DEFAULT_ENCRYPTION TRUE
 
 struct _GstIceTransportSettings
@@ -62,6 +67,9 @@ struct _GstIceTransportSettings
   gchar *peer_id;
   gchar *stun_server;
   GPtrArray *turn_servers;      /* URI strings as the user gave them */
+  gchar *turn_auth_secret;
+  guint turn_credential_lifetime;
+  gchar *turn_tls_ca_file;
   GstIceTransportPolicy policy;
   gboolean ice_udp;
   gboolean ice_tcp;
@@ -69,6 +77,10 @@ struct _GstIceTransportSettings
   gboolean run_signalling_server;
   gchar *signalling_server_host;
   guint signalling_server_port;
+  gchar *signalling_server_token;       /* secret: never read back */
+  guint max_consumers;
+  gchar *signalling_server_certificate_file;
+  gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
   gboolean encryption;
   gchar *certificate_file;
@@ -78,6 +90,16 @@ struct _GstIceTransportSettings
    * READY (a generated certificate is valid for a month only) */
   GstIceCertificate *certificate;
 };
+
+/* for strings that hold a password or a secret */
+static void
+free_secret (gpointer text)
+{
+  if (text != NULL) {
+    OPENSSL_cleanse (text, strlen (text));
+    g_free (text);
+  }
+}
 
 GType
 gst_ice_transport_policy_get_type (void)
@@ -201,11 +223,19 @@ install_candidate_properties (GObjectClass * klass)
           "(symmetric NATs, UDP blocked), each as "
           "turn://user:pass@host[:port][?transport=udp|tcp] (port 3478 when "
           "none is given) or turns://user:pass@host[:port] (TURN over TLS, "
-          "port 5349). On a gst-launch line: "
+          "port 5349: the server's certificate must verify against "
+          "turn-tls-ca-file or the system's CAs and name the host). With "
+          "turn-auth-secret, turn://user@host (no password) gets "
+          "time-limited credentials. On a gst-launch line: "
           "turn-servers=\"<\\\"turn://user:pass@host:3478\\\">\". Default: "
           "none. A malformed URI fails the change to READY naming it "
           "(password hidden); a host that does not resolve fails the change "
-          "to PAUSED naming it",
+          "to PAUSED naming it. At start each server is asked for a relay "
+          "once: one that refuses the credentials (401), fails TLS or does "
+          "not answer is reported by a warning naming it, or by an error when "
+          "ice-transport-policy=relay leaves no server that works. "
+          "Passwords are write-only: reading the property gives each URI "
+          "with its password replaced by ***",
           g_param_spec_string ("turn-server", "TURN server",
               "One TURN server URI", NULL,
               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), PARAM_FLAGS));
@@ -281,6 +311,80 @@ install_candidate_properties (GObjectClass * klass)
 }
 
 static void
+install_turn_properties (GObjectClass * klass)
+{
+  /**
+   * GstIceSink:turn-auth-secret:
+   *
+   * The TURN servers' shared secret, for time-limited credentials.
+   */
+  /**
+   * GstIceSrc:turn-auth-secret:
+   *
+   * The TURN servers' shared secret, for time-limited credentials.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_TURN_AUTH_SECRET,
+      g_param_spec_string ("turn-auth-secret", "TURN auth secret",
+          "Shared secret of the TURN servers written without a password in "
+          "turn-servers (turn://USER@host): each session gets time-limited "
+          "credentials derived from it, as coturn's --use-auth-secret "
+          "--static-auth-secret=SECRET checks them (TURN REST API): user "
+          "name EXPIRY:USER, password base64(HMAC-SHA1(SECRET, user name)). "
+          "Write-only: it can be set, never read back. Default: none (every "
+          "TURN URI needs a password). A secret the server does not share "
+          "is reported at start: the server refused the credentials (401)",
+          NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceSink:turn-credential-lifetime:
+   *
+   * How long credentials derived from turn-auth-secret are valid.
+   */
+  /**
+   * GstIceSrc:turn-credential-lifetime:
+   *
+   * How long credentials derived from turn-auth-secret are valid.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME,
+      g_param_spec_uint ("turn-credential-lifetime",
+          "TURN credential lifetime",
+          "How long the credentials derived from turn-auth-secret are valid, "
+          "in seconds (their EXPIRY is the time of the session's start plus "
+          "this). Each new session derives fresh ones, and a relay, once "
+          "allocated, outlives them (coturn checks the expiry when the "
+          "allocation is made). Default: 86400 (one day). Shorter than the "
+          "difference between this host's clock and the server's: the "
+          "server refuses the credentials (401)", 1, G_MAXINT32,
+          GST_ICE_TURN_DEFAULT_CREDENTIAL_LIFETIME, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:turn-tls-ca-file:
+   *
+   * The certificate authorities of the turns:// servers.
+   */
+  /**
+   * GstIceSrc:turn-tls-ca-file:
+   *
+   * The certificate authorities of the turns:// servers.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE,
+      g_param_spec_string ("turn-tls-ca-file", "TURN TLS CA file",
+          "PEM file of the certificate authorities whose certificates the "
+          "turns:// servers may present (a private CA, or a self-signed "
+          "server's own certificate). The server's certificate must also "
+          "name the host of the URI. NULL (default): the system's CAs. A "
+          "file that holds no PEM certificate fails the change to READY "
+          "naming it; a server whose certificate does not verify is "
+          "reported at start with OpenSSL's reason (e.g. 'certificate "
+          "verify failed: unable to get local issuer certificate'), and "
+          "gets no TURN traffic", NULL, PARAM_FLAGS));
+}
+
+static void
 install_stats_property (GObjectClass * klass)
 {
   /**
@@ -347,6 +451,73 @@ install_producer_properties (GObjectClass * klass)
           "a free port, which this property reports once the element is "
           "PAUSED). A port in use fails the change to PAUSED naming it", 0,
           65535, DEFAULT_SIGNALLING_SERVER_PORT, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-token:
+   *
+   * The shared secret the embedded signalling server asks of clients.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN,
+      g_param_spec_string ("signalling-server-token",
+          "Signalling server token",
+          "Shared secret the embedded signalling server asks every client "
+          "to register with; this icesink's own signaller sends it, "
+          "consumers need signaller::token set to it (or the "
+          "GST_ICE_SIGNALLING_TOKEN environment variable), or fail with "
+          "'register refused ...: wrong or missing token'. Default NULL: "
+          "the GST_ICE_SIGNALLING_TOKEN environment variable, else no "
+          "token, and anyone who reaches the port can take the stream. "
+          "Write-only, never logged; make it long and random (openssl rand "
+          "-hex 16)", NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceSink:max-consumers:
+   *
+   * The most consumers served at once.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS,
+      g_param_spec_uint ("max-consumers", "Max consumers",
+          "Most consumers served at once, whichever signaller brings them "
+          "(each costs an ICE agent, its sockets and upload bandwidth). A "
+          "consumer over it is sent away with a warning that says 'producer "
+          "... is full' and asks again every few seconds until a place "
+          "frees. Default 32; 0 = no limit, and then a flood of session "
+          "requests can use up this process's file descriptors", 0,
+          G_MAXUINT, DEFAULT_MAX_CONSUMERS, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-certificate-file:
+   *
+   * The PEM file of the embedded signalling server's TLS certificate.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE,
+      g_param_spec_string ("signalling-server-certificate-file",
+          "Signalling server certificate file",
+          "PEM file of a TLS certificate for the embedded signalling server, "
+          "which then serves wss:// only: consumers use "
+          "signaller::uri=wss://THIS_HOST:PORT and signaller::tls-ca-file "
+          "set to the CA that signed it (this icesink's own signaller trusts "
+          "it as it is). Set signalling-server-private-key-file too. Default "
+          "NULL: plain ws://, which anyone on the path can read and alter. A "
+          "missing or unreadable file, or a key that does not match, fails "
+          "the change to PAUSED naming it", NULL, PARAM_FLAGS));
+
+  /**
+   * GstIceSink:signalling-server-private-key-file:
+   *
+   * The PEM file of the key of signalling-server-certificate-file.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE,
+      g_param_spec_string ("signalling-server-private-key-file",
+          "Signalling server private key file",
+          "PEM file of the private key of signalling-server-certificate-file, "
+          "not encrypted with a passphrase (keep it readable by this user "
+          "only). Default NULL", NULL, PARAM_FLAGS));
 }
 
 static void
@@ -499,6 +670,7 @@ gst_ice_transport_settings_install_properties (GObjectClass * klass,
 {
   install_signalling_properties (klass);
   install_candidate_properties (klass);
+  install_turn_properties (klass);
   install_stats_property (klass);
   install_encryption_properties (klass, role);
   if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER)
@@ -518,13 +690,15 @@ gst_ice_transport_settings_new (GstIceSignallerRole role)
   g_mutex_init (&settings->lock);
   settings->signaller = g_object_new (GST_TYPE_ICE_WEBSOCKET_SIGNALLER, NULL);
   settings->signaller_type = g_strdup (DEFAULT_SIGNALLER_TYPE);
-  settings->turn_servers = g_ptr_array_new_with_free_func (g_free);
+  settings->turn_servers = g_ptr_array_new_with_free_func (free_secret);
+  settings->turn_credential_lifetime = GST_ICE_TURN_DEFAULT_CREDENTIAL_LIFETIME;
   settings->policy = DEFAULT_ICE_TRANSPORT_POLICY;
   settings->ice_udp = DEFAULT_ICE_UDP;
   settings->ice_tcp = DEFAULT_ICE_TCP;
   settings->run_signalling_server = DEFAULT_RUN_SIGNALLING_SERVER;
   settings->signalling_server_host = g_strdup (DEFAULT_SIGNALLING_SERVER_HOST);
   settings->signalling_server_port = DEFAULT_SIGNALLING_SERVER_PORT;
+  settings->max_consumers = DEFAULT_MAX_CONSUMERS;
   settings->encryption = DEFAULT_ENCRYPTION;
   return settings;
 }
@@ -537,8 +711,13 @@ gst_ice_transport_settings_free (GstIceTransportSettings * settings)
   g_free (settings->peer_id);
   g_free (settings->stun_server);
   g_ptr_array_unref (settings->turn_servers);
+  free_secret (settings->turn_auth_secret);
+  g_free (settings->turn_tls_ca_file);
   g_free (settings->local_addresses);
   g_free (settings->signalling_server_host);
+  g_clear_pointer (&settings->signalling_server_token, free_secret);
+  g_free (settings->signalling_server_certificate_file);
+  g_free (settings->signalling_server_private_key_file);
   g_free (settings->producer_peer_id);
   g_free (settings->certificate_file);
   g_free (settings->private_key_file);
@@ -618,8 +797,10 @@ get_turn_servers (GstIceTransportSettings * settings, GValue * value)
   for (i = 0; i < settings->turn_servers->len; i++) {
     GValue v = G_VALUE_INIT;
 
+    /* the passwords can be set, never read back */
     g_value_init (&v, G_TYPE_STRING);
-    g_value_set_string (&v, g_ptr_array_index (settings->turn_servers, i));
+    g_value_take_string (&v, gst_ice_server_uri_hide_password
+        (g_ptr_array_index (settings->turn_servers, i)));
     gst_value_array_append_and_take_value (value, &v);
   }
 }
@@ -630,6 +811,7 @@ replace_string (gchar ** field, const GValue * value)
   g_free (*field);
   *field = g_value_dup_string (value);
 }
+
 
 /**
  * gst_ice_transport_settings_set_property:
@@ -659,6 +841,16 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_TURN_SERVERS:
       set_turn_servers (settings, value);
       break;
+    case GST_ICE_TRANSPORT_PROP_TURN_AUTH_SECRET:
+      free_secret (settings->turn_auth_secret);
+      settings->turn_auth_secret = g_value_dup_string (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME:
+      settings->turn_credential_lifetime = g_value_get_uint (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE:
+      replace_string (&settings->turn_tls_ca_file, value);
+      break;
     case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
       settings->policy = g_value_get_enum (value);
       break;
@@ -679,6 +871,19 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT:
       settings->signalling_server_port = g_value_get_uint (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN:
+      g_clear_pointer (&settings->signalling_server_token, free_secret);
+      settings->signalling_server_token = g_value_dup_string (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS:
+      settings->max_consumers = g_value_get_uint (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE:
+      replace_string (&settings->signalling_server_certificate_file, value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE:
+      replace_string (&settings->signalling_server_private_key_file, value);
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       replace_string (&settings->producer_peer_id, value);
@@ -732,6 +937,12 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_TURN_SERVERS:
       get_turn_servers (settings, value);
       break;
+    case GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME:
+      g_value_set_uint (value, settings->turn_credential_lifetime);
+      break;
+    case GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE:
+      g_value_set_string (value, settings->turn_tls_ca_file);
+      break;
     case GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY:
       g_value_set_enum (value, settings->policy);
       break;
@@ -752,6 +963,15 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT:
       g_value_set_uint (value, settings->signalling_server_port);
+      break;
+    case GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS:
+      g_value_set_uint (value, settings->max_consumers);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE:
+      g_value_set_string (value, settings->signalling_server_certificate_file);
+      break;
+    case GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE:
+      g_value_set_string (value, settings->signalling_server_private_key_file);
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       g_value_set_string (value, settings->producer_peer_id);
@@ -878,10 +1098,25 @@ not_stun:
   }
 }
 
+/* A TURN URI with a user name and no password needs turn-auth-secret */
+static gboolean
+lacks_only_a_secret (const gchar * text)
+{
+  GstIceServerUri *uri = gst_ice_server_uri_parse_full (text,
+      GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL, NULL);
+  gboolean lacks = uri != NULL && uri->password == NULL &&
+      uri->scheme != GST_ICE_SERVER_SCHEME_STUN;
+
+  gst_ice_server_uri_free (uri);
+  return lacks;
+}
+
 static gboolean
 parse_turn_servers (GstElement * element, GPtrArray * turns,
-    GstIceSessionConfig * config)
+    gboolean have_secret, GstIceSessionConfig * config)
 {
+  GstIceServerUriFlags flags = have_secret ?
+      GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL : GST_ICE_SERVER_URI_FLAG_NONE;
   GError *err = NULL;
   guint i;
 
@@ -890,7 +1125,10 @@ parse_turn_servers (GstElement * element, GPtrArray * turns,
   for (i = 0; i < turns->len; i++) {
     GstIceServerUri *uri;
 
-    uri = gst_ice_server_uri_parse (g_ptr_array_index (turns, i), &err);
+    uri = gst_ice_server_uri_parse_full (g_ptr_array_index (turns, i), flags,
+        &err);
+    if (uri == NULL && lacks_only_a_secret (g_ptr_array_index (turns, i)))
+      goto no_secret;
     if (uri == NULL)
       goto bad_uri;
     if (uri->scheme == GST_ICE_SERVER_SCHEME_STUN) {
@@ -902,6 +1140,16 @@ parse_turn_servers (GstElement * element, GPtrArray * turns,
   return TRUE;
 
   /* ERRORS */
+no_secret:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("turn-servers entry '%s' has a user name but no password: write "
+            "turn://USER:PASS@host:port, or set turn-auth-secret to the "
+            "server's shared secret to derive time-limited credentials",
+            (gchar *) g_ptr_array_index (turns, i)), (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
 bad_uri:
   {
     GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
@@ -924,6 +1172,8 @@ clear_session_config (GstIceSessionConfig * config)
 {
   g_clear_pointer (&config->stun_server, gst_ice_server_uri_free);
   g_clear_pointer (&config->turn_servers, g_ptr_array_unref);
+  g_clear_pointer (&config->turn_auth_secret, gst_ice_turn_free_secret);
+  gst_clear_object (&config->turn_tls_bridge);
   g_clear_pointer (&config->local_addresses, g_ptr_array_unref);
   g_clear_pointer (&config->accepted_fingerprints, g_ptr_array_unref);
   gst_clear_object (&config->dtls);
@@ -943,18 +1193,21 @@ parse_session_config (GstIceTransportSettings * settings,
   g_mutex_lock (&settings->lock);
   stun = g_strdup (settings->stun_server);
   local_addresses = g_strdup (settings->local_addresses);
-  turns = g_ptr_array_new_with_free_func (g_free);
+  turns = g_ptr_array_new_with_free_func (free_secret);
   for (i = 0; i < settings->turn_servers->len; i++)
     g_ptr_array_add (turns,
         g_strdup (g_ptr_array_index (settings->turn_servers, i)));
+  if (settings->turn_auth_secret && *settings->turn_auth_secret)
+    config->turn_auth_secret = g_strdup (settings->turn_auth_secret);
+  config->turn_credential_lifetime = settings->turn_credential_lifetime;
   config->relay_only = settings->policy == GST_ICE_TRANSPORT_POLICY_RELAY;
   config->ice_udp = settings->ice_udp;
   config->ice_tcp = settings->ice_tcp;
   g_mutex_unlock (&settings->lock);
 
   ok = parse_stun_server (element, stun, config) &&
-      parse_turn_servers (element, turns, config) &&
-      parse_local_addresses (element, local_addresses, config);
+      parse_turn_servers (element, turns, config->turn_auth_secret != NULL,
+      config) && parse_local_addresses (element, local_addresses, config);
   if (!ok)
     clear_session_config (config);
 
@@ -1010,8 +1263,12 @@ resolve_servers (GstElement * element, GstIceSessionConfig * config)
       !resolve_host (element, config->stun_server, "stun-server"))
     return FALSE;
   for (i = 0; i < config->turn_servers->len; i++) {
-    if (!resolve_host (element, g_ptr_array_index (config->turn_servers, i),
-            "turn-servers"))
+    GstIceServerUri *turn = g_ptr_array_index (config->turn_servers, i);
+
+    /* a turns:// server keeps its name, for TLS: libnice never sees it,
+     * the bridge resolves it (gst/ice/turn/gsticeturntlsbridge.c) */
+    if (turn->transport != GST_ICE_SERVER_TRANSPORT_TLS &&
+        !resolve_host (element, turn, "turn-servers"))
       return FALSE;
   }
   return TRUE;
@@ -1169,6 +1426,38 @@ failed:
   }
 }
 
+/* check() part for turns://: a CA file OpenSSL can read */
+static gboolean
+check_turn_tls_ca_file (GstIceTransportSettings * settings,
+    GstElement * element)
+{
+  gchar *ca_file;
+  SSL_CTX *tls;
+  GError *err = NULL;
+
+  g_mutex_lock (&settings->lock);
+  ca_file = g_strdup (settings->turn_tls_ca_file);
+  g_mutex_unlock (&settings->lock);
+  if (ca_file == NULL)
+    return TRUE;
+
+  tls = gst_ice_turn_tls_context_new (ca_file, &err);
+  g_free (ca_file);
+  if (tls == NULL)
+    goto failed;
+  SSL_CTX_free (tls);
+  return TRUE;
+
+  /* ERRORS */
+failed:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS, ("%s", err->message),
+        (NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
 /**
  * gst_ice_transport_settings_check:
  * @element: where errors are posted
@@ -1197,6 +1486,8 @@ gst_ice_transport_settings_check (GstIceTransportSettings * settings,
   if (!parse_session_config (settings, element, &config))
     return FALSE;
   clear_session_config (&config);
+  if (!check_turn_tls_ca_file (settings, element))
+    return FALSE;
   if (!check_encryption (settings, element))
     return FALSE;
 
@@ -1255,7 +1546,15 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   config->run_signalling_server = settings->run_signalling_server;
   config->signalling_server_host = g_strdup (settings->signalling_server_host);
   config->signalling_server_port = settings->signalling_server_port;
+  config->signalling_server_token =
+      g_strdup (settings->signalling_server_token);
+  config->max_consumers = settings->max_consumers;
+  config->signalling_server_certificate_file =
+      g_strdup (settings->signalling_server_certificate_file);
+  config->signalling_server_private_key_file =
+      g_strdup (settings->signalling_server_private_key_file);
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
+  config->turn_tls_ca_file = g_strdup (settings->turn_tls_ca_file);
   g_mutex_unlock (&settings->lock);
   return TRUE;
 }
@@ -1266,5 +1565,9 @@ gst_ice_transport_config_clear (GstIceTransportConfig * config)
   clear_session_config (&config->session);
   g_clear_pointer (&config->peer_id, g_free);
   g_clear_pointer (&config->signalling_server_host, g_free);
+  g_clear_pointer (&config->signalling_server_token, free_secret);
+  g_clear_pointer (&config->signalling_server_certificate_file, g_free);
+  g_clear_pointer (&config->signalling_server_private_key_file, g_free);
   g_clear_pointer (&config->producer_peer_id, g_free);
+  g_clear_pointer (&config->turn_tls_ca_file, g_free);
 }

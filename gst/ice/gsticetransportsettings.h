@@ -52,6 +52,9 @@ enum
   GST_ICE_TRANSPORT_PROP_PEER_ID,
   GST_ICE_TRANSPORT_PROP_STUN_SERVER,
   GST_ICE_TRANSPORT_PROP_TURN_SERVERS,
+  GST_ICE_TRANSPORT_PROP_TURN_AUTH_SECRET,
+  GST_ICE_TRANSPORT_PROP_TURN_CREDENTIAL_LIFETIME,
+  GST_ICE_TRANSPORT_PROP_TURN_TLS_CA_FILE,
   GST_ICE_TRANSPORT_PROP_ICE_TRANSPORT_POLICY,
   GST_ICE_TRANSPORT_PROP_ICE_UDP,
   GST_ICE_TRANSPORT_PROP_ICE_TCP,
@@ -68,6 +71,10 @@ enum
   GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PORT,
+  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_TOKEN,
+  GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS,
+  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE,
+  GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE,
   /* consumer only */
   GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
   GST_ICE_TRANSPORT_PROP_LAST
@@ -80,7 +87,15 @@ enum
  * @run_signalling_server: producer: run the embedded server
  * @signalling_server_host: where the embedded server listens
  * @signalling_server_port: its port, 0 for any
+ * @signalling_server_token: (nullable): the token it asks for, a secret;
+ *   %NULL: its default (the environment's)
+ * @max_consumers: producer: most sessions at once, 0 for no limit
+ * @signalling_server_certificate_file: (nullable): the embedded server
+ *   serves wss:// with it
+ * @signalling_server_private_key_file: (nullable): its key
  * @producer_peer_id: (nullable): consumer: the producer to receive from
+ * @turn_tls_ca_file: (nullable): the CAs of the `turns://` servers;
+ *   %NULL: the system's
  *
  * The settings as one start of the transport uses them, read at once so
  * that nothing changes under a running transport.
@@ -92,7 +107,12 @@ typedef struct
   gboolean run_signalling_server;
   gchar *signalling_server_host;
   guint signalling_server_port;
+  gchar *signalling_server_token;
+  guint max_consumers;
+  gchar *signalling_server_certificate_file;
+  gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
+  gchar *turn_tls_ca_file;
 } GstIceTransportConfig;
 
 typedef struct _GstIceTransportSettings GstIceTransportSettings;

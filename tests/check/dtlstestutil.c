@@ -92,6 +92,52 @@ test_make_certificate_files (const gchar * dir, const gchar * name,
   g_free (cert);
 }
 
+void
+test_make_ca_files (const gchar * dir, const gchar * name,
+    gchar ** cert_path, gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign", "-keyout", key, "-out", cert,
+    NULL
+  };
+
+  fail_unless (test_run_openssl (dir, args, NULL), "openssl req failed");
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+}
+
+void
+test_make_signed_certificate_files (const gchar * dir, const gchar * name,
+    const gchar * san, const gchar * ca_cert, const gchar * ca_key,
+    gchar ** cert_path, gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  gchar *alt_names = g_strdup_printf ("subjectAltName=%s", san);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-CA", ca_cert, "-CAkey", ca_key, "-addext", alt_names, "-addext",
+    "basicConstraints=CA:FALSE", "-keyout", key, "-out", cert, NULL
+  };
+
+  fail_unless (test_run_openssl (dir, args, NULL), "openssl req failed");
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (alt_names);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+}
+
 gchar *
 test_openssl_fingerprint (const gchar * dir, const gchar * cert_path)
 {
@@ -109,4 +155,68 @@ test_openssl_fingerprint (const gchar * dir, const gchar * cert_path)
   fingerprint = g_strdup (g_strstrip (equals + 1));
   g_free (output);
   return fingerprint;
+}
+
+/**
+ * test_make_ca:
+ *
+ * A certificate authority (P-256, 30 days) in @dir, as NAME-cert.pem and
+ * NAME-key.pem.  Usable outside a test (no fail_unless).
+ *
+ * Returns: whether openssl made it
+ */
+gboolean
+test_make_ca (const gchar * dir, const gchar * name, gchar ** cert_path,
+    gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-keyout", key, "-out", cert, NULL
+  };
+  gboolean ok = test_run_openssl (dir, args, NULL);
+
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+  return ok;
+}
+
+/**
+ * test_make_signed_certificate:
+ * @names: the subjectAltName, e.g. "DNS:localhost,IP:127.0.0.1"
+ *
+ * A server certificate for @names (P-256, 30 days) signed by the CA in
+ * @ca_cert and @ca_key, in @dir as NAME-cert.pem and NAME-key.pem.
+ * Usable outside a test (no fail_unless).
+ *
+ * Returns: whether openssl made it
+ */
+gboolean
+test_make_signed_certificate (const gchar * dir, const gchar * name,
+    const gchar * names, const gchar * ca_cert, const gchar * ca_key,
+    gchar ** cert_path, gchar ** key_path)
+{
+  gchar *cert = g_strdup_printf ("%s-cert.pem", name);
+  gchar *key = g_strdup_printf ("%s-key.pem", name);
+  gchar *subject = g_strdup_printf ("/CN=%s", name);
+  gchar *san = g_strdup_printf ("subjectAltName=%s", names);
+  const gchar *args[] = { "req", "-x509", "-newkey", "ec", "-pkeyopt",
+    "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", subject,
+    "-addext", san, "-addext", "basicConstraints=critical,CA:FALSE",
+    "-CA", ca_cert, "-CAkey", ca_key, "-keyout", key, "-out", cert, NULL
+  };
+  gboolean ok = test_run_openssl (dir, args, NULL);
+
+  *cert_path = g_build_filename (dir, cert, NULL);
+  *key_path = g_build_filename (dir, key, NULL);
+  g_free (san);
+  g_free (subject);
+  g_free (key);
+  g_free (cert);
+  return ok;
 }

@@ -35,8 +35,25 @@ gboolean test_run_openssl (const gchar * dir, const gchar * const *args,
 void test_make_certificate_files (const gchar * dir, const gchar * name,
     const gchar * key_type, gchar ** cert_path, gchar ** key_path);
 
+/* In @dir: NAME-cert.pem and NAME-key.pem, a P-256 CA certificate. */
+void test_make_ca_files (const gchar * dir, const gchar * name,
+    gchar ** cert_path, gchar ** key_path);
+
+/* In @dir: NAME-cert.pem and NAME-key.pem, a P-256 certificate for the
+ * subjectAltName @san (e.g. "IP:127.0.0.1,DNS:localhost") signed by the CA
+ * in @ca_cert and @ca_key. */
+void test_make_signed_certificate_files (const gchar * dir,
+    const gchar * name, const gchar * san, const gchar * ca_cert,
+    const gchar * ca_key, gchar ** cert_path, gchar ** key_path);
+
 /* What `openssl x509 -fingerprint -sha256` says of a certificate file:
  * the hex pairs only. */
+gboolean test_make_ca (const gchar * dir, const gchar * name,
+    gchar ** cert_path, gchar ** key_path);
+gboolean test_make_signed_certificate (const gchar * dir, const gchar * name,
+    const gchar * names, const gchar * ca_cert, const gchar * ca_key,
+    gchar ** cert_path, gchar ** key_path);
+
 gchar *test_openssl_fingerprint (const gchar * dir, const gchar * cert_path);
 
 G_END_DECLS

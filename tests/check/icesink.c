@@ -159,6 +159,77 @@ GST_START_TEST (test_bad_turn_server)
 
 GST_END_TEST;
 
+/* turn-servers gives the servers back without their passwords: a
+ * pipeline dump or a debugging tool that reads every property must not
+ * show them. */
+GST_START_TEST (test_turn_servers_getter_hides_passwords)
+{
+  GstElement *sink;
+  GValue servers = G_VALUE_INIT;
+  GString *all = g_string_new (NULL);
+  guint i, n;
+
+  sink = gst_parse_launch ("icesink turn-servers=\"<\\\"turn://alice:"
+      "s3cret@turn.example.org:3478\\\", \\\"turns://bob:p%40ss%3Aword@"
+      "turn.example.org\\\", \\\"tun://carol:hunter2@x\\\">\"", NULL);
+  fail_unless (sink != NULL);
+  g_value_init (&servers, GST_TYPE_ARRAY);
+  g_object_get_property (G_OBJECT (sink), "turn-servers", &servers);
+  n = gst_value_array_get_size (&servers);
+  fail_unless_equals_int (n, 3);
+  for (i = 0; i < n; i++) {
+    const gchar *uri =
+        g_value_get_string (gst_value_array_get_value (&servers, i));
+
+    fail_unless (strstr (uri, "***") != NULL, "no mask in %s", uri);
+    g_string_append_printf (all, "%s\n", uri);
+  }
+  /* the rest of each URI stays, so that a user sees which server it is */
+  fail_unless (strstr (all->str, "turn://alice:***@turn.example.org:3478")
+      != NULL, "%s", all->str);
+  fail_unless (strstr (all->str, "turns://bob:***@turn.example.org") != NULL,
+      "%s", all->str);
+  fail_unless (strstr (all->str, "s3cret") == NULL, "%s", all->str);
+  fail_unless (strstr (all->str, "p%40ss") == NULL, "%s", all->str);
+  fail_unless (strstr (all->str, "word") == NULL, "%s", all->str);
+  fail_unless (strstr (all->str, "hunter2") == NULL, "%s", all->str);
+  g_value_unset (&servers);
+  g_string_free (all, TRUE);
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
+/* turn://USER@host needs turn-auth-secret, and says so; the secret can be
+ * set but not read */
+GST_START_TEST (test_turn_user_without_password)
+{
+  GstElement *sink;
+  GParamSpec *spec;
+  gchar *text;
+
+  sink = gst_parse_launch ("icesink turn-servers=\"<\\\"turn://alice@"
+      "192.0.2.1\\\">\"", NULL);
+  fail_unless (sink != NULL);
+  text = ready_error (sink);
+  fail_unless (strstr (text, "turn://alice@192.0.2.1") != NULL, "%s", text);
+  fail_unless (strstr (text, "turn-auth-secret") != NULL, "%s", text);
+  g_free (text);
+
+  g_object_set (sink, "turn-auth-secret", "s3cret", NULL);
+  fail_unless_equals_int (gst_element_set_state (sink, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_element_set_state (sink, GST_STATE_NULL);
+
+  spec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink),
+      "turn-auth-secret");
+  fail_unless (spec != NULL);
+  fail_if (spec->flags & G_PARAM_READABLE, "turn-auth-secret is readable");
+  gst_object_unref (sink);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unknown_signaller_type)
 {
   GstElement *sink = gst_element_factory_make ("icesink", NULL);
@@ -345,6 +416,8 @@ icesink_suite (void)
   tcase_add_test (tc, test_signaller_uri_from_launch_line);
   tcase_add_test (tc, test_bad_stun_server);
   tcase_add_test (tc, test_bad_turn_server);
+  tcase_add_test (tc, test_turn_servers_getter_hides_passwords);
+  tcase_add_test (tc, test_turn_user_without_password);
   tcase_add_test (tc, test_unknown_signaller_type);
   tcase_add_test (tc, test_bad_local_address);
   tcase_add_test (tc, test_bad_signaller_uri);

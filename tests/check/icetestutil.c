@@ -45,18 +45,46 @@ server_thread (gpointer user_data)
 TestServer *
 test_server_start (void)
 {
+  return test_server_start_with (NULL, NULL);
+}
+
+/* A server with properties of its own (a token, limits, TLS files). */
+TestServer *
+test_server_start_with (const gchar * first_property, ...)
+{
+  TestServer *server;
+  va_list args;
+
+  va_start (args, first_property);
+  server = test_server_start_valist (first_property, args);
+  va_end (args);
+  return server;
+}
+
+TestServer *
+test_server_start_valist (const gchar * first_property, va_list args)
+{
   TestServer *server = g_new0 (TestServer, 1);
   GError *err = NULL;
 
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
   server->server = gst_ice_signalling_server_new ("127.0.0.1", 0);
+  if (first_property)
+    g_object_set_valist (G_OBJECT (server->server), first_property, args);
   g_main_context_push_thread_default (server->context);
   fail_unless (gst_ice_signalling_server_start (server->server, &err),
       "signalling server: %s", err ? err->message : "?");
   g_main_context_pop_thread_default (server->context);
   server->port = gst_ice_signalling_server_get_port (server->server);
-  server->uri = g_strdup_printf ("ws://127.0.0.1:%u", server->port);
+  {
+    gchar *certificate_file = NULL;
+
+    g_object_get (server->server, "certificate-file", &certificate_file, NULL);
+    server->uri = g_strdup_printf ("%s://127.0.0.1:%u",
+        certificate_file ? "wss" : "ws", server->port);
+    g_free (certificate_file);
+  }
   server->thread = g_thread_new ("test-server", server_thread, server);
   return server;
 }

@@ -40,6 +40,10 @@ typedef struct
 } TestServer;
 
 TestServer *test_server_start (void);
+TestServer *test_server_start_with (const gchar * first_property, ...)
+    G_GNUC_NULL_TERMINATED;
+TestServer *test_server_start_valist (const gchar * first_property,
+    va_list args);
 void test_server_stop (TestServer * server);
 
 GstElement *test_producer_new (const gchar * icesink_props);

@@ -274,6 +274,63 @@ GST_START_TEST (test_parse_bad)
 
 GST_END_TEST;
 
+/* turn://USER@host, for credentials derived from turn-auth-secret: only
+ * with GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL, and with a user name */
+GST_START_TEST (test_parse_password_optional)
+{
+  GstIceServerUriFlags optional = GST_ICE_SERVER_URI_FLAG_PASSWORD_OPTIONAL;
+  GstIceServerUri *uri;
+  GError *error = NULL;
+  gchar *text;
+
+  uri = gst_ice_server_uri_parse_full ("turns://ali%40ce@turn.example.com",
+      optional, &error);
+  fail_unless (uri != NULL, "%s", error ? error->message : "");
+  fail_unless_equals_string (uri->username, "ali@ce");
+  fail_unless (uri->password == NULL);
+  fail_unless_equals_int (uri->port, 5349);
+  text = gst_ice_server_uri_to_string (uri, TRUE);
+  fail_unless_equals_string (text, "turns://ali%40ce@turn.example.com:5349");
+  g_free (text);
+  gst_ice_server_uri_free (uri);
+
+  /* a password given is still taken */
+  uri = gst_ice_server_uri_parse_full ("turn://u:p@h", optional, NULL);
+  fail_unless_equals_string (uri->password, "p");
+  gst_ice_server_uri_free (uri);
+
+  /* without the flag, as before */
+  fail_unless (gst_ice_server_uri_parse_full ("turn://alice@h",
+          GST_ICE_SERVER_URI_FLAG_NONE, &error) == NULL);
+  fail_unless (strstr (error->message, "has no password") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+
+  /* still a user name, and no userinfo for STUN */
+  fail_unless (gst_ice_server_uri_parse_full ("turn://@h", optional,
+          &error) == NULL);
+  fail_unless_equals_string (error->message, "turn server 'turn://@h' has an "
+      "empty user name (turn://USER:PASS@host:port)");
+  g_clear_error (&error);
+  fail_unless (gst_ice_server_uri_parse_full ("turn://h", optional,
+          &error) == NULL);
+  fail_unless (strstr (error->message, "has no user name") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  fail_unless (gst_ice_server_uri_parse_full ("stun://alice@h", optional,
+          &error) == NULL);
+  fail_unless (strstr (error->message, "cannot have a user name") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+  fail_unless (gst_ice_server_uri_parse_full ("turn://al%ffce@h", optional,
+          &error) == NULL);
+  fail_unless (strstr (error->message, "not valid percent-encoded") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_parse_without_error)
 {
   fail_unless (gst_ice_server_uri_parse ("tun://x", NULL) == NULL);
@@ -941,6 +998,7 @@ serveruri_suite (void)
   tcase_add_test (tc, test_parse_good);
   tcase_add_test (tc, test_parse_bad);
   tcase_add_test (tc, test_parse_without_error);
+  tcase_add_test (tc, test_parse_password_optional);
   tcase_add_test (tc, test_to_string_round_trip);
   tcase_add_test (tc, test_to_string_hidden);
   tcase_add_test (tc, test_boxed);

@@ -83,9 +83,10 @@ def stream(ns, tmp, encryption):
     out = os.path.join(tmp, tag + ".out")
     dump_log = os.path.join(tmp, tag + "-tcpdump.log")
     # immediate mode: no block batching, so nothing waits in a half-full
-    # block when tcpdump is stopped
+    # block when tcpdump is stopped; a 64 MiB kernel buffer (-B, in KiB)
+    # so a busy machine delays tcpdump without dropping packets
     dump = ns.spawn(["tcpdump", "-i", "any", "--immediate-mode", "-U",
-                     "-w", pcap], dump_log)
+                     "-B", "65536", "-w", pcap], dump_log)
     wait_for(lambda: b"listening on" in open(dump_log, "rb").read(), 10,
              "tcpdump to listen")
 

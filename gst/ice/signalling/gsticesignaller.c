@@ -45,6 +45,7 @@ enum
   SIGNAL_SESSION_DESCRIPTION,
   SIGNAL_SESSION_CANDIDATE,
   SIGNAL_SESSION_ENDED,
+  SIGNAL_SESSION_ENDED_WITH_REASON,
   SIGNAL_PRODUCER_ADDED,
   SIGNAL_PRODUCER_REMOVED,
   SIGNAL_ERROR,
@@ -129,6 +130,22 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   /**
+   * GstIceSignaller::session-ended-with-reason:
+   * @session_id: the session the other peer ended
+   * @reason: why, as a short code: %GST_ICE_SIGNALLER_REASON_FULL, or
+   *   another one a newer peer sends
+   * @message: (nullable): the other peer's explanation, for people
+   *
+   * Emitted right before #GstIceSignaller::session-ended when the other
+   * peer gave a reason (gst_ice_signaller_end_session_with_reason()); a
+   * handler of session-ended alone still sees every end.
+   */
+  signals[SIGNAL_SESSION_ENDED_WITH_REASON] =
+      g_signal_new ("session-ended-with-reason", G_TYPE_FROM_INTERFACE (iface),
+      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+      G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
    * GstIceSignaller::producer-added:
    * @peer_id: a producer that can be asked for a session
    *
@@ -144,7 +161,9 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
    * @peer_id: a producer that left
    *
    * Consumer side: emitted when a producer announced by
-   * #GstIceSignaller::producer-added leaves, after the end of its sessions.
+   * #GstIceSignaller::producer-added leaves, after the end of its sessions,
+   * and when gst_ice_signaller_request_session() asked for a producer that
+   * is not (or no longer) there: the request crossed its departure.
    */
   signals[SIGNAL_PRODUCER_REMOVED] =
       g_signal_new ("producer-removed", G_TYPE_FROM_INTERFACE (iface),
@@ -261,6 +280,57 @@ gst_ice_signaller_can_resend (GstIceSignaller * self)
   return iface->can_resend == NULL || iface->can_resend (self);
 }
 
+/**
+ * gst_ice_signaller_network_changed:
+ * @self: a #GstIceSignaller
+ *
+ * Tells @self that this host's addresses changed or a session's path
+ * broke, before an ICE restart sends its description: a signaller that
+ * keeps a connection checks it now.  Does nothing if the implementation
+ * has no @network_changed.
+ */
+void
+gst_ice_signaller_network_changed (GstIceSignaller * self)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  if (iface->network_changed != NULL)
+    iface->network_changed (self);
+}
+
+/**
+ * gst_ice_signaller_end_session_with_reason:
+ * @self: a #GstIceSignaller
+ * @session_id: the session to end
+ * @reason: a short machine-readable code, e.g.
+ *   %GST_ICE_SIGNALLER_REASON_FULL
+ * @message: (nullable): an explanation for people
+ *
+ * Ends @session_id as gst_ice_signaller_end_session() does, and tells the
+ * other peer why when the signaller implements
+ * #GstIceSignallerInterface.end_session_with_reason; otherwise the other
+ * peer only learns that the session ended.
+ */
+void
+gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
+    const gchar * session_id, const gchar * reason, const gchar * message)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
+  g_return_if_fail (session_id != NULL);
+  g_return_if_fail (reason != NULL);
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  if (iface->end_session_with_reason != NULL)
+    iface->end_session_with_reason (self, session_id, reason, message);
+  else
+    gst_ice_signaller_end_session (self, session_id);
+}
+
 void
 gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
     const gchar * session_id, const gchar * peer_id)
@@ -297,6 +367,21 @@ gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
     const gchar * session_id)
 {
   g_signal_emit (self, signals[SIGNAL_SESSION_ENDED], 0, session_id);
+}
+
+/**
+ * gst_ice_signaller_emit_session_ended_with_reason:
+ *
+ * Emits #GstIceSignaller::session-ended-with-reason.  The implementation
+ * then emits #GstIceSignaller::session-ended for the same session, unless
+ * a handler stopped it.
+ */
+void
+gst_ice_signaller_emit_session_ended_with_reason (GstIceSignaller * self,
+    const gchar * session_id, const gchar * reason, const gchar * message)
+{
+  g_signal_emit (self, signals[SIGNAL_SESSION_ENDED_WITH_REASON], 0,
+      session_id, reason, message);
 }
 
 void

@@ -36,6 +36,15 @@ typedef enum
   GST_ICE_SIGNALLER_ROLE_CONSUMER,
 } GstIceSignallerRole;
 
+/**
+ * GST_ICE_SIGNALLER_REASON_FULL:
+ *
+ * The reason a producer gives for ending a session it will not serve: it
+ * serves as many consumers as it accepts (icesink's `max-consumers`).  The
+ * consumer may ask again later.
+ */
+#define GST_ICE_SIGNALLER_REASON_FULL "full"
+
 #define GST_TYPE_ICE_SIGNALLER_ROLE (gst_ice_signaller_role_get_type ())
 GType gst_ice_signaller_role_get_type (void);
 
@@ -64,6 +73,19 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  *   again after the first (new caps, an ICE restart) and reach the other
  *   peer.  Not implemented: yes.  A signaller that cannot (one line each
  *   way) gets no ICE restarts: its sessions end when their path breaks.
+ * @end_session_with_reason: (optional): end @session_id and tell the
+ *   other peer why: @reason, a short machine-readable code such as
+ *   %GST_ICE_SIGNALLER_REASON_FULL, and @message, text for people (may be
+ *   %NULL).  The other peer's signaller emits
+ *   #GstIceSignaller::session-ended-with-reason then session-ended.  A
+ *   signaller without it ends the session without a reason
+ *   (gst_ice_signaller_end_session_with_reason() falls back to
+ *   @end_session).
+ * @network_changed: (optional): this host's addresses changed, or the path
+ *   of a session broke: a signaller that keeps a connection checks it now
+ *   (reconnects) rather than when it times out, so that what is sent next
+ *   reaches the other peer.  Called before an ICE restart's description
+ *   is sent.
  *
  * A signaller carries session descriptions and candidates between a
  * producer and its consumers.  All methods are called from the thread that
@@ -87,9 +109,12 @@ struct _GstIceSignallerInterface
       const gchar * candidate);
   void (*end_session) (GstIceSignaller * self, const gchar * session_id);
   gboolean (*can_resend) (GstIceSignaller * self);
+  void (*end_session_with_reason) (GstIceSignaller * self,
+      const gchar * session_id, const gchar * reason, const gchar * message);
+  void (*network_changed) (GstIceSignaller * self);
 
   /*< private > */
-  gpointer _gst_reserved[7];
+  gpointer _gst_reserved[5];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -105,6 +130,9 @@ void gst_ice_signaller_send_candidate (GstIceSignaller * self,
 void gst_ice_signaller_end_session (GstIceSignaller * self,
     const gchar * session_id);
 gboolean gst_ice_signaller_can_resend (GstIceSignaller * self);
+void gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
+    const gchar * session_id, const gchar * reason, const gchar * message);
+void gst_ice_signaller_network_changed (GstIceSignaller * self);
 
 /* For implementations: emit the interface's signals. */
 void gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
@@ -117,6 +145,9 @@ void gst_ice_signaller_emit_session_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate);
 void gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
     const gchar * session_id);
+void gst_ice_signaller_emit_session_ended_with_reason (GstIceSignaller *
+    self, const gchar * session_id, const gchar * reason,
+    const gchar * message);
 void gst_ice_signaller_emit_producer_added (GstIceSignaller * self,
     const gchar * peer_id);
 void gst_ice_signaller_emit_producer_removed (GstIceSignaller * self,

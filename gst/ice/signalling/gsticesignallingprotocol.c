@@ -168,6 +168,28 @@ gst_ice_signalling_message_get_string (JsonObject * message, const gchar * name)
 }
 
 /**
+ * gst_ice_signalling_reason_is_valid:
+ * @reason: (nullable): the "reason" of an endSession
+ *
+ * Returns: whether @reason is 1 to %GST_ICE_SIGNALLING_MAX_REASON_LENGTH
+ *   lower-case letters and dashes, as the codes of the protocol are
+ */
+gboolean
+gst_ice_signalling_reason_is_valid (const gchar * reason)
+{
+  gsize i;
+
+  if (reason == NULL || reason[0] == '\0')
+    return FALSE;
+  for (i = 0; reason[i] != '\0'; i++) {
+    if (i >= GST_ICE_SIGNALLING_MAX_REASON_LENGTH ||
+        !((reason[i] >= 'a' && reason[i] <= 'z') || reason[i] == '-'))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/**
  * gst_ice_signalling_message_build:
  * @type: the message type
  * @...: name, value pairs of string members, ending with %NULL

@@ -43,6 +43,15 @@
  * server is back, and registers again.  ICE sessions that already flow do
  * not need the server and go on meanwhile.
  *
+ * A connection that breaks while the server still runs (this host changed
+ * networks, a NAT forgot the connection) is resumed: the signaller
+ * reconnects at once with the resume token the server gave it, keeps its
+ * peer id and sessions, and both sides send again what the other missed,
+ * so an ICE restart's descriptions get through the change that caused it.
+ * A connection silent for two #GstIceWebSocketSignaller:keepalive-interval
+ * counts as broken; so does the current one when the element hears of a
+ * network change (gst_ice_signaller_network_changed()).
+ *
  * |[
  * gst-launch-1.0 videotestsrc ! x264enc ! rtph264pay ! \
  *     icesink peer-id=cam1 signaller::uri=ws://192.0.2.1:8443
@@ -55,10 +64,13 @@
 
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
+#include <gst/ice/signalling/gsticesignallingreplay.h>
 #include <gst/ice/gsticeerror.h>
 
+#include <string.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
+#include <openssl/crypto.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
 #define GST_CAT_DEFAULT gst_ice_websocket_signaller_debug
@@ -66,6 +78,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
 #define DEFAULT_URI "ws://127.0.0.1:8443"
 #define DEFAULT_CONNECTION_RETRIES 0
 #define DEFAULT_RETRY_INTERVAL 1000
+#define DEFAULT_KEEPALIVE_INTERVAL 5
+
+/* what the signaller keeps of the messages it sent, to send them again
+ * after a reconnection, and of those waiting for the registration */
+#define REPLAY_BYTES (256 * 1024)
 
 
 enum
@@ -74,6 +91,9 @@ enum
   PROP_URI,
   PROP_CONNECTION_RETRIES,
   PROP_RETRY_INTERVAL,
+  PROP_TOKEN,
+  PROP_TLS_CA_FILE,
+  PROP_KEEPALIVE_INTERVAL,
 };
 
 struct _GstIceWebSocketSignaller
@@ -85,6 +105,11 @@ struct _GstIceWebSocketSignaller
   gchar *uri;
   guint connection_retries;
   guint retry_interval;
+  gchar *token;                 /* secret: never logged nor read back */
+  gchar *tls_ca_file;
+  guint keepalive_interval;
+  /* set before start(), from the thread that starts it */
+  GTlsCertificate *pinned;      /* accepted as it is, whoever signed it */
 
   /* from start() to stop(): owned by the thread running context */
   GMainContext *context;
@@ -92,11 +117,15 @@ struct _GstIceWebSocketSignaller
   GstIceSignallerRole role;
   gchar *peer_id;
   gchar *server_uri;            /* the uri as it was at start() */
+  gchar *active_token;          /* the token as it was at start(), or NULL */
   GUri *parsed_uri;             /* NULL if server_uri is invalid */
   guint max_retries;
   guint interval;
+  guint keepalive;              /* seconds, 0 = none */
   guint attempts;
   SoupSession *session;
+  SoupMessage *connect_msg;     /* the handshake of the pending attempt */
+  GTlsCertificateFlags refused; /* why its TLS certificate was refused */
   GCancellable *cancellable;
   GSource *connect_source;      /* first or next connection attempt */
   SoupWebsocketConnection *ws;
@@ -105,7 +134,14 @@ struct _GstIceWebSocketSignaller
   gboolean reconnecting;        /* a registered connection dropped */
   GHashTable *producers;        /* consumer: announced and not removed */
   gboolean failed;              /* an error was emitted, nothing is sent */
-  GQueue pending;               /* gchar *, messages sent before registered */
+  /* since the registration: every message sent (those not written yet
+   * wait there until registered), how many came from the server, and
+   * the token that resumes it from another connection */
+  GstIceSignallingReplay *sent;
+  guint64 received;
+  gchar *resume_token;          /* secret: never logged */
+  gint64 last_frame;            /* monotonic time of the server's last */
+  GSource *keepalive_source;    /* looks for a silent connection */
 };
 
 static void gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface *
@@ -193,6 +229,74 @@ gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
           "Milliseconds between two connection attempts", 0, G_MAXUINT,
           DEFAULT_RETRY_INTERVAL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:token:
+   *
+   * Shared secret sent to the signalling server when registering: the
+   * token of a server started with `--token-file`, or of icesink's
+   * `signalling-server-token`.  %NULL (default): the value of the
+   * GST_ICE_SIGNALLING_TOKEN environment variable (which, unlike a
+   * property on a gst-launch line, `ps` does not show), or none; "" sends
+   * none.  Write-only: it is never read back nor logged.  A wrong or
+   * missing token fails the element with "register refused by signalling
+   * server URI: wrong or missing token".
+   */
+  g_object_class_install_property (gobject_class, PROP_TOKEN,
+      g_param_spec_string ("token", "Token",
+          "Shared secret the signalling server asks for at registration "
+          "(default NULL: the GST_ICE_SIGNALLING_TOKEN environment variable, "
+          "else none; \"\" = none). Write-only. A wrong or missing token "
+          "fails with 'register refused by signalling server URI: wrong or "
+          "missing token'", NULL, G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:tls-ca-file:
+   *
+   * PEM file of the CA certificates that a `wss://` server's certificate
+   * must be signed by, instead of the system's (/etc/ssl/certs): the CA of
+   * a server started with `--certificate-file`, or a self-signed server
+   * certificate itself.  Default %NULL: the system's CAs.  A file that
+   * cannot be read fails the element's change to READY naming it; a
+   * server whose certificate is not signed by one of these CAs, or not
+   * for the host of #GstIceWebSocketSignaller:uri, fails it with "could
+   * not connect to signalling server URI …: its TLS certificate …".
+   */
+  g_object_class_install_property (gobject_class, PROP_TLS_CA_FILE,
+      g_param_spec_string ("tls-ca-file", "TLS CA file",
+          "PEM file of the CAs a wss:// server's certificate must be signed "
+          "by (default NULL: the system's CAs)", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:keepalive-interval:
+   *
+   * Seconds between two WebSocket pings to the server.  A connection from
+   * which nothing (no message, no pong) arrived for two intervals is
+   * broken (a NAT forgot it, this host changed networks): the signaller
+   * reconnects and resumes its registration, within 3 intervals of the
+   * server's last frame.  Default 5; 0: no pings, a broken connection is
+   * noticed only when the kernel gives up on it (minutes).
+   */
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+          "Seconds between two pings to the server; a connection silent "
+          "for two intervals is broken, and resumed on a new one "
+          "(default 5; 0 = no pings)", 0, 3600, DEFAULT_KEEPALIVE_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+}
+
+/* Wipes and frees a secret string. */
+static void
+clear_secret (gchar ** secret)
+{
+  if (*secret != NULL) {
+    OPENSSL_cleanse (*secret, strlen (*secret));
+    g_clear_pointer (secret, g_free);
+  }
 }
 
 static void
@@ -202,7 +306,8 @@ gst_ice_websocket_signaller_init (GstIceWebSocketSignaller * self)
   self->uri = g_strdup (DEFAULT_URI);
   self->connection_retries = DEFAULT_CONNECTION_RETRIES;
   self->retry_interval = DEFAULT_RETRY_INTERVAL;
-  g_queue_init (&self->pending);
+  self->keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
+  self->sent = gst_ice_signalling_replay_new (REPLAY_BYTES);
   self->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
 }
@@ -226,6 +331,17 @@ gst_ice_websocket_signaller_set_property (GObject * object, guint prop_id,
       break;
     case PROP_RETRY_INTERVAL:
       self->retry_interval = g_value_get_uint (value);
+      break;
+    case PROP_TOKEN:
+      clear_secret (&self->token);
+      self->token = g_value_dup_string (value);
+      break;
+    case PROP_TLS_CA_FILE:
+      g_free (self->tls_ca_file);
+      self->tls_ca_file = g_value_dup_string (value);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      self->keepalive_interval = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -251,6 +367,12 @@ gst_ice_websocket_signaller_get_property (GObject * object, guint prop_id,
     case PROP_RETRY_INTERVAL:
       g_value_set_uint (value, self->retry_interval);
       break;
+    case PROP_TLS_CA_FILE:
+      g_value_set_string (value, self->tls_ca_file);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, self->keepalive_interval);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -275,7 +397,11 @@ gst_ice_websocket_signaller_finalize (GObject * object)
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (object);
 
   g_free (self->uri);
+  clear_secret (&self->token);
+  g_free (self->tls_ca_file);
+  g_clear_object (&self->pinned);
   g_hash_table_unref (self->producers);
+  gst_ice_signalling_replay_free (self->sent);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -337,24 +463,37 @@ emit_error (GstIceWebSocketSignaller * self, gint code,
   g_error_free (error);
 }
 
-/* Writes @text (taking it) to the connection. */
+/* Writes @text (taking it) to the connection; a @secret one (the
+ * registration, with the token) is neither logged nor left in memory. */
 static void
-write_message (GstIceWebSocketSignaller * self, gchar * text)
+write_message_full (GstIceWebSocketSignaller * self, gchar * text,
+    gboolean secret)
 {
+  const gchar *shown = secret ? "(registration)" : text;
+
   if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) !=
       SOUP_WEBSOCKET_STATE_OPEN) {
-    GST_DEBUG_OBJECT (self, "connection is closing, dropping %s", text);
+    GST_DEBUG_OBJECT (self, "connection is closing, dropping %s", shown);
   } else if (!g_utf8_validate (text, -1, NULL)) {
     /* a text frame must be UTF-8 */
-    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", text);
+    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", shown);
   } else {
-    GST_LOG_OBJECT (self, "sending %s", text);
+    GST_LOG_OBJECT (self, "sending %s", shown);
     soup_websocket_connection_send_text (self->ws, text);
   }
+  if (secret)
+    clear_secret (&text);
   g_free (text);
 }
 
-/* Sends @text (taking it) now if registered, else queues it. */
+static void
+write_message (GstIceWebSocketSignaller * self, gchar * text)
+{
+  write_message_full (self, text, FALSE);
+}
+
+/* Numbers and keeps @text (taking it), and sends it now if registered;
+ * else it waits for the registration. */
 static void
 send_message (GstIceWebSocketSignaller * self, gchar * text)
 {
@@ -362,44 +501,164 @@ send_message (GstIceWebSocketSignaller * self, gchar * text)
     GST_WARNING_OBJECT (self, "not started, dropping %s", text);
   } else if (self->failed) {
     GST_DEBUG_OBJECT (self, "signalling failed, dropping %s", text);
-  } else if (!self->registered) {
-    GST_DEBUG_OBJECT (self, "not registered yet, queueing %s", text);
-    g_queue_push_tail (&self->pending, text);
-    return;
+  } else if (!g_utf8_validate (text, -1, NULL)) {
+    /* a text frame must be UTF-8 */
+    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", text);
   } else {
-    write_message (self, text);
-    return;
+    gst_ice_signalling_replay_push (self->sent, text);
+    if (self->registered) {
+      write_message (self, text);
+      return;
+    }
+    GST_DEBUG_OBJECT (self, "not registered, keeping %s", text);
   }
   g_free (text);
 }
 
+/* Writes what the server did not receive of what was sent since the
+ * registration: those kept while not registered, or lost with a broken
+ * connection. */
 static void
-flush_pending (GstIceWebSocketSignaller * self)
+send_missed (GstIceWebSocketSignaller * self, guint64 received)
 {
-  gchar *text;
+  GPtrArray *missed;
+  gboolean complete;
+  guint i;
 
-  while (self->registered && (text = g_queue_pop_head (&self->pending)))
-    send_message (self, text);
+  missed = gst_ice_signalling_replay_since (self->sent, received, &complete);
+  if (!complete)
+    GST_WARNING_OBJECT (self, "the server received %" G_GUINT64_FORMAT
+        " of our %" G_GUINT64_FORMAT " messages, and the first it missed "
+        "are no longer kept: sending the last %u", received,
+        gst_ice_signalling_replay_get_last (self->sent), missed->len);
+  for (i = 0; i < missed->len; i++)
+    write_message (self, g_strdup (g_ptr_array_index (missed, i)));
+  g_ptr_array_unref (missed);
 }
 
+/* Lets go of the connection, closing it with @code: 1000 says goodbye,
+ * GST_ICE_SIGNALLING_CLOSE_RESUMING that a new connection follows. */
 static void
-drop_connection (GstIceWebSocketSignaller * self)
+drop_connection_with_code (GstIceWebSocketSignaller * self, gushort code)
 {
+  if (self->keepalive_source != NULL) {
+    g_source_destroy (self->keepalive_source);
+    g_clear_pointer (&self->keepalive_source, g_source_unref);
+  }
   if (self->ws == NULL)
     return;
 
   g_signal_handlers_disconnect_by_data (self->ws, self);
   if (soup_websocket_connection_get_state (self->ws) ==
       SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL,
-        NULL);
+    soup_websocket_connection_close (self->ws, code, NULL);
   /* the connection keeps itself alive until its stream is closed */
   g_clear_object (&self->ws);
   g_clear_pointer (&self->ws_error, g_free);
   self->registered = FALSE;
 }
 
+static void
+drop_connection (GstIceWebSocketSignaller * self)
+{
+  drop_connection_with_code (self, SOUP_WEBSOCKET_CLOSE_NORMAL);
+}
+
+/* A new registration, or none: nothing sent or received before counts. */
+static void
+forget_registration (GstIceWebSocketSignaller * self)
+{
+  gst_ice_signalling_replay_reset (self->sent);
+  self->received = 0;
+  clear_secret (&self->resume_token);
+}
+
 /* Incoming messages */
+
+static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
+static guint reconnect_interval (GstIceWebSocketSignaller * self);
+
+/* A server error: most end signalling, but two are the ordinary races of
+ * peers that come and go. */
+static void
+handle_error (GstIceWebSocketSignaller * self, JsonObject * message)
+{
+  const gchar *code = gst_ice_signalling_message_get_string (message, "code");
+  const gchar *text = gst_ice_signalling_message_get_string (message,
+      "message");
+  const gchar *peer_id = gst_ice_signalling_message_get_string (message,
+      "peerId");
+
+  if (g_strcmp0 (code, GST_ICE_SIGNALLING_ERROR_UNKNOWN_PRODUCER) == 0 &&
+      peer_id != NULL && self->role == GST_ICE_SIGNALLER_ROLE_CONSUMER) {
+    /* our request crossed its producerRemoved, or it never was there */
+    GST_INFO_OBJECT (self, "producer %s is not registered (any more)", peer_id);
+    g_hash_table_remove (self->producers, peer_id);
+    gst_ice_signaller_emit_producer_removed (GST_ICE_SIGNALLER (self), peer_id);
+  } else if (g_strcmp0 (code, GST_ICE_SIGNALLING_ERROR_PEER_ID_TAKEN) == 0 &&
+      self->reconnecting) {
+    /* the server has not noticed yet that our previous connection died:
+     * it drops it once it misses its pings */
+    GST_WARNING_OBJECT (self, "signalling server %s still holds the "
+        "previous connection of %s; registering again in %u ms",
+        self->server_uri, self->peer_id, reconnect_interval (self));
+    drop_connection (self);
+    schedule_connect (self, reconnect_interval (self));
+  } else if (g_strcmp0 (code, GST_ICE_SIGNALLING_ERROR_UNAUTHORIZED) == 0) {
+    /* the server closes the connection: one error, not two */
+    drop_connection (self);
+    self->failed = TRUE;
+    emit_error (self, GST_ICE_ERROR_SIGNALLING,
+        "register refused by signalling server %s: %s; set signaller::token "
+        "(or the " GST_ICE_SIGNALLING_TOKEN_ENV " environment variable) to "
+        "the token the server was given", self->server_uri,
+        text ? text : "wrong or missing token");
+  } else {
+    emit_error (self, GST_ICE_ERROR_SIGNALLING,
+        "signalling server %s reported an error: %s", self->server_uri,
+        text ? text : "(no message)");
+  }
+}
+
+static void forget_producers (GstIceWebSocketSignaller * self);
+
+/* The server took the registration: a first one, one that resumed the
+ * registration of a broken connection, or a new one after the server
+ * lost track of us (it restarted, or we came back too late). */
+static void
+handle_registered (GstIceWebSocketSignaller * self, JsonObject * message)
+{
+  const gchar *token =
+      gst_ice_signalling_message_get_string (message, "resumeToken");
+  guint64 received = 0;
+  gboolean resumed;
+
+  resumed = self->reconnecting && self->resume_token != NULL &&
+      g_strcmp0 (gst_ice_signalling_message_get_string (message, "resumed"),
+      "true") == 0 && gst_ice_signalling_parse_count
+      (gst_ice_signalling_message_get_string (message, "received"), &received);
+
+  if (resumed) {
+    GST_WARNING_OBJECT (self, "resumed the registration of %s with %s on a "
+        "new connection", self->peer_id, self->server_uri);
+  } else if (self->reconnecting) {
+    /* the sessions of the old registration go on without the server; what
+     * was said in them is no use to this one */
+    GST_WARNING_OBJECT (self, "reconnected to %s, registered anew",
+        self->server_uri);
+    forget_producers (self);
+    forget_registration (self);
+  } else {
+    GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
+        self->server_uri);
+  }
+  clear_secret (&self->resume_token);
+  if (token != NULL)
+    self->resume_token = g_strdup (token);
+  self->registered = TRUE;
+  self->reconnecting = FALSE;
+  send_missed (self, received);
+}
 
 static void
 handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
@@ -416,13 +675,7 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
     goto no_type;
 
   if (g_str_equal (type, "registered")) {
-    GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
-        self->server_uri);
-    self->registered = TRUE;
-    if (self->reconnecting)
-      GST_WARNING_OBJECT (self, "reconnected to %s", self->server_uri);
-    self->reconnecting = FALSE;
-    flush_pending (self);
+    handle_registered (self, message);
   } else if (g_str_equal (type, "producerAdded")) {
     if (peer_id == NULL || !is_consumer)
       goto unexpected;
@@ -459,16 +712,23 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
     else
       goto unexpected;
   } else if (g_str_equal (type, "endSession")) {
-    if (session_id == NULL)
-      goto unexpected;
-    gst_ice_signaller_emit_session_ended (signaller, session_id);
-  } else if (g_str_equal (type, "error")) {
+    const gchar *reason =
+        gst_ice_signalling_message_get_string (message, "reason");
     const gchar *text =
         gst_ice_signalling_message_get_string (message, "message");
 
-    emit_error (self, GST_ICE_ERROR_SIGNALLING,
-        "signalling server %s reported an error: %s", self->server_uri,
-        text ? text : "(no message)");
+    if (session_id == NULL)
+      goto unexpected;
+    if (gst_ice_signalling_reason_is_valid (reason)) {
+      gst_ice_signaller_emit_session_ended_with_reason (signaller, session_id,
+          reason, text);
+      /* a handler may have stopped us */
+      if (!self->started)
+        return;
+    }
+    gst_ice_signaller_emit_session_ended (signaller, session_id);
+  } else if (g_str_equal (type, "error")) {
+    handle_error (self, message);
   } else {
     GST_WARNING_OBJECT (self, "ignoring message of unknown type '%.64s'", type);
   }
@@ -501,12 +761,18 @@ on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
     return;
   }
 
+  self->last_frame = g_get_monotonic_time ();
   message = gst_ice_signalling_message_parse (bytes, &error);
   if (message == NULL) {
     GST_WARNING_OBJECT (self, "ignoring malformed message: %s", error->message);
     g_clear_error (&error);
+    if (self->registered)
+      self->received++;
     return;
   }
+  /* counted: after a reconnection, the server sends what came after */
+  if (self->registered)
+    self->received++;
 
   /* a signal handler may stop and drop us */
   g_object_ref (self);
@@ -526,8 +792,6 @@ on_ws_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
   g_free (self->ws_error);
   self->ws_error = g_strdup (error->message);
 }
-
-static void schedule_connect (GstIceWebSocketSignaller * self, guint delay);
 
 /* Without a connection nobody is known to be there: the server lists the
  * producers again after the next registration. */
@@ -553,6 +817,31 @@ reconnect_interval (GstIceWebSocketSignaller * self)
   return MAX (self->interval, 1000);
 }
 
+/* The registered connection broke or closed.  A server that gave a
+ * resume token may be there still (our path broke, not the server): try
+ * again at once, and resume.  Else the server went away (icesink's
+ * embedded server goes with its pipeline): ICE sessions that flow need no
+ * signalling, and the peers find each other again once it is back. */
+static void
+lose_connection (GstIceWebSocketSignaller * self, const gchar * reason,
+    gboolean server_left)
+{
+  gboolean resumable = self->resume_token != NULL && !server_left;
+
+  GST_WARNING_OBJECT (self, "lost the connection to signalling server %s: "
+      "%s; reconnecting%s", self->server_uri, reason, resumable ?
+      " now to resume, then every second or more" : " every second or more");
+  drop_connection_with_code (self, GST_ICE_SIGNALLING_CLOSE_RESUMING);
+  if (!resumable) {
+    forget_producers (self);
+    forget_registration (self);
+  }
+  self->reconnecting = TRUE;
+  self->attempts = 0;
+  if (self->connect_source == NULL)
+    schedule_connect (self, resumable ? 0 : reconnect_interval (self));
+}
+
 static void
 on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 {
@@ -571,19 +860,18 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
     reason = g_strdup ("closed");
 
   if (self->registered) {
-    /* The server went away (icesink's embedded server goes with its
-     * pipeline): ICE sessions that flow need no signalling, and the peers
-     * find each other again once it is back. */
-    GST_WARNING_OBJECT (self, "lost the connection to signalling server %s: "
-        "%s; reconnecting every %u ms", self->server_uri, reason,
-        reconnect_interval (self));
-    drop_connection (self);
-    /* what was queued belongs to sessions of the lost connection */
-    g_queue_clear_full (&self->pending, g_free);
-    forget_producers (self);
-    self->reconnecting = TRUE;
-    self->attempts = 0;
-    schedule_connect (self, reconnect_interval (self));
+    /* a server that stops says so with 1001: it forgot us */
+    lose_connection (self, reason, code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+    g_free (reason);
+    return;
+  }
+  if (self->reconnecting) {
+    /* closed again before the registration: the next attempt may do */
+    GST_DEBUG_OBJECT (self, "connection to %s closed before the "
+        "registration: %s", self->server_uri, reason);
+    drop_connection_with_code (self, GST_ICE_SIGNALLING_CLOSE_RESUMING);
+    if (self->connect_source == NULL)
+      schedule_connect (self, reconnect_interval (self));
     g_free (reason);
     return;
   }
@@ -597,6 +885,135 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 }
 
 /* Connecting */
+
+/* Called when the server's certificate failed verification: keep why,
+ * for the error; accept only the pinned certificate. */
+static gboolean
+on_accept_certificate (SoupMessage * msg, GTlsCertificate * certificate,
+    GTlsCertificateFlags errors, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+
+  if (self->pinned != NULL &&
+      g_tls_certificate_is_same (certificate, self->pinned)) {
+    GST_DEBUG_OBJECT (self, "accepting the pinned certificate of %s",
+        self->server_uri);
+    return TRUE;
+  }
+  self->refused = errors;
+  return FALSE;
+}
+
+/* Why a certificate was refused, as a user can act on it. */
+static gchar *
+describe_refusal (GstIceWebSocketSignaller * self)
+{
+  GString *why = g_string_new ("its TLS certificate");
+  GTlsCertificateFlags flags = self->refused;
+  const gchar *host = g_uri_get_host (self->parsed_uri);
+  const GTlsCertificateFlags known = G_TLS_CERTIFICATE_UNKNOWN_CA |
+      G_TLS_CERTIFICATE_BAD_IDENTITY | G_TLS_CERTIFICATE_NOT_ACTIVATED |
+      G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_REVOKED |
+      G_TLS_CERTIFICATE_INSECURE;
+
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    g_string_append (why, " is not signed by a trusted CA (the system's, or "
+        "signaller::tls-ca-file);");
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_string_append_printf (why, " is not valid for %s;", host);
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    g_string_append (why, " is not valid yet;");
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    g_string_append (why, " has expired;");
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    g_string_append (why, " was revoked;");
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    g_string_append (why, " uses an insecure algorithm;");
+  if ((flags & known) == 0)
+    g_string_append (why, " could not be verified;");
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    g_string_append (why, " use the host name or address the certificate "
+        "names in signaller::uri");
+  else
+    g_string_append (why, " set signaller::tls-ca-file to the PEM file of "
+        "the CA that signed it");
+  return g_string_free (why, FALSE);
+}
+
+/* The register message: with the server's token if there is one, and
+ * the resume token and count of the registration to resume if there is
+ * one. */
+static gchar *
+build_register (GstIceWebSocketSignaller * self, const gchar * role)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+  gchar *text;
+
+  json_object_set_string_member (object, "type", "register");
+  json_object_set_string_member (object, "peerId", self->peer_id);
+  json_object_set_string_member (object, "role", role);
+  if (self->active_token != NULL)
+    json_object_set_string_member (object, "token", self->active_token);
+  if (self->reconnecting && self->resume_token != NULL) {
+    gchar *received = g_strdup_printf ("%" G_GUINT64_FORMAT, self->received);
+
+    json_object_set_string_member (object, "resumeToken", self->resume_token);
+    json_object_set_string_member (object, "received", received);
+    g_free (received);
+  }
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (object);
+  return text;
+}
+
+static void
+on_ws_pong (SoupWebsocketConnection * ws, GBytes * message, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+
+  self->last_frame = g_get_monotonic_time ();
+}
+
+/* libsoup 3.2 pings but never notices a missing pong: this does. */
+static gboolean
+check_keepalive (gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+  gint64 silent = g_get_monotonic_time () - self->last_frame;
+  gchar *reason;
+
+  if (silent <= 2 * (gint64) self->keepalive * G_TIME_SPAN_SECOND)
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&self->keepalive_source, g_source_unref);
+  reason = g_strdup_printf ("nothing from it for %" G_GINT64_FORMAT " s",
+      silent / G_TIME_SPAN_SECOND);
+  if (self->registered) {
+    lose_connection (self, reason, FALSE);
+  } else {
+    /* not registered yet: as if the connection had closed */
+    g_free (self->ws_error);
+    self->ws_error = g_strdup (reason);
+    on_ws_closed (self->ws, self);
+  }
+  g_free (reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_keepalive (GstIceWebSocketSignaller * self)
+{
+  self->last_frame = g_get_monotonic_time ();
+  if (self->keepalive == 0)
+    return;
+  soup_websocket_connection_set_keepalive_interval (self->ws, self->keepalive);
+  self->keepalive_source = g_timeout_source_new_seconds (self->keepalive);
+  g_source_set_callback (self->keepalive_source, check_keepalive, self, NULL);
+  g_source_attach (self->keepalive_source, self->context);
+}
 
 static void
 on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
@@ -624,17 +1041,20 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 
   if (ws == NULL)
     goto failed;
+  g_signal_handlers_disconnect_by_data (self->connect_msg, self);
+  g_clear_object (&self->connect_msg);
 
   GST_INFO_OBJECT (self, "connected to %s, registering %s as %s",
       self->server_uri, self->peer_id, role);
 
   self->ws = ws;
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), self);
+  g_signal_connect (ws, "pong", G_CALLBACK (on_ws_pong), self);
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
+  start_keepalive (self);
 
-  write_message (self, gst_ice_signalling_message_build ("register", "peerId",
-          self->peer_id, "role", role, NULL));
+  write_message_full (self, build_register (self, role), TRUE);
 
   g_object_unref (self);
   return;
@@ -642,9 +1062,34 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
   /* ERRORS */
 failed:
   {
+    guint status = soup_message_get_status (self->connect_msg);
+
+    g_signal_handlers_disconnect_by_data (self->connect_msg, self);
+    if (self->refused != 0) {
+      /* no retry makes a certificate trusted */
+      g_free (error->message);
+      error->message = describe_refusal (self);
+      self->reconnecting = FALSE;
+      self->attempts = self->max_retries + 1;
+    } else if (status >= 300 && error->domain == SOUP_WEBSOCKET_ERROR) {
+      /* a server that refused the handshake says why in its status line */
+      gchar *message = g_strdup_printf ("%s (HTTP %u %s)", error->message,
+          status, soup_message_get_reason_phrase (self->connect_msg));
+
+      g_free (error->message);
+      error->message = message;
+    }
+    g_clear_object (&self->connect_msg);
+
     if (self->reconnecting) {
       GST_DEBUG_OBJECT (self, "reconnection attempt %u to %s failed: %s",
           self->attempts, self->server_uri, error->message);
+      if (self->resume_token != NULL &&
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)) {
+        /* nothing listens there: the server stopped, and forgot us */
+        forget_producers (self);
+        forget_registration (self);
+      }
       schedule_connect (self, reconnect_interval (self));
     } else if (self->attempts <= self->max_retries) {
       GST_INFO_OBJECT (self, "attempt %u to connect to %s failed: %s; "
@@ -689,6 +1134,11 @@ connect_cb (gpointer user_data)
       self->attempts);
 
   msg = soup_message_new_from_uri ("GET", self->parsed_uri);
+  g_clear_object (&self->connect_msg);
+  self->connect_msg = g_object_ref (msg);
+  self->refused = 0;
+  g_signal_connect (msg, "accept-certificate",
+      G_CALLBACK (on_accept_certificate), self);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL,
       G_PRIORITY_DEFAULT, self->cancellable, on_connected, g_object_ref (self));
   g_object_unref (msg);
@@ -709,6 +1159,31 @@ schedule_connect (GstIceWebSocketSignaller * self, guint delay)
   g_source_attach (self->connect_source, self->context);
 }
 
+/* The CAs of tls-ca-file, or %NULL (and no error) for the system's. */
+static GTlsDatabase *
+make_tls_database (GstIceWebSocketSignaller * self, GError ** error)
+{
+  GTlsDatabase *database;
+  GError *load_error = NULL;
+  gchar *file;
+
+  g_mutex_lock (&self->lock);
+  file = g_strdup (self->tls_ca_file);
+  g_mutex_unlock (&self->lock);
+  if (file == NULL)
+    return NULL;
+
+  database = g_tls_file_database_new (file, &load_error);
+  if (database == NULL) {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "signaller tls-ca-file '%s' cannot be used: %s", file,
+        load_error->message);
+    g_clear_error (&load_error);
+  }
+  g_free (file);
+  return database;
+}
+
 /* GstIceSignaller */
 
 static gboolean
@@ -716,6 +1191,7 @@ gst_ice_websocket_signaller_prepare (GstIceSignaller * signaller,
     GError ** error)
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+  GTlsDatabase *database;
   GUri *parsed;
   gchar *uri;
 
@@ -724,12 +1200,32 @@ gst_ice_websocket_signaller_prepare (GstIceSignaller * signaller,
   g_mutex_unlock (&self->lock);
 
   parsed = parse_uri (uri, error);
-  g_free (uri);
-  if (parsed == NULL)
+  if (parsed == NULL) {
+    g_free (uri);
     return FALSE;
-
+  }
+  if (g_ascii_strcasecmp (g_uri_get_scheme (parsed), "wss") == 0 &&
+      !g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    goto no_tls;
   g_uri_unref (parsed);
+  g_free (uri);
+
+  database = make_tls_database (self, error);
+  if (database == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  g_clear_object (&database);
   return TRUE;
+
+  /* ERRORS */
+no_tls:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "signaller uri '%s' needs TLS, which GIO cannot do here: install "
+        "glib-networking (GIO's TLS backend)", uri);
+    g_uri_unref (parsed);
+    g_free (uri);
+    return FALSE;
+  }
 }
 
 static void
@@ -737,6 +1233,9 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
     GstIceSignallerRole role, const gchar * peer_id)
 {
   GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+  GTlsDatabase *database;
+  GError *error = NULL;
+  const gchar *token;
 
   if (self->started) {
     GST_WARNING_OBJECT (self, "already started, restarting");
@@ -747,6 +1246,10 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
   self->server_uri = g_strdup (self->uri);
   self->max_retries = self->connection_retries;
   self->interval = self->retry_interval;
+  self->keepalive = self->keepalive_interval;
+  token = self->token ? self->token : g_getenv (GST_ICE_SIGNALLING_TOKEN_ENV);
+  if (token != NULL && token[0] != '\0')
+    self->active_token = g_strdup (token);
   g_mutex_unlock (&self->lock);
 
   GST_DEBUG_OBJECT (self, "starting as %s %s with %s",
@@ -762,6 +1265,15 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
   self->context = g_main_context_ref_thread_default ();
   /* a session serves the thread-default context of its creation */
   self->session = soup_session_new ();
+  database = make_tls_database (self, &error);
+  if (database != NULL) {
+    soup_session_set_tls_database (self->session, database);
+    g_object_unref (database);
+  } else if (error != NULL) {
+    /* prepare() said so already, unless it was skipped */
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    g_clear_error (&error);
+  }
   self->cancellable = g_cancellable_new ();
 
   /* connect from the context, so that even an invalid uri is reported by a
@@ -788,11 +1300,15 @@ gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
     g_clear_pointer (&self->connect_source, g_source_unref);
   }
   drop_connection (self);
+  if (self->connect_msg != NULL)
+    g_signal_handlers_disconnect_by_data (self->connect_msg, self);
+  g_clear_object (&self->connect_msg);
   g_clear_object (&self->session);
-  g_queue_clear_full (&self->pending, g_free);
+  forget_registration (self);
   g_hash_table_remove_all (self->producers);
   g_clear_pointer (&self->parsed_uri, g_uri_unref);
   g_clear_pointer (&self->server_uri, g_free);
+  clear_secret (&self->active_token);
   g_clear_pointer (&self->peer_id, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
 }
@@ -838,6 +1354,43 @@ gst_ice_websocket_signaller_end_session (GstIceSignaller * signaller,
 }
 
 static void
+gst_ice_websocket_signaller_end_session_with_reason (GstIceSignaller *
+    signaller, const gchar * session_id, const gchar * reason,
+    const gchar * message)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (message != NULL)
+    send_message (self, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session_id, "reason", reason, "message", message,
+            NULL));
+  else
+    send_message (self, gst_ice_signalling_message_build ("endSession",
+            "sessionId", session_id, "reason", reason, NULL));
+}
+
+/* This host's addresses changed: the connection may be on a path that is
+ * gone, with nothing to say so for minutes.  Resume on a new one now, so
+ * that what the element sends next (an ICE restart's description) is not
+ * written into a dead connection. */
+static void
+gst_ice_websocket_signaller_network_changed (GstIceSignaller * signaller)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (!self->started || self->failed)
+    return;
+  if (self->registered && self->resume_token != NULL) {
+    lose_connection (self, "the network changed", FALSE);
+  } else if (self->reconnecting && self->connect_source != NULL) {
+    /* waiting to try again: the new network may reach the server */
+    g_source_destroy (self->connect_source);
+    g_clear_pointer (&self->connect_source, g_source_unref);
+    schedule_connect (self, 0);
+  }
+}
+
+static void
 gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
 {
   iface->prepare = gst_ice_websocket_signaller_prepare;
@@ -847,6 +1400,28 @@ gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
   iface->send_description = gst_ice_websocket_signaller_send_description;
   iface->send_candidate = gst_ice_websocket_signaller_send_candidate;
   iface->end_session = gst_ice_websocket_signaller_end_session;
+  iface->end_session_with_reason =
+      gst_ice_websocket_signaller_end_session_with_reason;
+  iface->network_changed = gst_ice_websocket_signaller_network_changed;
+}
+
+/**
+ * gst_ice_websocket_signaller_set_pinned_certificate:
+ * @certificate: (nullable): a certificate to accept as it is
+ *
+ * Accepts a `wss://` server that presents exactly @certificate, whoever
+ * signed it and whatever host it names: icesink's own signaller trusts the
+ * server icesink runs this way.  Private to gst-ice.
+ */
+void
+gst_ice_websocket_signaller_set_pinned_certificate (GstIceWebSocketSignaller *
+    self, GTlsCertificate * certificate)
+{
+  g_return_if_fail (GST_IS_ICE_WEBSOCKET_SIGNALLER (self));
+
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->pinned, certificate);
+  g_mutex_unlock (&self->lock);
 }
 
 /**

@@ -21,6 +21,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <gst/ice/signalling/gsticesignaller.h>
 
 G_BEGIN_DECLS
@@ -30,5 +31,7 @@ G_DECLARE_FINAL_TYPE (GstIceWebSocketSignaller, gst_ice_websocket_signaller,
     GST, ICE_WEBSOCKET_SIGNALLER, GObject);
 
 GstIceSignaller *gst_ice_websocket_signaller_new (const gchar * uri);
+void gst_ice_websocket_signaller_set_pinned_certificate
+    (GstIceWebSocketSignaller * self, GTlsCertificate * certificate);
 
 G_END_DECLS
