@@ -391,7 +391,9 @@ struct _GstIceStunCheck
   GMainContext *context;
   GstIceStunCheckFunc func;
   gpointer user_data;
-  GstIceStunCheckResult *result;        /* the thread's, then the context's */
+  /* under the lock: set by the thread once the check is done, read by
+   * the context (the lock orders the two for ThreadSanitizer too) */
+  GstIceStunCheckResult *result;
 };
 
 static void
@@ -414,13 +416,15 @@ static gboolean
 deliver (gpointer user_data)
 {
   GstIceStunCheck *check = user_data;
+  GstIceStunCheckResult *result;
   gboolean stopped;
 
   g_mutex_lock (&check->lock);
   stopped = check->stopped;
+  result = check->result;
   g_mutex_unlock (&check->lock);
-  if (!stopped && check->result->status != GST_ICE_STUN_CHECK_CANCELLED)
-    check->func (check->result, check->user_data);
+  if (!stopped && result->status != GST_ICE_STUN_CHECK_CANCELLED)
+    check->func (result, check->user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -428,10 +432,16 @@ static gpointer
 check_thread (gpointer user_data)
 {
   GstIceStunCheck *check = user_data;
+  GstIceStunCheckResult *result;
   GSource *source;
 
-  check->result = gst_ice_stun_check_run (check->server, NULL,
+  result = gst_ice_stun_check_run (check->server, NULL,
       GST_ICE_STUN_CHECK_TIMEOUT_MS, check->cancellable);
+  /* the context may only see it through the lock: GLib's own, in
+   * g_source_attach(), is invisible to ThreadSanitizer */
+  g_mutex_lock (&check->lock);
+  check->result = result;
+  g_mutex_unlock (&check->lock);
 
   source = g_idle_source_new ();
   g_source_set_callback (source, deliver, g_atomic_rc_box_acquire (check),
