@@ -246,9 +246,11 @@ class Cell:
 
 def cut_udp(lan, after_s, for_s):
     """Drops every UDP packet the router of @lan forwards, from @after_s
-    for @for_s seconds: longer than ICE consent lasts."""
+    seconds after the stream started, for @for_s seconds: longer than ICE
+    consent lasts."""
     def during(lab):
         rule = ['FORWARD', '-p', 'udp', '-j', 'DROP']
+        lab.wait_streaming()
         time.sleep(after_s)
         lab.run(lan + '-r', ['iptables', '-I'] + rule)
         time.sleep(for_s)
@@ -316,6 +318,7 @@ def blackout(lan, after_s, for_s):
              ['FORWARD', '-p', 'tcp', '--sport', '3478', '-j', 'DROP']]
 
     def during(lab):
+        lab.wait_streaming()
         time.sleep(after_s)
         for rule in rules:
             lab.run(lan + '-r', ['iptables', '-I'] + rule)
@@ -329,6 +332,7 @@ def new_router_address(lan, after_s):
     """The router of @lan gets another public address mid-stream, as a
     carrier gives a home router a new one: its old mappings die."""
     def during(lab):
+        lab.wait_streaming()
         time.sleep(after_s)
         router = lan + '-r'
         old = lab.wan_ips[router]
@@ -344,6 +348,7 @@ def new_host_address(host, after_s):
     """@host gets another address on its LAN mid-stream (a new DHCP
     lease): its sockets on the old one are useless."""
     def during(lab):
+        lab.wait_streaming()
         time.sleep(after_s)
         old = lab.host_ips[host]
         new = old.rsplit('.', 1)[0] + '.%d' % (int(old.rsplit('.', 1)[1])
@@ -666,6 +671,20 @@ class Lab:
                           '%s-%s.log' % (tag, role), env=env,
                           result_pipe=True)
 
+    def wait_streaming(self, timeout=60):
+        """Waits until the current cell's sender has its consumer connected
+        (ICE and DTLS done): a change to the network meant to hit a
+        running stream must not hit its setup, which takes seconds on a
+        busy machine."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(self.sender.log, errors='replace') as f:
+                if re.search(r"consumer '.*' connected", f.read()):
+                    return
+            if self.sender.poll() is not None:
+                return
+            time.sleep(0.1)
+
     def run_cell(self, index, cell):
         name, a, b = cell.name, cell.sender, cell.receiver
         tag = 'cell%02d' % index
@@ -678,6 +697,7 @@ class Lab:
             rx_props = '%s producer-peer-id=%s %s' % (SIGNALLING, producer,
                                                      cell.props)
         tx = self.peer(a, 'send', tx_props, tag, cell)
+        self.sender = tx
         time.sleep(0.3)
         start = time.time()
         rx = self.peer(b, 'recv', rx_props, tag, cell)
