@@ -44,10 +44,14 @@
  *   in a gint and are not -2147483648, an even number of hexadecimal
  *   digits for a buffer;
  * - arrays `< >` and lists `{ }` of values, nested at most
- *   %GST_ICE_CAPS_MAX_DEPTH deep; no ranges `[ ]`, as the caps of a
- *   stream are fixed;
+ *   %GST_ICE_CAPS_MAX_DEPTH deep (`(array)` and `(list)` in front of
+ *   one nested in another); no ranges `[ ]`, as the caps of a stream are
+ *   fixed;
  * - quoted strings without control characters; at most
- *   %GST_ICE_CAPS_MAX_LENGTH bytes in all.
+ *   %GST_ICE_CAPS_MAX_LENGTH bytes in all;
+ * - each value one that GStreamer reads alone (gst_value_deserialize()):
+ *   one it cannot read in an array or a list makes GStreamer 1.22 leak
+ *   the array or list.
  *
  * Private to libgstice.
  */
@@ -76,33 +80,43 @@ typedef enum
   KIND_BITMASK,
   KIND_FLAGSET,
   KIND_BUFFER,
+  KIND_ARRAY,
+  KIND_LIST,
 } ValueKind;
 
 typedef struct
 {
   const gchar *name;
   ValueKind kind;
+  /* the GType's name, to read one value with */
+  const gchar *type_name;
 } ValueType;
 
 /* the names gst_caps_to_string() writes, and GStreamer's abbreviations */
 /* *INDENT-OFF* */
 static const ValueType value_types[] = {
-  {"int", KIND_INTEGER}, {"i", KIND_INTEGER},
-  {"uint", KIND_INTEGER}, {"u", KIND_INTEGER},
-  {"gint64", KIND_INTEGER}, {"guint64", KIND_INTEGER},
-  {"float", KIND_FLOAT}, {"f", KIND_FLOAT},
-  {"double", KIND_FLOAT}, {"d", KIND_FLOAT},
-  {"boolean", KIND_BOOLEAN}, {"bool", KIND_BOOLEAN}, {"b", KIND_BOOLEAN},
-  {"string", KIND_STRING}, {"str", KIND_STRING}, {"s", KIND_STRING},
-  {"fraction", KIND_FRACTION},
-  {"bitmask", KIND_BITMASK},
-  {"flagset", KIND_FLAGSET}, {"GstVideoMultiviewFlagsSet", KIND_FLAGSET},
-  {"buffer", KIND_BUFFER},
+  {"int", KIND_INTEGER, "gint"}, {"i", KIND_INTEGER, "gint"},
+  {"uint", KIND_INTEGER, "guint"}, {"u", KIND_INTEGER, "guint"},
+  {"gint64", KIND_INTEGER, "gint64"}, {"guint64", KIND_INTEGER, "guint64"},
+  {"float", KIND_FLOAT, "gfloat"}, {"f", KIND_FLOAT, "gfloat"},
+  {"double", KIND_FLOAT, "gdouble"}, {"d", KIND_FLOAT, "gdouble"},
+  {"boolean", KIND_BOOLEAN, "gboolean"}, {"bool", KIND_BOOLEAN, "gboolean"},
+  {"b", KIND_BOOLEAN, "gboolean"},
+  {"string", KIND_STRING, "gchararray"}, {"str", KIND_STRING, "gchararray"},
+  {"s", KIND_STRING, "gchararray"},
+  {"fraction", KIND_FRACTION, "GstFraction"},
+  {"bitmask", KIND_BITMASK, "GstBitmask"},
+  {"flagset", KIND_FLAGSET, "GstFlagSet"},
+  {"GstVideoMultiviewFlagsSet", KIND_FLAGSET, "GstVideoMultiviewFlagsSet"},
+  {"buffer", KIND_BUFFER, "GstBuffer"},
+  /* how it writes an array or list in one: its elements have types */
+  {"array", KIND_ARRAY, NULL}, {"list", KIND_LIST, NULL},
 };
 /* *INDENT-ON* */
 
 #define TYPE_NAMES "int, uint, gint64, guint64, float, double, boolean, " \
-    "string, fraction, bitmask, flagset, GstVideoMultiviewFlagsSet or buffer"
+    "string, fraction, bitmask, flagset, GstVideoMultiviewFlagsSet, buffer, " \
+    "array or list"
 #define TOKEN_CHARS "letters, digits and / - _ . : +"
 
 /* where the check is, and the field it is in (for messages) */
@@ -186,17 +200,52 @@ refuse_field (Reader * r, const gchar * rest)
   return FALSE;
 }
 
-static ValueKind
-kind_of_type (const gchar * name, gsize len)
+static const ValueType *
+lookup_type (const gchar * name, gsize len)
 {
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (value_types); i++) {
     if (strlen (value_types[i].name) == len &&
         strncmp (value_types[i].name, name, len) == 0)
-      return value_types[i].kind;
+      return &value_types[i];
   }
-  return KIND_NONE;
+  return NULL;
+}
+
+/* GStreamer 1.22 leaks the array or list around a value it cannot read:
+ * each value, once its syntax is checked, is read alone first */
+static gboolean
+value_is_readable (const ValueType * type, const gchar * s, gsize len)
+{
+  GType gtype = g_type_from_name (type->type_name);
+  GValue value = G_VALUE_INIT;
+  gboolean readable;
+  gchar *text;
+
+  /* GstVideoMultiviewFlagsSet is registered by libgstvideo, or by
+   * gst_caps_from_string() when it meets it */
+  if (gtype == 0)
+    gtype = GST_TYPE_FLAG_SET;
+  text = g_strndup (s, len);
+  g_value_init (&value, gtype);
+  readable = gst_value_deserialize (&value, text);
+  g_value_unset (&value);
+  g_free (text);
+  return readable;
+}
+
+/* Refuses a value GStreamer cannot read as @type. */
+static gboolean
+refuse_unreadable (Reader * r, const ValueType * type, const gchar * s,
+    gsize len)
+{
+  gchar *rest = g_strdup_printf (" that GStreamer cannot read as (%s)",
+      type->name);
+
+  refuse (r, "value", s, MIN (len, PIECE_MAX_LENGTH), rest);
+  g_free (rest);
+  return FALSE;
 }
 
 /* [+-]DIGITS, at most @max_digits of them; the magnitude in @value */
@@ -325,11 +374,11 @@ kind_rule (ValueKind kind)
 
 /* "..." with backslash escapes, for a string */
 static gboolean
-read_quoted (Reader * r, ValueKind kind)
+read_quoted (Reader * r, const ValueType * type)
 {
   const gchar *start = r->p;
 
-  if (kind != KIND_STRING)
+  if (type->kind != KIND_STRING)
     return refuse (r, "quoted value", start, piece_length (start),
         " where a string is not expected");
 
@@ -344,14 +393,17 @@ read_quoted (Reader * r, ValueKind kind)
           " that has a control character");
   }
   r->p++;
+  if (!value_is_readable (type, start, r->p - start))
+    return refuse_unreadable (r, type, start, r->p - start);
   return TRUE;
 }
 
-static gboolean read_value (Reader * r, ValueKind kind, guint depth);
+static gboolean read_value (Reader * r, const ValueType * type, guint depth);
 
-/* < VALUE, ... > or { VALUE, ... }: elements take the type given before it */
+/* < VALUE, ... > or { VALUE, ... }: elements take the type given before
+ * it, if any */
 static gboolean
-read_collection (Reader * r, ValueKind kind, guint depth)
+read_collection (Reader * r, const ValueType * type, guint depth)
 {
   gchar close = *r->p == '<' ? '>' : '}';
 
@@ -366,7 +418,7 @@ read_collection (Reader * r, ValueKind kind, guint depth)
     return TRUE;
   }
   while (TRUE) {
-    if (!read_value (r, kind, depth + 1))
+    if (!read_value (r, type, depth + 1))
       return FALSE;
     skip_space (r);
     if (*r->p == close) {
@@ -380,10 +432,11 @@ read_collection (Reader * r, ValueKind kind, guint depth)
   }
 }
 
-/* [(TYPE)] VALUE; @kind: the type of the array or list it is in */
+/* [(TYPE)] VALUE; @type: the type of the array or list it is in, if any */
 static gboolean
-read_value (Reader * r, ValueKind kind, guint depth)
+read_value (Reader * r, const ValueType * type, guint depth)
 {
+  ValueKind kind;
   const gchar *start;
   gsize len;
 
@@ -392,24 +445,31 @@ read_value (Reader * r, ValueKind kind, guint depth)
     start = r->p;
     len = strspn (r->p + 1, "abcdefghijklmnopqrstuvwxyz"
         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-    kind = kind_of_type (r->p + 1, len);
-    if (r->p[len + 1] != ')' || kind == KIND_NONE)
+    type = lookup_type (r->p + 1, len);
+    if (r->p[len + 1] != ')' || type == NULL)
       return refuse (r, "type", start, r->p[len + 1] == ')' ? len + 2 :
           piece_length (start), ", which gst-ice does not take from a peer ("
           TYPE_NAMES ")");
     r->p += len + 2;
     skip_space (r);
   }
+  kind = type != NULL ? type->kind : KIND_NONE;
 
-  if (*r->p == '<' || *r->p == '{')
-    return read_collection (r, kind, depth);
+  if ((*r->p == '<' && kind != KIND_LIST) || (*r->p == '{' &&
+          kind != KIND_ARRAY))
+    return read_collection (r, kind == KIND_ARRAY || kind == KIND_LIST ?
+        NULL : type, depth);
+  if (kind == KIND_ARRAY || kind == KIND_LIST)
+    return refuse (r, kind == KIND_ARRAY ? "array" : "list", r->p,
+        piece_length (r->p), kind == KIND_ARRAY ? " that is not < ... >" :
+        " that is not { ... }");
   if (*r->p == '[')
     return refuse_field (r, "has a range: caps from a peer are fixed");
   if (kind == KIND_NONE)
     return refuse_field (r, "has a value without a type (write "
         "(TYPE)VALUE, as gst_caps_to_string() does)");
   if (*r->p == '"')
-    return read_quoted (r, kind);
+    return read_quoted (r, type);
 
   start = r->p;
   len = token_length (start);
@@ -420,6 +480,8 @@ read_value (Reader * r, ValueKind kind, guint depth)
         "quoted string or " TOKEN_CHARS);
   if (!token_is_valid (kind, start, len))
     return refuse (r, kind_name (kind), start, len, kind_rule (kind));
+  if (!value_is_readable (type, start, len))
+    return refuse_unreadable (r, type, start, len);
   return TRUE;
 }
 
@@ -442,7 +504,7 @@ read_field (Reader * r)
   if (*r->p != '=')
     return refuse_field (r, "has no '=' and value");
   r->p++;
-  if (!read_value (r, KIND_NONE, 0))
+  if (!read_value (r, NULL, 0))
     return FALSE;
   g_clear_pointer (&r->field, g_free);
   return TRUE;
