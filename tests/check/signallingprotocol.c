@@ -145,6 +145,27 @@ GST_START_TEST (test_json_extensions_refused)
 
 GST_END_TEST;
 
+/* json-glib 1.6.6 takes "{}{}" (or "0{}") for one document, and leaks
+ * the first value: a message is one value, checked before json-glib */
+GST_START_TEST (test_second_value_refused)
+{
+  assert_refused ("{}{}", "a second JSON value starts at offset 2 (a "
+      "message is one JSON object)");
+  assert_refused ("0{\"type\":\"register\"}", "a second JSON value starts "
+      "at offset 1 (a message is one JSON object)");
+  assert_refused ("[]{\"a\":1}", "a second JSON value starts at offset 2 "
+      "(a message is one JSON object)");
+  assert_refused ("\"s\"{\"a\":{}}", "a second JSON value starts at offset "
+      "3 (a message is one JSON object)");
+  assert_refused ("{\"type\":\"a\"} {\"type\":\"b\"}", "a second JSON "
+      "value starts at offset 13 (a message is one JSON object)");
+
+  /* white space around the one object is fine */
+  assert_parses (" {\"type\":\"a\"} \r\n");
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_not_an_object)
 {
   static const gchar *const texts[] = { "[]", "[{\"type\":\"register\"}]",
@@ -362,6 +383,7 @@ signallingprotocol_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_depth_limit);
   tcase_add_test (tc, test_json_extensions_refused);
+  tcase_add_test (tc, test_second_value_refused);
   tcase_add_test (tc, test_not_an_object);
   tcase_add_test (tc, test_get_string);
   tcase_add_test (tc, test_build_round_trip);

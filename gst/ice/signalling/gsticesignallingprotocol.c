@@ -38,9 +38,10 @@
  * @error: return location for a %GST_ICE_ERROR_SIGNALLING error
  *
  * Refuses what json-glib would accept but JSON does not (single-quoted
- * strings, comments), so that the nesting depth counted here is exact, and
+ * strings, comments), so that the nesting depth counted here is exact,
  * input nested deep enough to exhaust the stack of json-glib's recursive
- * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels.
+ * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels, and a
+ * second value after the first (json-glib 1.6.6 takes `{}{}` and leaks).
  *
  * Returns: whether @text may be handed to json-glib
  */
@@ -50,6 +51,8 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
 {
   gboolean in_string = FALSE;
   gboolean escaped = FALSE;
+  /* a value was started, and ended, at the top level */
+  gboolean started = FALSE, ended = FALSE;
   guint depth = 0;
   gsize i;
 
@@ -63,16 +66,23 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
         escaped = TRUE;
       else if (c == '"')
         in_string = FALSE;
-    } else if (c == '"') {
+      continue;
+    }
+    if (c == '\'' || c == '/' || c == '#')
+      goto not_json;
+    if (depth == 0 && !g_ascii_isspace (c)) {
+      if (ended || (started && (c == '{' || c == '[')))
+        goto second_value;
+      started = TRUE;
+    }
+    if (c == '"') {
       in_string = TRUE;
     } else if (c == '{' || c == '[') {
       if (++depth > GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH)
         goto too_deep;
-    } else if (c == '}' || c == ']') {
-      if (depth > 0)
-        depth--;
-    } else if (c == '\'' || c == '/' || c == '#') {
-      goto not_json;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      if (--depth == 0)
+        ended = TRUE;
     }
   }
   return TRUE;
@@ -88,6 +98,13 @@ not_json:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
         "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+second_value:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "a second JSON value starts at offset %" G_GSIZE_FORMAT " (a message "
+        "is one JSON object)", i);
     return FALSE;
   }
 }
