@@ -309,7 +309,8 @@ token_is_valid (ValueKind kind, const gchar * s, gsize len)
         return hex_digits_are_valid (s + 2, len - 2, 1, 16);
       return hex_digits_are_valid (s, len, 1, 16);
     case KIND_FLAGSET:
-      /* FLAGS:MASK, then the names of the flags for people to read */
+      /* FLAGS:MASK, then the names of the flags for people to read, each
+       * after a '+' (set) or a '/' */
       colon = memchr (s, ':', len);
       if (colon == NULL || !hex_digits_are_valid (s, colon - s, 1, 8))
         return FALSE;
@@ -317,7 +318,8 @@ token_is_valid (ValueKind kind, const gchar * s, gsize len)
       colon = memchr (p, ':', end - p);
       if (colon == NULL)
         return hex_digits_are_valid (p, end - p, 1, 8);
-      return hex_digits_are_valid (p, colon - p, 1, 8) && colon[1] == '/';
+      return hex_digits_are_valid (p, colon - p, 1, 8) && (colon[1] == '/'
+          || colon[1] == '+');
     case KIND_BUFFER:
       /* GStreamer 1.22 unmaps a freed buffer on anything else */
       return len % 2 == 0 && hex_digits_are_valid (s, len, 2, G_MAXSIZE);

@@ -479,6 +479,11 @@ static const gchar *const real_caps[] = {
   "video/x-raw, format=(string)I420, width=(int)64, height=(int)48, "
       "framerate=(fraction)30000/1001, interlace-mode=(string)progressive",
   "video/x-raw(memory:SystemMemory), format=(string)I420, width=(int)64",
+  /* flags that are set are written with a '+' */
+  "video/x-raw, format=(string)I420, multiview-mode=(string)side-by-side, "
+      "multiview-flags=(GstVideoMultiviewFlagsSet)4001:ffffffff:"
+      "+right-view-first/left-flipped/left-flopped/right-flipped"
+      "/right-flopped+half-aspect/mixed-mono",
   "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, "
       "rate=(int)44100, channels=(int)6, "
       "channel-mask=(bitmask)0x000000000000003f, gain=(double)-1.5e-3, "
