@@ -33,8 +33,9 @@
  * gst_ice_caps_text_is_valid() lets through only what gst_caps_to_string()
  * writes for fixed caps, with value types that cannot hurt:
  *
- * - structures separated by `;`, each a media type (a letter, then
- *   letters, digits and `/ - _ . : +`, not a GStreamer 0.10 raw one),
+ * - `ANY`, `EMPTY` or `NONE` alone, or structures separated by `;`, each
+ *   a media type (a letter, then letters, digits and `/ - _ . : +`, not a
+ *   GStreamer 0.10 raw one nor one of those three words),
  *   optional caps features (`(memory:SystemMemory)`, `(ANY)`), then
  *   `, field=(TYPE)VALUE` pairs;
  * - TYPE one of int, uint, gint64, guint64, float, double, boolean,
@@ -544,6 +545,15 @@ done:
   return valid;
 }
 
+/* ANY, EMPTY and NONE: whole caps of their own */
+static gboolean
+is_caps_word (const gchar * s, gsize len)
+{
+  return (len == 3 && strncmp (s, "ANY", 3) == 0) ||
+      (len == 4 && strncmp (s, "NONE", 4) == 0) ||
+      (len == 5 && strncmp (s, "EMPTY", 5) == 0);
+}
+
 /* MEDIA/TYPE[(FEATURES)][, FIELD=VALUE ...] */
 static gboolean
 read_structure (Reader * r)
@@ -560,6 +570,11 @@ read_structure (Reader * r)
           strchr (",;", *r->p) == NULL))
     return refuse (r, "media type", start, piece_length (start),
         " is not a letter followed by " TOKEN_CHARS);
+  /* GStreamer reads "ANY" in "video/x; ANY" as a media type, and writes
+   * the caps back as "video/x; ANY", which is a different one */
+  if (is_caps_word (start, len))
+    return refuse (r, "media type", start, len, " is a word that stands "
+        "alone for caps (ANY, EMPTY or NONE)");
   /* GStreamer warns about these */
   if (len >= 12 && (strncmp (start, "video/x-raw-", 12) == 0 ||
           strncmp (start, "audio/x-raw-", 12) == 0))
@@ -606,6 +621,8 @@ gst_ice_caps_text_is_valid (const gchar * text, GError ** error)
   g_return_val_if_fail (text != NULL, FALSE);
 
   len = strlen (text);
+  if (is_caps_word (text, len))
+    return TRUE;
   if (len > GST_ICE_CAPS_MAX_LENGTH) {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_DESCRIPTION,
         "caps of %" G_GSIZE_FORMAT " bytes are longer than %d bytes", len,

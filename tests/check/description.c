@@ -528,6 +528,10 @@ static const HostileCaps hostile_caps[] = {
    "digits and / - _ . : +"},
   {"video/x; 2", "media type '2'"},
   {"video/x-raw-yuv", "media type 'video/x-raw-yuv' is a GStreamer 0.10 one"},
+  /* GStreamer reads them as a media type, and writes them back as caps
+   * that mean something else */
+  {" ANY", "media type 'ANY' is a word that stands alone for caps"},
+  {"video/x; EMPTY", "media type 'EMPTY'"},
   {"audio/x-raw-int, rate=(int)8000", "'audio/x-raw-int'"},
   {"video/x(memory:1a)", "caps features '(memory:1a)' are not ANY or names "
    "like memory:SystemMemory"},
