@@ -513,7 +513,9 @@ read_field (Reader * r)
   return TRUE;
 }
 
-/* (ANY) or (memory:SystemMemory, meta:GstVideoOverlayComposition) */
+/* (ANY) or (memory:SystemMemory, meta:GstVideoOverlayComposition): names
+ * with spaces before them, as gst_caps_features_to_string() writes them;
+ * GStreamer warns about a space after one, or any other white space */
 static gboolean
 features_are_valid (const gchar * start, gsize len)
 {
@@ -522,11 +524,13 @@ features_are_valid (const gchar * start, gsize len)
   gboolean valid = TRUE;
   guint i;
 
-  if (g_strcmp0 (g_strstrip (list), "ANY") == 0)
+  if (strcmp (list, "ANY") == 0)
     goto done;
   for (i = 0; valid && features[i] != NULL; i++) {
-    const gchar *f = g_strstrip (features[i]);
+    const gchar *f = features[i];
 
+    while (*f == ' ')
+      f++;
     if (!g_ascii_isalpha (*f))
       valid = FALSE;
     while (g_ascii_isalpha (*f))

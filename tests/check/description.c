@@ -478,7 +478,9 @@ static const gchar *const real_caps[] = {
       "05766f726269732242 >",
   "video/x-raw, format=(string)I420, width=(int)64, height=(int)48, "
       "framerate=(fraction)30000/1001, interlace-mode=(string)progressive",
-  "video/x-raw(memory:SystemMemory), format=(string)I420, width=(int)64",
+  "video/x-raw(memory:SystemMemory, meta:GstVideoOverlayComposition), "
+      "format=(string)I420, width=(int)64",
+  "video/x-raw(ANY), format=(string)I420",
   /* flags that are set are written with a '+' */
   "video/x-raw, format=(string)I420, multiview-mode=(string)side-by-side, "
       "multiview-flags=(GstVideoMultiviewFlagsSet)4001:ffffffff:"
@@ -536,6 +538,9 @@ static const HostileCaps hostile_caps[] = {
   {"video/x(memory:1a)", "caps features '(memory:1a)' are not ANY or names "
    "like memory:SystemMemory"},
   {"video/x(ANY, memory:X)", "caps features '(ANY, memory:X)'"},
+  {"video/x(\tmemory:X)", "caps features '(\\x09memory:X)'"},
+  {"video/x(memory:X )", "caps features '(memory:X )'"},
+  {"video/x( ANY)", "caps features '( ANY)'"},
   {"video/x, a=(GstCaps)\"1x\"", "field 'a' has type '(GstCaps)', which "
    "gst-ice does not take from a peer"},
   {"video/x, a=(structure)\"1x;\"", "type '(structure)'"},
