@@ -166,6 +166,30 @@ GST_START_TEST (test_second_value_refused)
 
 GST_END_TEST;
 
+/* json-glib 1.6.6 leaks when a high surrogate escape is followed by a \u
+ * escape that is not a low surrogate */
+GST_START_TEST (test_malformed_surrogate_pair_refused)
+{
+  assert_refused ("{\"type\":\"\\ud800\\u0041\"}", "malformed surrogate "
+      "pair at offset 9 (a \\uD800-\\uDBFF escape must be followed by a "
+      "\\uDC00-\\uDFFF one)");
+  assert_refused ("{\"type\":\"\\ud800\\ud800\"}", "malformed surrogate "
+      "pair at offset 9 (a \\uD800-\\uDBFF escape must be followed by a "
+      "\\uDC00-\\uDFFF one)");
+  assert_refused ("{\"a\":\"\\ud83d\\ude00\\uDBFF\\u12\"}", "malformed "
+      "surrogate pair at offset 18 (a \\uD800-\\uDBFF escape must be "
+      "followed by a \\uDC00-\\uDFFF one)");
+  assert_refused ("{\"\\ud800\\u\":1}", "malformed surrogate pair at "
+      "offset 2 (a \\uD800-\\uDBFF escape must be followed by a "
+      "\\uDC00-\\uDFFF one)");
+
+  /* a pair, and a lone surrogate (which json-glib reads), are fine */
+  assert_parses ("{\"type\":\"\\ud83d\\ude00\\uDBFF\\uDFFF\"}");
+  assert_parses ("{\"type\":\"\\ud800 \\u0041\"}");
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_not_an_object)
 {
   static const gchar *const texts[] = { "[]", "[{\"type\":\"register\"}]",
@@ -384,6 +408,7 @@ signallingprotocol_suite (void)
   tcase_add_test (tc, test_depth_limit);
   tcase_add_test (tc, test_json_extensions_refused);
   tcase_add_test (tc, test_second_value_refused);
+  tcase_add_test (tc, test_malformed_surrogate_pair_refused);
   tcase_add_test (tc, test_not_an_object);
   tcase_add_test (tc, test_get_string);
   tcase_add_test (tc, test_build_round_trip);

@@ -31,6 +31,37 @@
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
 #include <gst/ice/gsticeerror.h>
 
+/* The code of the \uXXXX escape at @i of @text, or -1 */
+static gint
+unicode_escape_at (const gchar * text, gsize size, gsize i)
+{
+  gint code = 0;
+  gsize j;
+
+  if (i + 6 > size || text[i] != '\\' || text[i + 1] != 'u')
+    return -1;
+  for (j = i + 2; j < i + 6; j++) {
+    if (!g_ascii_isxdigit (text[j]))
+      return -1;
+    code = code * 16 + g_ascii_xdigit_value (text[j]);
+  }
+  return code;
+}
+
+/* json-glib 1.6.6 leaks when a \uD800-\uDBFF escape is followed by a \u
+ * escape that is not \uDC00-\uDFFF, or by a \u that is not one */
+static gboolean
+surrogate_pair_is_valid (const gchar * text, gsize size, gsize i)
+{
+  gint high = unicode_escape_at (text, size, i), low;
+
+  if (high < 0xd800 || high > 0xdbff || i + 7 >= size || text[i + 6] != '\\'
+      || text[i + 7] != 'u')
+    return TRUE;
+  low = unicode_escape_at (text, size, i + 6);
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
 /**
  * gst_ice_signalling_message_check_text:
  * @text: (array length=size): the text of a message, not NUL-terminated
@@ -40,8 +71,9 @@
  * Refuses what json-glib would accept but JSON does not (single-quoted
  * strings, comments), so that the nesting depth counted here is exact,
  * input nested deep enough to exhaust the stack of json-glib's recursive
- * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels, and a
- * second value after the first (json-glib 1.6.6 takes `{}{}` and leaks).
+ * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels, a
+ * second value after the first (json-glib 1.6.6 takes `{}{}` and leaks),
+ * and a malformed surrogate pair (`\uD800\u0041`, on which it leaks).
  *
  * Returns: whether @text may be handed to json-glib
  */
@@ -62,6 +94,8 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
     if (in_string) {
       if (escaped)
         escaped = FALSE;
+      else if (c == '\\' && !surrogate_pair_is_valid (text, size, i))
+        goto bad_surrogate_pair;
       else if (c == '\\')
         escaped = TRUE;
       else if (c == '"')
@@ -98,6 +132,13 @@ not_json:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
         "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+bad_surrogate_pair:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "malformed surrogate pair at offset %" G_GSIZE_FORMAT " (a "
+        "\\uD800-\\uDBFF escape must be followed by a \\uDC00-\\uDFFF one)", i);
     return FALSE;
   }
 second_value:
