@@ -183,6 +183,15 @@ GST_START_TEST (test_malformed_surrogate_pair_refused)
       "offset 2 (a \\uD800-\\uDBFF escape must be followed by a "
       "\\uDC00-\\uDFFF one)");
 
+  /* json-glib takes four characters after \u whatever they are, the
+   * closing quote included: then its strings are not the check's */
+  assert_refused ("{\"type\":\"\\ud80\"\\ud800\"}", "malformed \\u "
+      "escape at offset 9 (\\u needs four hexadecimal digits)");
+  assert_refused ("{\"type\":\"\\uzzzz\"}", "malformed \\u escape at "
+      "offset 9 (\\u needs four hexadecimal digits)");
+  assert_refused ("{\"type\":\"\\u12", "malformed \\u escape at offset 9 "
+      "(\\u needs four hexadecimal digits)");
+
   /* a pair, and a lone surrogate (which json-glib reads), are fine */
   assert_parses ("{\"type\":\"\\ud83d\\ude00\\uDBFF\\uDFFF\"}");
   assert_parses ("{\"type\":\"\\ud800 \\u0041\"}");

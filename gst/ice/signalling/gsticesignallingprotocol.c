@@ -73,7 +73,9 @@ surrogate_pair_is_valid (const gchar * text, gsize size, gsize i)
  * input nested deep enough to exhaust the stack of json-glib's recursive
  * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels, a
  * second value after the first (json-glib 1.6.6 takes `{}{}` and leaks),
- * and a malformed surrogate pair (`\uD800\u0041`, on which it leaks).
+ * and a malformed `\u` escape or surrogate pair (`\u12"`, `\uD800\u0041`:
+ * json-glib reads four characters after `\u`, whatever they are, and
+ * leaks on a malformed pair).
  *
  * Returns: whether @text may be handed to json-glib
  */
@@ -94,6 +96,9 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
     if (in_string) {
       if (escaped)
         escaped = FALSE;
+      else if (c == '\\' && i + 1 < size && text[i + 1] == 'u' &&
+          unicode_escape_at (text, size, i) < 0)
+        goto bad_unicode_escape;
       else if (c == '\\' && !surrogate_pair_is_valid (text, size, i))
         goto bad_surrogate_pair;
       else if (c == '\\')
@@ -132,6 +137,13 @@ not_json:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
         "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+bad_unicode_escape:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "malformed \\u escape at offset %" G_GSIZE_FORMAT " (\\u needs four "
+        "hexadecimal digits)", i);
     return FALSE;
   }
 bad_surrogate_pair:
