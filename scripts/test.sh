@@ -2,7 +2,8 @@
 # The README's second command: installs what the tests need, builds, and
 # runs every suite with meson test, the NAT lab included when run as root,
 # then the C suites again under sanitizers: ASan, LSan and UBSan
-# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh).
+# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh), and the
+# fuzz targets for 10 s each (scripts/fuzz.sh).
 # The services the tests need (coturn, the signalling server, the network
 # namespaces of the NAT lab) are started by the tests themselves.  Ends
 # with "N passed, N failed" alone on the last line.
@@ -15,12 +16,15 @@ status=$?
 logs=build/meson-logs/testlog.json
 
 # the whole suite also runs the C tests under ASan, LSan and UBSan, and
-# under TSan
+# under TSan, and each fuzz target briefly (FUZZ_SECONDS each)
 if [ $# -eq 0 ]; then
   rm -f build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json
+  rm -f build-fuzz/meson-logs/testlog.json
   scripts/sanitize.sh || status=1
   scripts/tsan.sh || status=1
+  scripts/fuzz.sh || status=1
   logs="$logs build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json"
+  logs="$logs build-fuzz/meson-logs/testlog.json"
 fi
 
 if [ -f build/meson-logs/testlog.json ]; then
