@@ -207,6 +207,45 @@ GST_START_TEST (test_bad_candidates_do_not_count)
 
 GST_END_TEST;
 
+/* An ICE restart gives the session a new stream without the peer's old
+ * candidates: the peer's next ones are taken again. */
+GST_START_TEST (test_cap_after_restart)
+{
+  GMainContext *context = g_main_context_new ();
+  GstIceSession *session = session_new (context);
+  GstIceDescription *desc = gst_ice_description_new (UFRAG, PWD);
+  GError *error = NULL;
+  guint i;
+
+  for (i = 0; i < 100; i++) {
+    gchar *line = candidate_line (i);
+
+    gst_ice_description_add_candidate (desc, line);
+    g_free (line);
+  }
+  fail_unless (gst_ice_session_set_remote_description (session, desc, &error));
+  gst_ice_description_free (desc);
+  fail_unless_equals_int (count_remote_candidates (session),
+      GST_ICE_SESSION_MAX_REMOTE_CANDIDATES);
+
+  gst_ice_session_restart (session);
+  desc = gst_ice_description_new ("Kp2s", "0bf7ac2c8fd5c3a1a2fe31a0");
+  fail_unless (gst_ice_session_set_remote_description (session, desc, &error));
+  gst_ice_description_free (desc);
+  for (i = 200; i < 210; i++) {
+    gchar *line = candidate_line (i);
+
+    fail_unless (gst_ice_session_add_remote_candidate (session, line, &error));
+    g_free (line);
+  }
+  fail_unless_equals_int (count_remote_candidates (session), 10);
+
+  session_close (session, context);
+  g_main_context_unref (context);
+}
+
+GST_END_TEST;
+
 static Suite *
 session_suite (void)
 {
@@ -216,6 +255,7 @@ session_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_candidate_cap);
   tcase_add_test (tc, test_bad_candidates_do_not_count);
+  tcase_add_test (tc, test_cap_after_restart);
 
   return s;
 }
