@@ -297,8 +297,13 @@ token_is_valid (ValueKind kind, const gchar * s, gsize len)
       /* out of range is refused by GStreamer itself, quietly */
       return read_decimal (&p, end, 20, &numerator) && p == end;
     case KIND_FLOAT:
-      return strspn (s, "0123456789.eE+-") == len &&
-          g_ascii_isdigit (s[strspn (s, "+-")]);
+      /* a number too large for its type is written as inf */
+      if (*p == '-' || *p == '+')
+        p++;
+      if (p + 3 == end && (g_ascii_strncasecmp (p, "inf", 3) == 0 ||
+              g_ascii_strncasecmp (p, "nan", 3) == 0))
+        return TRUE;
+      return strspn (s, "0123456789.eE+-") == len && g_ascii_isdigit (*p);
     case KIND_FRACTION:
       /* gst_value_set_fraction() asserts that both are above -G_MAXINT */
       return read_decimal (&p, end, 10, &numerator) && numerator <= G_MAXINT
