@@ -48,18 +48,22 @@ unicode_escape_at (const gchar * text, gsize size, gsize i)
   return code;
 }
 
-/* json-glib 1.6.6 leaks when a \uD800-\uDBFF escape is followed by a \u
- * escape that is not \uDC00-\uDFFF, or by a \u that is not one */
-static gboolean
-surrogate_pair_is_valid (const gchar * text, gsize size, gsize i)
+/* How long the surrogate escapes at @i of @text are: 0 when @i starts no
+ * surrogate, 12 for a \uD800-\uDBFF \uDC00-\uDFFF pair, -1 for anything
+ * else.  json-glib 1.6.6 leaks on a malformed pair, and takes the
+ * character after a lone surrogate's escape as part of it, even a
+ * closing quote. */
+static gint
+surrogate_length (const gchar * text, gsize size, gsize i)
 {
-  gint high = unicode_escape_at (text, size, i), low;
+  gint code = unicode_escape_at (text, size, i), low;
 
-  if (high < 0xd800 || high > 0xdbff || i + 7 >= size || text[i + 6] != '\\'
-      || text[i + 7] != 'u')
-    return TRUE;
+  if (code < 0xd800 || code > 0xdfff)
+    return 0;
+  if (code > 0xdbff)
+    return -1;
   low = unicode_escape_at (text, size, i + 6);
-  return low >= 0xdc00 && low <= 0xdfff;
+  return low >= 0xdc00 && low <= 0xdfff ? 12 : -1;
 }
 
 /**
@@ -73,9 +77,10 @@ surrogate_pair_is_valid (const gchar * text, gsize size, gsize i)
  * input nested deep enough to exhaust the stack of json-glib's recursive
  * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels, a
  * second value after the first (json-glib 1.6.6 takes `{}{}` and leaks),
- * and a malformed `\u` escape or surrogate pair (`\u12"`, `\uD800\u0041`:
- * json-glib reads four characters after `\u`, whatever they are, and
- * leaks on a malformed pair).
+ * and a malformed `\u` escape, or a surrogate escape that is not half of
+ * a pair (`\u12"`, `\uD800\u0041`, `\uD800"`: json-glib reads four
+ * characters after `\u` whatever they are, one more after a lone
+ * surrogate, and leaks on a malformed pair).
  *
  * Returns: whether @text may be handed to json-glib
  */
@@ -99,8 +104,10 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
       else if (c == '\\' && i + 1 < size && text[i + 1] == 'u' &&
           unicode_escape_at (text, size, i) < 0)
         goto bad_unicode_escape;
-      else if (c == '\\' && !surrogate_pair_is_valid (text, size, i))
+      else if (c == '\\' && surrogate_length (text, size, i) < 0)
         goto bad_surrogate_pair;
+      else if (c == '\\' && surrogate_length (text, size, i) > 0)
+        i += surrogate_length (text, size, i) - 1;      /* a pair */
       else if (c == '\\')
         escaped = TRUE;
       else if (c == '"')
@@ -149,8 +156,9 @@ bad_unicode_escape:
 bad_surrogate_pair:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-        "malformed surrogate pair at offset %" G_GSIZE_FORMAT " (a "
-        "\\uD800-\\uDBFF escape must be followed by a \\uDC00-\\uDFFF one)", i);
+        "malformed surrogate pair at offset %" G_GSIZE_FORMAT " "
+        "(\\uD800-\\uDBFF and \\uDC00-\\uDFFF escapes go in pairs, in that "
+        "order)", i);
     return FALSE;
   }
 second_value:
