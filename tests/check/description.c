@@ -493,6 +493,9 @@ static const gchar *const real_caps[] = {
   "application/x-custom, list=(int){ 1, 2, 3 }, big=(gint64)-9000000000, "
       "huge=(guint64)18446744073709551615, values=(string)< a, \"b\\ c\" >, "
       "mixed=< (string)a, (string)b >",
+  /* arrays in an array: GStreamer writes the inner ones' type */
+  "application/x-custom, a=(int)< < (int)1, (int)2 >, "
+      "(array)< (array)< (int)3 > > >, l=(int){ < (int)1 >, < (int)2 > }",
   /* a double too large is infinite, and written as such */
   "application/x-custom, low=(double)-inf, high=(double)inf",
   "ANY",
