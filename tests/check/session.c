@@ -52,19 +52,16 @@ on_closed (GstIceSession * session, gpointer user_data)
   *(gboolean *) user_data = TRUE;
 }
 
+/* as the transport's, it outlives the session */
+static GstIceSessionConfig config;
+
 static GstIceSession *
 session_new (GMainContext * context)
 {
-  GstIceSessionConfig config = { 0, };
-  GPtrArray *addresses = g_ptr_array_new ();
-  GstIceSession *session;
-
-  g_ptr_array_add (addresses, (gpointer) "127.0.0.1");
   config.ice_udp = TRUE;
-  config.local_addresses = addresses;
-  session = gst_ice_session_new ("session", "peer", TRUE, context, &config);
-  g_ptr_array_unref (addresses);
-  return session;
+  config.local_addresses = g_ptr_array_new ();
+  g_ptr_array_add (config.local_addresses, (gpointer) "127.0.0.1");
+  return gst_ice_session_new ("session", "peer", TRUE, context, &config);
 }
 
 static void
@@ -79,6 +76,7 @@ session_close (GstIceSession * session, GMainContext * context)
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
   gst_object_unref (session);
+  g_clear_pointer (&config.local_addresses, g_ptr_array_unref);
 }
 
 /* the peer's candidates the agent holds, from the description of both
