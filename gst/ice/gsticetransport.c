@@ -796,7 +796,8 @@ gst_ice_transport_accept_description (GstIceTransport * self,
     gst_ice_transport_peer_restarted (self, session);
   if (gst_ice_session_set_remote_description (session, desc, &err))
     return TRUE;
-  if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS))
+  if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS) ||
+      g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_TRANSFER_MODE))
     self->role->session_refused (self, session, err->message);
   else
     GST_WARNING_OBJECT (self, "ignoring description of session %s: %s",
@@ -1206,6 +1207,7 @@ gst_ice_transport_start (GstIceTransport * self)
   if (!gst_ice_transport_settings_read (self->settings, self->element,
           &self->config))
     return FALSE;
+  self->config.session.transfer_mode = self->transfer_mode;
   announce_identity (self);
 
   peer_id = self->config.peer_id ? g_strdup (self->config.peer_id) :

@@ -112,6 +112,8 @@ struct _GstIceTransport
   const GstIceTransportRole *role;
   GstIceTransportCallbacks callbacks;
   GstIceTransportSettings *settings;
+  /* producer: set by the element before start (gsticetransportreliable.c) */
+  GstIceTransferMode transfer_mode;
 
   /* under the object lock */
   GstCaps *caps;                /* producer: the stream's caps */

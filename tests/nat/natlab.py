@@ -16,7 +16,8 @@ the router applies one NAT kind (see ROUTER_RULES), and routes IPv6 to the
 LANs that have it (IPV6_HOSTS).  Every name starts with a per-run prefix,
 and all of it is removed on exit, failure or interrupt.
 
-Prints a table of the cells and writes it to OUTDIR/nat-matrix.md.  Needs
+Prints a table of the cells and writes it to OUTDIR/nat-matrix.md.  The
+reliable-mode cells stream NATLAB_RELIABLE_MIB MiB (default 16).  Needs
 root; exits 77 (skipped) elsewhere.  docs/nat-traversal.md explains it."""
 
 import ipaddress
@@ -49,6 +50,12 @@ SERVERS = ' '.join([STUN, TURN])
 SERVERS_UDP = '%s turn-servers="<\\"%s\\">"' % (STUN, TURN_UDP)
 # the transport gives up after 20 s without a working pair
 FAIL_BOUND_S = 30
+# the reliable cells: 16 MiB of seeded random bytes by default, to keep
+# the matrix short; NATLAB_RELIABLE_MIB=50 makes them the 50 MiB runs
+# docs/robustness.md reports (nat-peer counts KiB)
+RELIABLE_MIB = int(os.environ.get('NATLAB_RELIABLE_MIB') or 16)
+RELIABLE_KIB = RELIABLE_MIB * 1024
+RELIABLE_ENV = {'NAT_PEER_MODE': 'reliable', 'NAT_PEER_IDLE_S': '30'}
 
 # iptables rules of each router kind; WAN is "wan", the LAN bridge "lan"
 NAT_CONE = [
@@ -274,6 +281,33 @@ def expect_restart(resume_bound_s=None, warning=None):
     return expect
 
 
+def expect_stream(pair_check=None):
+    """The reliable transfer mode: every byte arrived, in order (the
+    SHA-256 of what came is that of the seeded stream the receiver makes
+    again), then the producer's clean end (EOS), and the sender saw its
+    consumer take all of it (its EOS); @pair_check as expect_pair's."""
+    def expect(tx, rx):
+        problems = []
+        want = (rx.get('count') or 0) * 1024
+        if rx.get('bytes') != want:
+            problems.append('%s of %d bytes arrived' % (rx.get('bytes'), want))
+        if not rx.get('sha256') or \
+                rx.get('sha256') != rx.get('expected-sha256'):
+            problems.append('the bytes differ from the stream sent (first '
+                            'at byte %s)' % rx.get('first-mismatch'))
+        if not rx.get('eos'):
+            problems.append('the receiver saw no EOS')
+        if not tx.get('eos'):
+            problems.append('the sender never posted EOS (its consumer did '
+                            'not take the whole stream)')
+        if tx.get('sha256') != rx.get('sha256'):
+            problems.append('the sender sent other bytes than arrived')
+        if pair_check:
+            problems += expect_pair(pair_check)(tx, rx)
+        return problems
+    return expect
+
+
 def blackout(lan, after_s, for_s):
     """Drops every packet between the peers (UDP, and TURN over TCP) at
     the router of @lan for @for_s seconds; signalling still passes."""
@@ -400,6 +434,18 @@ CELLS = [
     # the same routers, hosts with IPv6 turned off: only TURN would do
     Cell('CGN x CGN, IPv4 only, no TURN', 'g1-h2', 'g2-h2', STUN,
          expect_failure, min_share=None, must_fail=True),
+    # the reliable transfer mode (icesink transfer-mode=reliable): 16 MiB
+    # of seeded random bytes that must arrive byte for byte, then EOS;
+    # through coturn (both sides relay-only), and through 5 % UDP loss
+    # each way (no TCP candidates: the stream must cross the lossy path)
+    Cell('cone x symmetric, reliable via TURN', 'c1-h1', 's1-h1',
+         SERVERS + ' ice-transport-policy=relay',
+         expect_stream(lambda a, b: None if relay(a) and relay(b)
+                       else 'want relay-relay, got %s-%s' % (a, b)),
+         min_share=None, env=RELIABLE_ENV, count=RELIABLE_KIB, wait_s=240),
+    Cell('cone x cone, 5% loss, reliable', 'l1-h1', 'c2-h1',
+         SERVERS_UDP + ' ice-tcp=false', expect_stream(), min_share=None,
+         env=RELIABLE_ENV, count=RELIABLE_KIB, wait_s=240),
 ]
 
 
@@ -691,7 +737,11 @@ class Lab:
         if cell.must_fail and elapsed > FAIL_BOUND_S:
             problems.append('took %.0f s to fail, bound is %d s'
                             % (elapsed, FAIL_BOUND_S))
-        if cell.must_fail:
+        if rx_result.get('sha256') and rx_result.get('seconds'):
+            note = '%.0f MiB byte-exact in %.1f s (%.0f Mbit/s)' % (
+                rx_result['bytes'] / 1048576.0, rx_result['seconds'],
+                rx_result['bytes'] * 8 / rx_result['seconds'] / 1e6)
+        elif cell.must_fail:
             note = 'failed after %.0f s: %s' % (
                 elapsed, (rx_result.get('error') or '').split(';')[0])
         elif rx_result.get('longest-gap-ms'):
