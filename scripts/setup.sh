@@ -10,7 +10,8 @@ packages="meson ninja-build pkg-config gcc
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   gstreamer1.0-x
-  coturn iproute2 iptables python3 valgrind indent openssl tcpdump libtsan2"
+  coturn iproute2 iptables python3 valgrind indent openssl tcpdump libtsan2
+  clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do

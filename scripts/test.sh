@@ -2,8 +2,9 @@
 # The README's second command: installs what the tests need, builds, and
 # runs every suite with meson test, the NAT lab included when run as root,
 # then the C suites again under sanitizers: ASan, LSan and UBSan
-# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh).  With
-# arguments, runs only those (meson test arguments: suite or test names).
+# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh), and the
+# fuzz targets for 5 s each (scripts/fuzz.sh).  With arguments, runs only
+# those (meson test arguments: suite or test names).
 # The services the tests need (coturn, the signalling server, the network
 # namespaces of the NAT lab) are started by the tests themselves.  Ends
 # with "N passed, N failed" alone on the last line.
@@ -32,12 +33,16 @@ else
 fi
 
 # the whole suite also runs the C tests under ASan, LSan and UBSan, and
-# under TSan
+# under TSan, and each fuzz target briefly: FUZZ_SECONDS (5) each, about
+# 55 s for the seven, plus a minute to build build-fuzz the first time
 if [ $# -eq 0 ]; then
   rm -f build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json
+  rm -f build-fuzz/meson-logs/testlog.json
   scripts/sanitize.sh || status=1
   scripts/tsan.sh || status=1
+  FUZZ_SECONDS=${FUZZ_SECONDS:-5} scripts/fuzz.sh || status=1
   logs="$logs build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json"
+  logs="$logs build-fuzz/meson-logs/testlog.json"
 fi
 
 if [ -n "$nat_pid" ]; then

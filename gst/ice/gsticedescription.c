@@ -52,10 +52,11 @@
  * skipped with a warning in the debug log: one bad candidate must not end a
  * session.
  *
- * The caps text is handed to gst_caps_from_string(), which in GStreamer 1.22
- * logs a g_warning() or g_critical() itself for some malformed caps (for
- * instance a media type that starts with a digit); the description is then
- * still rejected with a %GST_ICE_ERROR_INVALID_DESCRIPTION error.
+ * The caps text is checked (gst_ice_caps_text_is_valid()) before
+ * gst_caps_from_string() parses it, which in GStreamer 1.22 logs a
+ * g_critical() or g_warning() itself for some malformed caps, or crashes:
+ * a peer's caps that could do that make the description fail with a
+ * %GST_ICE_ERROR_INVALID_DESCRIPTION error that says what was refused.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -65,6 +66,7 @@
 #include <string.h>
 
 #include <gst/ice/gsticecandidate.h>
+#include <gst/ice/gsticecaps.h>
 #include <gst/ice/gsticedescription.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/gsticesyntax.h>
@@ -275,12 +277,14 @@ take_credential (const gchar * line, const gchar * value, gsize min_length,
   return TRUE;
 }
 
-/* Parses the value of an a=x-gst-caps line into @caps, or fails if it does
- * not parse or differs from the caps of an earlier line. */
+/* Parses the value of an a=x-gst-caps line into @caps, or fails if it is
+ * refused, does not parse or differs from the caps of an earlier line. */
 static gboolean
 take_caps (const gchar * line, const gchar * value, gchar ** stored_text,
     GstCaps ** caps, GError ** error)
 {
+  GError *refused = NULL;
+
   if (*stored_text != NULL && strcmp (*stored_text, value) != 0)
     goto duplicate_caps;
   if (*caps != NULL)
@@ -288,6 +292,9 @@ take_caps (const gchar * line, const gchar * value, gchar ** stored_text,
 
   if (line_is_blank (value))
     goto empty_caps;
+  /* GStreamer's parser is not safe with what a peer may send */
+  if (!gst_ice_caps_text_is_valid (value, &refused))
+    goto refused_caps;
   *caps = gst_caps_from_string (value);
   if (*caps == NULL)
     goto bad_caps;
@@ -315,13 +322,24 @@ empty_caps:
     g_free (shown);
     return FALSE;
   }
+refused_caps:
+  {
+    gchar *shown = gst_ice_syntax_text_for_display (value);
+
+    description_error (error, "description has caps '%s' that gst-ice "
+        "refuses: %s (a=x-gst-caps: needs fixed caps as gst_caps_to_string() "
+        "writes them)", shown, refused->message);
+    g_clear_error (&refused);
+    g_free (shown);
+    return FALSE;
+  }
 bad_caps:
   {
     gchar *shown = gst_ice_syntax_text_for_display (value);
 
     description_error (error, "description has caps '%s' that do not parse "
-        "(a=x-gst-caps: needs caps as gst_caps_to_string() writes them)",
-        shown);
+        "(a=x-gst-caps: needs fixed caps as gst_caps_to_string() writes "
+        "them)", shown);
     g_free (shown);
     return FALSE;
   }

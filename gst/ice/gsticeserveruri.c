@@ -144,12 +144,12 @@ authority_start (const gchar * uri)
   return p;
 }
 
-/* A copy of @uri fit for an error message, made valid UTF-8, with the
- * password (from the first ':' of the userinfo to its '@') replaced by
- * "***".  When the text has no scheme gst-ice knows, everything before the
- * '@' is taken as userinfo; when the authority has no '@', the last '@' of
- * the whole text ends the userinfo: a password is never shown, even if it
- * has a raw '/', '?' or '#' in it. */
+/* A copy of @uri fit for an error message, made valid UTF-8 and with
+ * control characters escaped, with the password (from the first ':' of
+ * the userinfo to its '@') replaced by "***".  When the text has no scheme
+ * gst-ice knows, everything before the '@' is taken as userinfo; when the
+ * authority has no '@', the last '@' of the whole text ends the userinfo:
+ * a password is never shown, even if it has a raw '/', '?' or '#' in it. */
 static gchar *
 uri_for_display (const gchar * uri)
 {
@@ -182,7 +182,8 @@ uri_for_display (const gchar * uri)
     g_string_append (shown, uri);
   }
 
-  valid = g_utf8_make_valid (shown->str, shown->len);
+  /* control characters escaped: a terminal would run them */
+  valid = gst_ice_syntax_text_for_display (shown->str);
   g_string_free (shown, TRUE);
   return valid;
 }
@@ -194,8 +195,8 @@ static void step_error (GError ** error, const gchar * format, ...)
 /* *INDENT-ON* */
 
 /* Sets the end of a message, what follows "<scheme> server '<uri>'", on
- * @error, made valid UTF-8: gst_ice_server_uri_parse() puts the start in
- * front. */
+ * @error, made valid UTF-8 and with control characters escaped:
+ * gst_ice_server_uri_parse() puts the start in front. */
 static void
 step_error (GError ** error, const gchar * format, ...)
 {
@@ -206,7 +207,8 @@ step_error (GError ** error, const gchar * format, ...)
   detail = g_strdup_vprintf (format, args);
   va_end (args);
 
-  valid = g_utf8_make_valid (detail, -1);
+  /* what it quotes of the URI with control characters escaped */
+  valid = gst_ice_syntax_text_for_display (detail);
   g_set_error_literal (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_URI, valid);
   g_free (valid);
   g_free (detail);

@@ -107,6 +107,11 @@ struct _GstIceSession
    * routable IPv6 address (decided again at each gathering) */
   gboolean hide_link_local;
   gboolean user_addresses;      /* local-addresses was set */
+  gboolean early_end_of_candidates;
+  /* the peer's candidates taken, early ones included, up to
+   * GST_ICE_SESSION_MAX_REMOTE_CANDIDATES; whether it was told */
+  guint n_remote_candidates;
+  gboolean warned_candidates;
   NiceComponentState state;
   GstIceSessionClosedFunc closed_func;
   gpointer closed_data;
@@ -873,6 +878,10 @@ gst_ice_session_restart (GstIceSession * self)
   self->state = NICE_COMPONENT_STATE_DISCONNECTED;
   self->have_remote_description = FALSE;
   g_ptr_array_set_size (self->early_candidates, 0);
+  self->early_end_of_candidates = FALSE;
+  /* the old stream's candidates went with it */
+  self->n_remote_candidates = 0;
+  self->warned_candidates = FALSE;
   g_clear_pointer (&self->remote_ufrag, g_free);
   g_clear_pointer (&self->remote_pwd, g_free);
 }
@@ -999,8 +1008,29 @@ gst_ice_session_get_local_description (GstIceSession * self,
   return text;
 }
 
+/* Counts one more candidate of the peer, unless it sent as many as a
+ * session takes: then says so, once, and the candidate is ignored. */
 static gboolean
-add_candidate_line (GstIceSession * self, const gchar * line, GError ** error)
+count_remote_candidate (GstIceSession * self)
+{
+  if (self->n_remote_candidates < GST_ICE_SESSION_MAX_REMOTE_CANDIDATES) {
+    self->n_remote_candidates++;
+    return TRUE;
+  }
+  if (!self->warned_candidates) {
+    GST_WARNING_OBJECT (self, "peer '%s' sent more than %d candidates: "
+        "ignoring the rest", self->peer_id,
+        GST_ICE_SESSION_MAX_REMOTE_CANDIDATES);
+    self->warned_candidates = TRUE;
+  }
+  return FALSE;
+}
+
+/* Gives the agent one line of the peer; @counted: an early candidate,
+ * counted when it arrived.  One beyond the cap is ignored: TRUE. */
+static gboolean
+add_candidate_line (GstIceSession * self, const gchar * line,
+    gboolean counted, GError ** error)
 {
   NiceCandidate *candidate;
   GSList *list;
@@ -1016,6 +1046,8 @@ add_candidate_line (GstIceSession * self, const gchar * line, GError ** error)
    * transport reaches g_ascii_strcasecmp(NULL)), so check first */
   if (!gst_ice_candidate_line_is_valid (line, error))
     return FALSE;
+  if (!counted && !count_remote_candidate (self))
+    return TRUE;
 
   candidate = nice_agent_parse_remote_candidate_sdp (self->agent,
       self->stream_id, line);
@@ -1039,6 +1071,8 @@ add_candidate_line (GstIceSession * self, const gchar * line, GError ** error)
   /* ERRORS */
 parse_failed:
   {
+    /* it did not take a place */
+    self->n_remote_candidates--;
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_INVALID_DESCRIPTION,
         "libnice rejected candidate '%s'", line);
     return FALSE;
@@ -1050,7 +1084,8 @@ parse_failed:
  *
  * Takes the peer's credentials and any candidates the description holds;
  * candidates that came before it are applied now.  A bad candidate is
- * logged and skipped.
+ * logged and skipped, as are candidates beyond
+ * %GST_ICE_SESSION_MAX_REMOTE_CANDIDATES.
  */
 gboolean
 gst_ice_session_set_remote_description (GstIceSession * self,
@@ -1079,7 +1114,7 @@ gst_ice_session_set_remote_description (GstIceSession * self,
     GError *err = NULL;
 
     if (!add_candidate_line (self, g_ptr_array_index (desc->candidates, i),
-            &err)) {
+            FALSE, &err)) {
       GST_WARNING_OBJECT (self, "ignoring candidate: %s", err->message);
       g_clear_error (&err);
     }
@@ -1088,14 +1123,14 @@ gst_ice_session_set_remote_description (GstIceSession * self,
     GError *err = NULL;
 
     if (!add_candidate_line (self,
-            g_ptr_array_index (self->early_candidates, i), &err)) {
+            g_ptr_array_index (self->early_candidates, i), TRUE, &err)) {
       GST_WARNING_OBJECT (self, "ignoring candidate: %s", err->message);
       g_clear_error (&err);
     }
   }
   g_ptr_array_set_size (self->early_candidates, 0);
-  if (desc->end_of_candidates)
-    add_candidate_line (self, GST_ICE_END_OF_CANDIDATES_LINE, NULL);
+  if (desc->end_of_candidates || self->early_end_of_candidates)
+    add_candidate_line (self, GST_ICE_END_OF_CANDIDATES_LINE, TRUE, NULL);
   return TRUE;
 
   /* ERRORS */
@@ -1111,6 +1146,10 @@ credentials_failed:
  * gst_ice_session_add_remote_candidate:
  * @line: an `a=candidate:` line or `a=end-of-candidates`
  *
+ * Before the peer's description, the line is kept until it arrives.  A
+ * peer's candidates beyond %GST_ICE_SESSION_MAX_REMOTE_CANDIDATES are
+ * ignored, with one warning in the debug log.
+ *
  * Returns: %FALSE with @error when the line is not a valid candidate;
  *   the session goes on either way.
  */
@@ -1118,14 +1157,18 @@ gboolean
 gst_ice_session_add_remote_candidate (GstIceSession * self,
     const gchar * line, GError ** error)
 {
-  if (!self->have_remote_description) {
-    if (!gst_ice_candidate_line_is_end_of_candidates (line) &&
-        !gst_ice_candidate_line_is_valid (line, error))
-      return FALSE;
-    g_ptr_array_add (self->early_candidates, g_strdup (line));
+  if (self->have_remote_description)
+    return add_candidate_line (self, line, FALSE, error);
+
+  if (gst_ice_candidate_line_is_end_of_candidates (line)) {
+    self->early_end_of_candidates = TRUE;
     return TRUE;
   }
-  return add_candidate_line (self, line, error);
+  if (!gst_ice_candidate_line_is_valid (line, error))
+    return FALSE;
+  if (count_remote_candidate (self))
+    g_ptr_array_add (self->early_candidates, g_strdup (line));
+  return TRUE;
 }
 
 /* From any thread: ICE has a pair (or a connected session is restarting)

@@ -75,6 +75,11 @@ typedef struct
   GstIceTransferMode transfer_mode;
 } GstIceSessionConfig;
 
+/* The most candidates a session takes from its peer, trickled or in its
+ * description; the rest are ignored (with one warning).  A host with a few
+ * interfaces, both address families and TCP candidates sends a few dozen. */
+#define GST_ICE_SESSION_MAX_REMOTE_CANDIDATES 64
+
 #define GST_TYPE_ICE_SESSION (gst_ice_session_get_type ())
 G_DECLARE_FINAL_TYPE (GstIceSession, gst_ice_session, GST, ICE_SESSION,
     GstObject);

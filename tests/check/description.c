@@ -403,10 +403,17 @@ GST_START_TEST (test_parse_errors)
 
   parse_fails ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD "\r\n"
       "a=x-gst-caps:video/x-raw,,\r\n",
-      "description has caps 'video/x-raw,,' that do not parse");
+      "description has caps 'video/x-raw,,' that gst-ice refuses: field "
+      "name '' is not a letter followed by letters, digits and / - _ . : + "
+      "(a=x-gst-caps: needs fixed caps as gst_caps_to_string() writes them)");
   parse_fails ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD "\r\n"
       "a=x-gst-caps:video/x-raw, width=(int)\r\n",
-      "caps 'video/x-raw, width=(int)' that do not parse");
+      "caps 'video/x-raw, width=(int)' that gst-ice refuses: field 'width' "
+      "has value '' that is not a quoted string or letters, digits");
+  parse_fails ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD "\r\n"
+      "a=x-gst-caps:video/x-raw, width=(int)99999999999\r\n",
+      "field 'width' has value '99999999999' that GStreamer cannot read as "
+      "(int)");
   parse_fails ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD "\r\n"
       "a=x-gst-caps:\r\n", "description line 'a=x-gst-caps:' has no caps");
   parse_fails ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD "\r\n"
@@ -443,6 +450,153 @@ GST_START_TEST (test_parse_caps)
   fail_unless (gst_caps_is_equal (desc->caps, expected));
   gst_caps_unref (expected);
   gst_ice_description_free (desc);
+}
+
+GST_END_TEST;
+
+/* caps as gst_caps_to_string() writes them for streams gst-ice carries
+ * (GStreamer 1.22): RTP, H.264 with codec_data, Vorbis stream headers,
+ * raw video with its multiview flag set, raw audio with a channel mask */
+static const gchar *const real_caps[] = {
+  "application/x-rtp, media=(string)video, clock-rate=(int)90000, "
+      "encoding-name=(string)H264, packetization-mode=(string)1, "
+      "sprop-parameter-sets=(string)\"Z/QADZGbKCg/YC1BgYGQAAADABAAAAMDyPFCmWA"
+      "\\=\\,aOvsRIRA\", profile-level-id=(string)f4000d, "
+      "profile=(string)high-4:4:4, payload=(int)96, ssrc=(uint)4157246222, "
+      "timestamp-offset=(uint)3085315517, seqnum-offset=(uint)21082, "
+      "a-framerate=(string)30",
+  "video/x-h264, codec_data=(buffer)01f4000dffe1001d67f4000d919b28283f602d41"
+      "818190000003001000000303c8f142996001000668ebec448440, "
+      "stream-format=(string)avc, alignment=(string)au, level=(string)1.3, "
+      "width=(int)320, height=(int)240, pixel-aspect-ratio=(fraction)1/1, "
+      "framerate=(fraction)30/1, multiview-mode=(string)mono, "
+      "multiview-flags=(GstVideoMultiviewFlagsSet)0:ffffffff:"
+      "/right-view-first/left-flipped/left-flopped/right-flipped"
+      "/right-flopped/half-aspect/mixed-mono",
+  "audio/x-vorbis, rate=(int)44100, channels=(int)1, "
+      "streamheader=(buffer)< 01766f72626973000000000144ac00, 03766f7262, "
+      "05766f726269732242 >",
+  "video/x-raw, format=(string)I420, width=(int)64, height=(int)48, "
+      "framerate=(fraction)30000/1001, interlace-mode=(string)progressive",
+  "video/x-raw(memory:SystemMemory, meta:GstVideoOverlayComposition), "
+      "format=(string)I420, width=(int)64",
+  "video/x-raw(ANY), format=(string)I420",
+  /* flags that are set are written with a '+' */
+  "video/x-raw, format=(string)I420, multiview-mode=(string)side-by-side, "
+      "multiview-flags=(GstVideoMultiviewFlagsSet)4001:ffffffff:"
+      "+right-view-first/left-flipped/left-flopped/right-flipped"
+      "/right-flopped+half-aspect/mixed-mono",
+  "audio/x-raw, format=(string)S16LE, layout=(string)interleaved, "
+      "rate=(int)44100, channels=(int)6, "
+      "channel-mask=(bitmask)0x000000000000003f, gain=(double)-1.5e-3, "
+      "muted=(boolean)false",
+  "application/x-custom, list=(int){ 1, 2, 3 }, big=(gint64)-9000000000, "
+      "huge=(guint64)18446744073709551615, values=(string)< a, \"b\\ c\" >, "
+      "mixed=< (string)a, (string)b >",
+  /* arrays in an array: GStreamer writes the inner ones' type */
+  "application/x-custom, a=(int)< < (int)1, (int)2 >, "
+      "(array)< (array)< (int)3 > > >, l=(int){ < (int)1 >, < (int)2 > }",
+  /* a double too large is infinite, and written as such */
+  "application/x-custom, low=(double)-inf, high=(double)inf",
+  "ANY",
+};
+
+GST_START_TEST (test_parse_real_caps)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (real_caps); i++) {
+    gchar *text = g_strdup_printf ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD
+        "\r\na=x-gst-caps:%s\r\n", real_caps[i]);
+    GstIceDescription *desc = parse_ok (text);
+    GstCaps *expected = gst_caps_from_string (real_caps[i]);
+
+    fail_unless (expected != NULL);
+    fail_unless (gst_caps_is_equal (desc->caps, expected), "%s", real_caps[i]);
+    gst_caps_unref (expected);
+    gst_ice_description_free (desc);
+    g_free (text);
+  }
+}
+
+GST_END_TEST;
+
+typedef struct
+{
+  const gchar *caps;
+  const gchar *expected;
+} HostileCaps;
+
+/* each of these makes gst_caps_from_string() of GStreamer 1.22 log a
+ * critical or a warning, or crash it (arrays nested 30000 deep) */
+/* *INDENT-OFF* */
+static const HostileCaps hostile_caps[] = {
+  {"1video/x", "media type '1video/x' is not a letter followed by letters, "
+   "digits and / - _ . : +"},
+  {"video/x; 2", "media type '2'"},
+  {"video/x-raw-yuv", "media type 'video/x-raw-yuv' is a GStreamer 0.10 one"},
+  /* GStreamer reads them as a media type, and writes them back as caps
+   * that mean something else */
+  {" ANY", "media type 'ANY' is a word that stands alone for caps"},
+  {"video/x; EMPTY", "media type 'EMPTY'"},
+  {"audio/x-raw-int, rate=(int)8000", "'audio/x-raw-int'"},
+  {"video/x(memory:1a)", "caps features '(memory:1a)' are not ANY or names "
+   "like memory:SystemMemory"},
+  {"video/x(ANY, memory:X)", "caps features '(ANY, memory:X)'"},
+  {"video/x(\tmemory:X)", "caps features '(\\x09memory:X)'"},
+  {"video/x(memory:X )", "caps features '(memory:X )'"},
+  {"video/x( ANY)", "caps features '( ANY)'"},
+  {"video/x, a=(GstCaps)\"1x\"", "field 'a' has type '(GstCaps)', which "
+   "gst-ice does not take from a peer"},
+  {"video/x, a=(structure)\"1x;\"", "type '(structure)'"},
+  {"video/x, a=(GstTagList)\"1\"", "type '(GstTagList)'"},
+  {"video/x, a=(int)[1,0]", "field 'a' has a range: caps from a peer are "
+   "fixed"},
+  {"video/x, a=(buffer)zz", "field 'a' has buffer 'zz' that is not an even "
+   "number of hexadecimal digits"},
+  {"video/x, a=(buffer)< 00, 0g >", "buffer '0g'"},
+  {"video/x, a=(fraction)1/-2147483648", "field 'a' has fraction "
+   "'1/-2147483648' that is not N/D"},
+  {"video/x, a=(fraction)-2147483648/-1", "fraction '-2147483648/-1'"},
+  {"video/x, a=1/-2147483648", "field 'a' has a value without a type"},
+  {"video/x, a=(int)1\x1b[2J", "field 'a' has value '1\\x1b[2J' that is "
+   "not"},
+  /* GStreamer leaks the array around a value it cannot read */
+  {"video/x, a=(string)< a, \"b\\0 c\" >", "field 'a' has value "
+   "'\"b\\0 c\"' that GStreamer cannot read as (string)"},
+  {"video/x, a=(int){ 1, 99999999999 }", "value '99999999999'"},
+};
+/* *INDENT-ON* */
+
+GST_START_TEST (test_parse_hostile_caps)
+{
+  gchar *deep;
+  guint i;
+
+  /* a critical or a warning would fail the test by itself */
+  for (i = 0; i < G_N_ELEMENTS (hostile_caps); i++) {
+    gchar *text = g_strdup_printf ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD
+        "\r\na=x-gst-caps:%s\r\n", hostile_caps[i].caps);
+
+    parse_fails (text, "description has caps '");
+    parse_fails (text, hostile_caps[i].expected);
+    parse_fails (text, "(a=x-gst-caps: needs fixed caps as "
+        "gst_caps_to_string() writes them)");
+    g_free (text);
+  }
+
+  /* deep enough to exhaust the stack of GStreamer's recursive parser */
+  {
+    gchar *open = g_strnfill (30000, '<');
+    gchar *close = g_strnfill (30000, '>');
+
+    deep = g_strdup_printf ("a=ice-ufrag:" UFRAG "\r\na=ice-pwd:" PWD
+        "\r\na=x-gst-caps:video/x, a=(int)%s1%s\r\n", open, close);
+    g_free (open);
+    g_free (close);
+  }
+  parse_fails (deep, "field 'a' nests arrays or lists deeper than 4 levels");
+  g_free (deep);
 }
 
 GST_END_TEST;
@@ -916,6 +1070,8 @@ description_suite (void)
   tcase_add_test (tc, test_parse_minimal);
   tcase_add_test (tc, test_parse_errors);
   tcase_add_test (tc, test_parse_caps);
+  tcase_add_test (tc, test_parse_real_caps);
+  tcase_add_test (tc, test_parse_hostile_caps);
   tcase_add_test (tc, test_bad_candidate_is_skipped);
   tcase_add_test (tc, test_parse_browser_sdp);
   tcase_add_test (tc, test_candidate_good);

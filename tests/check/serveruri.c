@@ -202,8 +202,12 @@ static const BadUri bad_uris[] = {
   {"turn://u:sec/ret@host", {"has a '/', '?' or '#' before its '@'"}},
   {" stun://host", {"stun server ' stun://host' starts or ends with white "
    "space"}},
-  {"turn://u:secret@host\n", {"'turn://u:***@host\n' starts or ends with "
-   "white space"}},
+  {"turn://u:secret@host\n", {"'turn://u:***@host\\x0a' starts or ends "
+   "with white space"}},
+  /* what a terminal would take for commands is shown escaped */
+  {"stun://\x1b[2Jhost", {"stun server 'stun://\\x1b[2Jhost'"}},
+  {"tuturn://u:\x10n:o/:s", {"turn server 'tuturn://u:\\x10n:o/:s' is not "
+   "a stun://"}},
   {"turn://u:secret@ho st", {"host 'ho st' is not a host name"}},
 };
 /* *INDENT-ON* */
@@ -261,6 +265,10 @@ GST_START_TEST (test_parse_bad)
     fail_unless (g_error_matches (error, GST_ICE_ERROR,
             GST_ICE_ERROR_INVALID_URI));
     fail_unless (g_utf8_validate (error->message, -1, NULL));
+    for (j = 0; error->message[j] != '\0'; j++)
+      fail_unless ((guchar) error->message[j] >= 0x20
+          && error->message[j] != 0x7f, "message for '%s' has a control "
+          "character: \"%s\"", b->uri, error->message);
     for (j = 0; j < G_N_ELEMENTS (b->expected) && b->expected[j]; j++) {
       fail_unless (strstr (error->message, b->expected[j]) != NULL,
           "message for '%s' is \"%s\", which lacks \"%s\"", b->uri,

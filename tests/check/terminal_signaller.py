@@ -5,9 +5,12 @@
 """The copy-and-paste signaller (signaller-type=terminal), as a user runs
 it: two gst-launch-1.0 processes on loopback.  The test plays the user
 who copies the gst-ice: line printed by one into the other's standard
-input.  Checks that video arrives with the sender's caps, and that a
-damaged line and a closed standard input give clear messages."""
+input.  Checks that video arrives with the sender's caps, that a
+damaged line and a closed standard input give clear messages, and that
+what a hostile line holds reaches the terminal escaped and a 10 MB line
+is refused without being held in memory."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -101,6 +104,69 @@ def test_damaged_line_then_closed_input():
           output)
 
 
+def wait_for(proc, text):
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        if any(text in line for line in proc.lines):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def peak_rss_kib(proc):
+    """The most memory @proc ever had resident (VmHWM), in KiB."""
+    with open('/proc/%d/status' % proc.pid) as status:
+        for line in status:
+            if line.startswith('VmHWM:'):
+                return int(line.split()[1])
+    return 0
+
+
+def test_escape_sequence_shown_escaped():
+    """A pasted line is text from the other side: what the terminal
+    shows of it must not be able to rewrite the user's terminal."""
+    tx = start(SENDER)
+    wait_for(tx, 'gst-ice:offer:')
+    evil = '\x1b[31mEVIL\x1b]0;pwned\x07'
+    payload = base64.b64encode(('session %s\na=ice-ufrag:8hhY\n' % evil)
+                               .encode()).decode()
+    tx.stdin.write('gst-ice:answer:%s\n' % payload)
+    tx.stdin.flush()
+    shown = wait_for(tx, 'EVIL')
+    tx.terminate()
+    finish(tx)
+    output = ''.join(tx.lines)
+    check(shown, 'the line with an escape sequence is reported', output)
+    check('\x1b' not in output and '\x07' not in output,
+          'no raw escape sequence reaches the terminal', output)
+    check('\\x1b[31mEVIL\\x1b]0;pwned\\x07' in output,
+          'the escape sequence is shown escaped', output)
+
+
+def test_long_line_refused():
+    """A line of 10 MB is refused without being held in memory, and the
+    lines after it are still read: a stream starts afterwards."""
+    rx = start(RECEIVER)
+    wait_for(rx, "paste the sender's gst-ice:offer: line here")
+    time.sleep(0.5)
+    before = peak_rss_kib(rx)
+    rx.stdin.write('gst-ice:offer:' + 'A' * (10 * 1024 * 1024) + '\n')
+    rx.stdin.flush()
+    refused = wait_for(rx, 'ignoring a line longer than')
+    growth = peak_rss_kib(rx) - before
+    tx = start(SENDER)
+    pastelines.pair_up(tx, rx)
+    status = finish(rx)
+    tx.terminate()
+    finish(tx)
+    output = ''.join(rx.lines)
+    check(refused, 'the 10 MB line is refused', output)
+    check(growth < 2048, 'the receiver grew by %d KiB (under 2 MiB) reading '
+          'it' % growth, output)
+    check(status == 0, 'a stream still starts after it (exit %s)' % status,
+          output)
+
+
 def main():
     if subprocess.run(['gst-inspect-1.0', 'icesink'],
                       capture_output=True).returncode != 0:
@@ -108,6 +174,8 @@ def main():
         return 1
     test_stream()
     test_damaged_line_then_closed_input()
+    test_escape_sequence_shown_escaped()
+    test_long_line_refused()
     return 1 if failures else 0
 
 

@@ -31,6 +31,41 @@
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
 #include <gst/ice/gsticeerror.h>
 
+/* The code of the \uXXXX escape at @i of @text, or -1 */
+static gint
+unicode_escape_at (const gchar * text, gsize size, gsize i)
+{
+  gint code = 0;
+  gsize j;
+
+  if (i + 6 > size || text[i] != '\\' || text[i + 1] != 'u')
+    return -1;
+  for (j = i + 2; j < i + 6; j++) {
+    if (!g_ascii_isxdigit (text[j]))
+      return -1;
+    code = code * 16 + g_ascii_xdigit_value (text[j]);
+  }
+  return code;
+}
+
+/* How long the surrogate escapes at @i of @text are: 0 when @i starts no
+ * surrogate, 12 for a \uD800-\uDBFF \uDC00-\uDFFF pair, -1 for anything
+ * else.  json-glib 1.6.6 leaks on a malformed pair, and takes the
+ * character after a lone surrogate's escape as part of it, even a
+ * closing quote. */
+static gint
+surrogate_length (const gchar * text, gsize size, gsize i)
+{
+  gint code = unicode_escape_at (text, size, i), low;
+
+  if (code < 0xd800 || code > 0xdfff)
+    return 0;
+  if (code > 0xdbff)
+    return -1;
+  low = unicode_escape_at (text, size, i + 6);
+  return low >= 0xdc00 && low <= 0xdfff ? 12 : -1;
+}
+
 /**
  * gst_ice_signalling_message_check_text:
  * @text: (array length=size): the text of a message, not NUL-terminated
@@ -38,9 +73,14 @@
  * @error: return location for a %GST_ICE_ERROR_SIGNALLING error
  *
  * Refuses what json-glib would accept but JSON does not (single-quoted
- * strings, comments), so that the nesting depth counted here is exact, and
+ * strings, comments), so that the nesting depth counted here is exact,
  * input nested deep enough to exhaust the stack of json-glib's recursive
- * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels.
+ * parser: more than %GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH levels, a
+ * second value after the first (json-glib 1.6.6 takes `{}{}` and leaks),
+ * and a malformed `\u` escape, or a surrogate escape that is not half of
+ * a pair (`\u12"`, `\uD800\u0041`, `\uD800"`: json-glib reads four
+ * characters after `\u` whatever they are, one more after a lone
+ * surrogate, and leaks on a malformed pair).
  *
  * Returns: whether @text may be handed to json-glib
  */
@@ -50,6 +90,8 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
 {
   gboolean in_string = FALSE;
   gboolean escaped = FALSE;
+  /* a value was started, and ended, at the top level */
+  gboolean started = FALSE, ended = FALSE;
   guint depth = 0;
   gsize i;
 
@@ -59,20 +101,34 @@ gst_ice_signalling_message_check_text (const gchar * text, gsize size,
     if (in_string) {
       if (escaped)
         escaped = FALSE;
+      else if (c == '\\' && i + 1 < size && text[i + 1] == 'u' &&
+          unicode_escape_at (text, size, i) < 0)
+        goto bad_unicode_escape;
+      else if (c == '\\' && surrogate_length (text, size, i) < 0)
+        goto bad_surrogate_pair;
+      else if (c == '\\' && surrogate_length (text, size, i) > 0)
+        i += surrogate_length (text, size, i) - 1;      /* a pair */
       else if (c == '\\')
         escaped = TRUE;
       else if (c == '"')
         in_string = FALSE;
-    } else if (c == '"') {
+      continue;
+    }
+    if (c == '\'' || c == '/' || c == '#')
+      goto not_json;
+    if (depth == 0 && !g_ascii_isspace (c)) {
+      if (ended || (started && (c == '{' || c == '[')))
+        goto second_value;
+      started = TRUE;
+    }
+    if (c == '"') {
       in_string = TRUE;
     } else if (c == '{' || c == '[') {
       if (++depth > GST_ICE_SIGNALLING_MESSAGE_MAX_DEPTH)
         goto too_deep;
-    } else if (c == '}' || c == ']') {
-      if (depth > 0)
-        depth--;
-    } else if (c == '\'' || c == '/' || c == '#') {
-      goto not_json;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      if (--depth == 0)
+        ended = TRUE;
     }
   }
   return TRUE;
@@ -88,6 +144,28 @@ not_json:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
         "unexpected '%c' at offset %" G_GSIZE_FORMAT, text[i], i);
+    return FALSE;
+  }
+bad_unicode_escape:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "malformed \\u escape at offset %" G_GSIZE_FORMAT " (\\u needs four "
+        "hexadecimal digits)", i);
+    return FALSE;
+  }
+bad_surrogate_pair:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "malformed surrogate pair at offset %" G_GSIZE_FORMAT " "
+        "(\\uD800-\\uDBFF and \\uDC00-\\uDFFF escapes go in pairs, in that "
+        "order)", i);
+    return FALSE;
+  }
+second_value:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+        "a second JSON value starts at offset %" G_GSIZE_FORMAT " (a message "
+        "is one JSON object)", i);
     return FALSE;
   }
 }

@@ -54,6 +54,7 @@
 #endif
 
 #include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/signalling/gsticesignallingserverprivate.h>
 #include <gst/ice/signalling/gsticesignaller.h>
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
 #include <gst/ice/signalling/gsticesignallingreplay.h>
@@ -1314,6 +1315,28 @@ on_peer_closed (SoupWebsocketConnection * ws, gpointer user_data)
   peer_free (peer);
 }
 
+/* Serves @ws as @peer's connection: its frames come in from now on. */
+static void
+peer_attach_websocket (GstIceSignallingServer * self, Peer * peer,
+    SoupWebsocketConnection * ws)
+{
+  peer->ws = g_object_ref (ws);
+  g_clear_object (&peer->tls);
+  g_clear_object (&peer->connection);
+
+  GST_DEBUG_OBJECT (self, "new WebSocket from %s", peer->remote);
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws,
+      MAX_MESSAGE_SIZE);
+  /* libsoup 3.2 pings, but never notices a missing pong: check_peers()
+   * does */
+  peer->last_seen = g_get_monotonic_time ();
+  soup_websocket_connection_set_keepalive_interval (ws, self->ping_interval);
+  connect_ws (peer);
+
+  self->peers = g_list_append (self->peers, peer);
+}
+
 static void
 on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
     SoupWebsocketConnection * ws, gpointer user_data)
@@ -1334,21 +1357,23 @@ on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
   } else {
     peer = peer_new (self, name, NULL);
   }
-  peer->ws = g_object_ref (ws);
-  g_clear_object (&peer->tls);
-  g_clear_object (&peer->connection);
+  peer_attach_websocket (self, peer, ws);
+}
 
-  GST_DEBUG_OBJECT (self, "new WebSocket from %s", peer->remote);
-
-  soup_websocket_connection_set_max_incoming_payload_size (ws,
-      MAX_MESSAGE_SIZE);
-  /* libsoup 3.2 pings, but never notices a missing pong: check_peers()
-   * does */
-  peer->last_seen = g_get_monotonic_time ();
-  soup_websocket_connection_set_keepalive_interval (ws, self->ping_interval);
-  connect_ws (peer);
-
-  self->peers = g_list_append (self->peers, peer);
+/**
+ * gst_ice_signalling_server_add_connection:
+ * @self: a #GstIceSignallingServer
+ * @ws: a client's open WebSocket
+ * @remote: the client's address, for logs
+ *
+ * Serves @ws as a new client, until it closes, as the server serves the
+ * connections it accepts; the fuzzer hands it connections over memory.
+ */
+void
+gst_ice_signalling_server_add_connection (GstIceSignallingServer * self,
+    SoupWebsocketConnection * ws, const gchar * remote)
+{
+  peer_attach_websocket (self, peer_new (self, g_strdup (remote), NULL), ws);
 }
 
 /* Closes @peer's connection for @why; a peer that sent nothing, not even a

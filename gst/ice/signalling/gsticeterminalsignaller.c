@@ -38,6 +38,12 @@
  * piped into each other.  Standard input closing before the other side's
  * line arrived is an error.
  *
+ * What it reads is text from the other side: a line longer than 64 KiB is
+ * refused as soon as it is that long, without being held in memory, and
+ * a line is taken only whole and well-formed (gsticeterminalline.c), so
+ * that what the terminal shows of a line (its session id) cannot hold an
+ * escape sequence.
+ *
  * |[
  * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! rtph264pay ! icesink signaller-type=terminal stun-server=stun://HOST:3478
  * gst-launch-1.0 icesrc signaller-type=terminal stun-server=stun://HOST:3478 ! rtph264depay ! avdec_h264 ! videoconvert ! autovideosink
@@ -49,6 +55,8 @@
 #endif
 
 #include <gst/ice/signalling/gsticeterminalsignaller.h>
+#include <gst/ice/signalling/gsticeterminalline.h>
+#include <gst/ice/gsticecandidate.h>
 #include <gst/ice/gsticeerror.h>
 
 #include <stdio.h>
@@ -59,13 +67,12 @@
 GST_DEBUG_CATEGORY_STATIC (gst_ice_terminal_signaller_debug);
 #define GST_CAT_DEFAULT gst_ice_terminal_signaller_debug
 
-#define LINE_PREFIX "gst-ice:"
 #define OFFER "offer"
 #define ANSWER "answer"
 /* the peer id the other side gets: there is no registry to name it */
 #define PEER_ID "terminal"
-/* a pasted line is about a kilobyte; refuse what cannot be one */
-#define MAX_LINE 65536
+/* how much of standard input is read at once */
+#define READ_SIZE 4096
 
 struct _GstIceTerminalSignaller
 {
@@ -76,13 +83,22 @@ struct _GstIceTerminalSignaller
   GstIceSignallerRole role;
   GMainContext *context;
   GCancellable *cancellable;
-  GDataInputStream *input;
+  GInputStream *input;
+  GstIceLineSplitter *splitter; /* standard input, cut into lines */
   gchar *session_id;            /* the one session, once known */
   GString *outgoing;            /* our description and candidates */
   gboolean printed;             /* our line was printed */
   gboolean have_remote;         /* the other side's line arrived */
-  gchar *offer;                 /* consumer: the offer, until requested */
+  GstIceTerminalLine *offer;    /* consumer: the offer, until requested */
 };
+
+/* one read of standard input in flight: its own buffer, as a cancelled
+ * read may still be writing to it after stop() */
+typedef struct
+{
+  GstIceTerminalSignaller *self;
+  gchar buffer[READ_SIZE];
+} Read;
 
 static void gst_ice_terminal_signaller_iface_init (GstIceSignallerInterface *
     iface);
@@ -117,25 +133,18 @@ gst_ice_terminal_signaller_init (GstIceTerminalSignaller * self)
 {
 }
 
-static gboolean
-is_candidate_line (const gchar * line)
-{
-  return g_str_has_prefix (line, "a=candidate:") ||
-      g_str_equal (line, "a=end-of-candidates");
-}
-
 /* Prints our line: "gst-ice:offer:" or "gst-ice:answer:", then the base64
  * of "session ID" and the description and candidate lines. */
 static void
 print_line (GstIceTerminalSignaller * self)
 {
   gboolean producer = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
-  gchar *text = g_strdup_printf ("session %s\n%s", self->session_id,
-      self->outgoing->str);
-  gchar *encoded = g_base64_encode ((const guchar *) text, strlen (text));
+  gchar *line = gst_ice_terminal_line_encode (producer ?
+      GST_ICE_TERMINAL_LINE_OFFER : GST_ICE_TERMINAL_LINE_ANSWER,
+      self->session_id, self->outgoing->str);
 
   /* stdout may be a pipe: flush, the other side waits for the line */
-  g_print ("%s%s:%s\n", LINE_PREFIX, producer ? OFFER : ANSWER, encoded);
+  g_print ("%s\n", line);
   fflush (stdout);
   if (producer)
     g_printerr ("gst-ice: copy the gst-ice:offer: line above into the "
@@ -144,91 +153,62 @@ print_line (GstIceTerminalSignaller * self)
     g_printerr ("gst-ice: copy the gst-ice:answer: line above into the "
         "sender's terminal\n");
   self->printed = TRUE;
-  g_free (encoded);
-  g_free (text);
+  g_free (line);
 }
 
 static void
-emit_remote (GstIceTerminalSignaller * self, const gchar * text)
+emit_remote (GstIceTerminalSignaller * self, const GstIceTerminalLine * line)
 {
   GstIceSignaller *signaller = GST_ICE_SIGNALLER (self);
-  GString *description = g_string_new (NULL);
-  gchar **lines = g_strsplit (text, "\n", -1);
   guint i;
 
-  /* line 0 is "session ID", checked by the caller */
-  for (i = 1; lines[i] != NULL; i++) {
-    g_strchomp (lines[i]);
-    if (lines[i][0] != '\0' && !is_candidate_line (lines[i]))
-      g_string_append_printf (description, "%s\n", lines[i]);
-  }
   gst_ice_signaller_emit_session_description (signaller, self->session_id,
-      description->str);
-  for (i = 1; lines[i] != NULL && self->session_id != NULL; i++) {
-    if (is_candidate_line (lines[i]))
-      gst_ice_signaller_emit_session_candidate (signaller, self->session_id,
-          lines[i]);
-  }
-  g_string_free (description, TRUE);
-  g_strfreev (lines);
+      line->description);
+  for (i = 0; i < line->candidates->len && self->session_id != NULL; i++)
+    gst_ice_signaller_emit_session_candidate (signaller, self->session_id,
+        g_ptr_array_index (line->candidates, i));
 }
 
-/* Decodes the base64 after "gst-ice:KIND:"; returns its session id, with
- * the whole text in @text, or NULL when it is not one of ours. */
-static gchar *
-decode_line (const gchar * payload, gchar ** text)
-{
-  gsize len = 0;
-  guchar *decoded;
-  gchar *session_id = NULL;
-
-  decoded = g_base64_decode (payload, &len);
-  *text = g_strndup ((const gchar *) decoded, len);
-  g_free (decoded);
-  if (g_utf8_validate (*text, -1, NULL) && g_str_has_prefix (*text, "session ")) {
-    const gchar *start = *text + strlen ("session ");
-    const gchar *end = strchr (start, '\n');
-
-    if (end != NULL && end > start)
-      session_id = g_strndup (start, end - start);
-  }
-  if (session_id == NULL)
-    g_clear_pointer (text, g_free);
-  return session_id;
-}
-
+/* One line of standard input, @length bytes (NUL bytes included). */
 static void
-handle_line (GstIceTerminalSignaller * self, const gchar * line)
+handle_line (GstIceTerminalSignaller * self, gchar * text, gsize length)
 {
   gboolean producer = self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER;
-  const gchar *wanted = producer ? LINE_PREFIX ANSWER ":" :
-      LINE_PREFIX OFFER ":";
-  gchar *session_id, *text = NULL;
+  GstIceTerminalLineKind wanted = producer ? GST_ICE_TERMINAL_LINE_ANSWER :
+      GST_ICE_TERMINAL_LINE_OFFER;
+  GstIceTerminalLine *line;
+  GError *error = NULL;
 
-  if (!g_str_has_prefix (line, wanted)) {
-    if (g_str_has_prefix (line, LINE_PREFIX))
-      g_printerr ("gst-ice: ignoring a line that is not a %s line\n",
-          producer ? "gst-ice:answer:" : "gst-ice:offer:");
+  /* no line of ours has a NUL; pasted ones may have spaces around them */
+  if (memchr (text, '\0', length) != NULL)
+    return;
+  g_strstrip (text);
+  if (!g_str_has_prefix (text, GST_ICE_TERMINAL_LINE_PREFIX))
+    return;
+
+  line = gst_ice_terminal_line_decode (text, strlen (text), &error);
+  if (line == NULL) {
+    /* the message has the line's bytes escaped */
+    g_printerr ("gst-ice: %s\n", error->message);
+    g_clear_error (&error);
     return;
   }
-
-  session_id = decode_line (line + strlen (wanted), &text);
-  if (session_id == NULL) {
-    g_printerr ("gst-ice: that %s line is damaged: paste it whole, on one "
-        "line\n", producer ? "gst-ice:answer:" : "gst-ice:offer:");
-    return;
+  if (line->kind != wanted) {
+    g_printerr ("gst-ice: ignoring a line that is not a %s line\n",
+        gst_ice_terminal_line_kind_to_prefix (wanted));
+    goto done;
   }
 
   if (producer) {
-    if (g_strcmp0 (session_id, self->session_id) != 0) {
+    if (g_strcmp0 (line->session_id, self->session_id) != 0) {
       g_printerr ("gst-ice: that answer is for another offer (session %s); "
-          "paste the answer to this sender's offer\n", session_id);
+          "paste the answer to this sender's offer\n", line->session_id);
     } else if (!self->have_remote) {
-      GST_INFO_OBJECT (self, "answer for session %s", session_id);
+      GST_INFO_OBJECT (self, "answer for session %s", line->session_id);
       self->have_remote = TRUE;
-      emit_remote (self, text);
+      emit_remote (self, line);
     }
-  } else if (g_strcmp0 (session_id, self->session_id) != 0) {
+  } else if (g_strcmp0 (line->session_id, self->session_id) != 0) {
     /* a new offer: the sender started again */
     if (self->session_id != NULL) {
       gchar *old = self->session_id;
@@ -237,69 +217,101 @@ handle_line (GstIceTerminalSignaller * self, const gchar * line)
       gst_ice_signaller_emit_session_ended (GST_ICE_SIGNALLER (self), old);
       g_free (old);
     }
-    GST_INFO_OBJECT (self, "offer for session %s", session_id);
-    g_free (self->offer);
-    self->offer = g_steal_pointer (&text);
+    GST_INFO_OBJECT (self, "offer for session %s", line->session_id);
     g_free (self->session_id);
-    self->session_id = g_strdup (session_id);
+    self->session_id = g_strdup (line->session_id);
+    gst_ice_terminal_line_free (self->offer);
+    self->offer = g_steal_pointer (&line);
     g_string_truncate (self->outgoing, 0);
     self->printed = FALSE;
     self->have_remote = FALSE;
     gst_ice_signaller_emit_producer_added (GST_ICE_SIGNALLER (self), PEER_ID);
   }
-  g_free (session_id);
-  g_free (text);
+
+done:
+  gst_ice_terminal_line_free (line);
 }
 
-static void read_next_line (GstIceTerminalSignaller * self);
-
+/* Handles the lines in @data, as long as the signaller is started. */
 static void
-on_line (GObject * source, GAsyncResult * result, gpointer user_data)
+handle_input (GstIceTerminalSignaller * self, const gchar * data, gsize size)
 {
-  GstIceTerminalSignaller *self = user_data;
-  GError *error = NULL;
-  gsize length = 0;
+  GstIceLineSplitterResult result;
   gchar *line;
+  gsize length;
 
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM
-      (source), result, &length, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-    g_error_free (error);
-    g_object_unref (self);
-    return;
-  }
-
-  if (line == NULL) {
-    if (!self->have_remote && self->started) {
-      GError *eof = g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
-          "terminal signaller: standard input %s before the other side's "
-          "gst-ice:%s: line arrived", error ? error->message : "closed",
-          self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? ANSWER : OFFER);
-
-      gst_ice_signaller_emit_error (GST_ICE_SIGNALLER (self), eof);
-      g_error_free (eof);
+  while (self->started) {
+    result = gst_ice_line_splitter_take (self->splitter, &data, &size, &line,
+        &length);
+    if (result == GST_ICE_LINE_SPLITTER_NEED_MORE)
+      break;
+    if (result == GST_ICE_LINE_SPLITTER_TOO_LONG) {
+      g_printerr ("gst-ice: ignoring a line longer than %d bytes (a "
+          "gst-ice: line is a few kilobytes at most)\n",
+          GST_ICE_TERMINAL_LINE_MAX_LENGTH);
+      continue;
     }
-    g_clear_error (&error);
-    g_object_unref (self);
-    return;
+    handle_line (self, line, length);
+    g_free (line);
   }
-
-  if (length > MAX_LINE)
-    g_printerr ("gst-ice: ignoring a line of %" G_GSIZE_FORMAT " bytes\n",
-        length);
-  else if (self->started)
-    handle_line (self, g_strstrip (line));
-  g_free (line);
-  if (self->started)
-    read_next_line (self);
-  g_object_unref (self);
 }
 
 static void
-read_next_line (GstIceTerminalSignaller * self)
+handle_end_of_input (GstIceTerminalSignaller * self, const GError * error)
 {
-  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT,
-      self->cancellable, on_line, g_object_ref (self));
+  GError *eof;
+  gchar *line;
+  gsize length;
+
+  if (gst_ice_line_splitter_finish (self->splitter, &line, &length)) {
+    handle_line (self, line, length);
+    g_free (line);
+  }
+  if (self->have_remote || !self->started)
+    return;
+
+  eof = g_error_new (GST_ICE_ERROR, GST_ICE_ERROR_SIGNALLING,
+      "terminal signaller: standard input %s before the other side's "
+      "gst-ice:%s: line arrived", error ? error->message : "closed",
+      self->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? ANSWER : OFFER);
+  gst_ice_signaller_emit_error (GST_ICE_SIGNALLER (self), eof);
+  g_error_free (eof);
+}
+
+static void read_input (GstIceTerminalSignaller * self);
+
+static void
+on_read (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  Read *read = user_data;
+  GstIceTerminalSignaller *self = read->self;
+  GError *error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      G_INPUT_STREAM (source) != self->input) {
+    /* stopped since */
+  } else if (n <= 0) {
+    handle_end_of_input (self, error);
+  } else {
+    handle_input (self, read->buffer, n);
+    if (self->started)
+      read_input (self);
+  }
+  g_clear_error (&error);
+  g_object_unref (self);
+  g_free (read);
+}
+
+static void
+read_input (GstIceTerminalSignaller * self)
+{
+  Read *read = g_new (Read, 1);
+
+  read->self = g_object_ref (self);
+  g_input_stream_read_async (self->input, read->buffer, READ_SIZE,
+      G_PRIORITY_DEFAULT, self->cancellable, on_read, read);
 }
 
 static gboolean
@@ -317,7 +329,7 @@ static gboolean
 start_consumer_session (gpointer user_data)
 {
   GstIceTerminalSignaller *self = user_data;
-  gchar *offer;
+  GstIceTerminalLine *offer;
 
   if (!self->started || self->offer == NULL || self->session_id == NULL)
     return G_SOURCE_REMOVE;
@@ -327,7 +339,7 @@ start_consumer_session (gpointer user_data)
   self->have_remote = TRUE;
   if (self->session_id != NULL)
     emit_remote (self, offer);
-  g_free (offer);
+  gst_ice_terminal_line_free (offer);
   return G_SOURCE_REMOVE;
 }
 
@@ -348,7 +360,6 @@ gst_ice_terminal_signaller_start (GstIceSignaller * signaller,
     GstIceSignallerRole role, const gchar * peer_id)
 {
   GstIceTerminalSignaller *self = GST_ICE_TERMINAL_SIGNALLER (signaller);
-  GInputStream *stdin_stream;
 
   if (self->started)
     gst_ice_terminal_signaller_stop (signaller);
@@ -360,10 +371,9 @@ gst_ice_terminal_signaller_start (GstIceSignaller * signaller,
   self->outgoing = g_string_new (NULL);
   self->printed = FALSE;
   self->have_remote = FALSE;
-  stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-  self->input = g_data_input_stream_new (stdin_stream);
-  g_object_unref (stdin_stream);
-  read_next_line (self);
+  self->input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  self->splitter = gst_ice_line_splitter_new (GST_ICE_TERMINAL_LINE_MAX_LENGTH);
+  read_input (self);
 
   if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER) {
     self->session_id = g_uuid_string_random ();
@@ -384,9 +394,10 @@ gst_ice_terminal_signaller_stop (GstIceSignaller * signaller)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->input);
+  g_clear_pointer (&self->splitter, gst_ice_line_splitter_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->session_id, g_free);
-  g_clear_pointer (&self->offer, g_free);
+  g_clear_pointer (&self->offer, gst_ice_terminal_line_free);
   if (self->outgoing)
     g_string_free (self->outgoing, TRUE);
   self->outgoing = NULL;
@@ -438,7 +449,7 @@ gst_ice_terminal_signaller_send_candidate (GstIceSignaller * signaller,
     return;
   g_string_append_printf (self->outgoing, "%s\n", candidate);
   /* one line for all: print once gathering is done */
-  if (g_str_equal (candidate, "a=end-of-candidates"))
+  if (g_str_equal (candidate, GST_ICE_END_OF_CANDIDATES_LINE))
     print_line (self);
 }
 

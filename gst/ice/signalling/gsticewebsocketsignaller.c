@@ -748,18 +748,20 @@ unexpected:
   }
 }
 
-static void
-on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
-    gpointer user_data)
+/**
+ * gst_ice_websocket_signaller_receive_text:
+ * @self: a started #GstIceWebSocketSignaller
+ * @bytes: the payload of a text frame from the server
+ *
+ * Handles one message of the server.  Its connection's frames come here;
+ * the fuzzer hands it frames without a connection.
+ */
+void
+gst_ice_websocket_signaller_receive_text (GstIceWebSocketSignaller * self,
+    GBytes * bytes)
 {
-  GstIceWebSocketSignaller *self = user_data;
   JsonObject *message;
   GError *error = NULL;
-
-  if (data_type != SOUP_WEBSOCKET_DATA_TEXT) {
-    GST_WARNING_OBJECT (self, "ignoring binary message");
-    return;
-  }
 
   self->last_frame = g_get_monotonic_time ();
   message = gst_ice_signalling_message_parse (bytes, &error);
@@ -780,6 +782,19 @@ on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
   g_object_unref (self);
 
   json_object_unref (message);
+}
+
+static void
+on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
+    gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+
+  if (data_type != SOUP_WEBSOCKET_DATA_TEXT) {
+    GST_WARNING_OBJECT (self, "ignoring binary message");
+    return;
+  }
+  gst_ice_websocket_signaller_receive_text (self, bytes);
 }
 
 static void

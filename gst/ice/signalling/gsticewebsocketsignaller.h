@@ -34,4 +34,8 @@ GstIceSignaller *gst_ice_websocket_signaller_new (const gchar * uri);
 void gst_ice_websocket_signaller_set_pinned_certificate
     (GstIceWebSocketSignaller * self, GTlsCertificate * certificate);
 
+/* for the fuzzer (tests/fuzz/fuzz_signalling_client.c) */
+void gst_ice_websocket_signaller_receive_text (GstIceWebSocketSignaller *
+    self, GBytes * bytes);
+
 G_END_DECLS
