@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# gst-ice
+# Copyright (C) 2026 The gst-ice authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Every example answers --help, as a new user would try it, and says
+plainly what is missing when the plugin (or, for the Python ones, the
+GstIce typelib) cannot be found, instead of streaming or printing GLib
+criticals.
+
+Usage: examples_help.py BUILD_DIR SOURCE_DIR
+
+The Python examples run under Debian's /usr/bin/python3, which has
+PyGObject (python3-gi); the python3 on PATH may not."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+BUILD, SOURCE = sys.argv[1], sys.argv[2]
+SYSTEM_PYTHON = '/usr/bin/python3'
+TIMEOUT = 20
+
+# name, command, the plugin element it needs
+EXAMPLES = [
+    ('ice-camera', [os.path.join(BUILD, 'examples', 'ice-camera')],
+     'icesink'),
+]
+
+failures = []
+failed_cases = set()
+case = None
+
+
+def fail(message):
+    print('FAIL: ' + message)
+    failures.append(message)
+    failed_cases.add(case)
+
+
+def run(name, cmd, env):
+    try:
+        return subprocess.run(cmd, env=env, capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        fail('%s %s still ran after %d s (output: %r)'
+             % (name, ' '.join(cmd[-1:]), TIMEOUT, e.stdout))
+        return None
+
+
+def base_env(registry):
+    env = dict(os.environ)
+    for var in ('GST_PLUGIN_PATH', 'GST_PLUGIN_PATH_1_0', 'GI_TYPELIB_PATH'):
+        env.pop(var, None)
+    # a registry of our own: one cached elsewhere may list icesink
+    env['GST_REGISTRY_1_0'] = registry
+    return env
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix='gst-ice-examples-help-')
+    found = base_env(os.path.join(tmp, 'found.bin'))
+    found['GST_PLUGIN_PATH_1_0'] = os.path.join(BUILD, 'ext', 'ice')
+    found['GI_TYPELIB_PATH'] = os.path.join(BUILD, 'gst', 'ice')
+    found['LD_LIBRARY_PATH'] = os.path.join(BUILD, 'gst', 'ice')
+    missing = base_env(os.path.join(tmp, 'missing.bin'))
+    missing['GI_TYPELIB_PATH'] = found['GI_TYPELIB_PATH']
+    missing['LD_LIBRARY_PATH'] = found['LD_LIBRARY_PATH']
+
+    global case
+    for name, cmd, element in EXAMPLES:
+        case = (name, 'help')
+        r = run(name, cmd + ['--help'], found)
+        if r is not None:
+            print('$ %s --help\n%s' % (name, r.stdout + r.stderr))
+            if r.returncode != 0:
+                fail('%s --help exited with %d' % (name, r.returncode))
+            if 'Usage' not in r.stdout and 'usage' not in r.stdout:
+                fail('%s --help printed no usage' % name)
+            if 'sending' in r.stdout:
+                fail('%s --help started streaming' % name)
+
+        case = (name, 'no plugin')
+        r = run(name, cmd, missing)
+        if r is not None:
+            out = r.stdout + r.stderr
+            print('$ %s   # without GST_PLUGIN_PATH\n%s' % (name, out))
+            if r.returncode == 0:
+                fail('%s without the plugin exited with 0' % name)
+            if 'CRITICAL' in out or 'Traceback' in out:
+                fail('%s without the plugin printed a critical or a '
+                     'traceback' % name)
+            if '%s was not found' % element not in out:
+                fail("%s without the plugin did not say '%s was not found'"
+                     % (name, element))
+            if 'GST_PLUGIN_PATH' not in out:
+                fail('%s without the plugin did not say how to find it '
+                     '(GST_PLUGIN_PATH)' % name)
+
+    print('%d passed, %d failed' % (len(EXAMPLES) * 2 - len(failed_cases),
+                                    len(failed_cases)))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == '__main__':
+    main()
