@@ -83,6 +83,7 @@ main (int argc, char **argv)
   gchar *token = NULL;
   gchar *certificate_file = NULL;
   gchar *private_key_file = NULL;
+  gboolean status_page = FALSE;
   const gchar *scheme;
   gint port = DEFAULT_PORT;
   GOptionEntry entries[] = {
@@ -101,6 +102,10 @@ main (int argc, char **argv)
           "(default: plain ws://)", "FILE"},
     {"private-key-file", 0, 0, G_OPTION_ARG_FILENAME, &private_key_file,
         "PEM file of the private key of --certificate-file", "FILE"},
+    {"status-page", 0, 0, G_OPTION_ARG_NONE, &status_page,
+        "Serve a status page (peers, sessions, selected pairs, bitrates, "
+          "uptime) on http://HOST:PORT/; with a token, open it as "
+          "http://HOST:PORT/#token=TOKEN (default: no page)", NULL},
     {NULL}
   };
   GOptionContext *options;
@@ -142,7 +147,7 @@ main (int argc, char **argv)
   loop = g_main_loop_new (NULL, FALSE);
   server = gst_ice_signalling_server_new (host, port);
   g_object_set (server, "certificate-file", certificate_file,
-      "private-key-file", private_key_file, NULL);
+      "private-key-file", private_key_file, "status-page", status_page, NULL);
   scheme = certificate_file ? "wss" : "ws";
   if (token != NULL) {
     g_object_set (server, "token", token, NULL);
@@ -170,6 +175,10 @@ main (int argc, char **argv)
   else
     g_print ("listening on %s://%s:%u\n", scheme, host,
         gst_ice_signalling_server_get_port (server));
+  if (status_page)
+    g_print ("status page on %s://%s%s%s:%u/\n", certificate_file ? "https" :
+        "http", strchr (host, ':') ? "[" : "", host, strchr (host, ':') ?
+        "]" : "", gst_ice_signalling_server_get_port (server));
   fflush (stdout);
 
   g_main_loop_run (loop);

@@ -380,6 +380,47 @@ gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
 }
 
 /**
+ * gst_ice_signaller_wants_stats:
+ * @self: a #GstIceSignaller
+ *
+ * Returns: whether the implementation takes statistics
+ *   (#GstIceSignallerInterface.send_stats), so that the caller need not
+ *   collect them for nothing
+ */
+gboolean
+gst_ice_signaller_wants_stats (GstIceSignaller * self)
+{
+  g_return_val_if_fail (GST_IS_ICE_SIGNALLER (self), FALSE);
+
+  return GST_ICE_SIGNALLER_GET_IFACE (self)->send_stats != NULL;
+}
+
+/**
+ * gst_ice_signaller_send_stats:
+ * @self: a #GstIceSignaller
+ * @session_id: the session
+ * @stats: an `ice-session-stats` structure (see the elements' `stats`
+ *   property)
+ *
+ * Passes the statistics of @session_id to the implementation's
+ * #GstIceSignallerInterface.send_stats; does nothing when it has none.
+ */
+void
+gst_ice_signaller_send_stats (GstIceSignaller * self,
+    const gchar * session_id, const GstStructure * stats)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
+  g_return_if_fail (session_id != NULL);
+  g_return_if_fail (GST_IS_STRUCTURE (stats));
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  if (iface->send_stats != NULL)
+    iface->send_stats (self, session_id, stats);
+}
+
+/**
  * gst_ice_signaller_emit_session_requested:
  * @self: a #GstIceSignaller
  * @session_id: the new session

@@ -113,6 +113,7 @@ struct _GstIceWebSocketSignaller
   SoupWebsocketConnection *ws;
   gchar *ws_error;              /* last error of ws, for the close report */
   gboolean registered;          /* ws is open and the server said so */
+  gboolean server_wants_stats;  /* its registered said so: a status page */
   gboolean reconnecting;        /* a registered connection dropped */
   GHashTable *producers;        /* consumer: announced and not removed */
   gboolean failed;              /* an error was emitted, nothing is sent */
@@ -484,6 +485,7 @@ drop_connection (GstIceWebSocketSignaller * self)
   g_clear_object (&self->ws);
   g_clear_pointer (&self->ws_error, g_free);
   self->registered = FALSE;
+  self->server_wants_stats = FALSE;
 }
 
 /* Incoming messages */
@@ -551,6 +553,8 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
     GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
         self->server_uri);
     self->registered = TRUE;
+    self->server_wants_stats = g_strcmp0 (gst_ice_signalling_message_get_string
+        (message, "wantsStats"), "yes") == 0;
     if (self->reconnecting)
       GST_WARNING_OBJECT (self, "reconnected to %s", self->server_uri);
     self->reconnecting = FALSE;
@@ -1140,6 +1144,21 @@ gst_ice_websocket_signaller_end_session_with_reason (GstIceSignaller *
             "sessionId", session_id, "reason", reason, NULL));
 }
 
+/* Only to a server that asked for them, and never queued: the next ones
+ * are newer anyway. */
+static void
+gst_ice_websocket_signaller_send_stats (GstIceSignaller * signaller,
+    const gchar * session_id, const GstStructure * stats)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (!self->started || self->failed || !self->registered
+      || !self->server_wants_stats)
+    return;
+  write_message (self, gst_ice_signalling_stats_message_build (session_id,
+          stats));
+}
+
 static void
 gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
 {
@@ -1150,6 +1169,7 @@ gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
   iface->send_description = gst_ice_websocket_signaller_send_description;
   iface->send_candidate = gst_ice_websocket_signaller_send_candidate;
   iface->end_session = gst_ice_websocket_signaller_end_session;
+  iface->send_stats = gst_ice_websocket_signaller_send_stats;
   iface->end_session_with_reason =
       gst_ice_websocket_signaller_end_session_with_reason;
 }
