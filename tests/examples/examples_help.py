@@ -21,10 +21,20 @@ BUILD, SOURCE = sys.argv[1], sys.argv[2]
 SYSTEM_PYTHON = '/usr/bin/python3'
 TIMEOUT = 20
 
-# name, command, the plugin element it needs
+# name, command, the plugin element it needs, whether it needs the GstIce
+# typelib
 EXAMPLES = [
     ('ice-camera', [os.path.join(BUILD, 'examples', 'ice-camera')],
-     'icesink'),
+     'icesink', False),
+    ('ice-receiver.py', [SYSTEM_PYTHON,
+                         os.path.join(SOURCE, 'examples', 'ice-receiver.py')],
+     'icesrc', False),
+    ('http-signaller.py send',
+     [SYSTEM_PYTHON, os.path.join(SOURCE, 'examples', 'http-signaller.py'),
+      'send'], 'icesink', True),
+    ('http-signaller.py receive',
+     [SYSTEM_PYTHON, os.path.join(SOURCE, 'examples', 'http-signaller.py'),
+      'receive'], 'icesrc', True),
 ]
 
 failures = []
@@ -68,7 +78,9 @@ def main():
     missing['LD_LIBRARY_PATH'] = found['LD_LIBRARY_PATH']
 
     global case
-    for name, cmd, element in EXAMPLES:
+    cases = 0
+    for name, cmd, element, needs_typelib in EXAMPLES:
+        cases += 2
         case = (name, 'help')
         r = run(name, cmd + ['--help'], found)
         if r is not None:
@@ -97,7 +109,25 @@ def main():
                 fail('%s without the plugin did not say how to find it '
                      '(GST_PLUGIN_PATH)' % name)
 
-    print('%d passed, %d failed' % (len(EXAMPLES) * 2 - len(failed_cases),
+        if not needs_typelib:
+            continue
+        cases += 1
+        case = (name, 'no typelib')
+        env = dict(found, GST_REGISTRY_1_0=os.path.join(tmp, 'found2.bin'))
+        del env['GI_TYPELIB_PATH']
+        r = run(name, cmd, env)
+        if r is not None:
+            out = r.stdout + r.stderr
+            print('$ %s   # without GI_TYPELIB_PATH\n%s' % (name, out))
+            if r.returncode == 0 or 'Traceback' in out:
+                fail('%s without the typelib exited with %d%s'
+                     % (name, r.returncode,
+                        ' and a traceback' if 'Traceback' in out else ''))
+            if 'GstIce typelib' not in out or 'GI_TYPELIB_PATH' not in out:
+                fail('%s without the typelib did not say that the GstIce '
+                     'typelib is missing and how to find it' % name)
+
+    print('%d passed, %d failed' % (cases - len(failed_cases),
                                     len(failed_cases)))
     sys.exit(1 if failures else 0)
 
