@@ -5,7 +5,9 @@
 """Every example answers --help, as a new user would try it, and says
 plainly what is missing when the plugin (or, for the Python ones, the
 GstIce typelib) cannot be found, instead of streaming or printing GLib
-criticals.
+criticals.  Bad input (an argument that is no property, a property
+icesink does not have, a port in use, a URL of the wrong kind) gets a
+message naming the bad value, never a crash or a traceback.
 
 Usage: examples_help.py BUILD_DIR SOURCE_DIR
 
@@ -13,6 +15,7 @@ The Python examples run under Debian's /usr/bin/python3, which has
 PyGObject (python3-gi); the python3 on PATH may not."""
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -126,6 +129,62 @@ def main():
             if 'GstIce typelib' not in out or 'GI_TYPELIB_PATH' not in out:
                 fail('%s without the typelib did not say that the GstIce '
                      'typelib is missing and how to find it' % name)
+
+    # bad input: (name, command, what the message must name)
+    busy = socket.socket()
+    busy.bind(('127.0.0.1', 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    # bound, not listening: connections to it are refused at once
+    closed = socket.socket()
+    closed.bind(('127.0.0.1', 0))
+    closed_port = closed.getsockname()[1]
+    camera = EXAMPLES[0][1]
+    receiver = EXAMPLES[1][1]
+    signaller = [SYSTEM_PYTHON, os.path.join(SOURCE, 'examples',
+                                             'http-signaller.py')]
+    server = [os.path.join(BUILD, 'server', 'gst-ice-signalling-server')]
+    bad_inputs = [
+        ('ice-camera bogus', camera + ['bogus'],
+         "argument 'bogus' is not PROPERTY=VALUE"),
+        ('ice-camera nosuch=1', camera + ['nosuch=1'], 'nosuch'),
+        ('ice-camera --stats-interval -1', camera + ['--stats-interval',
+                                                      '-1'],
+         '--stats-interval -1'),
+        ('ice-receiver.py nosuch=1', receiver + ['nosuch=1'], 'nosuch'),
+        ('ice-receiver.py --interval 0', receiver + ['--interval', '0'],
+         '--interval 0'),
+        ('http-signaller.py serve on a port in use',
+         signaller + ['serve', '--port', str(port)],
+         'could not listen on 127.0.0.1:%d: Address already in use' % port),
+        ('http-signaller.py send --server ftp://x',
+         signaller + ['send', '--server', 'ftp://x'],
+         "--server 'ftp://x' is not an http:// URL"),
+        ('http-signaller.py send to nobody',
+         signaller + ['send', '--server', 'http://127.0.0.1:%d' % closed_port,
+                      'local-addresses=127.0.0.1'],
+         'could not register with the HTTP mailbox http://127.0.0.1:%d'
+         % closed_port),
+        ('gst-ice-signalling-server on a port in use',
+         server + ['--host', '127.0.0.1', '--port', str(port)],
+         'could not listen on 127.0.0.1:%d' % port),
+    ]
+    for name, cmd, expected in bad_inputs:
+        cases += 1
+        case = (name, 'bad input')
+        r = run(name, cmd, found)
+        if r is None:
+            continue
+        out = r.stdout + r.stderr
+        print('$ %s\n%s' % (name, out))
+        if r.returncode == 0 or r.returncode < 0:
+            fail('%s exited with %d' % (name, r.returncode))
+        if 'Traceback' in out or 'CRITICAL' in out:
+            fail('%s printed a traceback or a critical' % name)
+        if expected not in out:
+            fail("%s did not say '%s'" % (name, expected))
+    busy.close()
+    closed.close()
 
     print('%d passed, %d failed' % (cases - len(failed_cases),
                                     len(failed_cases)))
