@@ -89,6 +89,11 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  *   and packets sent and received; it holds no secret.  The elements call
  *   it every few seconds for each session.  Not implemented: the
  *   statistics stay local.
+ * @network_changed: (optional): this host's addresses changed, or the path
+ *   of a session broke: a signaller that keeps a connection checks it now
+ *   (reconnects) rather than when it times out, so that what is sent next
+ *   reaches the other peer.  Called before an ICE restart's description
+ *   is sent.
  *
  * A signaller carries session descriptions and candidates between a
  * producer and its consumers.  All methods are called from the thread that
@@ -116,9 +121,10 @@ struct _GstIceSignallerInterface
       const gchar * session_id, const gchar * reason, const gchar * message);
   void (*send_stats) (GstIceSignaller * self, const gchar * session_id,
       const GstStructure * stats);
+  void (*network_changed) (GstIceSignaller * self);
 
   /*< private > */
-  gpointer _gst_reserved[5];
+  gpointer _gst_reserved[4];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -139,6 +145,7 @@ void gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
 gboolean gst_ice_signaller_wants_stats (GstIceSignaller * self);
 void gst_ice_signaller_send_stats (GstIceSignaller * self,
     const gchar * session_id, const GstStructure * stats);
+void gst_ice_signaller_network_changed (GstIceSignaller * self);
 
 /* For implementations: emit the interface's signals. */
 void gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
