@@ -8,7 +8,8 @@ two viewers (gst-launch-1.0 on loopback) streaming through it, and the
 page loaded in headless Chromium (Debian's chromium).  Checks what the
 page shows (peers, sessions, pair types, bitrates, uptime), that the data
 needs the token and never holds it, that a page polling the server uses
-no connection slot for long, and keeps a screenshot in the test log
+no connection slot for long, that a peer whose connection broke shows as
+such, and keeps a screenshot in the test log
 (BUILD/meson-logs/status-page.png).
 
 Usage: status_page.py BUILD_DIR; skips (77) without chromium."""
@@ -109,8 +110,9 @@ def main():
            'tune=zerolatency', '!', 'rtph264pay', '!', 'icesink',
            'local-addresses=127.0.0.1', 'signaller::uri=' + uri,
            'peer-id=test-camera'], env)
+    viewers = {}
     for viewer in ('viewer-1', 'viewer-2'):
-        start(['gst-launch-1.0', 'icesrc', 'local-addresses=127.0.0.1',
+        viewers[viewer] = start(['gst-launch-1.0', 'icesrc', 'local-addresses=127.0.0.1',
                'signaller::uri=' + uri, 'peer-id=' + viewer, '!',
                'fakesink'], env)
 
@@ -186,6 +188,19 @@ def main():
           'test-camera' not in page.stdout,
           'without the token in its address the page says it needs one',
           page.stdout)
+
+    # a viewer killed without a goodbye keeps its registration for the
+    # resume timeout: the page says its connection broke
+    viewers['viewer-2'].kill()
+
+    def broken():
+        peers = json.loads(get(base + 'status.json', TOKEN)[1])['peers']
+        return [p for p in peers if p['peerId'] == 'viewer-2' and
+                p.get('connection') == 'broken, may resume'] or None
+
+    check(wait_for(broken) is not None, 'status.json shows the killed '
+          "viewer's connection as broken, may resume",
+          get(base + 'status.json', TOKEN)[1])
 
     for proc in processes:
         proc.terminate()

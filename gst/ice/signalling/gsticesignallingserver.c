@@ -933,6 +933,7 @@ resume_registration (GstIceSignallingServer * self, Peer * registered,
   g_free (registered->remote);
   registered->remote = g_strdup (peer->remote);
   registered->last_seen = peer->last_seen;
+  registered->connected_at = peer->connected_at;
   registered->allowance = peer->allowance;
   registered->allowance_time = peer->allowance_time;
   registered->dropped = FALSE;
@@ -1578,6 +1579,9 @@ build_status (GstIceSignallingServer * self)
     add_string_member (builder, "address", peer->address);
     add_number_member (builder, "connectedFor",
         seconds_since (peer->connected_at, now));
+    /* its connection broke: it keeps its registration a while */
+    if (peer->ws == NULL)
+      add_string_member (builder, "connection", "broken, may resume");
     json_builder_end_object (builder);
   }
   json_builder_end_array (builder);

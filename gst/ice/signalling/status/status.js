@@ -57,7 +57,8 @@ function show(status) {
       " session(s)";
   document.getElementById("peers").replaceChildren(...status.peers.map(
       (p) => row([cell(p.peerId), cell(p.role), cell(p.address || ""),
-          cell(duration(p.connectedFor), "number")])));
+          cell(p.connection ? p.connection :
+              duration(p.connectedFor), "number")])));
   document.getElementById("sessions").replaceChildren(...status.sessions.map(
       (s) => {
         const producer = s.producerReport || {};
