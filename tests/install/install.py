@@ -274,6 +274,16 @@ def check_units(files, destdir, run_env, tmp):
     camera_unit = read_unit(os.path.join(checked, "gst-ice-camera.service"))
     env_dir = os.path.dirname(find_one(files, r"/share/gst-ice/camera\.env$"))
 
+    # a user's `systemctl help UNIT` opens what the units point to: a
+    # document that is installed with them
+    for name, unit in (("gst-ice-signalling-server.service", server_unit),
+                       ("gst-ice-camera.service", camera_unit)):
+        for doc in unit.get(("Unit", "Documentation"), []):
+            path = doc[len("file://"):] if doc.startswith("file://") else None
+            if path is None or not os.path.isfile(destdir + path):
+                fail("%s: Documentation=%s is not an installed file" % (
+                    name, doc))
+
     # the shipped examples define everything the units use
     for unit, env_name in ((server_unit, "signalling-server.env"),
                            (camera_unit, "camera.env")):
