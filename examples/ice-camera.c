@@ -98,6 +98,9 @@ print_stats (GstElement * sink)
   return G_SOURCE_CONTINUE;
 }
 
+/* 1 once the pipeline reported an error */
+static int exit_status = 0;
+
 static gboolean
 on_message (GstBus * bus, GstMessage * message, GMainLoop * loop)
 {
@@ -125,6 +128,7 @@ on_message (GstBus * bus, GstMessage * message, GMainLoop * loop)
     case GST_MESSAGE_ERROR:
       gst_message_parse_error (message, &error, &debug);
       g_printerr ("error: %s\n%s\n", error->message, GST_STR_NULL (debug));
+      exit_status = 1;
       g_main_loop_quit (loop);
       break;
     default:
@@ -244,8 +248,16 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGINT, (GSourceFunc) on_interrupt, loop);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
-    /* the error message on the bus says why */
-    g_main_context_iteration (NULL, FALSE);
+    /* the error message on the bus says why (a port in use, ...) */
+    GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+    if (message != NULL) {
+      on_message (bus, message, loop);
+      gst_message_unref (message);
+    } else {
+      g_printerr ("error: the pipeline did not start\n");
+    }
+    exit_status = 1;
   } else {
     g_print ("sending; Ctrl-C to stop\n");
     g_main_loop_run (loop);
@@ -257,5 +269,5 @@ main (int argc, char **argv)
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   g_main_loop_unref (loop);
-  return 0;
+  return exit_status;
 }
