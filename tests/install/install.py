@@ -9,8 +9,8 @@ as a user of that prefix would:
   environment files;
 - a tiny application builds and runs against the installed headers with
   nothing but the installed pkg-config file;
-- every installed program answers --help (the signalling server, and the
-  NAT probe once it is built);
+- every installed program answers --help (the signalling server and the
+  NAT probe, gst-ice-probe);
 - gst-inspect-1.0 finds icesink and icesrc in the installed plugin;
 - Python (Debian's /usr/bin/python3) uses the installed typelib;
 - the systemd units pass systemd-analyze verify (when systemd is there;
@@ -69,9 +69,9 @@ def relocated_pc(pc_file, destdir, out_dir):
 
 
 SYSTEM_PYTHON = "/usr/bin/python3"
-# programs meson installs that must answer --help; the NAT probe joins
-# them when its build installs it (the check covers any installed program)
-PROGRAMS = {"gst-ice-signalling-server"}
+# programs meson installs that must answer --help (the check covers any
+# installed program)
+PROGRAMS = {"gst-ice-signalling-server", "gst-ice-probe"}
 UNITS = {"gst-ice-signalling-server.service": "signalling-server.env",
          "gst-ice-camera.service": "camera.env"}
 TOKEN = "install-test-" + os.urandom(8).hex()
