@@ -1395,7 +1395,9 @@ peer_detach (GstIceSignallingServer * self, Peer * peer, const gchar * why)
       self->resume_timeout);
   peer_close_ws (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
   peer_release_address (peer);
-  peer->resume_deadline = g_timeout_source_new_seconds (self->resume_timeout);
+  /* not g_timeout_source_new_seconds(): its first run is rounded to a
+   * whole second of the clock, and came after 0.76 s of a 1 s timeout */
+  peer->resume_deadline = g_timeout_source_new (self->resume_timeout * 1000);
   g_source_set_callback (peer->resume_deadline, on_resume_deadline, peer, NULL);
   g_source_attach (peer->resume_deadline, g_main_context_get_thread_default ());
 }
