@@ -20,7 +20,7 @@
 /* A camera sender as an application: the gst-launch line of the README,
  * plus what a program can see that gst-launch does not print.
  *
- *   ice-camera [ICESINK PROPERTIES]
+ *   ice-camera [--stats-interval SECONDS] [ICESINK-PROPERTY=VALUE...]
  *   ice-camera signaller::uri=ws://HOST:8443 stun-server=stun://HOST:3478
  *
  * It reports each viewer that joins or leaves (peer-added, peer-removed),
@@ -29,12 +29,31 @@
  * (the stats property).  Without properties it runs the signalling server
  * itself, like the README's first line; watch it with
  *   gst-launch-1.0 icesrc ! rtph264depay ! avdec_h264 ! videoconvert ! autovideosink
+ * `ice-camera --help` says all of this.
  */
 
+#include <string.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
 
-#define STATS_INTERVAL_S 5
+#define DEFAULT_STATS_INTERVAL_S 5
+
+#define DESCRIPTION \
+  "Streams a test picture (H.264 over RTP) through icesink and reports each\n" \
+  "viewer that joins or leaves, the candidate pair chosen for it and its\n" \
+  "traffic.  Each argument sets a property of icesink (gst-inspect-1.0\n" \
+  "icesink lists them); without any, icesink runs the signalling server\n" \
+  "itself on port 8443.\n" \
+  "\n" \
+  "Examples:\n" \
+  "  ice-camera\n" \
+  "  ice-camera signaller::uri=ws://HOST:8443 stun-server=stun://HOST:3478\n" \
+  "Watch it with:\n" \
+  "  gst-launch-1.0 icesrc signaller::uri=ws://HOST:8443 ! rtph264depay ! \\\n" \
+  "      avdec_h264 ! videoconvert ! autovideosink\n" \
+  "\n" \
+  "It needs the gst-ice plugin (icesink): after a build, point\n" \
+  "GST_PLUGIN_PATH at the build's ext/ice folder."
 
 static void
 on_peer_added (GstElement * sink, const gchar * peer_id, gpointer user_data)
@@ -79,6 +98,9 @@ print_stats (GstElement * sink)
   return G_SOURCE_CONTINUE;
 }
 
+/* 1 once the pipeline reported an error */
+static int exit_status = 0;
+
 static gboolean
 on_message (GstBus * bus, GstMessage * message, GMainLoop * loop)
 {
@@ -106,6 +128,7 @@ on_message (GstBus * bus, GstMessage * message, GMainLoop * loop)
     case GST_MESSAGE_ERROR:
       gst_message_parse_error (message, &error, &debug);
       g_printerr ("error: %s\n%s\n", error->message, GST_STR_NULL (debug));
+      exit_status = 1;
       g_main_loop_quit (loop);
       break;
     default:
@@ -124,28 +147,92 @@ on_interrupt (GMainLoop * loop)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether @name is a plugin feature GStreamer finds; if not, says so and
+ * where GStreamer looks, rather than failing later with criticals. */
+static gboolean
+check_element (const gchar * name)
+{
+  GstElementFactory *factory = gst_element_factory_find (name);
+
+  if (factory != NULL) {
+    gst_object_unref (factory);
+    return TRUE;
+  }
+  g_printerr ("%s was not found: GStreamer looks for plugins in its system "
+      "folders and in GST_PLUGIN_PATH.\n"
+      "After a build, run: export GST_PLUGIN_PATH=%s\n"
+      "After meson install, run: export GST_PLUGIN_PATH=%s\n"
+      "gst-inspect-1.0 %s then describes it.\n", name,
+      GST_ICE_PLUGIN_BUILD_DIR, GST_ICE_PLUGIN_INSTALL_DIR, name);
+  return FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
   GString *description = g_string_new ("videotestsrc is-live=true ! "
       "x264enc tune=zerolatency ! rtph264pay config-interval=-1 ! "
       "icesink name=sink");
+  gint stats_interval = DEFAULT_STATS_INTERVAL_S;
+  GOptionEntry entries[] = {
+    {"stats-interval", 0, 0, G_OPTION_ARG_INT, &stats_interval,
+          "Print each viewer's traffic every SECONDS (default 5; 0: never)",
+        "SECONDS"},
+    {NULL}
+  };
+  GOptionContext *options;
   GError *error = NULL;
   GstElement *pipeline, *sink;
   GMainLoop *loop;
   GstBus *bus;
   int i;
 
-  gst_init (&argc, &argv);
+  options = g_option_context_new ("[ICESINK-PROPERTY=VALUE...]");
+  g_option_context_set_summary (options, "Sends a test picture to every "
+      "viewer through icesink, and tells who watches over which path.");
+  g_option_context_set_description (options, DESCRIPTION);
+  g_option_context_add_main_entries (options, entries, NULL);
+  g_option_context_add_group (options, gst_init_get_option_group ());
+  if (!g_option_context_parse (options, &argc, &argv, &error)) {
+    g_printerr ("%s (see ice-camera --help)\n", error->message);
+    g_clear_error (&error);
+    g_option_context_free (options);
+    g_string_free (description, TRUE);
+    return 2;
+  }
+  g_option_context_free (options);
+  if (stats_interval < 0) {
+    g_printerr ("--stats-interval %d is not a number of seconds (0 or "
+        "more)\n", stats_interval);
+    g_string_free (description, TRUE);
+    return 2;
+  }
+  for (i = 1; i < argc; i++) {
+    const gchar *equals = strchr (argv[i], '=');
+
+    if (equals == NULL || equals == argv[i]) {
+      g_printerr ("argument '%s' is not PROPERTY=VALUE, a property of "
+          "icesink (see ice-camera --help)\n", argv[i]);
+      g_string_free (description, TRUE);
+      return 2;
+    }
+  }
+  if (!check_element ("icesink")) {
+    g_string_free (description, TRUE);
+    return 1;
+  }
+
   if (argc == 1)
     g_string_append (description, " run-signalling-server=true");
   for (i = 1; i < argc; i++)
     g_string_append_printf (description, " %s", argv[i]);
 
-  pipeline = gst_parse_launch (description->str, &error);
+  /* a property icesink does not have is an error, not a warning */
+  pipeline = gst_parse_launch_full (description->str, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &error);
   g_string_free (description, TRUE);
   if (pipeline == NULL) {
-    g_printerr ("%s\n", error->message);
+    g_printerr ("could not make the pipeline: %s\n", error->message);
     g_error_free (error);
     return 1;
   }
@@ -154,15 +241,23 @@ main (int argc, char **argv)
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_signal_connect (sink, "peer-added", G_CALLBACK (on_peer_added), NULL);
   g_signal_connect (sink, "peer-removed", G_CALLBACK (on_peer_removed), NULL);
-  g_timeout_add_seconds (STATS_INTERVAL_S, (GSourceFunc) print_stats, sink);
+  if (stats_interval > 0)
+    g_timeout_add_seconds (stats_interval, (GSourceFunc) print_stats, sink);
   bus = gst_element_get_bus (pipeline);
   gst_bus_add_watch (bus, (GstBusFunc) on_message, loop);
   g_unix_signal_add (SIGINT, (GSourceFunc) on_interrupt, loop);
-
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
-    /* the error message on the bus says why */
-    g_main_context_iteration (NULL, FALSE);
+    /* the error message on the bus says why (a port in use, ...) */
+    GstMessage *message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+
+    if (message != NULL) {
+      on_message (bus, message, loop);
+      gst_message_unref (message);
+    } else {
+      g_printerr ("error: the pipeline did not start\n");
+    }
+    exit_status = 1;
   } else {
     g_print ("sending; Ctrl-C to stop\n");
     g_main_loop_run (loop);
@@ -174,5 +269,5 @@ main (int argc, char **argv)
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   g_main_loop_unref (loop);
-  return 0;
+  return exit_status;
 }

@@ -11,7 +11,9 @@ packages="meson ninja-build pkg-config gcc
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   gstreamer1.0-x
   coturn iproute2 iptables python3 valgrind indent openssl tcpdump libtsan2
-  clang libclang-rt-14-dev"
+  clang libclang-rt-14-dev
+  gobject-introspection libgirepository1.0-dev python3-gi
+  gir1.2-gstreamer-1.0 chromium"
 
 missing=""
 for p in $packages; do

@@ -83,6 +83,7 @@ main (int argc, char **argv)
   gchar *token = NULL;
   gchar *certificate_file = NULL;
   gchar *private_key_file = NULL;
+  gboolean status_page = FALSE;
   const gchar *scheme;
   gint port = DEFAULT_PORT;
   gint resume_timeout = 15;
@@ -102,6 +103,10 @@ main (int argc, char **argv)
           "(default: plain ws://)", "FILE"},
     {"private-key-file", 0, 0, G_OPTION_ARG_FILENAME, &private_key_file,
         "PEM file of the private key of --certificate-file", "FILE"},
+    {"status-page", 0, 0, G_OPTION_ARG_NONE, &status_page,
+        "Serve a status page (peers, sessions, selected pairs, bitrates, "
+          "uptime) on http://HOST:PORT/; with a token, open it as "
+          "http://HOST:PORT/#token=TOKEN (default: no page)", NULL},
     {"resume-timeout", 0, 0, G_OPTION_ARG_INT, &resume_timeout,
         "Seconds a client whose connection broke keeps its registration "
           "and sessions, to resume them from a new connection (default: "
@@ -152,8 +157,8 @@ main (int argc, char **argv)
   loop = g_main_loop_new (NULL, FALSE);
   server = gst_ice_signalling_server_new (host, port);
   g_object_set (server, "certificate-file", certificate_file,
-      "private-key-file", private_key_file, "resume-timeout",
-      (guint) resume_timeout, NULL);
+      "private-key-file", private_key_file, "status-page", status_page,
+      "resume-timeout", (guint) resume_timeout, NULL);
   scheme = certificate_file ? "wss" : "ws";
   if (token != NULL) {
     g_object_set (server, "token", token, NULL);
@@ -181,6 +186,10 @@ main (int argc, char **argv)
   else
     g_print ("listening on %s://%s:%u\n", scheme, host,
         gst_ice_signalling_server_get_port (server));
+  if (status_page)
+    g_print ("status page on %s://%s%s%s:%u/\n", certificate_file ? "https" :
+        "http", strchr (host, ':') ? "[" : "", host, strchr (host, ':') ?
+        "]" : "", gst_ice_signalling_server_get_port (server));
   fflush (stdout);
 
   g_main_loop_run (loop);

@@ -98,6 +98,9 @@ static void description_error (GError ** error, const gchar * format, ...)
     G_GNUC_PRINTF (2, 3);
 /* *INDENT-ON* */
 
+G_DEFINE_BOXED_TYPE (GstIceDescription, gst_ice_description,
+    gst_ice_description_copy, gst_ice_description_free);
+
 /**
  * gst_ice_description_new:
  * @ufrag: the ICE username fragment
@@ -119,6 +122,36 @@ gst_ice_description_new (const gchar * ufrag, const gchar * pwd)
   desc->pwd = g_strdup (pwd);
   desc->candidates = g_ptr_array_new_with_free_func (g_free);
   return desc;
+}
+
+/**
+ * gst_ice_description_copy:
+ * @desc: a #GstIceDescription
+ *
+ * Returns: (transfer full): a deep copy of @desc: its strings, caps and
+ *   candidate lines are copied too
+ */
+GstIceDescription *
+gst_ice_description_copy (const GstIceDescription * desc)
+{
+  GstIceDescription *copy;
+  guint i;
+
+  g_return_val_if_fail (desc != NULL, NULL);
+
+  copy = g_new0 (GstIceDescription, 1);
+  copy->ufrag = g_strdup (desc->ufrag);
+  copy->pwd = g_strdup (desc->pwd);
+  if (desc->caps != NULL)
+    copy->caps = gst_caps_copy (desc->caps);
+  copy->candidates = g_ptr_array_new_with_free_func (g_free);
+  for (i = 0; desc->candidates != NULL && i < desc->candidates->len; i++)
+    g_ptr_array_add (copy->candidates,
+        g_strdup (g_ptr_array_index (desc->candidates, i)));
+  copy->end_of_candidates = desc->end_of_candidates;
+  copy->fingerprint = g_strdup (desc->fingerprint);
+  copy->setup = g_strdup (desc->setup);
+  return copy;
 }
 
 /**

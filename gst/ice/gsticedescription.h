@@ -61,11 +61,15 @@ typedef struct
   gchar *transfer_mode;
 } GstIceDescription;
 
+#define GST_TYPE_ICE_DESCRIPTION (gst_ice_description_get_type ())
+GType gst_ice_description_get_type (void);
+
 GstIceDescription *gst_ice_description_new (const gchar * ufrag,
     const gchar * pwd);
 GstIceDescription *gst_ice_description_parse (const gchar * text,
     GError ** error);
 gchar *gst_ice_description_to_string (const GstIceDescription * desc);
+GstIceDescription *gst_ice_description_copy (const GstIceDescription * desc);
 void gst_ice_description_free (GstIceDescription * desc);
 
 void gst_ice_description_add_candidate (GstIceDescription * desc,

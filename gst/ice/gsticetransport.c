@@ -59,6 +59,9 @@ GST_DEBUG_CATEGORY (gst_ice_transport_debug);
  * (relay-only with a TURN server that refuses us, all candidates
  * filtered), so a session with no working pair by then has failed */
 #define CONNECT_TIMEOUT_S 20
+/* how often each session's statistics go to a signaller that takes them
+ * (a signalling server's status page shows them) */
+#define STATS_REPORT_INTERVAL_S 2
 
 G_DEFINE_TYPE_WITH_CODE (GstIceTransport, gst_ice_transport, GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (gst_ice_transport_debug, "icetransport", 0,
@@ -1138,6 +1141,35 @@ disconnect_signaller (GstIceTransport * self)
   g_array_set_size (self->signaller_handlers, 0);
 }
 
+/* In the transport thread: each session's statistics to the signaller. */
+static gboolean
+report_stats (gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  GPtrArray *sessions = gst_ice_transport_dup_sessions (self);
+  guint i;
+
+  for (i = 0; i < sessions->len; i++) {
+    GstStructure *stats =
+        gst_ice_session_get_stats (g_ptr_array_index (sessions, i));
+
+    gst_ice_signaller_send_stats (self->active_signaller,
+        gst_structure_get_string (stats, "session-id"), stats);
+    gst_structure_free (stats);
+  }
+  g_ptr_array_unref (sessions);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_stats_report (GstIceTransport * self)
+{
+  if (self->stats_report == NULL)
+    return;
+  g_source_destroy (self->stats_report);
+  g_clear_pointer (&self->stats_report, g_source_unref);
+}
+
 /* With the transport context thread-default: the role's part, then the
  * signaller. */
 static gboolean
@@ -1164,6 +1196,11 @@ start_signalling (GstIceTransport * self, const gchar * peer_id)
 
   GST_INFO_OBJECT (self, "starting as %s '%s'", self->role->name, peer_id);
   gst_ice_signaller_start (self->active_signaller, self->role_id, peer_id);
+  if (gst_ice_signaller_wants_stats (self->active_signaller)) {
+    self->stats_report = g_timeout_source_new_seconds (STATS_REPORT_INTERVAL_S);
+    g_source_set_callback (self->stats_report, report_stats, self, NULL);
+    g_source_attach (self->stats_report, self->context);
+  }
   return TRUE;
 }
 
@@ -1276,6 +1313,7 @@ shut_down (gpointer user_data)
   /* from here on, failures are ours, not the user's */
   g_atomic_int_set (&self->shutting_down, TRUE);
   gst_ice_transport_watch_stop (self);
+  stop_stats_report (self);
   disconnect_signaller (self);
   forget_end_reason (self);
   gst_ice_turn_checks_stop (self->turn_checks);

@@ -140,6 +140,8 @@ struct _GstIceTransport
   gint shutting_down;
   GstIceProducerState producer;
   GstIceConsumerState consumer;
+  GSource *stats_report;        /* statistics to the signaller, if it
+                                 * takes them */
   /* ICE restarts (gsticetransportrestart.c) */
   GHashTable *watches;          /* session id -> SessionWatch */
   GSource *watchdog;

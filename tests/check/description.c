@@ -942,6 +942,39 @@ GST_END_TEST;
 #define FINGERPRINT "sha-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:" \
     "19:E5:7C:AB:3C:3D:2B:59:BD:DF:2B:3A:2A:B1:7C:AF"
 
+/* the boxed type introspection uses: a copy owns all of its fields and
+ * writes the same text */
+GST_START_TEST (test_copy)
+{
+  GstIceDescription *desc, *copy;
+  gchar *text, *copy_text;
+  GValue value = G_VALUE_INIT;
+
+  desc = gst_ice_description_parse ("a=ice-ufrag:" UFRAG "\na=ice-pwd:" PWD
+      "\na=fingerprint:" FINGERPRINT "\na=setup:actpass"
+      "\na=x-gst-caps:video/x-h264\n" HOST_LINE "\na=end-of-candidates\n",
+      NULL);
+  fail_unless (desc != NULL);
+  copy = gst_ice_description_copy (desc);
+  text = gst_ice_description_to_string (desc);
+  gst_ice_description_free (desc);
+
+  copy_text = gst_ice_description_to_string (copy);
+  fail_unless_equals_string (copy_text, text);
+  fail_unless (copy->end_of_candidates);
+
+  g_value_init (&value, GST_TYPE_ICE_DESCRIPTION);
+  g_value_set_boxed (&value, copy);
+  fail_unless (g_value_get_boxed (&value) != copy);
+  g_value_unset (&value);
+
+  gst_ice_description_free (copy);
+  g_free (copy_text);
+  g_free (text);
+}
+
+GST_END_TEST;
+
 /* a=fingerprint and a=setup: kept, written back, checked */
 GST_START_TEST (test_fingerprint_and_setup)
 {
@@ -1079,6 +1112,7 @@ description_suite (void)
   tcase_add_test (tc, test_end_of_candidates);
   tcase_add_test (tc, test_add_candidate);
   tcase_add_test (tc, test_autoptr);
+  tcase_add_test (tc, test_copy);
   tcase_add_test (tc, test_fuzz_candidates);
   tcase_add_test (tc, test_fuzz_descriptions);
   tcase_add_test (tc, test_fingerprint_and_setup);

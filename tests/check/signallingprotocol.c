@@ -326,6 +326,70 @@ GST_START_TEST (test_build_round_trip)
 
 GST_END_TEST;
 
+/* A session's stats for a server's status page: state, pair types and
+ * byte counts leave; addresses, ports and the peer's fingerprint do not;
+ * a word that could be markup is dropped, a count that is not a number
+ * refuses the message. */
+GST_START_TEST (test_stats_round_trip)
+{
+  GstStructure *stats = gst_structure_new ("ice-session-stats",
+      "session-id", G_TYPE_STRING, "s1", "peer-id", G_TYPE_STRING, "viewer",
+      "state", G_TYPE_STRING, "ready",
+      "local-candidate-type", G_TYPE_STRING, "srflx",
+      "local-address", G_TYPE_STRING, "203.0.113.5",
+      "local-port", G_TYPE_UINT, 50000,
+      "remote-candidate-type", G_TYPE_STRING, "<b>relay</b>",
+      "transport", G_TYPE_STRING, "udp",
+      "bytes-sent", G_TYPE_UINT64, G_GUINT64_CONSTANT (18446744073709551615),
+      "bytes-received", G_TYPE_UINT64, G_GUINT64_CONSTANT (42),
+      "dtls-peer-fingerprint", G_TYPE_STRING, "sha-256 AB:CD", NULL);
+  GstIceSignallingStats read;
+  JsonObject *message;
+  GError *error = NULL;
+  gchar *text;
+
+  text = gst_ice_signalling_stats_message_build ("s1", stats);
+  fail_unless (strstr (text, "203.0.113.5") == NULL, "%s", text);
+  fail_unless (strstr (text, "50000") == NULL, "%s", text);
+  fail_unless (strstr (text, "AB:CD") == NULL, "%s", text);
+  fail_unless (strstr (text, "viewer") == NULL, "%s", text);
+  fail_unless (strstr (text, "relay") == NULL, "%s", text);
+
+  message = parse_text (text, &error);
+  fail_unless (message != NULL, "'%s'", text);
+  fail_unless_equals_string (gst_ice_signalling_message_get_string (message,
+          "type"), "stats");
+  fail_unless_equals_string (gst_ice_signalling_message_get_string (message,
+          "sessionId"), "s1");
+  fail_unless (gst_ice_signalling_stats_message_read (message, &read));
+  fail_unless_equals_string (read.state, "ready");
+  fail_unless_equals_string (read.local_candidate_type, "srflx");
+  fail_unless (read.remote_candidate_type == NULL);
+  fail_unless_equals_string (read.transport, "udp");
+  fail_unless (read.bytes_sent == G_MAXUINT64);
+  fail_unless (read.bytes_received == 42);
+  json_object_unref (message);
+  g_free (text);
+
+  message = parse_text ("{\"type\":\"stats\",\"sessionId\":\"s1\","
+      "\"bytesSent\":\"-1\"}", &error);
+  fail_unless (message != NULL);
+  fail_if (gst_ice_signalling_stats_message_read (message, &read));
+  json_object_unref (message);
+
+  message = parse_text ("{\"type\":\"stats\",\"sessionId\":\"s1\","
+      "\"state\":\"a-very-long-state-word\"}", &error);
+  fail_unless (message != NULL);
+  fail_unless (gst_ice_signalling_stats_message_read (message, &read));
+  fail_unless (read.state == NULL);
+  fail_unless (read.bytes_sent == 0);
+  json_object_unref (message);
+
+  gst_structure_free (stats);
+}
+
+GST_END_TEST;
+
 /* What a side sent is numbered from 1; after a reconnection it sends
  * again exactly what came after the other side's count. */
 GST_START_TEST (test_replay_since)
@@ -434,6 +498,7 @@ signallingprotocol_suite (void)
   tcase_add_test (tc, test_not_an_object);
   tcase_add_test (tc, test_get_string);
   tcase_add_test (tc, test_build_round_trip);
+  tcase_add_test (tc, test_stats_round_trip);
   tcase_add_test (tc, test_replay_since);
   tcase_add_test (tc, test_replay_bounded);
   tcase_add_test (tc, test_parse_count);

@@ -28,6 +28,8 @@
 #include <gst/app/gstappsink.h>
 #include <gst/check/gstcheck.h>
 #include <gst/video/video.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "icetestutil.h"
 #include "relaysignaller.h"
@@ -125,6 +127,100 @@ GST_START_TEST (test_stream_arrives_complete)
   test_assert_no_error (consumer);
   gst_caps_unref (caps);
   gst_caps_unref (expected);
+  test_stop (consumer);
+  test_stop (producer);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The status page's data, /status.json, as a user's browser would fetch
+ * it: %NULL until both sides of one session reported a ready host pair
+ * and bytes. */
+static JsonObject *
+fetch_reported_session (SoupSession * session, const gchar * url)
+{
+  SoupMessage *msg = soup_message_new ("GET", url);
+  GBytes *body = soup_session_send_and_read (session, msg, NULL, NULL);
+  JsonParser *parser = json_parser_new ();
+  JsonObject *found = NULL, *root, *s, *producer, *consumer;
+  JsonArray *sessions;
+
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+          g_bytes_get_size (body), NULL))
+    goto done;
+  root = json_node_get_object (json_parser_get_root (parser));
+  sessions = json_object_get_array_member (root, "sessions");
+  if (json_array_get_length (sessions) != 1)
+    goto done;
+  s = json_array_get_object_element (sessions, 0);
+  if (!json_object_has_member (s, "producerReport") ||
+      !json_object_has_member (s, "consumerReport"))
+    goto done;
+  producer = json_object_get_object_member (s, "producerReport");
+  consumer = json_object_get_object_member (s, "consumerReport");
+  if (json_object_get_int_member_with_default (producer, "bytesSent", 0) > 0
+      && json_object_get_int_member_with_default (consumer, "bytesReceived",
+          0) > 0)
+    found = json_object_ref (s);
+
+done:
+  g_clear_pointer (&body, g_bytes_unref);
+  g_object_unref (parser);
+  g_object_unref (msg);
+  return found;
+}
+
+/* With a server that shows a status page, both elements report each
+ * session's stats through the signalling: the page gets the state, the
+ * pair and the traffic of each side. */
+GST_START_TEST (test_stats_reach_status_page)
+{
+  TestServer *server = test_server_start_with ("status-page", TRUE, NULL);
+  gint added = 0, removed = 0;
+  GstElement *producer = start_producer (server, NULL, &added, &removed);
+  GstElement *consumer = start_consumer (server, NULL);
+  SoupSession *session = soup_session_new ();
+  gchar *url = g_strdup_printf ("http://127.0.0.1:%u/status.json",
+      server->port);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  JsonObject *reported = NULL, *side;
+  const gchar *sides[] = { "producerReport", "consumerReport" };
+  guint i;
+
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "no consumer joined");
+  test_push_numbered (producer, 0, N_BUFFERS, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, N_BUFFERS, TIMEOUT,
+          NULL), N_BUFFERS);
+
+  /* the elements report every 2 s */
+  while (reported == NULL && g_get_monotonic_time () < deadline) {
+    reported = fetch_reported_session (session, url);
+    if (reported == NULL)
+      g_usleep (100 * 1000);
+  }
+  fail_unless (reported != NULL, "%s shows no session with the traffic of "
+      "both sides", url);
+  fail_unless_equals_string (json_object_get_string_member (reported,
+          "producer"), "cam");
+  for (i = 0; i < G_N_ELEMENTS (sides); i++) {
+    side = json_object_get_object_member (reported, sides[i]);
+    fail_unless_equals_string (json_object_get_string_member (side,
+            "state"), "ready");
+    fail_unless_equals_string (json_object_get_string_member (side,
+            "localCandidateType"), "host");
+    fail_unless_equals_string (json_object_get_string_member (side,
+            "remoteCandidateType"), "host");
+    fail_unless_equals_string (json_object_get_string_member (side,
+            "transport"), "udp");
+  }
+  json_object_unref (reported);
+
+  test_assert_no_error (producer);
+  test_assert_no_error (consumer);
+  g_free (url);
+  g_object_unref (session);
   test_stop (consumer);
   test_stop (producer);
   test_server_stop (server);
@@ -804,6 +900,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_timestamps_at_arrival);
   tcase_add_test (tc, test_stop_from_peer_removed);
   tcase_add_test (tc, test_ice_restart_keeps_session);
+  tcase_add_test (tc, test_stats_reach_status_page);
   return s;
 }
 

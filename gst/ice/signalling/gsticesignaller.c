@@ -78,6 +78,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 {
   /**
    * GstIceSignaller::session-requested:
+   * @self: the #GstIceSignaller
    * @session_id: the new session
    * @peer_id: the consumer asking for it
    *
@@ -90,6 +91,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::session-started:
+   * @self: the #GstIceSignaller
    * @session_id: the new session
    * @peer_id: the producer that accepted it
    *
@@ -103,6 +105,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::session-description:
+   * @self: the #GstIceSignaller
    * @session_id: the session
    * @description: the other peer's description, as text
    */
@@ -113,6 +116,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::session-candidate:
+   * @self: the #GstIceSignaller
    * @session_id: the session
    * @candidate: an `a=candidate:` line or `a=end-of-candidates`
    */
@@ -123,6 +127,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::session-ended:
+   * @self: the #GstIceSignaller
    * @session_id: the session the other peer ended or left
    */
   signals[SIGNAL_SESSION_ENDED] =
@@ -131,6 +136,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::session-ended-with-reason:
+   * @self: the #GstIceSignaller
    * @session_id: the session the other peer ended
    * @reason: why, as a short code: %GST_ICE_SIGNALLER_REASON_FULL, or
    *   another one a newer peer sends
@@ -147,6 +153,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::producer-added:
+   * @self: the #GstIceSignaller
    * @peer_id: a producer that can be asked for a session
    *
    * Consumer side: emitted for each producer present when the consumer
@@ -158,6 +165,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::producer-removed:
+   * @self: the #GstIceSignaller
    * @peer_id: a producer that left
    *
    * Consumer side: emitted when a producer announced by
@@ -171,6 +179,7 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
 
   /**
    * GstIceSignaller::error:
+   * @self: the #GstIceSignaller
    * @error: a %GST_ICE_ERROR saying what failed, naming the server or value
    *
    * Signalling cannot go on; the element turns this into an element error.
@@ -180,6 +189,16 @@ gst_ice_signaller_default_init (GstIceSignallerInterface * iface)
       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
+/**
+ * gst_ice_signaller_prepare:
+ * @self: a #GstIceSignaller
+ * @error: return location for a %GST_ICE_ERROR naming the bad value
+ *
+ * Checks the settings before anything starts (the element's NULL to READY).
+ *
+ * Returns: %TRUE when the settings can be used, or when the implementation
+ *   has nothing to check
+ */
 gboolean
 gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error)
 {
@@ -193,6 +212,15 @@ gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error)
   return iface->prepare (self, error);
 }
 
+/**
+ * gst_ice_signaller_start:
+ * @self: a #GstIceSignaller
+ * @role: whether the caller sends (producer) or receives (consumer)
+ * @peer_id: the id to register as
+ *
+ * Registers as @peer_id with @role and begins signalling, from the
+ * thread-default main context, which every signal is then emitted from.
+ */
 void
 gst_ice_signaller_start (GstIceSignaller * self, GstIceSignallerRole role,
     const gchar * peer_id)
@@ -204,6 +232,13 @@ gst_ice_signaller_start (GstIceSignaller * self, GstIceSignallerRole role,
   GST_ICE_SIGNALLER_GET_IFACE (self)->start (self, role, peer_id);
 }
 
+/**
+ * gst_ice_signaller_stop:
+ * @self: a #GstIceSignaller
+ *
+ * Leaves: ends all sessions and closes connections.  No signal is emitted
+ * after it returns; gst_ice_signaller_start() may be called again.
+ */
 void
 gst_ice_signaller_stop (GstIceSignaller * self)
 {
@@ -213,6 +248,14 @@ gst_ice_signaller_stop (GstIceSignaller * self)
   GST_ICE_SIGNALLER_GET_IFACE (self)->stop (self);
 }
 
+/**
+ * gst_ice_signaller_request_session:
+ * @self: a #GstIceSignaller
+ * @producer_id: a producer announced by #GstIceSignaller::producer-added
+ *
+ * Consumer side: asks @producer_id for a session, answered with
+ * #GstIceSignaller::session-started.
+ */
 void
 gst_ice_signaller_request_session (GstIceSignaller * self,
     const gchar * producer_id)
@@ -225,6 +268,15 @@ gst_ice_signaller_request_session (GstIceSignaller * self,
   GST_ICE_SIGNALLER_GET_IFACE (self)->request_session (self, producer_id);
 }
 
+/**
+ * gst_ice_signaller_send_description:
+ * @self: a #GstIceSignaller
+ * @session_id: the session
+ * @description: the local #GstIceDescription of @session_id, as text
+ *   (gst_ice_description_to_string())
+ *
+ * Sends @description to the other peer of @session_id.
+ */
 void
 gst_ice_signaller_send_description (GstIceSignaller * self,
     const gchar * session_id, const gchar * description)
@@ -239,6 +291,14 @@ gst_ice_signaller_send_description (GstIceSignaller * self,
       description);
 }
 
+/**
+ * gst_ice_signaller_send_candidate:
+ * @self: a #GstIceSignaller
+ * @session_id: the session
+ * @candidate: one `a=candidate:` line, or `a=end-of-candidates`
+ *
+ * Sends one trickled candidate of @session_id to the other peer.
+ */
 void
 gst_ice_signaller_send_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate)
@@ -252,6 +312,14 @@ gst_ice_signaller_send_candidate (GstIceSignaller * self,
       candidate);
 }
 
+/**
+ * gst_ice_signaller_end_session:
+ * @self: a #GstIceSignaller
+ * @session_id: the session to end
+ *
+ * Ends @session_id; the other peer's signaller emits
+ * #GstIceSignaller::session-ended.
+ */
 void
 gst_ice_signaller_end_session (GstIceSignaller * self, const gchar * session_id)
 {
@@ -264,6 +332,7 @@ gst_ice_signaller_end_session (GstIceSignaller * self, const gchar * session_id)
 
 /**
  * gst_ice_signaller_can_resend:
+ * @self: a #GstIceSignaller
  *
  * Returns: whether a session's description sent again (new caps, an ICE
  *   restart) reaches the other peer: %TRUE unless the implementation says
@@ -331,6 +400,55 @@ gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
     gst_ice_signaller_end_session (self, session_id);
 }
 
+/**
+ * gst_ice_signaller_wants_stats:
+ * @self: a #GstIceSignaller
+ *
+ * Returns: whether the implementation takes statistics
+ *   (#GstIceSignallerInterface.send_stats), so that the caller need not
+ *   collect them for nothing
+ */
+gboolean
+gst_ice_signaller_wants_stats (GstIceSignaller * self)
+{
+  g_return_val_if_fail (GST_IS_ICE_SIGNALLER (self), FALSE);
+
+  return GST_ICE_SIGNALLER_GET_IFACE (self)->send_stats != NULL;
+}
+
+/**
+ * gst_ice_signaller_send_stats:
+ * @self: a #GstIceSignaller
+ * @session_id: the session
+ * @stats: an `ice-session-stats` structure (see the elements' `stats`
+ *   property)
+ *
+ * Passes the statistics of @session_id to the implementation's
+ * #GstIceSignallerInterface.send_stats; does nothing when it has none.
+ */
+void
+gst_ice_signaller_send_stats (GstIceSignaller * self,
+    const gchar * session_id, const GstStructure * stats)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
+  g_return_if_fail (session_id != NULL);
+  g_return_if_fail (GST_IS_STRUCTURE (stats));
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  if (iface->send_stats != NULL)
+    iface->send_stats (self, session_id, stats);
+}
+
+/**
+ * gst_ice_signaller_emit_session_requested:
+ * @self: a #GstIceSignaller
+ * @session_id: the new session
+ * @peer_id: the consumer asking for it
+ *
+ * For implementations: emits #GstIceSignaller::session-requested.
+ */
 void
 gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
     const gchar * session_id, const gchar * peer_id)
@@ -339,6 +457,14 @@ gst_ice_signaller_emit_session_requested (GstIceSignaller * self,
       peer_id);
 }
 
+/**
+ * gst_ice_signaller_emit_session_started:
+ * @self: a #GstIceSignaller
+ * @session_id: the new session
+ * @peer_id: the producer that accepted it
+ *
+ * For implementations: emits #GstIceSignaller::session-started.
+ */
 void
 gst_ice_signaller_emit_session_started (GstIceSignaller * self,
     const gchar * session_id, const gchar * peer_id)
@@ -346,6 +472,14 @@ gst_ice_signaller_emit_session_started (GstIceSignaller * self,
   g_signal_emit (self, signals[SIGNAL_SESSION_STARTED], 0, session_id, peer_id);
 }
 
+/**
+ * gst_ice_signaller_emit_session_description:
+ * @self: a #GstIceSignaller
+ * @session_id: the session
+ * @description: the other peer's description, as text
+ *
+ * For implementations: emits #GstIceSignaller::session-description.
+ */
 void
 gst_ice_signaller_emit_session_description (GstIceSignaller * self,
     const gchar * session_id, const gchar * description)
@@ -354,6 +488,14 @@ gst_ice_signaller_emit_session_description (GstIceSignaller * self,
       description);
 }
 
+/**
+ * gst_ice_signaller_emit_session_candidate:
+ * @self: a #GstIceSignaller
+ * @session_id: the session
+ * @candidate: an `a=candidate:` line or `a=end-of-candidates`
+ *
+ * For implementations: emits #GstIceSignaller::session-candidate.
+ */
 void
 gst_ice_signaller_emit_session_candidate (GstIceSignaller * self,
     const gchar * session_id, const gchar * candidate)
@@ -362,6 +504,13 @@ gst_ice_signaller_emit_session_candidate (GstIceSignaller * self,
       candidate);
 }
 
+/**
+ * gst_ice_signaller_emit_session_ended:
+ * @self: a #GstIceSignaller
+ * @session_id: the session the other peer ended or left
+ *
+ * For implementations: emits #GstIceSignaller::session-ended.
+ */
 void
 gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
     const gchar * session_id)
@@ -371,6 +520,10 @@ gst_ice_signaller_emit_session_ended (GstIceSignaller * self,
 
 /**
  * gst_ice_signaller_emit_session_ended_with_reason:
+ * @self: a #GstIceSignaller
+ * @session_id: the session the other peer ended
+ * @reason: the other peer's reason code
+ * @message: (nullable): the other peer's explanation, for people
  *
  * Emits #GstIceSignaller::session-ended-with-reason.  The implementation
  * then emits #GstIceSignaller::session-ended for the same session, unless
@@ -384,6 +537,13 @@ gst_ice_signaller_emit_session_ended_with_reason (GstIceSignaller * self,
       session_id, reason, message);
 }
 
+/**
+ * gst_ice_signaller_emit_producer_added:
+ * @self: a #GstIceSignaller
+ * @peer_id: a producer that can be asked for a session
+ *
+ * For implementations: emits #GstIceSignaller::producer-added.
+ */
 void
 gst_ice_signaller_emit_producer_added (GstIceSignaller * self,
     const gchar * peer_id)
@@ -391,6 +551,13 @@ gst_ice_signaller_emit_producer_added (GstIceSignaller * self,
   g_signal_emit (self, signals[SIGNAL_PRODUCER_ADDED], 0, peer_id);
 }
 
+/**
+ * gst_ice_signaller_emit_producer_removed:
+ * @self: a #GstIceSignaller
+ * @peer_id: a producer that left
+ *
+ * For implementations: emits #GstIceSignaller::producer-removed.
+ */
 void
 gst_ice_signaller_emit_producer_removed (GstIceSignaller * self,
     const gchar * peer_id)
@@ -398,6 +565,13 @@ gst_ice_signaller_emit_producer_removed (GstIceSignaller * self,
   g_signal_emit (self, signals[SIGNAL_PRODUCER_REMOVED], 0, peer_id);
 }
 
+/**
+ * gst_ice_signaller_emit_error:
+ * @self: a #GstIceSignaller
+ * @error: a %GST_ICE_ERROR naming what failed
+ *
+ * For implementations: emits #GstIceSignaller::error.
+ */
 void
 gst_ice_signaller_emit_error (GstIceSignaller * self, const GError * error)
 {

@@ -19,7 +19,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gst/gst.h>
 
 G_BEGIN_DECLS
 
@@ -81,6 +81,14 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  *   signaller without it ends the session without a reason
  *   (gst_ice_signaller_end_session_with_reason() falls back to
  *   @end_session).
+ * @send_stats: (optional): pass the statistics of @session_id on to
+ *   whoever watches the signalling (the WebSocket signaller sends them to
+ *   a server that shows a status page).  @stats is an
+ *   `ice-session-stats` structure, as in the elements' `stats` property:
+ *   state, the selected pair's candidate types and transport, the bytes
+ *   and packets sent and received; it holds no secret.  The elements call
+ *   it every few seconds for each session.  Not implemented: the
+ *   statistics stay local.
  * @network_changed: (optional): this host's addresses changed, or the path
  *   of a session broke: a signaller that keeps a connection checks it now
  *   (reconnects) rather than when it times out, so that what is sent next
@@ -111,10 +119,12 @@ struct _GstIceSignallerInterface
   gboolean (*can_resend) (GstIceSignaller * self);
   void (*end_session_with_reason) (GstIceSignaller * self,
       const gchar * session_id, const gchar * reason, const gchar * message);
+  void (*send_stats) (GstIceSignaller * self, const gchar * session_id,
+      const GstStructure * stats);
   void (*network_changed) (GstIceSignaller * self);
 
   /*< private > */
-  gpointer _gst_reserved[5];
+  gpointer _gst_reserved[4];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -132,6 +142,9 @@ void gst_ice_signaller_end_session (GstIceSignaller * self,
 gboolean gst_ice_signaller_can_resend (GstIceSignaller * self);
 void gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
     const gchar * session_id, const gchar * reason, const gchar * message);
+gboolean gst_ice_signaller_wants_stats (GstIceSignaller * self);
+void gst_ice_signaller_send_stats (GstIceSignaller * self,
+    const gchar * session_id, const GstStructure * stats);
 void gst_ice_signaller_network_changed (GstIceSignaller * self);
 
 /* For implementations: emit the interface's signals. */

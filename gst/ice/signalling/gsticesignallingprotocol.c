@@ -302,3 +302,120 @@ gst_ice_signalling_message_build (const gchar * type, ...)
 
   return text;
 }
+
+/* a word of a stats message: what the elements write (host, srflx, udp,
+ * ready, ...), and nothing a page could take for markup */
+static gboolean
+stats_word_is_valid (const gchar * word)
+{
+  gsize i;
+
+  if (word == NULL || word[0] == '\0')
+    return FALSE;
+  for (i = 0; word[i] != '\0'; i++) {
+    if (i >= GST_ICE_SIGNALLING_MAX_STATS_WORD_LENGTH ||
+        !(g_ascii_isalnum (word[i]) || word[i] == '-'))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+set_stats_word (JsonObject * object, const gchar * member,
+    const GstStructure * stats, const gchar * field)
+{
+  const gchar *value = gst_structure_get_string (stats, field);
+
+  if (stats_word_is_valid (value))
+    json_object_set_string_member (object, member, value);
+}
+
+static void
+set_stats_count (JsonObject * object, const gchar * member,
+    const GstStructure * stats, const gchar * field)
+{
+  guint64 value;
+  gchar text[24];               /* 2^64 has 20 digits */
+
+  if (gst_structure_get_uint64 (stats, field, &value)) {
+    g_snprintf (text, sizeof (text), "%" G_GUINT64_FORMAT, value);
+    json_object_set_string_member (object, member, text);
+  }
+}
+
+/**
+ * gst_ice_signalling_stats_message_build:
+ * @session_id: the session
+ * @stats: its `ice-session-stats` structure
+ *
+ * Returns: (transfer full): a "stats" message with the session's state,
+ *   the candidate types and transport of its selected pair (once there is
+ *   one) and the bytes sent and received; nothing else of @stats (no
+ *   address, no fingerprint) leaves.
+ */
+gchar *
+gst_ice_signalling_stats_message_build (const gchar * session_id,
+    const GstStructure * stats)
+{
+  JsonObject *object;
+  JsonNode *node;
+  gchar *text;
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "type", "stats");
+  json_object_set_string_member (object, "sessionId", session_id);
+  set_stats_word (object, "state", stats, "state");
+  set_stats_word (object, "localCandidateType", stats, "local-candidate-type");
+  set_stats_word (object, "remoteCandidateType", stats,
+      "remote-candidate-type");
+  set_stats_word (object, "transport", stats, "transport");
+  set_stats_count (object, "bytesSent", stats, "bytes-sent");
+  set_stats_count (object, "bytesReceived", stats, "bytes-received");
+
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (object);
+  return text;
+}
+
+static gboolean
+read_stats_count (JsonObject * message, const gchar * member, guint64 * value)
+{
+  const gchar *text = gst_ice_signalling_message_get_string (message, member);
+
+  *value = 0;
+  return text == NULL || g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64,
+      value, NULL);
+}
+
+static const gchar *
+read_stats_word (JsonObject * message, const gchar * member)
+{
+  const gchar *word = gst_ice_signalling_message_get_string (message, member);
+
+  return stats_word_is_valid (word) ? word : NULL;
+}
+
+/**
+ * gst_ice_signalling_stats_message_read:
+ * @message: a "stats" message
+ * @stats: (out): its members; the strings belong to @message
+ *
+ * A word that is missing or not a short code of letters, digits and
+ * dashes is %NULL; a missing count is 0.
+ *
+ * Returns: %FALSE when a count is not a decimal number
+ */
+gboolean
+gst_ice_signalling_stats_message_read (JsonObject * message,
+    GstIceSignallingStats * stats)
+{
+  stats->state = read_stats_word (message, "state");
+  stats->local_candidate_type = read_stats_word (message, "localCandidateType");
+  stats->remote_candidate_type = read_stats_word (message,
+      "remoteCandidateType");
+  stats->transport = read_stats_word (message, "transport");
+  return read_stats_count (message, "bytesSent", &stats->bytes_sent) &&
+      read_stats_count (message, "bytesReceived", &stats->bytes_received);
+}

@@ -21,6 +21,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <gst/gst.h>
 
 G_BEGIN_DECLS
 
@@ -77,5 +78,25 @@ const gchar *gst_ice_signalling_message_get_string (JsonObject * message,
     const gchar * name);
 gchar *gst_ice_signalling_message_build (const gchar * type, ...)
     G_GNUC_NULL_TERMINATED;
+
+/* A "stats" message (a session's state, selected pair and traffic, for a
+ * server's status page) and its members: words are short codes, counts
+ * decimal numbers, all strings. */
+#define GST_ICE_SIGNALLING_MAX_STATS_WORD_LENGTH 16
+
+typedef struct
+{
+  const gchar *state;
+  const gchar *local_candidate_type;
+  const gchar *remote_candidate_type;
+  const gchar *transport;
+  guint64 bytes_sent;
+  guint64 bytes_received;
+} GstIceSignallingStats;
+
+gchar *gst_ice_signalling_stats_message_build (const gchar * session_id,
+    const GstStructure * stats);
+gboolean gst_ice_signalling_stats_message_read (JsonObject * message,
+    GstIceSignallingStats * stats);
 
 G_END_DECLS

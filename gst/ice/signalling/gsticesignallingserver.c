@@ -78,6 +78,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 #define DEFAULT_MAX_SESSIONS_PER_CONNECTION 8
 #define DEFAULT_MAX_MESSAGE_RATE 100
 #define DEFAULT_REGISTER_TIMEOUT 10
+#define DEFAULT_STATUS_PAGE FALSE
 #define DEFAULT_RESUME_TIMEOUT 15
 
 /* what the server keeps of the messages it sent each client, to send them
@@ -106,6 +107,7 @@ enum
   PROP_REGISTER_TIMEOUT,
   PROP_CERTIFICATE_FILE,
   PROP_PRIVATE_KEY_FILE,
+  PROP_STATUS_PAGE,
   PROP_RESUME_TIMEOUT,
 };
 
@@ -129,6 +131,7 @@ struct _Peer
   guint n_sessions;             /* sessions it started as a consumer */
   gdouble allowance;            /* messages it may send now */
   gint64 allowance_time;        /* when allowance was last topped up */
+  gint64 connected_at;          /* monotonic time of its WebSocket */
   /* from its registration on, whatever connection carries it */
   gboolean resumable;           /* resume_digest is set */
   guint8 resume_digest[32];     /* SHA-256 of its resume token */
@@ -138,11 +141,29 @@ struct _Peer
                                  * resumes by then */
 };
 
+/* What one side of a session last reported in a stats message, for the
+ * status page. */
+typedef struct
+{
+  gint64 time;                  /* monotonic time of the report, 0: none */
+  gchar *state;
+  gchar *local_candidate_type;
+  gchar *remote_candidate_type;
+  gchar *transport;
+  guint64 bytes_sent;
+  guint64 bytes_received;
+  gdouble bitrate_sent;         /* bits per second since the last report */
+  gdouble bitrate_received;
+} SessionReport;
+
 typedef struct
 {
   gchar *id;
   Peer *producer;               /* not owned */
   Peer *consumer;               /* not owned */
+  gint64 started_at;            /* monotonic time */
+  SessionReport producer_report;
+  SessionReport consumer_report;
 } Session;
 
 struct _GstIceSignallingServer
@@ -160,6 +181,7 @@ struct _GstIceSignallingServer
   guint register_timeout;
   gchar *certificate_file;
   gchar *private_key_file;
+  gboolean status_page;
   guint resume_timeout;
 
   /* from start() to stop(): owned by the thread running the main context
@@ -177,6 +199,7 @@ struct _GstIceSignallingServer
   GHashTable *addresses;        /* remote address -> its connections */
   GHashTable *registered;       /* peer id -> Peer *, not owned */
   GHashTable *sessions;         /* session id -> Session *, owned */
+  gint64 started_at;            /* monotonic time of start() */
 };
 
 #define gst_ice_signalling_server_parent_class parent_class
@@ -372,6 +395,28 @@ gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 
   /**
+   * GstIceSignallingServer:status-page:
+   *
+   * Whether a plain HTTP GET of `/` on the server's port (`https://` with
+   * a certificate) shows a status page: the registered peers, the
+   * sessions, the candidate types of each session's selected pair and its
+   * bitrate (which the peers then report every 2 s, see
+   * docs/signalling-protocol.md), and the uptime, refreshed every second
+   * from `/status.json`.  With a #GstIceSignallingServer:token, the data
+   * (`/status.json`) needs the token too, as `Authorization: Bearer
+   * TOKEN`; the page takes it from its address, `http://HOST:PORT/#token=TOKEN`
+   * (the part after `#` never leaves the browser).  It shows no secret.
+   * Default %FALSE: such a GET is answered 400, as before.  Read by
+   * gst_ice_signalling_server_start().
+   */
+  g_object_class_install_property (gobject_class, PROP_STATUS_PAGE,
+      g_param_spec_boolean ("status-page", "Status page",
+          "Serve a status page (peers, sessions, selected pairs, bitrates, "
+          "uptime) on GET / of the same port; with a token, its data needs "
+          "the token too (default FALSE: no page)", DEFAULT_STATUS_PAGE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
    * GstIceSignallingServer:resume-timeout:
    *
    * Seconds a registered client whose connection broke (closed without a
@@ -415,9 +460,21 @@ token_digest (const gchar * token, guint8 digest[32])
 }
 
 static void
+session_report_clear (SessionReport * report)
+{
+  g_free (report->state);
+  g_free (report->local_candidate_type);
+  g_free (report->remote_candidate_type);
+  g_free (report->transport);
+  memset (report, 0, sizeof (*report));
+}
+
+static void
 session_free (Session * session)
 {
   session->consumer->n_sessions--;
+  session_report_clear (&session->producer_report);
+  session_report_clear (&session->consumer_report);
   g_free (session->id);
   g_free (session);
 }
@@ -437,6 +494,7 @@ gst_ice_signalling_server_init (GstIceSignallingServer * self)
   self->max_sessions_per_connection = DEFAULT_MAX_SESSIONS_PER_CONNECTION;
   self->max_message_rate = DEFAULT_MAX_MESSAGE_RATE;
   self->register_timeout = DEFAULT_REGISTER_TIMEOUT;
+  self->status_page = DEFAULT_STATUS_PAGE;
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
       (GDestroyNotify) peer_free);
   self->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -492,6 +550,9 @@ gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
       g_free (self->private_key_file);
       self->private_key_file = g_value_dup_string (value);
       break;
+    case PROP_STATUS_PAGE:
+      self->status_page = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -534,6 +595,9 @@ gst_ice_signalling_server_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PRIVATE_KEY_FILE:
       g_value_set_string (value, self->private_key_file);
+      break;
+    case PROP_STATUS_PAGE:
+      g_value_set_boolean (value, self->status_page);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -796,11 +860,15 @@ peer_send_registered (GstIceSignallingServer * self, Peer * peer,
 {
   guint8 random[16];
   gchar *token, *received, *text;
+  const gchar *wants_stats;
 
+  /* with a status page, the peers are asked for their statistics */
+  wants_stats = self->status_page ? "yes" : "no";
   received = g_strdup_printf ("%" G_GUINT64_FORMAT, peer->received);
   if (self->resume_timeout == 0 || RAND_bytes (random, sizeof (random)) != 1) {
     peer_write (peer, gst_ice_signalling_message_build ("registered",
-            "peerId", peer->peer_id, NULL), "registered");
+            "peerId", peer->peer_id, "wantsStats", wants_stats, NULL),
+        "registered");
     g_free (received);
     return;
   }
@@ -811,7 +879,8 @@ peer_send_registered (GstIceSignallingServer * self, Peer * peer,
   peer->resumable = token_digest (token, peer->resume_digest);
   text = gst_ice_signalling_message_build ("registered", "peerId",
       peer->peer_id, "resumeToken", token, "resumed",
-      resumed ? "true" : "false", "received", received, NULL);
+      resumed ? "true" : "false", "received", received, "wantsStats",
+      wants_stats, NULL);
   peer_write (peer, text, resumed ? "registered (resumed)" : "registered");
   clear_secret (&token);
   g_free (received);
@@ -865,6 +934,7 @@ resume_registration (GstIceSignallingServer * self, Peer * registered,
   g_free (registered->remote);
   registered->remote = g_strdup (peer->remote);
   registered->last_seen = peer->last_seen;
+  registered->connected_at = peer->connected_at;
   registered->allowance = peer->allowance;
   registered->allowance_time = peer->allowance_time;
   registered->dropped = FALSE;
@@ -1032,6 +1102,7 @@ handle_start_session (GstIceSignallingServer * self, Peer * peer,
   session->id = g_uuid_string_random ();
   session->producer = producer;
   session->consumer = peer;
+  session->started_at = g_get_monotonic_time ();
   peer->n_sessions++;
   g_hash_table_insert (self->sessions, session->id, session);
 
@@ -1137,6 +1208,54 @@ handle_end_session (GstIceSignallingServer * self, Peer * peer,
   g_hash_table_remove (self->sessions, session->id);
 }
 
+static void
+take_word (gchar ** stored, const gchar * word)
+{
+  g_free (*stored);
+  *stored = g_strdup (word);
+}
+
+/* A peer's statistics for one of its sessions: kept for the status page,
+ * with the bitrates since its previous report. */
+static void
+handle_stats (GstIceSignallingServer * self, Peer * peer, JsonObject * message)
+{
+  Session *session;
+  SessionReport *report;
+  GstIceSignallingStats stats;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self->status_page)
+    return;
+  session = lookup_session (self, peer, message, "stats");
+  if (session == NULL)
+    return;
+  if (!gst_ice_signalling_stats_message_read (message, &stats)) {
+    GST_WARNING_OBJECT (self, "ignoring stats with a count that is not a "
+        "number from %s", peer_name (peer));
+    return;
+  }
+
+  report = session->producer == peer ? &session->producer_report :
+      &session->consumer_report;
+  if (report->time != 0 && now > report->time) {
+    gdouble seconds = (gdouble) (now - report->time) / G_TIME_SPAN_SECOND;
+
+    /* counters start again with an ICE restart's new stream */
+    report->bitrate_sent = stats.bytes_sent >= report->bytes_sent ?
+        (stats.bytes_sent - report->bytes_sent) * 8 / seconds : 0;
+    report->bitrate_received = stats.bytes_received >= report->bytes_received ?
+        (stats.bytes_received - report->bytes_received) * 8 / seconds : 0;
+  }
+  report->time = now;
+  report->bytes_sent = stats.bytes_sent;
+  report->bytes_received = stats.bytes_received;
+  take_word (&report->state, stats.state);
+  take_word (&report->local_candidate_type, stats.local_candidate_type);
+  take_word (&report->remote_candidate_type, stats.remote_candidate_type);
+  take_word (&report->transport, stats.transport);
+}
+
 /* Takes one message from @peer's allowance, which grows by
  * max-message-rate a second up to MESSAGE_BURST_S seconds' worth. */
 static gboolean
@@ -1199,6 +1318,9 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   } else if (peer->peer_id == NULL) {
     peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_NOT_REGISTERED,
         "register before sending anything else");
+  } else if (g_str_equal (type, "stats")) {
+    /* not counted: a client sends them once, never again after resuming */
+    handle_stats (self, peer, message);
   } else {
     /* counted: a client that resumes sends again what came after */
     peer->received++;
@@ -1274,7 +1396,9 @@ peer_detach (GstIceSignallingServer * self, Peer * peer, const gchar * why)
       self->resume_timeout);
   peer_close_ws (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
   peer_release_address (peer);
-  peer->resume_deadline = g_timeout_source_new_seconds (self->resume_timeout);
+  /* not g_timeout_source_new_seconds(): its first run is rounded to a
+   * whole second of the clock, and came after 0.76 s of a 1 s timeout */
+  peer->resume_deadline = g_timeout_source_new (self->resume_timeout * 1000);
   g_source_set_callback (peer->resume_deadline, on_resume_deadline, peer, NULL);
   g_source_attach (peer->resume_deadline, g_main_context_get_thread_default ());
 }
@@ -1331,6 +1455,7 @@ peer_attach_websocket (GstIceSignallingServer * self, Peer * peer,
   /* libsoup 3.2 pings, but never notices a missing pong: check_peers()
    * does */
   peer->last_seen = g_get_monotonic_time ();
+  peer->connected_at = peer->last_seen;
   soup_websocket_connection_set_keepalive_interval (ws, self->ping_interval);
   connect_ws (peer);
 
@@ -1374,6 +1499,248 @@ gst_ice_signalling_server_add_connection (GstIceSignallingServer * self,
     SoupWebsocketConnection * ws, const gchar * remote)
 {
   peer_attach_websocket (self, peer_new (self, g_strdup (remote), NULL), ws);
+}
+
+/* The status page (status-page): the page and its script from the
+ * library's resources, the data as JSON.  Each request gets its own
+ * connection, forgotten once answered, so that a page polling every
+ * second holds no slot of max-connections-per-address. */
+
+#define STATUS_RESOURCE_PATH "/org/gstreamer/ice/status/"
+
+/* what the page may do: its own script and data, inline style, nothing
+ * else; and no other site may frame it */
+#define STATUS_CSP "default-src 'none'; script-src 'self'; " \
+    "connect-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+
+/* whole seconds */
+static gint64
+seconds_since (gint64 then, gint64 now)
+{
+  return (now - then) / G_TIME_SPAN_SECOND;
+}
+
+static void
+add_string_member (JsonBuilder * builder, const gchar * name,
+    const gchar * value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+static void
+add_number_member (JsonBuilder * builder, const gchar * name, gint64 value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_report (JsonBuilder * builder, const gchar * name,
+    const SessionReport * report, gint64 now)
+{
+  if (report->time == 0)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  add_string_member (builder, "state", report->state);
+  add_string_member (builder, "localCandidateType",
+      report->local_candidate_type);
+  add_string_member (builder, "remoteCandidateType",
+      report->remote_candidate_type);
+  add_string_member (builder, "transport", report->transport);
+  /* bits per second; JSON numbers are exact up to 2^53 bytes */
+  add_number_member (builder, "bitrateSent", (gint64) report->bitrate_sent);
+  add_number_member (builder, "bitrateReceived",
+      (gint64) report->bitrate_received);
+  add_number_member (builder, "bytesSent", (gint64) report->bytes_sent);
+  add_number_member (builder, "bytesReceived", (gint64) report->bytes_received);
+  add_number_member (builder, "age", seconds_since (report->time, now));
+  json_builder_end_object (builder);
+}
+
+static gint
+compare_sessions (gconstpointer a, gconstpointer b)
+{
+  const Session *first = *(const Session **) a;
+  const Session *second = *(const Session **) b;
+
+  return first->started_at < second->started_at ? -1 :
+      first->started_at > second->started_at;
+}
+
+/* The status as JSON: no token, no description, no candidate. */
+static gchar *
+build_status (GstIceSignallingServer * self)
+{
+  JsonBuilder *builder = json_builder_new ();
+  gint64 now = g_get_monotonic_time ();
+  GPtrArray *sessions;
+  GHashTableIter iter;
+  gpointer session;
+  JsonNode *root;
+  gchar *text;
+  GList *l;
+  guint i;
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "version", PACKAGE_VERSION);
+  add_number_member (builder, "uptime", seconds_since (self->started_at, now));
+  add_number_member (builder, "connections",
+      g_list_length (self->peers) + g_hash_table_size (self->pending));
+
+  json_builder_set_member_name (builder, "peers");
+  json_builder_begin_array (builder);
+  for (l = self->peers; l != NULL; l = l->next) {
+    Peer *peer = l->data;
+
+    if (peer->peer_id == NULL)
+      continue;
+    json_builder_begin_object (builder);
+    add_string_member (builder, "peerId", peer->peer_id);
+    add_string_member (builder, "role",
+        peer->role == GST_ICE_SIGNALLER_ROLE_PRODUCER ? "producer" :
+        "consumer");
+    add_string_member (builder, "address", peer->address);
+    add_number_member (builder, "connectedFor",
+        seconds_since (peer->connected_at, now));
+    /* its connection broke: it keeps its registration a while */
+    if (peer->ws == NULL)
+      add_string_member (builder, "connection", "broken, may resume");
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+
+  sessions = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &session))
+    g_ptr_array_add (sessions, session);
+  g_ptr_array_sort (sessions, compare_sessions);
+  json_builder_set_member_name (builder, "sessions");
+  json_builder_begin_array (builder);
+  for (i = 0; i < sessions->len; i++) {
+    Session *s = g_ptr_array_index (sessions, i);
+
+    json_builder_begin_object (builder);
+    add_string_member (builder, "sessionId", s->id);
+    add_string_member (builder, "producer", s->producer->peer_id);
+    add_string_member (builder, "consumer", s->consumer->peer_id);
+    add_number_member (builder, "age", seconds_since (s->started_at, now));
+    add_report (builder, "producerReport", &s->producer_report, now);
+    add_report (builder, "consumerReport", &s->consumer_report, now);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  g_ptr_array_unref (sessions);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  json_node_unref (root);
+  g_object_unref (builder);
+  return text;
+}
+
+/* With a token, the data needs it: "Authorization: Bearer TOKEN". */
+static gboolean
+status_authorized (GstIceSignallingServer * self, SoupServerMessage * msg)
+{
+  const gchar *authorization;
+
+  if (!self->token_required)
+    return TRUE;
+  authorization =
+      soup_message_headers_get_one (soup_server_message_get_request_headers
+      (msg), "Authorization");
+  if (authorization == NULL
+      || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return FALSE;
+  return token_matches (self, authorization + 7);
+}
+
+static void
+serve_resource (SoupServerMessage * msg, const gchar * name,
+    const gchar * content_type)
+{
+  gchar *path = g_strconcat (STATUS_RESOURCE_PATH, name, NULL);
+  GBytes *bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE,
+      NULL);
+  gsize size;
+  gconstpointer data;
+
+  g_free (path);
+  if (bytes == NULL) {
+    /* cannot happen: the resources are compiled in */
+    soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+        NULL);
+    return;
+  }
+  data = g_bytes_get_data (bytes, &size);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, data,
+      size);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  g_bytes_unref (bytes);
+}
+
+/* An answered request: its connection closes, and is no longer counted. */
+static void
+on_http_finished (SoupServerMessage * msg, gpointer user_data)
+{
+  GstIceSignallingServer *self = user_data;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  gchar *name;
+
+  if (remote == NULL)
+    return;
+  name = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (remote));
+  g_hash_table_remove (self->pending, name);
+  g_free (name);
+}
+
+static void
+on_http_request (SoupServer * soup, SoupServerMessage * msg,
+    const char *path, GHashTable * query, gpointer user_data)
+{
+  GstIceSignallingServer *self = user_data;
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const gchar *method = soup_server_message_get_method (msg);
+
+  /* a WebSocket handshake goes on to on_websocket() */
+  if (soup_message_headers_header_contains (request, "Upgrade", "websocket"))
+    return;
+
+  g_signal_connect_object (msg, "finished", G_CALLBACK (on_http_finished),
+      self, 0);
+  soup_message_headers_replace (response, "Connection", "close");
+  soup_message_headers_replace (response, "Cache-Control", "no-store");
+  soup_message_headers_replace (response, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (response, "Content-Security-Policy",
+      STATUS_CSP);
+
+  if (g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0) {
+    soup_message_headers_replace (response, "Allow", "GET, HEAD");
+    soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+  } else if (g_str_equal (path, "/")) {
+    serve_resource (msg, "index.html", "text/html; charset=utf-8");
+  } else if (g_str_equal (path, "/status.js")) {
+    serve_resource (msg, "status.js", "text/javascript; charset=utf-8");
+  } else if (!g_str_equal (path, "/status.json")) {
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  } else if (!status_authorized (self, msg)) {
+    GST_INFO_OBJECT (self, "status asked without the token");
+    soup_message_headers_replace (response, "WWW-Authenticate",
+        "Bearer realm=\"gst-ice status\"");
+    soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+  } else {
+    gchar *status = build_status (self);
+
+    soup_server_message_set_response (msg, "application/json",
+        SOUP_MEMORY_TAKE, status, strlen (status));
+    soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  }
 }
 
 /* Closes @peer's connection for @why; a peer that sent nothing, not even a
@@ -1732,6 +2099,9 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
     goto bad_host;
 
   self->soup = g_object_new (SOUP_TYPE_SERVER, NULL);
+  /* one path for both: the WebSocket is on every path */
+  if (self->status_page)
+    soup_server_add_handler (self->soup, NULL, on_http_request, self, NULL);
   soup_server_add_websocket_handler (self->soup, NULL, NULL, NULL,
       on_websocket, self, NULL);
 
@@ -1750,6 +2120,7 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
 
   self->bound_port =
       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound_address));
+  self->started_at = g_get_monotonic_time ();
   g_object_unref (bound_address);
 
   /* accepts from the thread-default main context */
@@ -1762,9 +2133,10 @@ gst_ice_signalling_server_start (GstIceSignallingServer * self, GError ** error)
     g_source_attach (self->ping_source, g_main_context_get_thread_default ());
   }
 
-  GST_INFO_OBJECT (self, "listening on %s port %u (%s)%s", self->host,
+  GST_INFO_OBJECT (self, "listening on %s port %u (%s)%s%s", self->host,
       self->bound_port, self->certificate ? "wss" : "ws",
-      self->token_required ? ", token required" : "");
+      self->token_required ? ", token required" : "",
+      self->status_page ? ", status page on /" : "");
 
   return TRUE;
 

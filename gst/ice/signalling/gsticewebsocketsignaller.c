@@ -131,6 +131,7 @@ struct _GstIceWebSocketSignaller
   SoupWebsocketConnection *ws;
   gchar *ws_error;              /* last error of ws, for the close report */
   gboolean registered;          /* ws is open and the server said so */
+  gboolean server_wants_stats;  /* its registered said so: a status page */
   gboolean reconnecting;        /* a registered connection dropped */
   GHashTable *producers;        /* consumer: announced and not removed */
   gboolean failed;              /* an error was emitted, nothing is sent */
@@ -556,6 +557,7 @@ drop_connection_with_code (GstIceWebSocketSignaller * self, gushort code)
   g_clear_object (&self->ws);
   g_clear_pointer (&self->ws_error, g_free);
   self->registered = FALSE;
+  self->server_wants_stats = FALSE;
 }
 
 static void
@@ -656,6 +658,8 @@ handle_registered (GstIceWebSocketSignaller * self, JsonObject * message)
   if (token != NULL)
     self->resume_token = g_strdup (token);
   self->registered = TRUE;
+  self->server_wants_stats = g_strcmp0 (gst_ice_signalling_message_get_string
+      (message, "wantsStats"), "yes") == 0;
   self->reconnecting = FALSE;
   send_missed (self, received);
 }
@@ -1384,6 +1388,21 @@ gst_ice_websocket_signaller_end_session_with_reason (GstIceSignaller *
             "sessionId", session_id, "reason", reason, NULL));
 }
 
+/* Only to a server that asked for them, and never queued: the next ones
+ * are newer anyway. */
+static void
+gst_ice_websocket_signaller_send_stats (GstIceSignaller * signaller,
+    const gchar * session_id, const GstStructure * stats)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (!self->started || self->failed || !self->registered
+      || !self->server_wants_stats)
+    return;
+  write_message (self, gst_ice_signalling_stats_message_build (session_id,
+          stats));
+}
+
 /* This host's addresses changed: the connection may be on a path that is
  * gone, with nothing to say so for minutes.  Resume on a new one now, so
  * that what the element sends next (an ICE restart's description) is not
@@ -1415,6 +1434,7 @@ gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
   iface->send_description = gst_ice_websocket_signaller_send_description;
   iface->send_candidate = gst_ice_websocket_signaller_send_candidate;
   iface->end_session = gst_ice_websocket_signaller_end_session;
+  iface->send_stats = gst_ice_websocket_signaller_send_stats;
   iface->end_session_with_reason =
       gst_ice_websocket_signaller_end_session_with_reason;
   iface->network_changed = gst_ice_websocket_signaller_network_changed;
