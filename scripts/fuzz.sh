@@ -9,8 +9,9 @@ set -u
 cd "$(dirname "$0")/.."
 
 if [ ! -f build-fuzz/build.ninja ]; then
-  CC=clang meson setup build-fuzz -Dfuzzing=true -Dtests=disabled -Dintrospection=disabled \
-    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
+  CC=clang meson setup build-fuzz -Dfuzzing=true -Dtests=disabled \
+    -Dintrospection=disabled -Db_sanitize=address,undefined \
+    -Db_lundef=false >/dev/null || exit 1
 fi
 ninja -C build-fuzz >/dev/null || exit 1
 
