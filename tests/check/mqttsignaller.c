@@ -836,6 +836,49 @@ GST_START_TEST (test_acl)
 
 GST_END_TEST;
 
+#define FLEET 100
+
+/* 100 producers and 100 consumers, real elements, on one broker: every
+ * consumer connects (ICE and DTLS) to its producer and receives from it. */
+GST_START_TEST (test_hundred_by_hundred)
+{
+  TestBroker *broker = test_broker_start (NULL, FALSE);
+  GstElement *producers[FLEET], *consumers[FLEET];
+  gint64 start = g_get_monotonic_time (), connected;
+  guint i;
+
+  for (i = 0; i < FLEET; i++) {
+    gchar *id = g_strdup_printf ("cam%u", i);
+
+    producers[i] = start_producer (broker, id, NULL);
+    consumers[i] = start_consumer (broker, id, NULL);
+    g_free (id);
+  }
+  fail_unless (test_wait_count (&added, FLEET, 50 * GST_SECOND),
+      "%d of %d sessions connected", g_atomic_int_get (&added), FLEET);
+  connected = g_get_monotonic_time ();
+  GST_INFO ("%d producers and %d consumers: every session connected "
+      "%" G_GINT64_FORMAT " ms after the first element started", FLEET,
+      FLEET, (connected - start) / 1000);
+  for (i = 0; i < FLEET; i++)
+    test_push_numbered (producers[i], i, 1, 0);
+  for (i = 0; i < FLEET; i++) {
+    fail_unless_equals_int (test_pull_numbered (consumers[i], i, 1, TIMEOUT,
+            NULL), 1);
+    test_assert_no_error (consumers[i]);
+    test_assert_no_error (producers[i]);
+  }
+  for (i = 0; i < FLEET; i++) {
+    test_stop (consumers[i]);
+    test_stop (producers[i]);
+  }
+  GST_INFO ("stopped all in %" G_GINT64_FORMAT " ms",
+      (g_get_monotonic_time () - connected) / 1000);
+  test_broker_stop (broker);
+}
+
+GST_END_TEST;
+
 static Suite *
 mqttsignaller_suite (void)
 {
@@ -861,6 +904,12 @@ mqttsignaller_suite (void)
   tcase_add_test (tc, test_mqtts);
   tcase_add_test (tc, test_password);
   tcase_add_test (tc, test_acl);
+
+  tc = tcase_create ("fleet");
+  suite_add_tcase (s, tc);
+  tcase_set_timeout (tc, 180);
+  tcase_add_checked_fixture (tc, setup, NULL);
+  tcase_add_test (tc, test_hundred_by_hundred);
   return s;
 }
 
