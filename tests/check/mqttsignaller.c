@@ -512,16 +512,17 @@ GST_START_TEST (test_broker_restart_mid_stream)
   test_broker_kill (broker);
   g_usleep (G_USEC_PER_SEC);
   test_broker_restart (broker);
-
-  /* the producer announced itself again: a newcomer finds it */
-  late = start_consumer (broker, "cam", NULL);
-  fail_unless (test_wait_count (&added, 2, 3 * TIMEOUT), "no consumer could "
-      "join after the broker restarted");
+  g_usleep (G_USEC_PER_SEC / 2);
   g_atomic_int_set (&pusher.stop, 1);
   g_thread_join (thread);
   GST_INFO ("pushed %u buffers across the broker restart", pusher.count);
   fail_unless_equals_int (pull_all (consumer, pusher.count), pusher.count);
   fail_unless_equals_int (g_atomic_int_get (&removed), 0);
+
+  /* the producer announced itself again: a newcomer finds it */
+  late = start_consumer (broker, "cam", NULL);
+  fail_unless (test_wait_count (&added, 2, 3 * TIMEOUT), "no consumer could "
+      "join after the broker restarted");
   stream_check (producer, late, pusher.count, 20);
   fail_unless_equals_int (test_pull_numbered (consumer, pusher.count, 20,
           TIMEOUT, NULL), 20);
