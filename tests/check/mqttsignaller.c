@@ -34,6 +34,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <gst/check/gstcheck.h>
+#include <gio/gio.h>
 #include <gst/app/gstappsink.h>
 #include <mosquitto.h>
 
@@ -318,6 +319,47 @@ GST_START_TEST (test_unreachable_broker)
   test_stop (consumer);
   g_free (props);
   g_free (expected);
+}
+
+GST_END_TEST;
+
+/* Something listens on the port but never answers (a firewall that drops,
+ * a port where another service waits for its client to speak first): the
+ * attempt ends after the CONNACK timeout with a message saying so. */
+GST_START_TEST (test_silent_broker)
+{
+  GSocket *listener = g_socket_new (G_SOCKET_FAMILY_IPV4,
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *any = g_inet_socket_address_new (lo, 0);
+  GSocketAddress *bound;
+  GstElement *consumer;
+  gchar *props, *expected, *text;
+  guint port;
+
+  fail_unless (g_socket_bind (listener, any, TRUE, NULL));
+  fail_unless (g_socket_listen (listener, NULL));
+  bound = g_socket_get_local_address (listener, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  props = g_strdup_printf ("signaller-type=mqtt "
+      "signaller::uri=mqtt://127.0.0.1:%u", port);
+  expected = g_strdup_printf ("could not connect to MQTT broker "
+      "mqtt://127.0.0.1:%u after 1 attempt: no answer (CONNACK) within 10 s",
+      port);
+  consumer = test_consumer_new (props);
+
+  start_pipeline (consumer);
+  text = wait_error (consumer);
+  fail_unless (strstr (text, expected) != NULL, "%s", text);
+  g_free (text);
+
+  test_stop (consumer);
+  g_free (props);
+  g_free (expected);
+  g_object_unref (bound);
+  g_object_unref (any);
+  g_object_unref (lo);
+  g_object_unref (listener);
 }
 
 GST_END_TEST;
@@ -892,6 +934,7 @@ mqttsignaller_suite (void)
   tcase_add_test (tc, test_bad_settings);
   tcase_add_test (tc, test_unreachable_broker);
   tcase_add_test (tc, test_unknown_host);
+  tcase_add_test (tc, test_silent_broker);
   if (!test_mosquitto_installed ())
     return s;
   have_mosquitto = TRUE;

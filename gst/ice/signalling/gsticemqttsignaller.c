@@ -842,6 +842,9 @@ describe_failure (Worker * worker, gint rc, gint saved_errno)
           gai_strerror (saved_errno));
     case MOSQ_ERR_CONN_LOST:
       return g_strdup ("the broker closed the connection");
+    case MOSQ_ERR_TIMEOUT:
+      return g_strdup_printf ("no answer (CONNACK) within %d s",
+          CONNECT_TIMEOUT_S);
     case MOSQ_ERR_KEEPALIVE:
       return g_strdup_printf ("no answer from the broker within %u s "
           "(keepalive)", worker->keepalive);
@@ -1039,7 +1042,8 @@ worker_publish (Worker * worker, const gchar * topic, const gchar * payload,
   worker_after_call (worker, MOSQ_ERR_SUCCESS, 0);
 }
 
-/* Every second: keep-alive pings, the connect timeout, the stop deadline. */
+/* Every second: the connect timeout, then keep-alive pings; the stop
+ * deadline. */
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -1050,7 +1054,10 @@ tick_cb (gpointer user_data)
       now > worker->connect_deadline) {
     mosquitto_disconnect (worker->mosq);
     worker_connection_ended (worker, MOSQ_ERR_TIMEOUT, 0);
-  } else if (worker->connected) {
+  } else if (worker->connected && worker->ready) {
+    /* not before the CONNACK: libmosquitto would give up after keepalive
+     * seconds with MOSQ_ERR_KEEPALIVE, and the error would blame the
+     * keep-alive instead of the connection attempt */
     gint rc = mosquitto_loop_misc (worker->mosq);
 
     worker_after_call (worker, rc, errno);
