@@ -337,7 +337,8 @@ gst_ice_mqtt_signaller_class_init (GstIceMqttSignallerClass * klass)
       g_param_spec_string ("user", "User",
           "The user name to give the MQTT broker (default NULL: none). A "
           "user or password it does not accept fails with 'MQTT broker URI "
-          "refused the connection: Bad user name or password'", NULL,
+          "refused the connection: Not authorized' (mosquitto; other "
+          "brokers say 'Bad user name or password')", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
