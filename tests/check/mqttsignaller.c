@@ -612,7 +612,7 @@ GST_START_TEST (test_producer_vanishes)
   fail_unless (test_peer_wait (viewer, "producer-removed cam", 0,
           5 * GST_SECOND) != NULL, "the producer's will did not arrive");
   GST_INFO ("the consumer heard the killed producer vanish after %"
-      G_GINT64_FORMAT " ms", (g_get_monotonic_time () - killed) / 1000);
+      G_GINT64_FORMAT " us", g_get_monotonic_time () - killed);
   fail_unless (find_seen (viewer, "error", 0) == NULL);
 
   test_peer_stop (viewer);
