@@ -879,39 +879,53 @@ GST_START_TEST (test_acl)
 
 GST_END_TEST;
 
-#define FLEET 100
+#define DEFAULT_FLEET 100
+#define MAX_FLEET 200
+
+/* GST_ICE_TEST_FLEET: how many producers and consumers; 100 by default,
+ * fewer under the sanitizers (scripts/sanitize.sh, scripts/tsan.sh), where
+ * 100 pairs take minutes. */
+static guint
+fleet_size (void)
+{
+  const gchar *env = g_getenv ("GST_ICE_TEST_FLEET");
+  guint64 n = env ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+  return n >= 1 && n <= MAX_FLEET ? (guint) n : DEFAULT_FLEET;
+}
 
 /* 100 producers and 100 consumers, real elements, on one broker: every
  * consumer connects (ICE and DTLS) to its producer and receives from it. */
 GST_START_TEST (test_hundred_by_hundred)
 {
   TestBroker *broker = test_broker_start (NULL, FALSE);
-  GstElement *producers[FLEET], *consumers[FLEET];
+  GstElement *producers[MAX_FLEET], *consumers[MAX_FLEET];
+  guint fleet = fleet_size ();
   gint64 start = g_get_monotonic_time (), connected;
   guint i;
 
-  for (i = 0; i < FLEET; i++) {
+  for (i = 0; i < fleet; i++) {
     gchar *id = g_strdup_printf ("cam%u", i);
 
     producers[i] = start_producer (broker, id, NULL);
     consumers[i] = start_consumer (broker, id, NULL);
     g_free (id);
   }
-  fail_unless (test_wait_count (&added, FLEET, 50 * GST_SECOND),
-      "%d of %d sessions connected", g_atomic_int_get (&added), FLEET);
+  fail_unless (test_wait_count (&added, fleet, 50 * GST_SECOND),
+      "%d of %u sessions connected", g_atomic_int_get (&added), fleet);
   connected = g_get_monotonic_time ();
-  GST_INFO ("%d producers and %d consumers: every session connected "
-      "%" G_GINT64_FORMAT " ms after the first element started", FLEET,
-      FLEET, (connected - start) / 1000);
-  for (i = 0; i < FLEET; i++)
+  GST_INFO ("%u producers and %u consumers: every session connected "
+      "%" G_GINT64_FORMAT " ms after the first element started", fleet,
+      fleet, (connected - start) / 1000);
+  for (i = 0; i < fleet; i++)
     test_push_numbered (producers[i], i, 1, 0);
-  for (i = 0; i < FLEET; i++) {
+  for (i = 0; i < fleet; i++) {
     fail_unless_equals_int (test_pull_numbered (consumers[i], i, 1, TIMEOUT,
             NULL), 1);
     test_assert_no_error (consumers[i]);
     test_assert_no_error (producers[i]);
   }
-  for (i = 0; i < FLEET; i++) {
+  for (i = 0; i < fleet; i++) {
     test_stop (consumers[i]);
     test_stop (producers[i]);
   }
