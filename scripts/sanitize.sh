@@ -29,6 +29,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # the 100 start/stop cycles take five times longer under ASan; LSan checks
 # leaks there, not the resident set
 export GST_ICE_TEST_CYCLES=${GST_ICE_TEST_CYCLES:-20}
+# 100 MQTT producer/consumer pairs in one process take over a minute here
+export GST_ICE_TEST_FLEET=${GST_ICE_TEST_FLEET:-10}
 
 # Only the C suites (suite "c"): launch-lines and the NAT lab run
 # uninstrumented gst-launch and nat-peer processes, which cannot load the

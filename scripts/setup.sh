@@ -13,7 +13,8 @@ packages="meson ninja-build pkg-config gcc
   coturn iproute2 iptables python3 valgrind indent openssl tcpdump libtsan2
   clang libclang-rt-14-dev
   gobject-introspection libgirepository1.0-dev python3-gi
-  gir1.2-gstreamer-1.0 chromium"
+  gir1.2-gstreamer-1.0 chromium
+  mosquitto libmosquitto-dev"
 
 missing=""
 for p in $packages; do

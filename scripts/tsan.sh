@@ -30,6 +30,8 @@ export G_SLICE=always-malloc
 export TSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/tsan.supp:ignore_noninstrumented_modules=1:history_size=4:second_deadlock_stack=1:print_suppressions=0"
 # the 100 start/stop cycles take ten times longer under TSan
 export GST_ICE_TEST_CYCLES=${GST_ICE_TEST_CYCLES:-20}
+# 100 MQTT producer/consumer pairs in one process take over a minute here
+export GST_ICE_TEST_FLEET=${GST_ICE_TEST_FLEET:-10}
 
 # As in scripts/sanitize.sh: the registry is scanned once before the
 # suites, without reports (GStreamer's own lock order while it loads every

@@ -44,6 +44,9 @@
 #include <gst/ice/turn/gsticeturncredentials.h>
 #include <gst/ice/turn/gsticeturntls.h>
 #include <gst/ice/signalling/gsticedirectorysignaller.h>
+#if HAVE_MQTT
+#include <gst/ice/signalling/gsticemqttsignaller.h>
+#endif
 #include <gst/ice/signalling/gsticeterminalsignaller.h>
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
 
@@ -162,7 +165,8 @@ install_signalling_properties (GObjectClass * klass)
           "gst-ice-signalling-server or to an icesink with "
           "run-signalling-server=true), directory (no server: files in a "
           "shared directory), terminal (no server: one line to copy and "
-          "paste each way) or the GType name of a GstIceSignaller "
+          "paste each way), mqtt (an MQTT broker, when gst-ice was built "
+          "with libmosquitto) or the GType name of a GstIceSignaller "
           "implementation. Setting it replaces the signaller: set it before "
           "any signaller:: property. An unknown name fails the change to "
           "READY with an error naming it", DEFAULT_SIGNALLER_TYPE,
@@ -739,6 +743,10 @@ signaller_type_from_name (const gchar * name)
     return GST_TYPE_ICE_DIRECTORY_SIGNALLER;
   if (g_strcmp0 (name, "terminal") == 0)
     return GST_TYPE_ICE_TERMINAL_SIGNALLER;
+#if HAVE_MQTT
+  if (g_strcmp0 (name, "mqtt") == 0)
+    return GST_TYPE_ICE_MQTT_SIGNALLER;
+#endif
 
   type = name ? g_type_from_name (name) : G_TYPE_INVALID;
   if (type == G_TYPE_INVALID || !G_TYPE_IS_INSTANTIATABLE (type) ||
@@ -1525,10 +1533,16 @@ gst_ice_transport_settings_check (GstIceTransportSettings * settings,
   /* ERRORS */
 unknown_signaller:
   {
-    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
-        ("unknown signaller-type '%s': use websocket, directory, terminal or the "
-            "GType name of a GstIceSignaller implementation", type_name),
-        (NULL));
+    if (!HAVE_MQTT && g_strcmp0 (type_name, "mqtt") == 0)
+      GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+          ("signaller-type 'mqtt' needs gst-ice built with libmosquitto: "
+              "install libmosquitto-dev and rebuild (meson setup "
+              "-Dmqtt=enabled)"), (NULL));
+    else
+      GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+          ("unknown signaller-type '%s': use websocket, directory, "
+              "terminal, mqtt or the GType name of a GstIceSignaller "
+              "implementation", type_name), (NULL));
     g_free (type_name);
     return FALSE;
   }
