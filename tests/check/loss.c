@@ -263,8 +263,7 @@ run_stream (Run * run)
 
 /* a uint64 field of the one session's stats, or -1 */
 static gint64
-session_stat (GstElement * pipeline, const gchar * element,
-    const gchar * field)
+session_stat (GstElement * pipeline, const gchar * element, const gchar * field)
 {
   GstStructure *stats = NULL, *session;
   guint64 value;
@@ -568,8 +567,7 @@ plain_on_description (GstIceSignaller * signaller, const gchar * session_id,
     plain_add_candidate (peer, g_ptr_array_index (desc->candidates, i));
   gst_ice_description_free (desc);
 
-  nice_agent_get_local_credentials (peer->agent, peer->stream_id, &ufrag,
-      &pwd);
+  nice_agent_get_local_credentials (peer->agent, peer->stream_id, &ufrag, &pwd);
   ours = gst_ice_description_new (ufrag, pwd);
   answer = gst_ice_description_to_string (ours);
   gst_ice_signaller_send_description (signaller, session_id, answer);
@@ -738,8 +736,7 @@ GST_END_TEST;
 
 /* a uint field of the one session's stats, or -1 */
 static gint64
-session_uint (GstElement * pipeline, const gchar * element,
-    const gchar * field)
+session_uint (GstElement * pipeline, const gchar * element, const gchar * field)
 {
   GstStructure *stats = NULL, *session;
   guint value;

@@ -90,8 +90,7 @@ new_namespace (gint home)
 {
   gint fd;
 
-  fail_unless (unshare (CLONE_NEWNET) == 0, "unshare: %s",
-      g_strerror (errno));
+  fail_unless (unshare (CLONE_NEWNET) == 0, "unshare: %s", g_strerror (errno));
   fd = open_own_namespace ();
   enter (home);
   return fd;
@@ -153,8 +152,7 @@ loss_link_new (void)
     loss_link_run (link, i, command);
     g_free (command);
     /* counts what leaves, before any loss */
-    command = g_strdup_printf ("iptables -A OUTPUT -o %s -p udp",
-        devices[i]);
+    command = g_strdup_printf ("iptables -A OUTPUT -o %s -p udp", devices[i]);
     loss_link_run (link, i, command);
     g_free (command);
     command = g_strdup_printf ("iptables -N LOSS");
