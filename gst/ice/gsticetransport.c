@@ -98,6 +98,7 @@ gst_ice_transport_finalize (GObject * object)
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->connected);
   g_ptr_array_unref (self->turn_failures);
+  g_free (self->arq_scratch);
   g_mutex_clear (&self->sessions_lock);
 
   G_OBJECT_CLASS (gst_ice_transport_parent_class)->finalize (object);
@@ -170,6 +171,8 @@ collect_stats (GstIceTransport * self)
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, &key, &value)) {
     GstStructure *session_stats = gst_ice_session_get_stats (value);
+
+    gst_ice_transport_arq_add_stats (self, value, session_stats);
 
     gst_structure_set (stats, (const gchar *) key, GST_TYPE_STRUCTURE,
         session_stats, NULL);
@@ -465,6 +468,7 @@ close_session (GstIceTransport * self, const gchar * session_id)
     gst_ice_transport_watch_forget (self, session_id);
   g_signal_handlers_disconnect_by_data (session, self);
   update_connected (self, session, FALSE);
+  gst_ice_transport_arq_forget (self, session);
   self->closing_sessions++;
   gst_ice_session_close (session, on_session_closed, self);
   gst_object_unref (session);
@@ -602,9 +606,9 @@ gst_ice_transport_create_session (GstIceTransport * self,
   session = gst_ice_session_new (session_id, peer_id,
       self->role_id == GST_ICE_SIGNALLER_ROLE_PRODUCER, self->context,
       &self->config.session);
-  if (self->callbacks.received)
-    gst_ice_session_set_receive_func (session, self->callbacks.received,
-        self->element);
+  /* loss recovery's, which hands the element what is not its own */
+  gst_ice_session_set_receive_func (session, gst_ice_transport_arq_receive,
+      self);
   g_signal_connect (session, "local-candidate",
       G_CALLBACK (on_local_candidate), self);
   g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed),
@@ -669,8 +673,10 @@ gst_ice_transport_accept_description (GstIceTransport * self,
 
   if (gst_ice_session_is_restart (session, desc))
     gst_ice_transport_peer_restarted (self, session);
-  if (gst_ice_session_set_remote_description (session, desc, &err))
+  if (gst_ice_session_set_remote_description (session, desc, &err)) {
+    gst_ice_transport_arq_negotiate (self, session, desc);
     return TRUE;
+  }
   if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS))
     self->role->session_refused (self, session, err->message);
   else
@@ -1112,6 +1118,7 @@ shut_down (gpointer user_data)
   gst_ice_signaller_stop (self->active_signaller);
   g_clear_object (&self->active_signaller);
   self->role->shut_down (self);
+  gst_ice_transport_arq_stop (self);
 
   if (self->closing_sessions == 0) {
     g_main_loop_quit (self->loop);

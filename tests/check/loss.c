@@ -50,8 +50,9 @@
 /* the elements' default latency */
 #define BUDGET_MS 125
 /* what a loaded machine may add to the budget: scheduling, the copy into
- * icesrc's queue, the test's own pull */
-#define SLACK_MS 40
+ * icesrc's queue, the test's own pull (a 2-core machine shared with other
+ * builds showed up to 100 ms) */
+#define SLACK_MS 100
 
 #define SKIP_WITHOUT_LINK() G_STMT_START {                                 \
   gchar *why = NULL;                                                      \
