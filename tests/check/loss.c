@@ -32,7 +32,12 @@
 #include "config.h"
 #endif
 
+#include <poll.h>
+#include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <nice/agent.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
@@ -504,6 +509,123 @@ GST_START_TEST (test_outage_skipped_after_budget)
 
 GST_END_TEST;
 
+/* Waits until something listens on @address:@port, as seen from @side. */
+static gboolean
+wait_for_listener (LossLink * link, guint side, const gchar * address,
+    guint16 port)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GInetAddress *inet = g_inet_address_new_from_string (address);
+  GSocketAddress *target = g_inet_socket_address_new (inet, port);
+  gboolean listening = FALSE;
+
+  loss_link_enter (link, side);
+  while (!listening && g_get_monotonic_time () < deadline) {
+    GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4,
+        G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+    listening = g_socket_connect (socket, target, NULL, NULL);
+    g_object_unref (socket);
+    if (!listening)
+      g_usleep (50 * 1000);     /* nothing to wait on: a refused connect */
+  }
+  loss_link_leave (link);
+  g_object_unref (target);
+  g_object_unref (inet);
+  return listening;
+}
+
+/* examples/ice-adaptive-bitrate on side 0, a viewer on side 1, 20 % loss
+ * each way: the estimate falls and the example lowers its encoder's
+ * bitrate below what it was sending. */
+GST_START_TEST (test_example_follows_estimate)
+{
+  const gchar *example = g_getenv ("GST_ICE_ADAPTIVE_BITRATE");
+  const gchar *argv[] = { example, "run-signalling-server=true",
+    "signalling-server-host=" LOSS_LINK_ADDRESS_0,
+    "local-addresses=" LOSS_LINK_ADDRESS_0, NULL
+  };
+  LossLink *link;
+  GstElement *consumer;
+  GError *error = NULL;
+  GString *out = g_string_new (NULL);
+  gint64 deadline;
+  GPid pid;
+  gint fd, status;
+  guint64 sent_kbps = 0;
+  gdouble loss = 0;
+  gboolean lowered = FALSE;
+
+  SKIP_WITHOUT_LINK ();
+  if (example == NULL) {
+    g_print ("SKIP %s: GST_ICE_ADAPTIVE_BITRATE is not set (meson test "
+        "sets it)\n", __FUNCTION__);
+    return;
+  }
+  link = loss_link_new ();
+  loss_link_set_loss (link, 0.20);
+  loss_link_enter (link, 0);
+  fail_unless (g_spawn_async_with_pipes (NULL, (gchar **) argv, NULL,
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL, &fd, NULL,
+          &error), "%s", error ? error->message : "?");
+  loss_link_leave (link);
+  fail_unless (wait_for_listener (link, 1, LOSS_LINK_ADDRESS_0, 8443),
+      "the example's signalling server never listened");
+
+  consumer = test_consumer_new ("signaller::uri=ws://" LOSS_LINK_ADDRESS_0
+      ":8443 local-addresses=" LOSS_LINK_ADDRESS_1);
+  g_object_set (test_get (consumer, "sink"), "drop", TRUE, "max-buffers", 10,
+      NULL);
+  loss_link_enter (link, 1);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  loss_link_leave (link);
+
+  /* its lines: "viewer ID: sent N kbit/s, loss L %, ..." and "encoder
+   * bitrate A -> B kbit/s ..." */
+  deadline = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+  while (!lowered && g_get_monotonic_time () < deadline) {
+    struct pollfd p = { fd, POLLIN, 0 };
+    gchar chunk[512], *nl;
+    gssize n;
+
+    if (poll (&p, 1, 200) <= 0)
+      continue;
+    n = read (fd, chunk, sizeof (chunk));
+    if (n <= 0)
+      break;
+    g_string_append_len (out, chunk, n);
+    while ((nl = strchr (out->str, '\n')) != NULL) {
+      gchar *line = g_strndup (out->str, nl - out->str);
+      const gchar *at;
+      guint a, b;
+
+      g_print ("example: %s\n", line);
+      if ((at = strstr (line, ": sent ")) != NULL) {
+        sent_kbps = g_ascii_strtoull (at + 7, NULL, 10);
+        at = strstr (line, "loss ");
+        loss = at ? g_ascii_strtod (at + 5, NULL) : 0;
+      } else if (sscanf (line, "encoder bitrate %u -> %u", &a, &b) == 2 &&
+          b < a && loss >= 10 && b < sent_kbps) {
+        lowered = TRUE;
+      }
+      g_string_erase (out, 0, nl - out->str + 1);
+      g_free (line);
+    }
+  }
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  close (fd);
+  g_string_free (out, TRUE);
+  test_stop (consumer);
+  loss_link_free (link);
+  fail_unless (lowered, "the example did not lower its bitrate under 20 %% "
+      "loss");
+}
+
+GST_END_TEST;
+
 /* --- on loopback ------------------------------------------------------- */
 
 /* A plain ICE peer: a libnice agent of the test's own and the relay
@@ -819,6 +941,7 @@ loss_suite (void)
   tcase_add_test (link, test_eos_delivers_last_packets);
   tcase_add_test (link, test_overhead_without_loss);
   tcase_add_test (link, test_outage_skipped_after_budget);
+  tcase_add_test (link, test_example_follows_estimate);
 
   tcase_set_timeout (loopback, 120);
   suite_add_tcase (s, loopback);
