@@ -290,6 +290,9 @@ session_stat (GstElement * pipeline, const gchar * element, const gchar * field)
 static void
 run_print (Run * run, const gchar * what)
 {
+  g_print ("%s: the link dropped %" G_GUINT64_FORMAT " packets forward, %"
+      G_GUINT64_FORMAT " back\n", what, loss_link_dropped (run->link, 0),
+      loss_link_dropped (run->link, 1));
   g_print ("%s: %u of %u packets delivered (%.2f %%), %u out of order, "
       "%u duplicates, %u later than %u ms, worst delay %.1f ms; sender "
       "retransmitted %" G_GINT64_FORMAT ", receiver lost %" G_GINT64_FORMAT
@@ -613,6 +616,9 @@ GST_START_TEST (test_example_follows_estimate)
       g_free (line);
     }
   }
+  g_print ("the link dropped %" G_GUINT64_FORMAT " packets forward, %"
+      G_GUINT64_FORMAT " back\n", loss_link_dropped (link, 0),
+      loss_link_dropped (link, 1));
   kill (pid, SIGTERM);
   waitpid (pid, &status, 0);
   g_spawn_close_pid (pid);

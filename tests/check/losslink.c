@@ -262,3 +262,22 @@ loss_link_udp_bytes (LossLink * link, guint side, guint64 * packets)
   /* IPv4 and UDP headers */
   return ip_bytes - 28 * count;
 }
+
+/* How many packets the loss rules of @side dropped so far. */
+guint64
+loss_link_dropped (LossLink * link, guint side)
+{
+  gchar *out, **lines;
+  guint64 dropped = 0;
+  guint i;
+
+  enter (link->sides[side]);
+  out = run_here ("iptables -nvxL LOSS");
+  enter (link->home);
+  lines = g_strsplit (out, "\n", -1);
+  for (i = 2; lines[i] != NULL; i++)
+    dropped += g_ascii_strtoull (g_strchug (lines[i]), NULL, 10);
+  g_strfreev (lines);
+  g_free (out);
+  return dropped;
+}

@@ -50,6 +50,7 @@ void loss_link_leave (LossLink * link);
 void loss_link_set_loss (LossLink * link, gdouble probability);
 void loss_link_set_blocked (LossLink * link, gboolean blocked);
 guint64 loss_link_udp_bytes (LossLink * link, guint side, guint64 * packets);
+guint64 loss_link_dropped (LossLink * link, guint side);
 void loss_link_run (LossLink * link, guint side, const gchar * command);
 
 G_END_DECLS
