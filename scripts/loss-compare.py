@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """gst-ice and SRT over the same lossy link, as issue 11 measured them.
 
-  scripts/loss-compare.py [BUILD_DIR]
+  scripts/loss-compare.py [BUILD_DIR]      (about 1 minute)
 
 Two network namespaces joined by a veth pair, each dropping a share of the
 UDP packets it sends (iptables' statistic match); a file of 2,000 numbered
@@ -105,8 +105,11 @@ def stream(link, tmp, kind, props):
     out = os.path.join(tmp, 'received')
     if os.path.exists(out):
         os.unlink(out)
+    # caps: icesink describes its stream to a consumer by them, and
+    # filesrc sets none
     src = ['filesrc', 'location=' + os.path.join(tmp, 'blocks'),
-           'blocksize=%d' % BLOCK, '!', 'identity', 'sleep-time=2000', '!']
+           'blocksize=%d' % BLOCK, '!', 'application/x-numbered', '!',
+           'identity', 'sleep-time=2000', '!']
     if kind == 'srt':
         receiver = spawn(link.ns[1], ['gst-launch-1.0', '-e', 'srtsrc',
                                       'uri=srt://:7001', '!', 'filesink',
