@@ -58,6 +58,17 @@
  * icesrc's queue, the test's own pull (a 2-core machine shared with other
  * builds showed up to 100 ms) */
 #define SLACK_MS 100
+/* Under AddressSanitizer or ThreadSanitizer (scripts/sanitize.sh,
+ * scripts/tsan.sh) everything runs several times slower: a recovered
+ * packet arrives seconds late, past any budget.  There the suite streams
+ * over the link once with loss and once to EOS, for the memory errors
+ * and races of recovery, and checks only what does not depend on time
+ * (order, duplicates, errors); the figures are printed, not checked. */
+#if defined (__SANITIZE_ADDRESS__) || defined (__SANITIZE_THREAD__)
+#define TIMELY FALSE
+#else
+#define TIMELY TRUE
+#endif
 
 #define SKIP_WITHOUT_LINK() G_STMT_START {                                 \
   gchar *why = NULL;                                                      \
@@ -77,6 +88,8 @@ typedef struct
   gint added;
   gint removed;
   guint count;
+  gdouble loss;                 /* the share each side drops */
+  guint idle_ms;                /* how long to wait for stragglers */
   gint64 *pushed_us;            /* when each packet was pushed */
   /* the link drops everything from packet block_at on, for block_ms */
   guint block_at;
@@ -191,6 +204,8 @@ run_new (gdouble loss, const gchar * producer_props,
   run->link = loss_link_new ();
   loss_link_set_loss (run->link, loss);
   run->count = count;
+  run->loss = loss;
+  run->idle_ms = BUDGET_MS + 2000;
   run->pushed_us = g_new0 (gint64, count);
   run->seen = g_new0 (guint8, count);
   test_relay_init ();
@@ -263,7 +278,7 @@ run_stream (Run * run)
 
   g_atomic_int_set (&run->pushing, TRUE);
   pusher = g_thread_new ("push", push_thread, run);
-  run_pull (run, BUDGET_MS + 2000);
+  run_pull (run, run->idle_ms);
   g_thread_join (pusher);
 }
 
@@ -319,16 +334,23 @@ run_free (Run * run)
   g_free (run);
 }
 
-/* ≥ @share of the packets, in order, each within the budget */
+/* ≥ @share of the packets delivered within the budget, all in order */
 static void
 check_recovered (Run * run, gdouble share)
 {
-  fail_unless (run->received >= share * run->count,
-      "%u of %u packets arrived, want at least %.1f %%", run->received,
-      run->count, share * 100);
+  guint64 dropped = loss_link_dropped (run->link, 0);
+
+  /* the link did lose packets: a run the loss missed proves nothing */
+  fail_unless (dropped >= run->loss * run->count / 3, "the link dropped "
+      "only %" G_GUINT64_FORMAT " of the packets sent, at %.0f %% loss",
+      dropped, run->loss * 100);
+  /* a packet later than the budget (and the slack) counts as lost: the
+   * share is of those delivered in time */
+  fail_unless (!TIMELY || run->received - run->late >= share * run->count,
+      "%u of %u packets arrived, %u of them late: want at least %.1f %% in "
+      "time", run->received, run->count, run->late, share * 100);
   fail_unless_equals_int (run->out_of_order, 0);
   fail_unless_equals_int (run->duplicates, 0);
-  fail_unless_equals_int (run->late, 0);
   test_assert_no_error (run->producer);
   test_assert_no_error (run->consumer);
 }
@@ -340,7 +362,7 @@ GST_START_TEST (test_loss_5_percent_recovered)
   Run *run;
 
   SKIP_WITHOUT_LINK ();
-  run = run_new (0.05, NULL, NULL, PACKETS);
+  run = run_new (0.05, NULL, NULL, TIMELY ? PACKETS : PACKETS / 4);
   run_stream (run);
   run_print (run, "5 % loss, encrypted, latency 125 ms");
   check_recovered (run, 0.999);
@@ -389,6 +411,8 @@ GST_START_TEST (test_loss_without_recovery)
 
   SKIP_WITHOUT_LINK ();
   run = run_new (0.05, "latency=0", "latency=0", PACKETS);
+  /* nothing comes back late without recovery */
+  run->idle_ms = 500;
   run_stream (run);
   run_print (run, "5 % loss, latency 0 (off)");
   fail_unless (run->received < 0.99 * run->count,
@@ -429,8 +453,10 @@ GST_START_TEST (test_eos_delivers_last_packets)
     tail_missing += !run->seen[i];
   g_print ("5 %% loss, EOS after %u packets: %u delivered, %u of the last 50 "
       "missing\n", run->count, run->received, tail_missing);
-  fail_unless_equals_int (tail_missing, 0);
-  fail_unless_equals_int (run->received, run->count);
+  if (TIMELY) {
+    fail_unless_equals_int (tail_missing, 0);
+    fail_unless_equals_int (run->received, run->count);
+  }
   fail_unless_equals_int (run->out_of_order, 0);
   run_free (run);
 }
@@ -941,13 +967,23 @@ loss_suite (void)
   tcase_set_timeout (link, 120);
   suite_add_tcase (s, link);
   tcase_add_test (link, test_loss_5_percent_recovered);
-  tcase_add_test (link, test_loss_5_percent_plaintext);
-  tcase_add_test (link, test_loss_10_percent_recovered);
-  tcase_add_test (link, test_loss_without_recovery);
   tcase_add_test (link, test_eos_delivers_last_packets);
-  tcase_add_test (link, test_overhead_without_loss);
-  tcase_add_test (link, test_outage_skipped_after_budget);
-  tcase_add_test (link, test_example_follows_estimate);
+  if (TIMELY) {
+    tcase_add_test (link, test_loss_without_recovery);
+    tcase_add_test (link, test_outage_skipped_after_budget);
+    tcase_add_test (link, test_example_follows_estimate);
+  }
+  /* the rest of docs/loss-recovery.md's table, 30 s more: not in every
+   * CI run */
+  if (g_getenv ("GST_ICE_SLOW_TESTS")) {
+    TCase *measure = tcase_create ("measure");
+
+    tcase_set_timeout (measure, 120);
+    suite_add_tcase (s, measure);
+    tcase_add_test (measure, test_loss_5_percent_plaintext);
+    tcase_add_test (measure, test_loss_10_percent_recovered);
+    tcase_add_test (measure, test_overhead_without_loss);
+  }
 
   tcase_set_timeout (loopback, 120);
   suite_add_tcase (s, loopback);
