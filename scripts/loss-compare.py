@@ -123,12 +123,14 @@ def stream(link, tmp, kind, props):
         sender = spawn(link.ns[0], ['gst-launch-1.0'] + src +
                        ['icesink', 'run-signalling-server=true',
                         'signalling-server-host=' + A,
-                        'local-addresses=' + A] + props,
+                        'local-addresses=' + A, 'ice-tcp=false'] + props,
                        os.path.join(tmp, 'tx.log'))
         wait_listening(link.ns[1], 8443)
         receiver = spawn(link.ns[1], ['gst-launch-1.0', '-e', 'icesrc',
                                       'signaller::uri=ws://%s:8443' % A,
                                       'local-addresses=' + B,
+                                      # the link drops UDP: no ICE-TCP pair
+                                      'ice-tcp=false',
                                       'eos-on-producer-leave=true'] + props +
                          ['!', 'filesink', 'location=' + out],
                          os.path.join(tmp, 'rx.log'))
