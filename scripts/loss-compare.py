@@ -134,7 +134,12 @@ def stream(link, tmp, kind, props):
                                       'eos-on-producer-leave=true'] + props +
                          ['!', 'filesink', 'location=' + out],
                          os.path.join(tmp, 'rx.log'))
-    sender.wait(60)
+    try:
+        sender.wait(60)
+    except subprocess.TimeoutExpired:
+        # icesink waits for a consumer forever: ICE failed (rx.log says)
+        os.killpg(sender.pid, 9)
+        sender.wait(10)
     # what a receiver still gets once the sender is gone, then stop it
     try:
         receiver.wait(3)
