@@ -47,6 +47,11 @@ G_BEGIN_DECLS
  * @arq_latency: the latency budget of the peer's loss recovery, in
  *   milliseconds (`a=x-gst-arq:latency=125`); 0 when the peer does not
  *   recover losses, as a plain ICE peer
+ * @transfer_mode: (nullable): how the producer carries its buffers
+ *   (`a=x-gst-transfer-mode`): `reliable` (one byte stream that arrives
+ *   whole and in order), `datagram` or %NULL (each buffer one datagram),
+ *   or a mode of a later gst-ice; a consumer answers with the mode it
+ *   follows
  *
  * What one peer tells the other to start an ICE session: its credentials,
  * optionally the caps of the stream and candidates gathered so far, as
@@ -58,12 +63,13 @@ typedef struct
 {
   gchar *ufrag;
   gchar *pwd;
+  guint arq_latency;
   GstCaps *caps;
   GPtrArray *candidates;
   gboolean end_of_candidates;
   gchar *fingerprint;
   gchar *setup;
-  guint arq_latency;
+  gchar *transfer_mode;
 } GstIceDescription;
 
 GstIceDescription *gst_ice_description_new (const gchar * ufrag,

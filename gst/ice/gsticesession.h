@@ -23,6 +23,7 @@
 
 #include <gst/gst.h>
 #include <gst/ice/gsticedescription.h>
+#include <gst/ice/gsticereliable.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/dtls/gsticedtlsconnection.h>
 #include <gst/ice/turn/gsticeturntlsbridge.h>
@@ -53,6 +54,8 @@ G_BEGIN_DECLS
  *   whose certificate matches the fingerprint it signalled
  * @latency_ms: the latency budget of loss recovery this side announces in
  *   its description (`a=x-gst-arq`); 0: it does not recover losses
+ * @transfer_mode: the producer's: how its sessions carry the buffers
+ *   (a consumer's sessions follow their producer's description)
  *
  * What every session of one element is created with; hosts are resolved
  * by #GstIceTransport before sessions exist, because libnice only takes
@@ -72,6 +75,7 @@ typedef struct
   GstIceDtlsContext *dtls;
   GPtrArray *accepted_fingerprints;
   guint latency_ms;
+  GstIceTransferMode transfer_mode;
 } GstIceSessionConfig;
 
 #define GST_TYPE_ICE_SESSION (gst_ice_session_get_type ())
@@ -135,6 +139,7 @@ gboolean gst_ice_session_send_sealed (GstIceSession * self,
 void gst_ice_session_set_arq (GstIceSession * self, gpointer arq,
     GDestroyNotify destroy);
 gpointer gst_ice_session_get_arq (GstIceSession * self);
+GstIceReliable *gst_ice_session_get_reliable (GstIceSession * self);
 GstStructure *gst_ice_session_get_stats (GstIceSession * self);
 gchar *gst_ice_session_describe_candidates (GstIceSession * self);
 void gst_ice_session_close (GstIceSession * self,

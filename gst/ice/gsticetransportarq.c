@@ -328,6 +328,9 @@ gst_ice_transport_arq_negotiate (GstIceTransport * self,
   guint ours = self->config.session.latency_ms;
   ArqLink *link;
 
+  /* the reliable mode recovers everything itself: latency is ignored */
+  if (gst_ice_session_get_reliable (session) != NULL)
+    return;
   if (gst_ice_session_get_arq (session) != NULL || ours == 0 ||
       desc->arq_latency == 0) {
     if (ours > 0 && desc->arq_latency == 0 &&

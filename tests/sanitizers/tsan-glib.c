@@ -36,7 +36,7 @@
  * does not: GLib calling its own functions, which its linker binds
  * directly (checked with objdump: libglib's 170 calls to g_mutex_lock
  * are all direct): the locks inside GMainContext (attaching and
- * dispatching sources, g_main_context_invoke), GThreadPool,
+ * dispatching sources, g_main_context_invoke), GAsyncQueue, GThreadPool,
  * GTask, g_once and the bit locks (g_bit_lock, g_pointer_bit_lock) stay
  * invisible, as do the atomics of reference counts in GObject and
  * GStreamer.  Memory that gst-ice hands from one thread to another only
@@ -82,6 +82,7 @@ static void (*real_queue_push) (GAsyncQueue *, gpointer);
 static gpointer (*real_queue_pop) (GAsyncQueue *);
 static gpointer (*real_queue_try_pop) (GAsyncQueue *);
 static gpointer (*real_queue_timeout_pop) (GAsyncQueue *, guint64);
+static void (*real_queue_unref) (GAsyncQueue *);
 
 static gboolean
 annotating (void)
@@ -117,6 +118,7 @@ find_glib (void)
   real_queue_pop = find_real ("g_async_queue_pop");
   real_queue_try_pop = find_real ("g_async_queue_try_pop");
   real_queue_timeout_pop = find_real ("g_async_queue_timeout_pop");
+  real_queue_unref = find_real ("g_async_queue_unref");
   /* last: the others are set once it is */
   __atomic_store_n (&real_mutex_lock, find_real ("g_mutex_lock"),
       __ATOMIC_RELEASE);
@@ -210,11 +212,10 @@ g_cond_wait_until (GCond * cond, GMutex * mutex, gint64 end_time)
   return signalled;
 }
 
-/* GAsyncQueue's lock is GLib's own (a direct call): what one thread
- * pushes and another pops is handed over unseen, and the popper's reads
- * of it were reported as races (the directory signaller's jobs).  A push
- * releases the queue, a pop that got an item acquires it.  The _unlocked
- * variants run under g_async_queue_lock, also unseen: not covered. */
+/* GAsyncQueue: what a thread wrote before pushing an item is seen by the
+ * thread that pops it, and by the one that frees the queue (its free
+ * function gets the items left).  The queue's address stands for the
+ * edge: every push releases it, every pop acquires it. */
 void
 g_async_queue_push (GAsyncQueue * queue, gpointer data)
 {
@@ -224,31 +225,47 @@ g_async_queue_push (GAsyncQueue * queue, gpointer data)
   real_queue_push (queue, data);
 }
 
-static gpointer
-popped (GAsyncQueue * queue, gpointer data)
+gpointer
+g_async_queue_pop (GAsyncQueue * queue)
 {
-  if (data != NULL && annotating ())
+  gpointer data;
+
+  ENSURE_GLIB ();
+  data = real_queue_pop (queue);
+  if (annotating ())
     __tsan_acquire (queue);
   return data;
 }
 
 gpointer
-g_async_queue_pop (GAsyncQueue * queue)
-{
-  ENSURE_GLIB ();
-  return popped (queue, real_queue_pop (queue));
-}
-
-gpointer
 g_async_queue_try_pop (GAsyncQueue * queue)
 {
+  gpointer data;
+
   ENSURE_GLIB ();
-  return popped (queue, real_queue_try_pop (queue));
+  data = real_queue_try_pop (queue);
+  if (annotating () && data != NULL)
+    __tsan_acquire (queue);
+  return data;
 }
 
 gpointer
 g_async_queue_timeout_pop (GAsyncQueue * queue, guint64 timeout)
 {
+  gpointer data;
+
   ENSURE_GLIB ();
-  return popped (queue, real_queue_timeout_pop (queue, timeout));
+  data = real_queue_timeout_pop (queue, timeout);
+  if (annotating () && data != NULL)
+    __tsan_acquire (queue);
+  return data;
+}
+
+void
+g_async_queue_unref (GAsyncQueue * queue)
+{
+  ENSURE_GLIB ();
+  if (annotating ())
+    __tsan_acquire (queue);
+  real_queue_unref (queue);
 }
