@@ -69,6 +69,18 @@
  * peer-id, state: handshaking, connected, failed or closed; message when
  * failed; cipher and peer-fingerprint when connected) element messages.
  *
+ * Losses are recovered within #GstIceSink:latency (default 125 ms, as
+ * srtsink): each consumer asks again for what it misses and icesink sends
+ * it again from a history of that length, within
+ * #GstIceSink:retransmission-overhead.  At EOS icesink waits until its
+ * consumers have the last packets (or the budget is over) before it posts
+ * EOS, so an application that stops on EOS loses nothing.  Every second
+ * it posts an `ice-arq-report` element message per consumer (session-id,
+ * peer-id, latency-ms, rtt-ms, packets-lost, packets-recovered,
+ * packets-retransmitted, packets-unrecovered, loss, bitrate and
+ * bitrate-estimate, the bits/s the consumer's path is thought to sustain:
+ * what an encoder's bitrate can follow).  See docs/loss-recovery.md.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! rtph264pay ! icesink run-signalling-server=true
@@ -97,8 +109,10 @@
 GST_DEBUG_CATEGORY_STATIC (gst_ice_sink_debug);
 #define GST_CAT_DEFAULT gst_ice_sink_debug
 
-/* RTP payloaders' 1400-byte packets plus a 37-byte DTLS record */
-#define DEFAULT_MTU 1440
+/* a 1500-byte link less IPv6 (40), UDP (8) and a TURN relay's
+ * ChannelData header (4): RTP payloaders' 1400-byte packets fit with a
+ * 37-byte DTLS record and a 4-byte loss recovery header */
+#define DEFAULT_MTU 1448
 #define DEFAULT_WAIT_FOR_CONNECTION TRUE
 #define DEFAULT_TRANSFER_MODE GST_ICE_TRANSFER_MODE_DATAGRAM
 /* pseudo-TCP backs off to a retransmission a minute: a consumer that took
@@ -213,24 +227,26 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * GstIceSink:mtu:
    *
    * Largest datagram, in bytes, that icesink sends for one buffer: the
-   * buffer plus, encrypting, its DTLS record (37 bytes).  The default 1440
-   * fits the 1400-byte packets RTP payloaders make by default, and with IP
-   * and UDP headers and a TURN relay's 4-byte ChannelData header still a
-   * 1500-byte link.  A larger buffer stops the pipeline with an error
-   * naming the sizes: lower the payloader's mtu, or raise this on paths
-   * known to carry more.  With transfer-mode=reliable buffers of any size
-   * are split into segments that fit, and this is not used.
+   * buffer plus, encrypting, its DTLS record (37 bytes) and, with loss
+   * recovery, its 4-byte header.  The default 1448 is a 1500-byte link
+   * less IPv6 and UDP headers and a TURN relay's 4-byte ChannelData
+   * header, and fits the 1400-byte packets RTP payloaders make by default.
+   * A larger buffer stops the pipeline with an error naming the sizes:
+   * lower the payloader's mtu, or raise this on paths known to carry more.
+   * With transfer-mode=reliable buffers of any size are split into
+   * segments that fit, and this is not used.
    */
   g_object_class_install_property (gobject_class, PROP_MTU,
       g_param_spec_uint ("mtu", "MTU",
           "Largest datagram, in bytes, that one buffer becomes on the wire: "
-          "the buffer plus, with encryption, its 37-byte DTLS record "
-          "(default 1440, so RTP payloaders' default 1400-byte packets fit "
-          "and a 1500-byte link still carries IP, UDP and a TURN header). A "
-          "larger buffer stops the pipeline with an error naming the sizes: "
-          "lower the payloader's mtu, or raise this on paths known to carry "
-          "more. Not used with transfer-mode=reliable, where buffers of any "
-          "size are split into segments that fit", 64, 65000,
+          "the buffer plus, with encryption, its 37-byte DTLS record and, "
+          "with loss recovery (latency), its 4-byte header (default 1448: a "
+          "1500-byte link less IPv6, UDP and a TURN header; RTP payloaders' "
+          "default 1400-byte packets fit). A larger buffer stops the "
+          "pipeline with an error naming the sizes: lower the payloader's "
+          "mtu, or raise this on paths known to carry more. Not used with "
+          "transfer-mode=reliable, where buffers of any size are split into "
+          "segments that fit", 64, 65000,
           DEFAULT_MTU, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -465,6 +481,17 @@ on_peer_resumed (GstElement * element, GstIceSession * session)
   notify_peer (GST_ICE_SINK (element), PEER_RESUMED, session);
 }
 
+/* transport thread: a consumer has more of the stream, while draining */
+static void
+on_acked (GstElement * element)
+{
+  GstIceSink *self = GST_ICE_SINK (element);
+
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 restart_ice (GstIceSink * self)
 {
@@ -478,6 +505,7 @@ gst_ice_sink_init (GstIceSink * self)
     .peer_connected = on_peer_connected,
     .peer_disconnected = on_peer_disconnected,
     .peer_resumed = on_peer_resumed,
+    .acked = on_acked,
   };
 
   self->transport = gst_ice_transport_new (GST_ELEMENT (self),
@@ -740,11 +768,38 @@ map_failed:
   }
 }
 
+/* Before EOS is posted: until every consumer has the last packets or
+ * gave up on them, at most the budget and a second, so that stopping on
+ * EOS loses nothing.  An unlock() (flush, state change) ends it. */
+static void
+drain (GstIceSink * self)
+{
+  gint64 deadline = g_get_monotonic_time () +
+      gst_ice_transport_get_drain_time (self->transport);
+  guint unlocks;
+
+  gst_ice_transport_set_draining (self->transport, TRUE);
+  g_mutex_lock (&self->lock);
+  unlocks = self->unlocks;
+  while (self->unlocks == unlocks &&
+      !gst_ice_transport_is_drained (self->transport)) {
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline)) {
+      GST_INFO_OBJECT (self, "a consumer did not get the last packets in "
+          "time; EOS anyway");
+      break;
+    }
+  }
+  g_mutex_unlock (&self->lock);
+  gst_ice_transport_set_draining (self->transport, FALSE);
+}
+
 static GstFlowReturn
 send_buffer (GstIceSink * self, GstBuffer * buffer)
 {
   gsize size = gst_buffer_get_size (buffer);
-  guint overhead = gst_ice_transport_get_record_overhead (self->transport);
+  guint record = gst_ice_transport_get_record_overhead (self->transport);
+  guint header = gst_ice_transport_get_header_size (self->transport);
+  guint overhead = record + header;
   guint mtu;
 
   if (self->reliable)
@@ -763,15 +818,26 @@ send_buffer (GstIceSink * self, GstBuffer * buffer)
   /* ERRORS */
 too_large:
   {
-    if (overhead > 0)
+    if (record > 0 && header > 0)
       GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
           ("buffer of %" G_GSIZE_FORMAT " bytes plus its %u-byte DTLS record "
-              "is larger than the %u-byte datagram limit (mtu)", size,
-              overhead, mtu),
+              "and %u-byte loss recovery header is larger than the %u-byte "
+              "datagram limit (mtu)", size, record, header, mtu),
           ("icesink sends each buffer as one encrypted packet: packetise the "
               "stream to at most %u bytes (e.g. rtph264pay mtu=%u, or "
               "mpegtsmux alignment=7) or raise icesink's mtu if the path "
               "carries larger datagrams", mtu - overhead, mtu - overhead));
+    else if (overhead > 0)
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
+          ("buffer of %" G_GSIZE_FORMAT " bytes plus its %u-byte %s is "
+              "larger than the %u-byte datagram limit (mtu)", size,
+              overhead, record > 0 ? "DTLS record" : "loss recovery header",
+              mtu),
+          ("icesink sends each buffer as one %spacket: packetise the "
+              "stream to at most %u bytes (e.g. rtph264pay mtu=%u, or "
+              "mpegtsmux alignment=7) or raise icesink's mtu if the path "
+              "carries larger datagrams", record > 0 ? "encrypted " : "",
+              mtu - overhead, mtu - overhead));
     else
       GST_ELEMENT_ERROR (self, RESOURCE, WRITE,
           ("buffer of %" G_GSIZE_FORMAT " bytes is larger than the %u-byte "
@@ -865,7 +931,8 @@ gst_ice_sink_unlock_stop (GstBaseSink * sink)
 }
 
 /* EOS, once its time came: in the reliable mode, it is only reached once
- * every consumer has the whole stream. */
+ * every consumer has the whole stream; in datagram mode once every
+ * consumer has the last packets or gave up on them (drain()). */
 static GstFlowReturn
 gst_ice_sink_wait_event (GstBaseSink * sink, GstEvent * event)
 {
@@ -873,9 +940,12 @@ gst_ice_sink_wait_event (GstBaseSink * sink, GstEvent * event)
   GstFlowReturn ret;
 
   ret = GST_BASE_SINK_CLASS (parent_class)->wait_event (sink, event);
-  if (ret != GST_FLOW_OK || GST_EVENT_TYPE (event) != GST_EVENT_EOS ||
-      !self->reliable)
+  if (ret != GST_FLOW_OK || GST_EVENT_TYPE (event) != GST_EVENT_EOS)
     return ret;
+  if (!self->reliable) {
+    drain (self);
+    return ret;
+  }
   GST_INFO_OBJECT (self, "EOS: closing every consumer's stream");
   return write_reliable (self, NULL);
 }

@@ -58,8 +58,17 @@
  * #GstIceSrc:producer-fingerprints when that is set, is refused with an
  * error, and not one of its buffers is output.  See docs/security.md.
  *
- * The element posts `ice-state-changed`, `ice-selected-pair` and
- * `ice-dtls-state-changed` element messages, as icesink does.
+ * Packets lost on the path are asked for again and waited for at most
+ * #GstIceSrc:latency (default 125 ms, as srtsrc), the packets after them
+ * held meanwhile, so buffers come out in order.  When one is not
+ * recovered in time the stream goes on without it: the next buffer is
+ * marked DISCONT and an `ice-packets-lost` element message (session-id,
+ * peer-id, packets, waited-ms) says how many are missing.  See
+ * docs/loss-recovery.md.
+ *
+ * The element posts `ice-state-changed`, `ice-selected-pair`,
+ * `ice-dtls-state-changed` and, every second, `ice-arq-report` element
+ * messages, as icesink does.
  *
  * ## Example launch line
  * |[
@@ -349,6 +358,17 @@ on_peer_resumed (GstElement * element, GstIceSession * session)
   g_mutex_unlock (&self->lock);
 }
 
+/* transport thread: loss recovery went on without @packets packets */
+static void
+on_packets_lost (GstElement * element, GstIceSession * session, guint64 packets)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+
+  g_mutex_lock (&self->lock);
+  self->discont = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 restart_ice (GstIceSrc * self)
 {
@@ -364,6 +384,7 @@ gst_ice_src_init (GstIceSrc * self)
     .caps_received = on_caps_received,
     .received = on_received,
     .peer_resumed = on_peer_resumed,
+    .packets_lost = on_packets_lost,
   };
 
   self->transport = gst_ice_transport_new (GST_ELEMENT (self),

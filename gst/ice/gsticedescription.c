@@ -201,8 +201,8 @@ gst_ice_description_add_candidate (GstIceDescription * desc, const gchar * line)
  *
  * Writes @desc as `a=ice-ufrag`, `a=ice-pwd`, `a=fingerprint` and
  * `a=setup` (when set), `a=x-gst-caps` (when it has caps),
- * `a=x-gst-transfer-mode` (when set), the candidate
- * lines and `a=end-of-candidates` (when set), each line ending in CRLF.
+ * `a=x-gst-transfer-mode` (when set), `a=x-gst-arq` (with loss
+ * recovery), the candidate lines and `a=end-of-candidates` (when set), each line ending in CRLF.
  *
  * Returns: (transfer full): the description as text
  */
@@ -219,6 +219,8 @@ gst_ice_description_to_string (const GstIceDescription * desc)
     g_string_append_printf (s, "a=ice-ufrag:%s\r\n", desc->ufrag);
   if (desc->pwd != NULL)
     g_string_append_printf (s, "a=ice-pwd:%s\r\n", desc->pwd);
+  if (desc->arq_latency > 0)
+    g_string_append_printf (s, "a=x-gst-arq:latency=%u\r\n", desc->arq_latency);
   if (desc->fingerprint != NULL)
     g_string_append_printf (s, "a=fingerprint:%s\r\n", desc->fingerprint);
   if (desc->setup != NULL)
@@ -521,6 +523,51 @@ contradicts:
   }
 }
 
+/* The value of an a=x-gst-arq line: `latency=MILLISECONDS`, and maybe
+ * more `;key=value` a later gst-ice adds, skipped; once. */
+static gboolean
+take_arq (const gchar * line, const gchar * value, guint * stored,
+    GError ** error)
+{
+  gchar **params = g_strsplit (value, ";", -1);
+  guint64 latency = 0;
+  gchar *shown;
+  guint i;
+
+  for (i = 0; params[i] != NULL; i++) {
+    if (g_str_has_prefix (params[i], "latency=") &&
+        !g_ascii_string_to_unsigned (params[i] + strlen ("latency="), 10,
+            1, GST_ICE_DESCRIPTION_MAX_ARQ_LATENCY, &latency, NULL))
+      latency = 0;
+  }
+  g_strfreev (params);
+  if (latency == 0)
+    goto no_latency;
+  if (*stored != 0 && *stored != latency)
+    goto contradicts;
+  *stored = latency;
+  return TRUE;
+
+  /* ERRORS */
+no_latency:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' does not give the "
+        "latency of loss recovery (a=x-gst-arq:latency=MILLISECONDS, 1 to "
+        "%u)", shown, GST_ICE_DESCRIPTION_MAX_ARQ_LATENCY);
+    g_free (shown);
+    return FALSE;
+  }
+contradicts:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' contradicts the "
+        "earlier a=x-gst-arq:latency=%u", shown, *stored);
+    g_free (shown);
+    return FALSE;
+  }
+}
+
 /* An attribute gst-ice knows, or one it skips.  @caps_text: the text the
  * caps were parsed from, to compare a repeated a=x-gst-caps with. */
 static gboolean
@@ -541,6 +588,8 @@ take_attribute (GstIceDescription * desc, const gchar * line,
     return take_fingerprint (line, value, &desc->fingerprint, error);
   if (g_str_has_prefix (line, "a=setup:"))
     return take_setup (line, value, &desc->setup, error);
+  if (g_str_has_prefix (line, "a=x-gst-arq:"))
+    return take_arq (line, value, &desc->arq_latency, error);
   if (g_str_has_prefix (line, "a=x-gst-transfer-mode:"))
     return take_transfer_mode (line, value, &desc->transfer_mode, error);
   if (g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX)) {
@@ -550,7 +599,8 @@ take_attribute (GstIceDescription * desc, const gchar * line,
   } else if (strcmp (line, "a=ice-ufrag") == 0
       || strcmp (line, "a=ice-pwd") == 0 || strcmp (line, "a=x-gst-caps") == 0
       || strcmp (line, "a=fingerprint") == 0 || strcmp (line, "a=setup") == 0
-      || strcmp (line, "a=x-gst-transfer-mode") == 0) {
+      || strcmp (line, "a=x-gst-transfer-mode") == 0
+      || strcmp (line, "a=x-gst-arq") == 0) {
     gchar *shown = gst_ice_syntax_text_for_display (line);
 
     description_error (error, "description line '%s' has no ':' and value",

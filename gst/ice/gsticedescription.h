@@ -24,6 +24,13 @@
 G_BEGIN_DECLS
 
 /**
+ * GST_ICE_DESCRIPTION_MAX_ARQ_LATENCY:
+ *
+ * The largest latency budget `a=x-gst-arq` may give, in milliseconds.
+ */
+#define GST_ICE_DESCRIPTION_MAX_ARQ_LATENCY 60000
+
+/**
  * GstIceDescription:
  * @ufrag: ICE username fragment (`a=ice-ufrag`)
  * @pwd: ICE password (`a=ice-pwd`)
@@ -37,6 +44,9 @@ G_BEGIN_DECLS
  * @setup: (nullable): the peer's DTLS role (`a=setup`, RFC 4145 / 5763):
  *   `actpass` (either; the producer offers this), `active` (it connects:
  *   the DTLS client), `passive` (it waits: the server) or `holdconn`
+ * @arq_latency: the latency budget of the peer's loss recovery, in
+ *   milliseconds (`a=x-gst-arq:latency=125`); 0 when the peer does not
+ *   recover losses, as a plain ICE peer
  * @transfer_mode: (nullable): how the producer carries its buffers
  *   (`a=x-gst-transfer-mode`): `reliable` (one byte stream that arrives
  *   whole and in order), `datagram` or %NULL (each buffer one datagram),
@@ -53,6 +63,7 @@ typedef struct
 {
   gchar *ufrag;
   gchar *pwd;
+  guint arq_latency;
   GstCaps *caps;
   GPtrArray *candidates;
   gboolean end_of_candidates;

@@ -216,7 +216,8 @@ gst_ice_transport_get_caps (GstIceTransport * self)
  * In plaintext each session hands the buffer's memories to the kernel as
  * they are; encrypting, the buffer is mapped once (its memories joined if
  * it has several) and each session seals those same bytes: the one copy
- * per consumer is the ciphertext itself.
+ * per consumer is the ciphertext itself.  A session with loss recovery
+ * numbers and keeps the buffer first (gsticetransportarq.c).
  *
  * Returns: how many consumers it was sent to.
  */
@@ -237,11 +238,19 @@ gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
     g_ptr_array_unref (connected);
     return 0;
   }
+  self->arq_generation++;
   for (i = 0; i < connected->len; i++) {
     GstIceSession *session = g_ptr_array_index (connected, i);
+    gboolean ok;
 
-    if (sealed ? gst_ice_session_send_data (session, map.data, map.size) :
-        gst_ice_session_send (session, buffer))
+    if (gst_ice_session_get_arq (session))
+      ok = gst_ice_transport_arq_send (self, session, buffer,
+          sealed ? &map : NULL);
+    else if (sealed)
+      ok = gst_ice_session_send_data (session, map.data, map.size);
+    else
+      ok = gst_ice_session_send (session, buffer);
+    if (ok)
       sent++;
   }
   if (sealed)

@@ -126,6 +126,12 @@ struct _GstIceSession
    * still counts as connected (its peer did not leave) until it ends */
   gint restarting;
 
+  /* loss recovery's state (gsticetransportarq.c), set once in the main
+   * context before the session connects, read by the streaming thread:
+   * atomically; freed with the session */
+  gpointer arq;
+  GDestroyNotify arq_destroy;
+
   /* selected pair, under the object lock */
   GstStructure *selected_pair;
 
@@ -247,6 +253,8 @@ gst_ice_session_finalize (GObject * object)
     g_signal_handlers_disconnect_by_data (self->agent, self);
     g_object_unref (self->agent);
   }
+  if (self->arq_destroy)
+    self->arq_destroy (self->arq);
   if (self->dtls)
     gst_object_unref (self->dtls);
   if (self->reliable) {
@@ -998,6 +1006,8 @@ gst_ice_session_get_local_description (GstIceSession * self,
   /* ANY: a byte stream that came without caps */
   if (caps && !gst_caps_is_any (caps))
     desc->caps = gst_caps_copy (caps);
+  /* the reliable mode recovers everything itself: no loss recovery */
+  desc->arq_latency = self->reliable ? 0 : self->config->latency_ms;
   if (self->reliable)
     desc->transfer_mode = g_strdup (gst_ice_transfer_mode_to_string
         (GST_ICE_TRANSFER_MODE_RELIABLE));
@@ -1188,26 +1198,43 @@ gst_ice_session_was_connected (GstIceSession * self)
   return self->was_connected;
 }
 
-/* Sends @buffer as one plaintext packet, its memories gathered by the
- * kernel, not copied here. */
-static gboolean
-send_plain (GstIceSession * self, GstBuffer * buffer)
+/**
+ * gst_ice_session_send_prefixed:
+ * @prefix: (nullable): bytes that go in front of @buffer, e.g. loss
+ *   recovery's header
+ * @buffer: (nullable): the rest of the datagram
+ * @counted: whether it counts as one of the stream's packets in the
+ *   statistics (a retransmission or a report does not)
+ *
+ * Plaintext sessions: sends @prefix and @buffer as one packet, the
+ * buffer's memories gathered by the kernel, not copied here.
+ *
+ * Returns: %FALSE when it could not be sent now; the packet is then
+ *   dropped (and counted, if @counted).
+ */
+gboolean
+gst_ice_session_send_prefixed (GstIceSession * self, const guint8 * prefix,
+    gsize prefix_size, GstBuffer * buffer, gboolean counted)
 {
   GstMapInfo maps[MAX_SEND_MEMORIES];
-  GOutputVector vectors[MAX_SEND_MEMORIES];
+  GOutputVector vectors[MAX_SEND_MEMORIES + 1];
   NiceOutputMessage message;
-  guint n_memories, i;
-  gsize size = 0;
+  guint n_memories = buffer ? gst_buffer_n_memory (buffer) : 0, i;
+  guint first = prefix_size > 0 ? 1 : 0;
+  gsize size = prefix_size;
   gint sent;
 
-  n_memories = gst_buffer_n_memory (buffer);
+  if (first) {
+    vectors[0].buffer = prefix;
+    vectors[0].size = prefix_size;
+  }
   if (n_memories > MAX_SEND_MEMORIES) {
     if (!gst_buffer_map (buffer, &maps[0], GST_MAP_READ))
       goto dropped;
-    vectors[0].buffer = maps[0].data;
-    vectors[0].size = maps[0].size;
-    size = maps[0].size;
-    message.n_buffers = 1;
+    vectors[first].buffer = maps[0].data;
+    vectors[first].size = maps[0].size;
+    size += maps[0].size;
+    message.n_buffers = first + 1;
   } else {
     for (i = 0; i < n_memories; i++) {
       GstMemory *mem = gst_buffer_peek_memory (buffer, i);
@@ -1217,11 +1244,11 @@ send_plain (GstIceSession * self, GstBuffer * buffer)
           gst_memory_unmap (maps[i].memory, &maps[i]);
         goto dropped;
       }
-      vectors[i].buffer = maps[i].data;
-      vectors[i].size = maps[i].size;
+      vectors[first + i].buffer = maps[i].data;
+      vectors[first + i].size = maps[i].size;
       size += maps[i].size;
     }
-    message.n_buffers = n_memories;
+    message.n_buffers = first + n_memories;
   }
   message.buffers = vectors;
 
@@ -1237,14 +1264,51 @@ send_plain (GstIceSession * self, GstBuffer * buffer)
 
   if (sent != 1)
     goto dropped;
-  counter_add (&self->bytes_sent, size);
-  counter_add (&self->packets_sent, 1);
+  if (counted) {
+    counter_add (&self->bytes_sent, size);
+    counter_add (&self->packets_sent, 1);
+  }
   return TRUE;
 
 dropped:
-  counter_add (&self->packets_dropped, 1);
+  if (counted)
+    counter_add (&self->packets_dropped, 1);
   GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes",
-      gst_buffer_get_size (buffer));
+      prefix_size + (buffer ? gst_buffer_get_size (buffer) : 0));
+  return FALSE;
+}
+
+/**
+ * gst_ice_session_send_sealed:
+ * @data: one datagram's bytes, contiguous
+ * @counted: whether it counts as one of the stream's packets in the
+ *   statistics (a retransmission or a report does not)
+ *
+ * Encrypting sessions: seals @data as one DTLS record and sends it.
+ *
+ * Returns: %FALSE when it could not be sent now (handshake not done,
+ *   socket full); the packet is then dropped (and counted, if @counted).
+ */
+gboolean
+gst_ice_session_send_sealed (GstIceSession * self, const guint8 * data,
+    gsize size, gboolean counted)
+{
+  gint dropped_before = g_atomic_int_get (&self->dtls_datagrams_dropped);
+
+  if (!g_atomic_int_get (&self->dtls_connected) ||
+      !gst_ice_dtls_connection_send (self->dtls, data, size, NULL) ||
+      g_atomic_int_get (&self->dtls_datagrams_dropped) != dropped_before)
+    goto dropped;
+  if (counted) {
+    counter_add (&self->bytes_sent, size);
+    counter_add (&self->packets_sent, 1);
+  }
+  return TRUE;
+
+dropped:
+  if (counted)
+    counter_add (&self->packets_dropped, 1);
+  GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes", size);
   return FALSE;
 }
 
@@ -1263,20 +1327,7 @@ gboolean
 gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
     gsize size)
 {
-  gint dropped_before = g_atomic_int_get (&self->dtls_datagrams_dropped);
-
-  if (!g_atomic_int_get (&self->dtls_connected) ||
-      !gst_ice_dtls_connection_send (self->dtls, data, size, NULL) ||
-      g_atomic_int_get (&self->dtls_datagrams_dropped) != dropped_before)
-    goto dropped;
-  counter_add (&self->bytes_sent, size);
-  counter_add (&self->packets_sent, 1);
-  return TRUE;
-
-dropped:
-  counter_add (&self->packets_dropped, 1);
-  GST_LOG_OBJECT (self, "dropped a packet of %" G_GSIZE_FORMAT " bytes", size);
-  return FALSE;
+  return gst_ice_session_send_sealed (self, data, size, TRUE);
 }
 
 /**
@@ -1296,7 +1347,7 @@ gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
   gboolean sent;
 
   if (self->dtls_context == NULL)
-    return send_plain (self, buffer);
+    return gst_ice_session_send_prefixed (self, NULL, 0, buffer, TRUE);
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
     counter_add (&self->packets_dropped, 1);
     return FALSE;
@@ -1304,6 +1355,29 @@ gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
   sent = gst_ice_session_send_data (self, map.data, map.size);
   gst_buffer_unmap (buffer, &map);
   return sent;
+}
+
+/**
+ * gst_ice_session_set_arq:
+ * @arq: loss recovery's state for this session
+ * @destroy: frees it when the session is finalized
+ *
+ * In the main context, once, before the session connects.
+ */
+void
+gst_ice_session_set_arq (GstIceSession * self, gpointer arq,
+    GDestroyNotify destroy)
+{
+  g_return_if_fail (self->arq == NULL);
+  self->arq_destroy = destroy;
+  g_atomic_pointer_set (&self->arq, arq);
+}
+
+/* From any thread: loss recovery's state, or %NULL without it. */
+gpointer
+gst_ice_session_get_arq (GstIceSession * self)
+{
+  return g_atomic_pointer_get (&self->arq);
 }
 
 /* the DTLS association's state, cipher and the peer's fingerprint; from

@@ -52,6 +52,8 @@ G_BEGIN_DECLS
  * @accepted_fingerprints: (element-type utf8) (nullable): the peer
  *   certificates accepted, as `sha-256 AB:…`; NULL or empty: any peer
  *   whose certificate matches the fingerprint it signalled
+ * @latency_ms: the latency budget of loss recovery this side announces in
+ *   its description (`a=x-gst-arq`); 0: it does not recover losses
  * @transfer_mode: the producer's: how its sessions carry the buffers
  *   (a consumer's sessions follow their producer's description)
  *
@@ -72,6 +74,7 @@ typedef struct
   GPtrArray *local_addresses;
   GstIceDtlsContext *dtls;
   GPtrArray *accepted_fingerprints;
+  guint latency_ms;
   GstIceTransferMode transfer_mode;
 } GstIceSessionConfig;
 
@@ -133,6 +136,14 @@ gboolean gst_ice_session_was_connected (GstIceSession * self);
 gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
 gboolean gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
     gsize size);
+gboolean gst_ice_session_send_prefixed (GstIceSession * self,
+    const guint8 * prefix, gsize prefix_size, GstBuffer * buffer,
+    gboolean counted);
+gboolean gst_ice_session_send_sealed (GstIceSession * self,
+    const guint8 * data, gsize size, gboolean counted);
+void gst_ice_session_set_arq (GstIceSession * self, gpointer arq,
+    GDestroyNotify destroy);
+gpointer gst_ice_session_get_arq (GstIceSession * self);
 GstIceReliable *gst_ice_session_get_reliable (GstIceSession * self);
 GstStructure *gst_ice_session_get_stats (GstIceSession * self);
 gchar *gst_ice_session_describe_candidates (GstIceSession * self);

@@ -108,6 +108,7 @@ gst_ice_transport_finalize (GObject * object)
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->connected);
   g_ptr_array_unref (self->turn_failures);
+  g_free (self->arq_scratch);
   g_free (self->stun_problem);
   g_mutex_clear (&self->sessions_lock);
 
@@ -181,6 +182,8 @@ collect_stats (GstIceTransport * self)
   g_hash_table_iter_init (&iter, self->sessions);
   while (g_hash_table_iter_next (&iter, &key, &value)) {
     GstStructure *session_stats = gst_ice_session_get_stats (value);
+
+    gst_ice_transport_arq_add_stats (self, value, session_stats);
 
     gst_structure_set (stats, (const gchar *) key, GST_TYPE_STRUCTURE,
         session_stats, NULL);
@@ -592,6 +595,7 @@ close_session (GstIceTransport * self, const gchar * session_id)
     gst_ice_transport_watch_forget (self, session_id);
   g_signal_handlers_disconnect_by_data (session, self);
   update_connected (self, session, FALSE);
+  gst_ice_transport_arq_forget (self, session);
   self->closing->sessions++;
   gst_ice_session_close (session, on_session_closed,
       g_atomic_rc_box_acquire (self->closing));
@@ -730,9 +734,9 @@ gst_ice_transport_create_session (GstIceTransport * self,
   session = gst_ice_session_new (session_id, peer_id,
       self->role_id == GST_ICE_SIGNALLER_ROLE_PRODUCER, self->context,
       &self->config.session);
-  if (self->callbacks.received)
-    gst_ice_session_set_receive_func (session, self->callbacks.received,
-        self->element);
+  /* loss recovery's, which hands the element what is not its own */
+  gst_ice_session_set_receive_func (session, gst_ice_transport_arq_receive,
+      self);
   g_signal_connect (session, "local-candidate",
       G_CALLBACK (on_local_candidate), self);
   g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed),
@@ -797,8 +801,10 @@ gst_ice_transport_accept_description (GstIceTransport * self,
 
   if (gst_ice_session_is_restart (session, desc))
     gst_ice_transport_peer_restarted (self, session);
-  if (gst_ice_session_set_remote_description (session, desc, &err))
+  if (gst_ice_session_set_remote_description (session, desc, &err)) {
+    gst_ice_transport_arq_negotiate (self, session, desc);
     return TRUE;
+  }
   if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS) ||
       g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_TRANSFER_MODE))
     self->role->session_refused (self, session, err->message);
@@ -1334,6 +1340,7 @@ shut_down (gpointer user_data)
   gst_ice_signaller_stop (self->active_signaller);
   g_clear_object (&self->active_signaller);
   self->role->shut_down (self);
+  gst_ice_transport_arq_stop (self);
 
   self->closing->stopping = TRUE;
   if (self->closing->sessions == 0)

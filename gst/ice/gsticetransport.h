@@ -39,6 +39,10 @@ G_BEGIN_DECLS
  * @received: consumer only: a packet arrived
  * @peer_resumed: a session that lost its path works again after an ICE
  *   restart (packets were lost meanwhile)
+ * @acked: producer, while draining: a consumer acknowledged more packets
+ *   (gst_ice_transport_is_drained() may have become %TRUE)
+ * @packets_lost: consumer: loss recovery gave up on @packets packets; the
+ *   next one received does not follow the last
  *
  * How the transport tells its element what happened; all but @received
  * are called from the transport's thread, @received too.
@@ -51,6 +55,9 @@ typedef struct
   void (*caps_received) (GstElement * element, GstCaps * caps);
   GstIceSessionReceiveFunc received;
   void (*peer_resumed) (GstElement * element, GstIceSession * session);
+  void (*acked) (GstElement * element);
+  void (*packets_lost) (GstElement * element, GstIceSession * session,
+      guint64 packets);
 } GstIceTransportCallbacks;
 
 /**
@@ -100,6 +107,11 @@ guint gst_ice_transport_get_n_connected (GstIceTransport * self);
 guint gst_ice_transport_get_record_overhead (GstIceTransport * self);
 void gst_ice_transport_request_restart (GstIceTransport * self);
 
+guint gst_ice_transport_get_header_size (GstIceTransport * self);
+void gst_ice_transport_set_draining (GstIceTransport * self,
+    gboolean draining);
+gboolean gst_ice_transport_is_drained (GstIceTransport * self);
+gint64 gst_ice_transport_get_drain_time (GstIceTransport * self);
 void gst_ice_transport_set_transfer_mode (GstIceTransport * self,
     GstIceTransferMode mode);
 GstIceReliableResult gst_ice_transport_write (GstIceTransport * self,

@@ -159,6 +159,17 @@ struct _GstIceTransport
   GstIceStunCheck *stun_check;
   gchar *stun_problem;
 
+  /* loss recovery (gsticetransportarq.c): the reports' timer (transport
+   * thread), whether the element drains at EOS (any thread, atomic), the
+   * record of the buffer being sent and the generation of the buffer it
+   * holds (streaming thread) */
+  GSource *arq_reports;
+  gint arq_draining;
+  guint8 *arq_scratch;
+  gsize arq_scratch_size;
+  guint arq_generation;
+  guint arq_scratch_filled;
+
   /* shared with the streaming thread */
   GMutex sessions_lock;
   GHashTable *sessions;         /* session id -> GstIceSession */
@@ -206,5 +217,18 @@ void gst_ice_transport_peer_restarted (GstIceTransport * self,
 void gst_ice_transport_restart_all (GstIceTransport * self,
     const gchar * reason);
 GstCaps *gst_ice_transport_get_caps (GstIceTransport * self);
+
+/* loss recovery, gsticetransportarq.c */
+void gst_ice_transport_arq_negotiate (GstIceTransport * self,
+    GstIceSession * session, const GstIceDescription * desc);
+void gst_ice_transport_arq_receive (GstIceSession * session,
+    const guint8 * data, gsize size, gpointer user_data);
+gboolean gst_ice_transport_arq_send (GstIceTransport * self,
+    GstIceSession * session, GstBuffer * buffer, const GstMapInfo * map);
+void gst_ice_transport_arq_forget (GstIceTransport * self,
+    GstIceSession * session);
+void gst_ice_transport_arq_stop (GstIceTransport * self);
+void gst_ice_transport_arq_add_stats (GstIceTransport * self,
+    GstIceSession * session, GstStructure * stats);
 
 G_END_DECLS

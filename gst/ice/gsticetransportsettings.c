@@ -59,6 +59,11 @@
 #define DEFAULT_SIGNALLING_SERVER_PORT 8443
 #define DEFAULT_MAX_CONSUMERS 32
 #define DEFAULT_ENCRYPTION TRUE
+/* as srtsrc: three round trips of 40 ms, a path across a country */
+#define DEFAULT_LATENCY 125
+#define MAX_LATENCY GST_ICE_DESCRIPTION_MAX_ARQ_LATENCY
+/* as SRT's oheadbw */
+#define DEFAULT_RETRANSMISSION_OVERHEAD 25
 
 struct _GstIceTransportSettings
 {
@@ -89,6 +94,8 @@ struct _GstIceTransportSettings
   gchar *certificate_file;
   gchar *private_key_file;
   gchar *peer_fingerprints;     /* as the user gave them */
+  guint latency;
+  guint retransmission_overhead;
   /* this element's identity, made or loaded by check() at each NULL to
    * READY (a generated certificate is valid for a month only) */
   GstIceCertificate *certificate;
@@ -409,9 +416,15 @@ install_stats_property (GObjectClass * klass)
           "peer-id, state, local-candidate-type, local-address, local-port, "
           "remote-candidate-type, remote-address, remote-port, transport "
           "(once a pair is selected), bytes-sent, packets-sent, "
-          "packets-dropped, bytes-received, packets-received. libnice "
-          "0.1.21 exposes no round-trip time", GST_TYPE_STRUCTURE,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "packets-dropped, bytes-received, packets-received (datagrams, "
+          "loss recovery's reports and NACKs too); with loss recovery "
+          "(latency) also latency-ms (the budget in use), rtt-ms (the round "
+          "trip, measured by loss recovery's reports; libnice 0.1.21 "
+          "exposes none), packets-lost (found missing, before recovery), "
+          "packets-recovered, packets-retransmitted, packets-unrecovered "
+          "(the stream went on without them) and bitrate-estimate (bits/s "
+          "the path is thought to sustain, see the ice-arq-report message)",
+          GST_TYPE_STRUCTURE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void
@@ -523,6 +536,56 @@ install_producer_properties (GObjectClass * klass)
           "PEM file of the private key of signalling-server-certificate-file, "
           "not encrypted with a passphrase (keep it readable by this user "
           "only). Default NULL", NULL, PARAM_FLAGS));
+}
+
+static void
+install_loss_recovery_properties (GObjectClass * klass,
+    GstIceSignallerRole role)
+{
+  /**
+   * GstIceSink:latency:
+   *
+   * The latency budget of loss recovery, in milliseconds.
+   */
+  /**
+   * GstIceSrc:latency:
+   *
+   * The latency budget of loss recovery, in milliseconds.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_LATENCY,
+      g_param_spec_uint ("latency", "Latency",
+          "Latency budget of loss recovery, in milliseconds (default 125, as "
+          "srtsrc). Each packet is numbered; one lost on the path is asked "
+          "for again and waited for at most this long, the packets after it "
+          "held meanwhile, then the stream goes on without it and icesrc "
+          "posts an ice-packets-lost message. The budget in use is the "
+          "larger of both sides' (as SRT); 0 on either side turns loss "
+          "recovery off for the session, as with a plain ICE peer, which "
+          "does not announce it: what the path loses is then lost. Give it "
+          "about three round trips of the path: less than one recovers "
+          "nothing. Ignored with transfer-mode=reliable (the producer's), "
+          "the byte-stream mode, which recovers every loss itself. See "
+          "docs/loss-recovery.md", 0,
+          MAX_LATENCY, DEFAULT_LATENCY, PARAM_FLAGS));
+
+  if (role != GST_ICE_SIGNALLER_ROLE_PRODUCER)
+    return;
+  /**
+   * GstIceSink:retransmission-overhead:
+   *
+   * The most retransmissions may add to a consumer's stream, in percent.
+   */
+  g_object_class_install_property (klass,
+      GST_ICE_TRANSPORT_PROP_RETRANSMISSION_OVERHEAD,
+      g_param_spec_uint ("retransmission-overhead", "Retransmission overhead",
+          "Most that retransmissions may add to each consumer's stream, in "
+          "percent of its bytes over the last second (default 25, as SRT's "
+          "oheadbw), so that a very lossy path cannot make the sender flood "
+          "it. A NACK beyond it is not answered: with too low a value a "
+          "lossy path shows packets-unrecovered in the stats and in "
+          "ice-arq-report messages although its latency would allow to "
+          "recover them", 5, 100, DEFAULT_RETRANSMISSION_OVERHEAD,
+          PARAM_FLAGS));
 }
 
 static void
@@ -678,6 +741,7 @@ gst_ice_transport_settings_install_properties (GObjectClass * klass,
   install_turn_properties (klass);
   install_stats_property (klass);
   install_encryption_properties (klass, role);
+  install_loss_recovery_properties (klass, role);
   if (role == GST_ICE_SIGNALLER_ROLE_PRODUCER)
     install_producer_properties (klass);
   else
@@ -705,6 +769,8 @@ gst_ice_transport_settings_new (GstIceSignallerRole role)
   settings->signalling_server_port = DEFAULT_SIGNALLING_SERVER_PORT;
   settings->max_consumers = DEFAULT_MAX_CONSUMERS;
   settings->encryption = DEFAULT_ENCRYPTION;
+  settings->latency = DEFAULT_LATENCY;
+  settings->retransmission_overhead = DEFAULT_RETRANSMISSION_OVERHEAD;
   return settings;
 }
 
@@ -900,6 +966,12 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_ENCRYPTION:
       settings->encryption = g_value_get_boolean (value);
       break;
+    case GST_ICE_TRANSPORT_PROP_LATENCY:
+      settings->latency = g_value_get_uint (value);
+      break;
+    case GST_ICE_TRANSPORT_PROP_RETRANSMISSION_OVERHEAD:
+      settings->retransmission_overhead = g_value_get_uint (value);
+      break;
     case GST_ICE_TRANSPORT_PROP_CERTIFICATE_FILE:
       replace_string (&settings->certificate_file, value);
       break;
@@ -987,6 +1059,12 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_ENCRYPTION:
       g_value_set_boolean (value, settings->encryption);
+      break;
+    case GST_ICE_TRANSPORT_PROP_LATENCY:
+      g_value_set_uint (value, settings->latency);
+      break;
+    case GST_ICE_TRANSPORT_PROP_RETRANSMISSION_OVERHEAD:
+      g_value_set_uint (value, settings->retransmission_overhead);
       break;
     case GST_ICE_TRANSPORT_PROP_CERTIFICATE_FILE:
       g_value_set_string (value, settings->certificate_file);
@@ -1592,6 +1670,8 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
       g_strdup (settings->signalling_server_private_key_file);
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
   config->turn_tls_ca_file = g_strdup (settings->turn_tls_ca_file);
+  config->session.latency_ms = settings->latency;
+  config->retransmission_overhead = settings->retransmission_overhead;
   g_mutex_unlock (&settings->lock);
   return TRUE;
 }

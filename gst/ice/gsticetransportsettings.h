@@ -67,6 +67,7 @@ enum
   /* the peers' fingerprints: consumer-fingerprints on a producer,
    * producer-fingerprints on a consumer */
   GST_ICE_TRANSPORT_PROP_PEER_FINGERPRINTS,
+  GST_ICE_TRANSPORT_PROP_LATENCY,
   /* producer only */
   GST_ICE_TRANSPORT_PROP_RUN_SIGNALLING_SERVER,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_HOST,
@@ -75,6 +76,7 @@ enum
   GST_ICE_TRANSPORT_PROP_MAX_CONSUMERS,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_CERTIFICATE_FILE,
   GST_ICE_TRANSPORT_PROP_SIGNALLING_SERVER_PRIVATE_KEY_FILE,
+  GST_ICE_TRANSPORT_PROP_RETRANSMISSION_OVERHEAD,
   /* consumer only */
   GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID,
   GST_ICE_TRANSPORT_PROP_LAST
@@ -96,6 +98,8 @@ enum
  * @producer_peer_id: (nullable): consumer: the producer to receive from
  * @turn_tls_ca_file: (nullable): the CAs of the `turns://` servers;
  *   %NULL: the system's
+ * @retransmission_overhead: producer: the most retransmissions may add to
+ *   a consumer's stream, in percent of its bytes
  *
  * The settings as one start of the transport uses them, read at once so
  * that nothing changes under a running transport.
@@ -113,6 +117,7 @@ typedef struct
   gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
   gchar *turn_tls_ca_file;
+  guint retransmission_overhead;
 } GstIceTransportConfig;
 
 typedef struct _GstIceTransportSettings GstIceTransportSettings;

@@ -309,15 +309,16 @@ GST_END_TEST;
 /* An icesink harness whose settings are in place before it starts, with
  * the directory signaller (no server needed) and its bus. */
 static GstHarness *
-sink_harness (const gchar * dir, GstBus * bus, gboolean encryption)
+sink_harness (const gchar * dir, GstBus * bus, gboolean encryption,
+    guint latency)
 {
   GstElement *sink = gst_element_factory_make ("icesink", NULL);
   GstHarness *h;
 
   gst_object_ref_sink (sink);
   g_object_set (sink, "wait-for-connection", FALSE, "mtu", 1200,
-      "encryption", encryption, "signaller-type", "directory",
-      "local-addresses", "127.0.0.1", NULL);
+      "encryption", encryption, "latency", latency, "signaller-type",
+      "directory", "local-addresses", "127.0.0.1", NULL);
   gst_child_proxy_set (GST_CHILD_PROXY (sink), "signaller::directory", dir,
       NULL);
   gst_element_set_bus (sink, bus);
@@ -337,8 +338,9 @@ GST_START_TEST (test_buffer_larger_than_mtu)
   gchar *debug = NULL;
 
   /* no consumer needed: the size is checked before anything is sent;
-   * in plaintext a buffer becomes a datagram of its own size */
-  h = sink_harness (dir, bus, FALSE);
+   * in plaintext without loss recovery a buffer becomes a datagram of its
+   * own size */
+  h = sink_harness (dir, bus, FALSE, 0);
 
   fail_unless_equals_int (gst_harness_push (h,
           gst_buffer_new_allocate (NULL, 1200, NULL)), GST_FLOW_OK);
@@ -363,7 +365,8 @@ GST_START_TEST (test_buffer_larger_than_mtu)
 
 GST_END_TEST;
 
-/* Encrypting, the 37 bytes of a DTLS record count, and the error says so. */
+/* Encrypting, the 37 bytes of a DTLS record and the 4 of loss recovery's
+ * header count, and the error says so. */
 GST_START_TEST (test_buffer_larger_than_mtu_encrypted)
 {
   gchar *dir = g_dir_make_tmp ("gst-ice-XXXXXX", NULL);
@@ -373,20 +376,21 @@ GST_START_TEST (test_buffer_larger_than_mtu_encrypted)
   GError *err = NULL;
   gchar *debug = NULL;
 
-  h = sink_harness (dir, bus, TRUE);
+  h = sink_harness (dir, bus, TRUE, 125);
 
   fail_unless_equals_int (gst_harness_push (h,
-          gst_buffer_new_allocate (NULL, 1163, NULL)), GST_FLOW_OK);
+          gst_buffer_new_allocate (NULL, 1159, NULL)), GST_FLOW_OK);
   fail_unless_equals_int (gst_harness_push (h,
-          gst_buffer_new_allocate (NULL, 1164, NULL)), GST_FLOW_ERROR);
+          gst_buffer_new_allocate (NULL, 1160, NULL)), GST_FLOW_ERROR);
 
   msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, &debug);
-  fail_unless (strstr (err->message, "1164 bytes plus its 37-byte DTLS "
-          "record") != NULL, "%s", err->message);
+  fail_unless (strstr (err->message, "1160 bytes plus its 37-byte DTLS "
+          "record and 4-byte loss recovery header") != NULL, "%s",
+      err->message);
   fail_unless (strstr (err->message, "1200-byte") != NULL, "%s", err->message);
-  fail_unless (strstr (debug, "at most 1163 bytes") != NULL, "%s", debug);
+  fail_unless (strstr (debug, "at most 1159 bytes") != NULL, "%s", debug);
   g_clear_error (&err);
   g_free (debug);
   gst_message_unref (msg);
