@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs what gst-ice needs from Debian 12 packages (when run as root and
-# something is missing) and builds it into ./build.
+# something is missing) and builds it into ./build.  gstreamer1.0-nice
+# (nicesink, nicesrc) and python3-matplotlib (the plot) are for the
+# benchmark, scripts/bench.sh.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -9,7 +11,8 @@ packages="meson ninja-build pkg-config gcc
   libnice-dev libsoup-3.0-dev libjson-glib-dev libssl-dev glib-networking
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
-  coturn iproute2 iptables python3 valgrind indent openssl tcpdump"
+  coturn iproute2 iptables python3 valgrind indent openssl tcpdump
+  gstreamer1.0-nice python3-matplotlib"
 
 missing=""
 for p in $packages; do
