@@ -70,11 +70,18 @@ class Bench:
         self.env.setdefault('GST_REGISTRY_1_0',
                             os.path.join(build, 'bench', 'registry.bin'))
         self.log = open(os.path.join(out, 'bench.log'), 'w')
+        self.before = None
 
     def spawn(self, args, stdin=None):
+        env = self.env
+        if any(str(a).endswith('@before') for a in args):
+            env = dict(env, GST_PLUGIN_PATH_1_0=os.path.join(
+                self.before, 'ext', 'ice'), GST_REGISTRY_1_0=os.path.join(
+                self.before, 'registry.bin'))
+            args = [str(a).replace('@before', '') for a in args]
         self.log.write('$ %s\n' % ' '.join(map(str, args)))
         self.log.flush()
-        return subprocess.Popen([str(a) for a in args], env=self.env,
+        return subprocess.Popen([str(a) for a in args], env=env,
                                 stdin=stdin, stdout=subprocess.PIPE,
                                 stderr=self.log, text=True)
 
@@ -115,6 +122,9 @@ class Bench:
         # the receiver of plain UDP must listen first; icesink's embedded
         # server must be there before icesrc connects
         first, second = (recv, send) if kind == 'udp' else (send, recv)
+        if kind.endswith('@before'):
+            # the old plugin on both ends
+            send[2] = recv[2] = kind
         a = self.spawn(first, stdin=subprocess.PIPE)
         self.read_json(a)
         b = self.spawn(second, stdin=subprocess.PIPE)
@@ -267,7 +277,15 @@ def main():
     parser.add_argument('--seconds', type=int)
     parser.add_argument('--out')
     parser.add_argument('--rows', default=','.join(ALL_ROWS))
+    parser.add_argument('--before', metavar='BUILDDIR',
+                        help='also run icesink->icesrc from the plugin '
+                        'built in BUILDDIR (contenders ice@before, '
+                        'dtls@before): a change measured in the same run')
+    parser.add_argument('--contenders', help='a subset of %s' %
+                        ','.join(CONTENDERS))
     args = parser.parse_args()
+    if args.contenders:
+        CONTENDERS[:] = args.contenders.split(',')
 
     quick = args.quick
     rounds = args.rounds or (1 if quick else 5)
@@ -276,6 +294,11 @@ def main():
     out = args.out or os.path.join(args.build, 'bench')
     os.makedirs(out, exist_ok=True)
     bench = Bench(args.build, quick, seconds, out)
+    if args.before:
+        bench.before = os.path.abspath(args.before)
+        for c in ('ice', 'dtls'):
+            NAMES[c + '@before'] = NAMES[c] + ' before'
+        CONTENDERS.extend(['ice@before', 'dtls@before'])
     results = {}
     lines = []
     started = time.time()
@@ -291,12 +314,14 @@ def main():
                 ['contender', 'delivered packets/s', '× udp', 'loss %',
                  'sender CPU s/GB', 'receiver CPU s/GB', 'CPU µs/packet',
                  '× udp'])
-        runs = bench.rounds_of(['floor'] + CONTENDERS, rounds,
+        tp_contenders = (['floor'] if 'udp' in CONTENDERS else []) + \
+            CONTENDERS
+        runs = bench.rounds_of(tp_contenders, rounds,
                                lambda c: bench.stream(c, 0, seconds, 16))
         results['throughput'] = runs
-        ref_pps = stat(runs['udp'], 'pps')
-        ref_cpu = stat(runs['udp'], 'cpu_pkt_us')
-        for c in ['floor'] + CONTENDERS:
+        ref_pps = stat(runs.get('udp', []), 'pps')
+        ref_cpu = stat(runs.get('udp', []), 'cpu_pkt_us')
+        for c in tp_contenders:
             lines.append('| %s | %s | %s | %s | %s | %s | %s | %s |' % (
                 NAMES[c], cell(stat(runs[c], 'pps')),
                 ratio(stat(runs[c], 'pps'), ref_pps),
@@ -316,7 +341,7 @@ def main():
             runs = bench.rounds_of(CONTENDERS, rounds,
                                    lambda c: bench.stream(c, rate, seconds, 1))
             results['loss'][rate] = runs
-            ref = stat(runs['udp'], 'loss')
+            ref = stat(runs.get('udp', []), 'loss')
             for c in CONTENDERS:
                 s = stat(runs[c], 'loss')
                 lines.append('| %d | %s | %s | %s | %s |' % (
@@ -331,7 +356,7 @@ def main():
                                lambda c: bench.stream(c, 1000,
                                                       max(seconds, 2), 1))
         results['latency'] = runs
-        ref = stat(runs['udp'], 'p50_ms')
+        ref = stat(runs.get('udp', []), 'p50_ms')
         for c in CONTENDERS:
             s = stat(runs[c], 'p50_ms')
             lines.append('| %s | %s | %s | %s |' % (
