@@ -528,8 +528,9 @@ wait_for_consumer (GstIceSink * self)
   return ret;
 }
 
+/* A buffer must fit the mtu with its record, or the stream stops. */
 static GstFlowReturn
-send_buffer (GstIceSink * self, GstBuffer * buffer)
+check_size (GstIceSink * self, GstBuffer * buffer)
 {
   gsize size = gst_buffer_get_size (buffer);
   guint overhead = gst_ice_transport_get_record_overhead (self->transport);
@@ -541,8 +542,6 @@ send_buffer (GstIceSink * self, GstBuffer * buffer)
 
   if (size + overhead > mtu)
     goto too_large;
-
-  gst_ice_transport_send (self->transport, buffer);
   return GST_FLOW_OK;
 
   /* ERRORS */
@@ -574,26 +573,30 @@ gst_ice_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   GstIceSink *self = GST_ICE_SINK (sink);
   GstFlowReturn ret = wait_for_consumer (self);
 
+  if (ret == GST_FLOW_OK)
+    ret = check_size (self, buffer);
   if (ret != GST_FLOW_OK)
     return ret;
-  return send_buffer (self, buffer);
+  gst_ice_transport_send (self->transport, buffer);
+  return GST_FLOW_OK;
 }
 
+/* A whole list (an RTP payloader's frame) in one go: in plaintext, one
+ * libnice call per batch of packets and consumer instead of one per
+ * packet.  A buffer too large stops the stream before any of the list is
+ * sent. */
 static GstFlowReturn
 gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
-  guint i, n = gst_buffer_list_length (list);
   GstFlowReturn ret = wait_for_consumer (self);
+  guint i, n = gst_buffer_list_length (list);
 
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+    ret = check_size (self, gst_buffer_list_get (list, i));
   if (ret != GST_FLOW_OK)
     return ret;
-
-  for (i = 0; i < n; i++) {
-    ret = send_buffer (self, gst_buffer_list_get (list, i));
-    if (ret != GST_FLOW_OK)
-      return ret;
-  }
+  gst_ice_transport_send_list (self->transport, list);
   return GST_FLOW_OK;
 }
 

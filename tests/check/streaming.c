@@ -756,7 +756,7 @@ GST_END_TEST;
  * in order and byte for byte, each buffer of two memories one packet;
  * the producer counts each buffer sent to each consumer once. */
 static void
-check_lists_reach_consumers (const gchar * extra)
+check_lists_reach_consumers (const gchar * extra, guint per_list)
 {
   GstElement *producer, *consumers[2];
   gchar *props;
@@ -781,8 +781,8 @@ check_lists_reach_consumers (const gchar * extra)
   g_free (props);
   fail_unless (test_wait_count (&added, 2, TIMEOUT), "consumers missing");
 
-  /* 30 lists of 10, a frame every 5 ms */
-  test_push_numbered_lists (producer, 0, N_BUFFERS, 10, 5000);
+  /* lists of @per_list, a frame every 5 ms */
+  test_push_numbered_lists (producer, 0, N_BUFFERS, per_list, 5000);
   for (i = 0; i < G_N_ELEMENTS (consumers); i++)
     fail_unless_equals_int (test_pull_numbered (consumers[i], 0, N_BUFFERS,
             TIMEOUT, NULL), N_BUFFERS);
@@ -813,14 +813,23 @@ check_lists_reach_consumers (const gchar * extra)
 
 GST_START_TEST (test_buffer_lists_reach_consumers)
 {
-  check_lists_reach_consumers ("encryption=false");
+  check_lists_reach_consumers ("encryption=false", 10);
+}
+
+GST_END_TEST;
+
+/* Lists longer than the sessions' send batches (16 packets to a libnice
+ * call): two full batches and a part of one, in order, none dropped. */
+GST_START_TEST (test_long_buffer_lists_reach_consumers)
+{
+  check_lists_reach_consumers ("encryption=false", 37);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_buffer_lists_reach_consumers_encrypted)
 {
-  check_lists_reach_consumers ("");
+  check_lists_reach_consumers ("", 10);
 }
 
 GST_END_TEST;
@@ -975,6 +984,7 @@ streaming_suite (void)
   tcase_add_test (tc, test_timestamps_at_arrival);
   tcase_add_test (tc, test_waiting_packets_leave_as_one_list);
   tcase_add_test (tc, test_buffer_lists_reach_consumers);
+  tcase_add_test (tc, test_long_buffer_lists_reach_consumers);
   tcase_add_test (tc, test_buffer_lists_reach_consumers_encrypted);
   tcase_add_test (tc, test_stop_from_peer_removed);
   tcase_add_test (tc, test_ice_restart_keeps_session);
