@@ -1,7 +1,8 @@
 #!/bin/sh
 # The README's second command: installs what the tests need, builds, and
 # runs every suite with meson test, the NAT lab included when run as root,
-# then the C suites again under sanitizers (scripts/sanitize.sh).
+# then the C suites again under sanitizers: ASan, LSan and UBSan
+# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh).
 # The services the tests need (coturn, the signalling server, the network
 # namespaces of the NAT lab) are started by the tests themselves.  Ends
 # with "N passed, N failed" alone on the last line.
@@ -13,11 +14,13 @@ meson test -C build --print-errorlogs --num-processes 1 "$@"
 status=$?
 logs=build/meson-logs/testlog.json
 
-# the whole suite also runs the C tests under ASan, LSan and UBSan
+# the whole suite also runs the C tests under ASan, LSan and UBSan, and
+# under TSan
 if [ $# -eq 0 ]; then
-  rm -f build-asan/meson-logs/testlog.json
+  rm -f build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json
   scripts/sanitize.sh || status=1
-  logs="$logs build-asan/meson-logs/testlog.json"
+  scripts/tsan.sh || status=1
+  logs="$logs build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json"
 fi
 
 if [ -f build/meson-logs/testlog.json ]; then

@@ -85,6 +85,7 @@ main (int argc, char **argv)
   gchar *private_key_file = NULL;
   const gchar *scheme;
   gint port = DEFAULT_PORT;
+  gint resume_timeout = 15;
   GOptionEntry entries[] = {
     {"host", 0, 0, G_OPTION_ARG_STRING, &host,
           "IP address to listen on, or localhost (default: " DEFAULT_HOST ")",
@@ -101,6 +102,10 @@ main (int argc, char **argv)
           "(default: plain ws://)", "FILE"},
     {"private-key-file", 0, 0, G_OPTION_ARG_FILENAME, &private_key_file,
         "PEM file of the private key of --certificate-file", "FILE"},
+    {"resume-timeout", 0, 0, G_OPTION_ARG_INT, &resume_timeout,
+        "Seconds a client whose connection broke keeps its registration "
+          "and sessions, to resume them from a new connection (default: "
+          "15; 0: it leaves at once)", "SECONDS"},
     {NULL}
   };
   GOptionContext *options;
@@ -126,6 +131,11 @@ main (int argc, char **argv)
     g_printerr ("port %d is not between 0 and 65535\n", port);
     return 2;
   }
+  if (resume_timeout < 0 || resume_timeout > 3600) {
+    g_printerr ("resume-timeout %d is not between 0 and 3600 seconds\n",
+        resume_timeout);
+    return 2;
+  }
   if (host == NULL)
     host = g_strdup (DEFAULT_HOST);
   if (token_file != NULL) {
@@ -142,7 +152,8 @@ main (int argc, char **argv)
   loop = g_main_loop_new (NULL, FALSE);
   server = gst_ice_signalling_server_new (host, port);
   g_object_set (server, "certificate-file", certificate_file,
-      "private-key-file", private_key_file, NULL);
+      "private-key-file", private_key_file, "resume-timeout",
+      (guint) resume_timeout, NULL);
   scheme = certificate_file ? "wss" : "ws";
   if (token != NULL) {
     g_object_set (server, "token", token, NULL);

@@ -116,9 +116,11 @@ struct _GstIceSink
 
   /* peers that joined or left, told from a GStreamer pool thread in the
    * order they came (gst_element_call_async), never from the transport
-   * or the streaming thread: a handler may stop the pipeline */
+   * or the streaming thread: a handler may stop the pipeline; only
+   * between start and stop (@telling), never after */
   GMutex notices_lock;
   GQueue notices;               /* PeerNotice */
+  gboolean telling;
   GMutex emit_lock;             /* one emitter at a time, in order */
   guint key_unit_count;         /* under emit_lock */
 };
@@ -228,7 +230,10 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * @peer_id: the consumer that left, failed or was disconnected
    *
    * Emitted as #GstIceSink::peer-added is: a handler may stop the
-   * pipeline.
+   * pipeline.  Neither is emitted once the element stopped (PAUSED to
+   * READY returned), not even for the consumers the stop disconnected,
+   * so that an application may free what its handlers use then; an
+   * emission that was already running may still end after it.
    */
   signals[SIGNAL_PEER_REMOVED] = g_signal_new ("peer-removed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -298,7 +303,7 @@ emit_notices (GstElement * element, gpointer user_data)
   g_mutex_lock (&self->emit_lock);
   for (;;) {
     g_mutex_lock (&self->notices_lock);
-    notice = g_queue_pop_head (&self->notices);
+    notice = self->telling ? g_queue_pop_head (&self->notices) : NULL;
     g_mutex_unlock (&self->notices_lock);
     if (notice == NULL)
       break;
@@ -324,6 +329,11 @@ notify_peer (GstIceSink * self, PeerNoticeKind kind, GstIceSession * session)
   notice->kind = kind;
   notice->peer_id = g_strdup (gst_ice_session_get_peer_id (session));
   g_mutex_lock (&self->notices_lock);
+  if (!self->telling) {
+    g_mutex_unlock (&self->notices_lock);
+    peer_notice_free (notice);
+    return;
+  }
   g_queue_push_tail (&self->notices, notice);
   g_mutex_unlock (&self->notices_lock);
   gst_element_call_async (GST_ELEMENT (self), emit_notices, NULL, NULL);
@@ -475,6 +485,9 @@ gst_ice_sink_start (GstBaseSink * sink)
   g_mutex_lock (&self->emit_lock);
   self->key_unit_count = 0;
   g_mutex_unlock (&self->emit_lock);
+  g_mutex_lock (&self->notices_lock);
+  self->telling = TRUE;
+  g_mutex_unlock (&self->notices_lock);
   return gst_ice_transport_start (self->transport);
 }
 
@@ -483,6 +496,15 @@ gst_ice_sink_stop (GstBaseSink * sink)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
 
+  /* once the state change returned, the application may free what its
+   * handlers use: what was not told yet (our own stop disconnecting every
+   * consumer among it) never will be.  An emission already running may
+   * still end after this; stop cannot wait for it, as its handler may be
+   * waiting for the state lock we hold. */
+  g_mutex_lock (&self->notices_lock);
+  self->telling = FALSE;
+  g_queue_clear_full (&self->notices, (GDestroyNotify) peer_notice_free);
+  g_mutex_unlock (&self->notices_lock);
   gst_ice_transport_stop (self->transport);
   return TRUE;
 }

@@ -59,6 +59,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 
 /* buffers with more memories than this are mapped whole (a copy) */
 #define MAX_SEND_MEMORIES 16
+/* a close that has not called back after this (libnice gives up on an
+ * unanswered TURN deallocation after 2 s) is started again: see
+ * close_again() */
+#define CLOSE_AGAIN_MS 2500
 
 enum
 {
@@ -101,6 +105,8 @@ struct _GstIceSession
   NiceComponentState state;
   GstIceSessionClosedFunc closed_func;
   gpointer closed_data;
+  guint closes;                 /* nice_agent_close_async() not called back */
+  GSource *close_again;
 
   /* written in the main context, read by the streaming thread */
   gint connected;
@@ -114,8 +120,10 @@ struct _GstIceSession
   GstStructure *selected_pair;
 
   /* DTLS: the context from the config (NULL: plaintext), the association,
-   * made with the remote description in the main context and only read
-   * once the session is connected, and whether its handshake is done */
+   * made with the remote description in the main context and set under
+   * the object lock (the stats read it from any thread; the streaming
+   * thread once the session is connected), and whether its handshake is
+   * done */
   GstIceDtlsContext *dtls_context;
   GPtrArray *accepted_fingerprints;
   GstIceDtlsConnection *dtls;
@@ -214,6 +222,10 @@ gst_ice_session_finalize (GObject * object)
 {
   GstIceSession *self = GST_ICE_SESSION (object);
 
+  if (self->close_again) {
+    g_source_destroy (self->close_again);
+    g_source_unref (self->close_again);
+  }
   if (self->agent) {
     g_signal_handlers_disconnect_by_data (self->agent, self);
     g_object_unref (self->agent);
@@ -529,6 +541,7 @@ static gboolean
 prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
     GError ** error)
 {
+  GstIceDtlsConnection *dtls;
   GString *pinned;
   guint i;
 
@@ -544,10 +557,15 @@ prepare_dtls (GstIceSession * self, const GstIceDescription * desc,
 
   self->remote_fingerprint = g_strdup (desc->fingerprint);
   self->dtls_client = dtls_is_client (self, desc->setup);
-  self->dtls = gst_ice_dtls_connection_new (self->dtls_context,
-      self->dtls_client, desc->fingerprint, self->context, on_dtls_transmit,
-      on_dtls_receive, on_dtls_state, self, error);
-  return self->dtls != NULL;
+  dtls = gst_ice_dtls_connection_new (self->dtls_context, self->dtls_client,
+      desc->fingerprint, self->context, on_dtls_transmit, on_dtls_receive,
+      on_dtls_state, self, error);
+  if (dtls == NULL)
+    return FALSE;
+  GST_OBJECT_LOCK (self);
+  self->dtls = dtls;
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
 
   /* ERRORS */
 fingerprint_changed:
@@ -1199,24 +1217,34 @@ gst_ice_session_send (GstIceSession * self, GstBuffer * buffer)
   return sent;
 }
 
-/* the DTLS association's state, cipher and the peer's fingerprint */
+/* the DTLS association's state, cipher and the peer's fingerprint; from
+ * any thread */
 static void
 add_dtls_stats (GstIceSession * self, GstStructure * stats)
 {
-  GstIceDtlsState state = self->dtls ?
-      gst_ice_dtls_connection_get_state (self->dtls) : GST_ICE_DTLS_STATE_NEW;
+  GstIceDtlsConnection *dtls = NULL;
+  GstIceDtlsState state = GST_ICE_DTLS_STATE_NEW;
   gchar *fingerprint;
+
+  GST_OBJECT_LOCK (self);
+  if (self->dtls)
+    dtls = gst_object_ref (self->dtls);
+  GST_OBJECT_UNLOCK (self);
+  if (dtls)
+    state = gst_ice_dtls_connection_get_state (dtls);
 
   gst_structure_set (stats, "dtls-state", G_TYPE_STRING,
       gst_ice_dtls_state_to_string (state), "packets-rejected", G_TYPE_UINT64,
       counter_get (&self->packets_rejected), NULL);
-  if (state != GST_ICE_DTLS_STATE_CONNECTED)
-    return;
-  fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (self->dtls);
-  gst_structure_set (stats, "dtls-cipher", G_TYPE_STRING,
-      gst_ice_dtls_connection_get_cipher (self->dtls),
-      "dtls-peer-fingerprint", G_TYPE_STRING, fingerprint, NULL);
-  g_free (fingerprint);
+  if (state == GST_ICE_DTLS_STATE_CONNECTED) {
+    fingerprint = gst_ice_dtls_connection_get_peer_fingerprint (dtls);
+    gst_structure_set (stats, "dtls-cipher", G_TYPE_STRING,
+        gst_ice_dtls_connection_get_cipher (dtls),
+        "dtls-peer-fingerprint", G_TYPE_STRING, fingerprint, NULL);
+    g_free (fingerprint);
+  }
+  if (dtls)
+    gst_object_unref (dtls);
 }
 
 /**
@@ -1308,25 +1336,63 @@ gst_ice_session_describe_candidates (GstIceSession * self)
   return g_string_free (out, FALSE);
 }
 
+/* A closing agent still reads its sockets, for the TURN servers' answers
+ * to its deallocations (libnice handles those before calling this); what
+ * the peer still sends is dropped. */
+static void
+on_receive_closed (NiceAgent * agent, guint stream_id, guint component_id,
+    guint len, gchar * buf, gpointer user_data)
+{
+}
+
+/* Once per nice_agent_close_async(); the last one tells the owner: an
+ * earlier one would leave the others waiting in a context nobody may
+ * iterate any more. */
 static void
 on_agent_closed (GObject * agent, GAsyncResult * result, gpointer user_data)
 {
   GstIceSession *self = user_data;
 
-  GST_DEBUG_OBJECT (self, "agent closed");
-  if (self->closed_func)
-    self->closed_func (self, self->closed_data);
+  if (--self->closes == 0) {
+    GST_DEBUG_OBJECT (self, "agent closed");
+    if (self->close_again) {
+      g_source_destroy (self->close_again);
+      g_clear_pointer (&self->close_again, g_source_unref);
+    }
+    if (self->closed_func)
+      self->closed_func (self, self->closed_data);
+  }
   gst_object_unref (self);
+}
+
+/* libnice 0.1.21's close deallocates the TURN allocations it has when it
+ * starts and calls back once its list of allocations is empty; one that a
+ * server grants while the agent closes (it was still gathering) is added
+ * to that list, refreshed, and the close never calls back.  A new close
+ * deallocates it too, and both call back once it is gone. */
+static gboolean
+close_again (gpointer user_data)
+{
+  GstIceSession *self = user_data;
+
+  GST_INFO_OBJECT (self, "agent not closed after %u ms: closing again, for "
+      "TURN allocations made since", CLOSE_AGAIN_MS);
+  self->closes++;
+  nice_agent_close_async (self->agent, on_agent_closed, gst_object_ref (self));
+  return G_SOURCE_CONTINUE;
 }
 
 /**
  * gst_ice_session_close:
- * @done: (nullable): called once the agent released its sockets and TURN
- *   allocations
+ * @done: (nullable): called once the agent released its TURN allocations;
+ *   its sockets close when the last reference to the session goes
  *
  * Stops the session: no more signals or received packets.  libnice
  * deallocates TURN relays asynchronously, so the main context has to run
- * until @done is called for the allocation to be freed on the server.
+ * until @done is called: at once without TURN, a round trip with a TURN
+ * server that answers, 2 s (libnice's retransmissions) with one that does
+ * not, some more if an allocation was granted meanwhile.  Until then the
+ * close holds a reference to the session.
  */
 void
 gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
@@ -1341,6 +1407,11 @@ gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
   self->closed_data = user_data;
   g_signal_handlers_disconnect_by_data (self->agent, self);
   nice_agent_attach_recv (self->agent, self->stream_id, 1, self->context,
-      NULL, NULL);
+      on_receive_closed, NULL);
+
+  self->close_again = g_timeout_source_new (CLOSE_AGAIN_MS);
+  g_source_set_callback (self->close_again, close_again, self, NULL);
+  g_source_attach (self->close_again, self->context);
+  self->closes++;
   nice_agent_close_async (self->agent, on_agent_closed, gst_object_ref (self));
 }

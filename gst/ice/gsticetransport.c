@@ -49,8 +49,12 @@
 GST_DEBUG_CATEGORY (gst_ice_transport_debug);
 #define GST_CAT_DEFAULT gst_ice_transport_debug
 
-/* how long stop() lets libnice release TURN allocations */
+/* how long stop() lets libnice release TURN allocations; what is still
+ * closing then is finished in the background (see finish_closing()) */
 #define CLOSE_TIMEOUT_MS 1000
+/* libnice gives up on an unanswered TURN deallocation after 2 s; a close
+ * still pending this long after stop is given up on, and leaks */
+#define CLOSE_GIVE_UP_S 60
 /* libnice stays in "connecting" when there is no candidate pair at all
  * (relay-only with a TURN server that refuses us, all candidates
  * filtered), so a session with no working pair by then has failed */
@@ -73,6 +77,8 @@ static void
 gst_ice_transport_init (GstIceTransport * self)
 {
   self->signaller_handlers = g_array_new (FALSE, FALSE, sizeof (gulong));
+  self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_source_unref);
   self->producer.requests_waiting_for_caps =
       g_ptr_array_new_with_free_func (g_free);
   self->consumer.listed_producers = g_hash_table_new_full (g_str_hash,
@@ -93,6 +99,7 @@ gst_ice_transport_finalize (GObject * object)
     gst_ice_transport_settings_free (self->settings);
   gst_caps_replace (&self->caps, NULL);
   g_array_unref (self->signaller_handlers);
+  g_ptr_array_unref (self->timers);
   g_ptr_array_unref (self->producer.requests_waiting_for_caps);
   g_hash_table_unref (self->consumer.listed_producers);
   g_hash_table_unref (self->sessions);
@@ -309,7 +316,7 @@ timer_fired (gpointer data)
  * @id: a session or peer id, handed to @func
  *
  * Calls @func in the transport thread after @seconds, until it returns
- * %G_SOURCE_REMOVE.
+ * %G_SOURCE_REMOVE or the transport stops.
  */
 void
 gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
@@ -317,13 +324,21 @@ gst_ice_transport_add_timer (GstIceTransport * self, const gchar * id,
 {
   Timer *timer = g_new0 (Timer, 1);
   GSource *source = g_timeout_source_new_seconds (seconds);
+  guint i;
 
   timer->transport = self;
   timer->id = g_strdup (id);
   timer->func = func;
   g_source_set_callback (source, timer_fired, timer, timer_free);
   g_source_attach (source, self->context);
-  g_source_unref (source);
+
+  /* kept until stop (which destroys them): the context may outlive the
+   * transport (finish_closing()) and must not fire them then */
+  for (i = self->timers->len; i-- > 0;) {
+    if (g_source_is_destroyed (g_ptr_array_index (self->timers, i)))
+      g_ptr_array_remove_index_fast (self->timers, i);
+  }
+  g_ptr_array_add (self->timers, source);
 }
 
 /**
@@ -437,13 +452,116 @@ update_connected (GstIceTransport * self, GstIceSession * session,
     self->callbacks.peer_disconnected (self->element, session);
 }
 
+/* --- closing -------------------------------------------------------------
+ *
+ * A session's agent closes asynchronously: libnice deallocates its TURN
+ * allocations, retrying for 2 s when the server does not answer, and only
+ * then calls back (holding the session, and through its agent the
+ * context, until it does).  stop() waits CLOSE_TIMEOUT_MS for that;
+ * whatever is still closing then is handed to a thread of its own that
+ * iterates the context until the last close is done, so that PLAYING to
+ * NULL stays quick and every agent, socket and the context itself are
+ * still released.  That thread only sees this structure, never the
+ * transport, which may be gone by then: the transport's own sources (its
+ * timers) are destroyed before it starts.
+ *
+ * Owned by whichever thread iterates the run's context: the transport
+ * thread, then stop(), then finish_closing(); the reference count is
+ * atomic (a GAtomicRcBox).
+ */
+typedef struct _GstIceTransportClosing
+{
+  GMainContext *context;
+  GMainLoop *loop;
+  guint sessions;               /* whose close has not called back */
+  gboolean stopping;            /* quit the loop when none is left */
+  GSource *deadline;
+} GstIceTransportClosing;
+
+static GstIceTransportClosing *
+closing_new (GMainContext * context, GMainLoop * loop)
+{
+  GstIceTransportClosing *closing =
+      g_atomic_rc_box_new0 (GstIceTransportClosing);
+
+  closing->context = g_main_context_ref (context);
+  closing->loop = g_main_loop_ref (loop);
+  return closing;
+}
+
+static void
+closing_clear (gpointer data)
+{
+  GstIceTransportClosing *closing = data;
+
+  if (closing->deadline) {
+    g_source_destroy (closing->deadline);
+    g_source_unref (closing->deadline);
+  }
+  g_main_loop_unref (closing->loop);
+  g_main_context_unref (closing->context);
+}
+
+static void
+closing_unref (GstIceTransportClosing * closing)
+{
+  g_atomic_rc_box_release_full (closing, closing_clear);
+}
+
+static void
+closing_set_deadline (GstIceTransportClosing * closing, guint ms,
+    GSourceFunc func)
+{
+  if (closing->deadline) {
+    g_source_destroy (closing->deadline);
+    g_source_unref (closing->deadline);
+  }
+  closing->deadline = g_timeout_source_new (ms);
+  g_source_set_callback (closing->deadline, func, closing, NULL);
+  g_source_attach (closing->deadline, closing->context);
+}
+
 static void
 on_session_closed (GstIceSession * session, gpointer user_data)
 {
-  GstIceTransport *self = user_data;
+  GstIceTransportClosing *closing = user_data;
 
-  if (--self->closing_sessions == 0 && g_atomic_int_get (&self->shutting_down))
-    g_main_loop_quit (self->loop);
+  if (--closing->sessions == 0 && closing->stopping)
+    g_main_loop_quit (closing->loop);
+  closing_unref (closing);
+}
+
+static gboolean
+give_up_closing (gpointer user_data)
+{
+  GstIceTransportClosing *closing = user_data;
+
+  GST_WARNING ("libnice did not close %u agents in %u s: leaking them",
+      closing->sessions, CLOSE_GIVE_UP_S);
+  g_main_loop_quit (closing->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* The thread that finishes what stop() left closing. */
+static gpointer
+finish_closing (gpointer user_data)
+{
+  GstIceTransportClosing *closing = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  g_main_context_push_thread_default (closing->context);
+  closing_set_deadline (closing, CLOSE_GIVE_UP_S * 1000, give_up_closing);
+  if (closing->sessions > 0)
+    g_main_loop_run (closing->loop);
+  g_source_destroy (closing->deadline);
+  g_clear_pointer (&closing->deadline, g_source_unref);
+  while (g_main_context_iteration (closing->context, FALSE));
+  g_main_context_pop_thread_default (closing->context);
+
+  GST_DEBUG ("closes finished %" G_GINT64_FORMAT " ms after stop",
+      (g_get_monotonic_time () - start) / 1000);
+  closing_unref (closing);
+  return NULL;
 }
 
 static void
@@ -465,8 +583,9 @@ close_session (GstIceTransport * self, const gchar * session_id)
     gst_ice_transport_watch_forget (self, session_id);
   g_signal_handlers_disconnect_by_data (session, self);
   update_connected (self, session, FALSE);
-  self->closing_sessions++;
-  gst_ice_session_close (session, on_session_closed, self);
+  self->closing->sessions++;
+  gst_ice_session_close (session, on_session_closed,
+      g_atomic_rc_box_acquire (self->closing));
   gst_object_unref (session);
 }
 
@@ -1039,6 +1158,7 @@ gst_ice_transport_start (GstIceTransport * self)
 
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
+  self->closing = closing_new (self->context, self->loop);
   g_atomic_int_set (&self->shutting_down, FALSE);
   if (!start_turn_tls_bridge (self)) {
     g_free (peer_id);
@@ -1061,6 +1181,7 @@ gst_ice_transport_start (GstIceTransport * self)
   /* ERRORS */
 failed:
   {
+    g_clear_pointer (&self->closing, closing_unref);
     g_clear_pointer (&self->loop, g_main_loop_unref);
     g_clear_pointer (&self->context, g_main_context_unref);
     gst_ice_transport_config_clear (&self->config);
@@ -1072,13 +1193,13 @@ failed:
 }
 
 static gboolean
-quit_loop (gpointer user_data)
+stop_waiting_for_closes (gpointer user_data)
 {
-  GstIceTransport *self = user_data;
+  GstIceTransportClosing *closing = user_data;
 
-  GST_WARNING_OBJECT (self, "%u sessions did not close in time",
-      self->closing_sessions);
-  g_main_loop_quit (self->loop);
+  GST_INFO ("%u sessions still closing after %u ms: finishing them after "
+      "stop", closing->sessions, CLOSE_TIMEOUT_MS);
+  g_main_loop_quit (closing->loop);
   return G_SOURCE_REMOVE;
 }
 
@@ -1113,15 +1234,12 @@ shut_down (gpointer user_data)
   g_clear_object (&self->active_signaller);
   self->role->shut_down (self);
 
-  if (self->closing_sessions == 0) {
+  self->closing->stopping = TRUE;
+  if (self->closing->sessions == 0)
     g_main_loop_quit (self->loop);
-  } else {
-    GSource *timeout = g_timeout_source_new (CLOSE_TIMEOUT_MS);
-
-    g_source_set_callback (timeout, quit_loop, self, NULL);
-    g_source_attach (timeout, self->context);
-    g_source_unref (timeout);
-  }
+  else
+    closing_set_deadline (self->closing, CLOSE_TIMEOUT_MS,
+        stop_waiting_for_closes);
   return G_SOURCE_REMOVE;
 }
 
@@ -1130,11 +1248,14 @@ shut_down (gpointer user_data)
  *
  * PAUSED to READY: ends every session (telling the peers), stops the
  * signaller and server, and gives libnice up to a second to release TURN
- * allocations.
+ * allocations; closes still pending then finish in a thread of their own.
  */
 void
 gst_ice_transport_stop (GstIceTransport * self)
 {
+  GstIceTransportClosing *closing;
+  guint i;
+
   if (self->thread == NULL)
     return;
 
@@ -1142,12 +1263,26 @@ gst_ice_transport_stop (GstIceTransport * self)
   g_thread_join (self->thread);
   self->thread = NULL;
 
+  /* nothing that refers to the transport may fire from now on */
+  for (i = 0; i < self->timers->len; i++)
+    g_source_destroy (g_ptr_array_index (self->timers, i));
+  g_ptr_array_set_size (self->timers, 0);
+
   /* let agents and the signaller finish callbacks that the quit cut
    * short; libsoup asserts that they run with their context as the
    * thread-default one */
   g_main_context_push_thread_default (self->context);
   while (g_main_context_iteration (self->context, FALSE));
   g_main_context_pop_thread_default (self->context);
+
+  closing = g_steal_pointer (&self->closing);
+  if (closing->sessions > 0) {
+    GST_INFO_OBJECT (self, "%u sessions still closing: finishing them in "
+        "the background", closing->sessions);
+    g_thread_unref (g_thread_new ("iceclose", finish_closing, closing));
+  } else {
+    closing_unref (closing);
+  }
 
   g_mutex_lock (&self->sessions_lock);
   g_hash_table_remove_all (self->sessions);

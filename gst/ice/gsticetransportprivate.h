@@ -130,6 +130,10 @@ struct _GstIceTransport
   gchar *end_reason;
   gchar *end_message;
   guint closing_sessions;
+  GPtrArray *timers;            /* GSource: gst_ice_transport_add_timer's */
+  /* the sessions of this run whose agent is closing: see
+   * gsticetransport.c, which may finish them after stop */
+  struct _GstIceTransportClosing *closing;
   gint shutting_down;
   GstIceProducerState producer;
   GstIceConsumerState consumer;

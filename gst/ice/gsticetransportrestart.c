@@ -125,6 +125,12 @@ restart_now (GstIceTransport * self, GstIceSession * session,
   gst_ice_transport_post_session_message (self, session,
       gst_structure_new ("ice-restart", "reason", G_TYPE_STRING, reason, NULL));
 
+  /* a first restart of our own means our path may have changed: the
+   * signalling connection's too, and the description must not go into a
+   * dead one (a retry follows a restart that did that already) */
+  if (g_strcmp0 (reason, "peer-restarted") != 0 &&
+      g_strcmp0 (reason, "retry") != 0)
+    gst_ice_signaller_network_changed (self->active_signaller);
   gst_ice_session_restart (session);
   gst_ice_transport_offer_session (self, session, caps);
   gst_clear_caps (&caps);

@@ -28,6 +28,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <gio/gio.h>
 
@@ -82,6 +83,22 @@ test_port_accepts (guint port)
   return accepted;
 }
 
+/**
+ * test_free_port:
+ *
+ * Returns: a port of 127.0.0.1 free for UDP and TCP alike
+ */
+guint
+test_free_port (void)
+{
+  guint port;
+
+  do {
+    port = g_random_int_range (20000, 30000);
+  } while (!port_is_free (port));
+  return port;
+}
+
 gboolean
 test_coturn_installed (void)
 {
@@ -107,6 +124,15 @@ pick_base_port (void)
   return base;
 }
 
+/* in the forked coturn, before exec: die with the test process, even one
+ * that crashed (the parent that counts is the one that forked: hence no
+ * double fork, G_SPAWN_DO_NOT_REAP_CHILD) */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /**
  * test_coturn_start:
  * @options: (nullable): coturn options for the suite: the credentials
@@ -118,7 +144,7 @@ pick_base_port (void)
  *
  * Starts coturn on 127.0.0.1 with the realm TEST_COTURN_REALM, relaying
  * between loopback peers, and waits until it accepts TCP connections.
- * Outside a test: a coturn that does not start is a g_error.
+ * A coturn that does not start is a g_error.
  *
  * Returns: (transfer full) (nullable): the server, or %NULL when coturn
  *   is not installed
@@ -126,6 +152,24 @@ pick_base_port (void)
 TestCoturn *
 test_coturn_start (const gchar * const *options, const gchar * cert_file,
     const gchar * key_file)
+{
+  return test_coturn_start_relaying (options, cert_file, key_file,
+      "127.0.0.1", TRUE);
+}
+
+/**
+ * test_coturn_start_relaying:
+ * @relay_ip: the loopback address coturn relays from
+ * @loopback_peers: whether it relays to peers on loopback addresses; if
+ *   not, it refuses them permissions and drops what they send to its
+ *   relays
+ *
+ * test_coturn_start(), relaying from @relay_ip.
+ */
+TestCoturn *
+test_coturn_start_relaying (const gchar * const *options,
+    const gchar * cert_file, const gchar * key_file, const gchar * relay_ip,
+    gboolean loopback_peers)
 {
   TestCoturn *coturn;
   GPtrArray *argv;
@@ -146,7 +190,7 @@ test_coturn_start (const gchar * const *options, const gchar * cert_file,
   g_ptr_array_add (argv, turnserver);
   g_ptr_array_add (argv, g_strdup ("-n"));
   g_ptr_array_add (argv, g_strdup ("--listening-ip=127.0.0.1"));
-  g_ptr_array_add (argv, g_strdup ("--relay-ip=127.0.0.1"));
+  g_ptr_array_add (argv, g_strdup_printf ("--relay-ip=%s", relay_ip));
   g_ptr_array_add (argv, g_strdup_printf ("--listening-port=%u", base));
   g_ptr_array_add (argv, g_strdup_printf ("--min-port=%u",
           base + LISTENING_PORTS));
@@ -165,7 +209,8 @@ test_coturn_start (const gchar * const *options, const gchar * cert_file,
   }
   for (; options && *options; options++)
     g_ptr_array_add (argv, g_strdup (*options));
-  g_ptr_array_add (argv, g_strdup ("--allow-loopback-peers"));
+  if (loopback_peers)
+    g_ptr_array_add (argv, g_strdup ("--allow-loopback-peers"));
   g_ptr_array_add (argv, g_strdup ("--no-cli"));
   /* a pipe nobody reads would stop coturn once full (docs/notes.md) */
   g_ptr_array_add (argv, g_strdup ("--no-stdout-log"));
@@ -176,8 +221,9 @@ test_coturn_start (const gchar * const *options, const gchar * cert_file,
   g_ptr_array_add (argv, NULL);
 
   if (!g_spawn_async (NULL, (gchar **) argv->pdata, NULL,
-          G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-          NULL, &coturn->pid, &err))
+          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+          G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL, &coturn->pid,
+          &err))
     g_error ("could not start coturn: %s", err->message);
   g_ptr_array_unref (argv);
 

@@ -46,8 +46,12 @@ typedef struct
 
 TestCoturn *test_coturn_start (const gchar * const *options,
     const gchar * cert_file, const gchar * key_file);
+TestCoturn *test_coturn_start_relaying (const gchar * const *options,
+    const gchar * cert_file, const gchar * key_file, const gchar * relay_ip,
+    gboolean loopback_peers);
 void test_coturn_stop (TestCoturn * coturn);
 gboolean test_coturn_installed (void);
 gboolean test_port_accepts (guint port);
+guint test_free_port (void);
 
 G_END_DECLS

@@ -147,7 +147,9 @@ GST_END_TEST;
  * dropped the dead connection; no error, and the stream comes back. */
 GST_START_TEST (test_reregister_while_server_holds_stale_connection)
 {
-  TestServer *server = test_server_start_with ("ping-interval", 1, NULL);
+  /* a server that does not resume registrations */
+  TestServer *server = test_server_start_with ("ping-interval", 1,
+      "resume-timeout", 0, NULL);
   TestProxy *proxy = test_proxy_new (server->port);
   gchar *via_proxy = g_strdup_printf ("ws://127.0.0.1:%u",
       test_proxy_get_port (proxy));
@@ -175,6 +177,56 @@ GST_START_TEST (test_reregister_while_server_holds_stale_connection)
     fail ("the producer posted an error: %s", text);
     g_free (text);
   }
+  test_assert_no_error (consumer);
+
+  test_stop (consumer);
+  test_stop (producer);
+  test_proxy_free (proxy);
+  g_free (via_proxy);
+  test_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The consumer's signalling connection dies without a word (its network
+ * changed) just as it restarts ICE: it resumes its registration on a new
+ * connection first, so its description reaches the producer, the restart
+ * completes in the same session, and the producer never sees it leave. */
+GST_START_TEST (test_restart_through_broken_signalling)
+{
+  TestServer *server = test_server_start ();
+  TestProxy *proxy = test_proxy_new (server->port);
+  gchar *via_proxy = g_strdup_printf ("ws://127.0.0.1:%u",
+      test_proxy_get_port (proxy));
+  GstElement *producer, *consumer;
+  GstMessage *msg;
+
+  reset_counts ();
+  producer = start_producer (server->uri, NULL, &added, &removed);
+  /* no keepalive: only the restart can tell the connection is dead */
+  consumer = start_consumer (via_proxy, "signaller::keepalive-interval=0");
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+  test_push_numbered (producer, 0, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 0, 50, TIMEOUT,
+          NULL), 50);
+
+  test_proxy_freeze (proxy);
+  g_signal_emit_by_name (test_get (consumer, "src"), "restart-ice");
+  msg = test_wait_message (consumer, GST_MESSAGE_ELEMENT, "ice-restart-done",
+      TIMEOUT);
+  fail_unless (msg != NULL, "the restart did not complete");
+  gst_message_unref (msg);
+  msg = test_wait_message (producer, GST_MESSAGE_ELEMENT, "ice-restart-done",
+      TIMEOUT);
+  fail_unless (msg != NULL, "the producer's side of the restart did not "
+      "complete");
+  gst_message_unref (msg);
+
+  test_push_numbered (producer, 50, 50, 500);
+  fail_unless_equals_int (test_pull_numbered (consumer, 50, 50, TIMEOUT,
+          NULL), 50);
+  fail_unless_equals_int (g_atomic_int_get (&removed), 0);
+  fail_unless_equals_int (g_atomic_int_get (&added), 1);
   test_assert_no_error (consumer);
 
   test_stop (consumer);
@@ -796,6 +848,7 @@ signallingaccess_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_request_crosses_producer_leaving);
   tcase_add_test (tc, test_reregister_while_server_holds_stale_connection);
+  tcase_add_test (tc, test_restart_through_broken_signalling);
   tcase_add_test (tc, test_token_standalone_server);
   tcase_add_test (tc, test_token_embedded_server);
   tcase_add_test (tc, test_max_consumers);

@@ -26,6 +26,7 @@
 #include <gst/check/gstcheck.h>
 #include <gst/ice/gsticeerror.h>
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
+#include <gst/ice/signalling/gsticesignallingreplay.h>
 
 static JsonObject *
 parse_text (const gchar * text, GError ** error)
@@ -258,6 +259,100 @@ GST_START_TEST (test_build_round_trip)
 
 GST_END_TEST;
 
+/* What a side sent is numbered from 1; after a reconnection it sends
+ * again exactly what came after the other side's count. */
+GST_START_TEST (test_replay_since)
+{
+  GstIceSignallingReplay *replay = gst_ice_signalling_replay_new (1024);
+  GPtrArray *texts;
+  gboolean complete;
+
+  texts = gst_ice_signalling_replay_since (replay, 0, &complete);
+  fail_unless (complete);
+  fail_unless_equals_int (texts->len, 0);
+  g_ptr_array_unref (texts);
+
+  fail_unless_equals_uint64 (gst_ice_signalling_replay_push (replay, "a"), 1);
+  fail_unless_equals_uint64 (gst_ice_signalling_replay_push (replay, "b"), 2);
+  fail_unless_equals_uint64 (gst_ice_signalling_replay_push (replay, "c"), 3);
+
+  texts = gst_ice_signalling_replay_since (replay, 1, &complete);
+  fail_unless (complete);
+  fail_unless_equals_int (texts->len, 2);
+  fail_unless_equals_string (g_ptr_array_index (texts, 0), "b");
+  fail_unless_equals_string (g_ptr_array_index (texts, 1), "c");
+  g_ptr_array_unref (texts);
+
+  texts = gst_ice_signalling_replay_since (replay, 3, &complete);
+  fail_unless (complete);
+  fail_unless_equals_int (texts->len, 0);
+  g_ptr_array_unref (texts);
+
+  /* a count above what was sent is a confused peer: nothing to send */
+  texts = gst_ice_signalling_replay_since (replay, 4, &complete);
+  fail_if (complete);
+  fail_unless_equals_int (texts->len, 0);
+  g_ptr_array_unref (texts);
+
+  gst_ice_signalling_replay_reset (replay);
+  fail_unless_equals_uint64 (gst_ice_signalling_replay_get_last (replay), 0);
+  fail_unless_equals_uint64 (gst_ice_signalling_replay_push (replay, "d"), 1);
+  gst_ice_signalling_replay_free (replay);
+}
+
+GST_END_TEST;
+
+/* Bounded in bytes: the oldest go, and a gap is reported. */
+GST_START_TEST (test_replay_bounded)
+{
+  GstIceSignallingReplay *replay = gst_ice_signalling_replay_new (10);
+  GPtrArray *texts;
+  gboolean complete;
+
+  gst_ice_signalling_replay_push (replay, "11111");
+  gst_ice_signalling_replay_push (replay, "22222");
+  gst_ice_signalling_replay_push (replay, "33333");
+
+  texts = gst_ice_signalling_replay_since (replay, 0, &complete);
+  fail_if (complete, "message 1 was dropped, yet nothing is missing");
+  fail_unless_equals_int (texts->len, 2);
+  fail_unless_equals_string (g_ptr_array_index (texts, 0), "22222");
+  g_ptr_array_unref (texts);
+  texts = gst_ice_signalling_replay_since (replay, 1, &complete);
+  fail_unless (complete);
+  fail_unless_equals_int (texts->len, 2);
+  g_ptr_array_unref (texts);
+
+  /* one message larger than the bound is kept all the same */
+  gst_ice_signalling_replay_push (replay, "a message of more than 10 bytes");
+  texts = gst_ice_signalling_replay_since (replay, 3, &complete);
+  fail_unless (complete);
+  fail_unless_equals_int (texts->len, 1);
+  g_ptr_array_unref (texts);
+  gst_ice_signalling_replay_free (replay);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_parse_count)
+{
+  guint64 count = 7;
+
+  fail_unless (gst_ice_signalling_parse_count ("0", &count));
+  fail_unless_equals_uint64 (count, 0);
+  fail_unless (gst_ice_signalling_parse_count ("18446744073709551615", &count));
+  fail_unless_equals_uint64 (count, G_MAXUINT64);
+  fail_if (gst_ice_signalling_parse_count ("18446744073709551616", &count));
+  fail_if (gst_ice_signalling_parse_count ("", &count));
+  fail_if (gst_ice_signalling_parse_count (NULL, &count));
+  fail_if (gst_ice_signalling_parse_count ("-1", &count));
+  fail_if (gst_ice_signalling_parse_count ("1e3", &count));
+  fail_if (gst_ice_signalling_parse_count (" 1", &count));
+  fail_if (gst_ice_signalling_parse_count ("000000000000000000001", &count));
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingprotocol_suite (void)
 {
@@ -270,6 +365,9 @@ signallingprotocol_suite (void)
   tcase_add_test (tc, test_not_an_object);
   tcase_add_test (tc, test_get_string);
   tcase_add_test (tc, test_build_round_trip);
+  tcase_add_test (tc, test_replay_since);
+  tcase_add_test (tc, test_replay_bounded);
+  tcase_add_test (tc, test_parse_count);
 
   return s;
 }

@@ -1131,13 +1131,18 @@ GST_START_TEST (test_end_session_with_reason)
 
 GST_END_TEST;
 
+/* A connection that goes away without a word is a broken path: its
+ * registration and sessions wait resume-timeout for it to come back, then
+ * end. */
 GST_START_TEST (test_abrupt_disconnect)
 {
   RawClient *raw;
   TestPeer *viewer1;
   JsonObject *message;
   gchar *session_id;
+  gint64 gone;
 
+  g_object_set (server, "resume-timeout", 1, NULL);
   raw = raw_client_new ();
   raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawcam\", "
       "\"role\": \"producer\"}");
@@ -1155,8 +1160,130 @@ GST_START_TEST (test_abrupt_disconnect)
 
   /* no close frame, the socket just goes away */
   raw_client_free (raw, TRUE);
+  gone = g_get_monotonic_time ();
   expect_event (viewer1, "session-ended", session_id, NULL);
+  fail_unless (g_get_monotonic_time () - gone >= 900 * G_TIME_SPAN_MILLISECOND,
+      "the session ended before the 1 s resume-timeout");
+  expect_event (viewer1, "producer-removed", "rawcam", NULL);
 
+  g_free (session_id);
+  test_peer_free (viewer1);
+}
+
+GST_END_TEST;
+
+/* The string member @name of @message, which must be there. */
+static const gchar *
+member (JsonObject * message, const gchar * name)
+{
+  fail_unless (json_object_has_member (message, name), "no %s", name);
+  return json_object_get_string_member (message, name);
+}
+
+/* A producer whose connection broke comes back on a new one with its
+ * resume token: its session is still there, nobody heard it leave, it
+ * gets what was sent to it meanwhile, and what it sends flows again. */
+GST_START_TEST (test_resume_after_break)
+{
+  RawClient *raw, *again, *impostor;
+  TestPeer *viewer1;
+  JsonObject *message;
+  gchar *session_id, *token, *text;
+  Event *event;
+
+  raw = raw_client_new ();
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawcam\", "
+      "\"role\": \"producer\"}");
+  message = raw_wait_message (raw, "registered");
+  fail_unless_equals_string (member (message, "resumed"), "false");
+  token = g_strdup (member (message, "resumeToken"));
+  fail_unless_equals_int (strlen (token), 32);
+  json_object_unref (message);
+
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "rawcam", NULL);
+  gst_ice_signaller_request_session (viewer1->signaller, "rawcam");
+  message = raw_wait_message (raw, "startSession");
+  session_id = g_strdup (member (message, "sessionId"));
+  json_object_unref (message);
+  expect_event (viewer1, "session-started", session_id, "rawcam");
+
+  /* the path breaks; the viewer trickles a candidate meanwhile */
+  raw_client_free (raw, TRUE);
+  gst_ice_signaller_send_candidate (viewer1->signaller, session_id,
+      "a=end-of-candidates");
+  iterate_for (500);
+  expect_quiet (viewer1);
+
+  /* the wrong token takes nothing over */
+  impostor = raw_client_new ();
+  raw_send (impostor, "{\"type\": \"register\", \"peerId\": "
+      "\"rawcam\", \"role\": \"producer\", \"resumeToken\": "
+      "\"00000000000000000000000000000000\", \"received\": \"1\"}");
+  message = raw_wait_message (impostor, "registered");
+  fail_unless_equals_string (member (message, "resumed"), "false");
+  json_object_unref (message);
+  /* ... it registered anew, in place of the broken registration */
+  expect_event (viewer1, "session-ended", session_id, NULL);
+  expect_event (viewer1, "producer-removed", "rawcam", NULL);
+  expect_event (viewer1, "producer-added", "rawcam", NULL);
+  raw_client_free (impostor, FALSE);
+  expect_event (viewer1, "producer-removed", "rawcam", NULL);
+  g_free (session_id);
+  g_free (token);
+
+  /* again, with the right token this time */
+  raw = raw_client_new ();
+  raw_send (raw, "{\"type\": \"register\", \"peerId\": \"rawcam\", "
+      "\"role\": \"producer\"}");
+  message = raw_wait_message (raw, "registered");
+  token = g_strdup (member (message, "resumeToken"));
+  json_object_unref (message);
+  expect_event (viewer1, "producer-added", "rawcam", NULL);
+  gst_ice_signaller_request_session (viewer1->signaller, "rawcam");
+  message = raw_wait_message (raw, "startSession");
+  session_id = g_strdup (member (message, "sessionId"));
+  json_object_unref (message);
+  expect_event (viewer1, "session-started", session_id, "rawcam");
+  raw_client_free (raw, TRUE);
+  gst_ice_signaller_send_candidate (viewer1->signaller, session_id,
+      "a=end-of-candidates");
+  iterate_for (500);
+  expect_quiet (viewer1);
+
+  again = raw_client_new ();
+  /* it had received one message, startSession */
+  text = g_strdup_printf ("{\"type\": \"register\", \"peerId\": "
+      "\"rawcam\", \"role\": \"producer\", \"resumeToken\": \"%s\", "
+      "\"received\": \"1\"}", token);
+  raw_send (again, text);
+  g_free (text);
+  message = raw_wait_message (again, "registered");
+  fail_unless_equals_string (member (message, "resumed"), "true");
+  /* it had sent nothing since it registered */
+  fail_unless_equals_string (member (message, "received"), "0");
+  fail_if (g_str_equal (member (message, "resumeToken"), token),
+      "the resume token was not renewed");
+  json_object_unref (message);
+  /* what was sent to it while it was away */
+  message = raw_wait_message (again, "peer");
+  fail_unless_equals_string (member (message, "sessionId"), session_id);
+  fail_unless_equals_string (member (message, "candidate"),
+      "a=end-of-candidates");
+  json_object_unref (message);
+
+  /* and the session works both ways */
+  text = g_strdup_printf ("{\"type\": \"peer\", \"sessionId\": \"%s\", "
+      "\"description\": \"v=0\"}", session_id);
+  raw_send (again, text);
+  g_free (text);
+  event = wait_event (viewer1, "session-description");
+  fail_unless_equals_string (event->arg1, session_id);
+  event_free (event);
+  expect_quiet (viewer1);
+
+  raw_client_free (again, FALSE);
+  g_free (token);
   g_free (session_id);
   test_peer_free (viewer1);
 }
@@ -1607,7 +1734,8 @@ GST_START_TEST (test_dead_peer_dropped)
   gint64 last_frame, elapsed;
   Event *event;
 
-  start_threaded ("ping-interval", 1, NULL);
+  /* no resumption: the dead peer leaves as soon as it is dropped */
+  start_threaded ("ping-interval", 1, "resume-timeout", 0, NULL);
   cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
   dead = raw_connect (NULL);
   last_frame = g_get_monotonic_time ();
@@ -1645,8 +1773,9 @@ GST_START_TEST (test_dead_peer_dropped)
 GST_END_TEST;
 
 /* A producer whose network dropped reconnects while the server still
- * holds its old connection, and so its peer id: the registration is
- * retried until the server dropped the dead connection, not an error. */
+ * holds its old connection, and so its peer id; the server does not
+ * resume registrations: the registration is retried until the server
+ * dropped the dead connection, not an error. */
 GST_START_TEST (test_reregister_while_stale)
 {
   TestProxy *proxy;
@@ -1654,7 +1783,7 @@ GST_START_TEST (test_reregister_while_stale)
   gchar *uri;
   Event *event;
 
-  start_threaded ("ping-interval", 1, NULL);
+  start_threaded ("ping-interval", 1, "resume-timeout", 0, NULL);
   proxy = test_proxy_new (threaded->port);
   uri = g_strdup_printf ("ws://127.0.0.1:%u", test_proxy_get_port (proxy));
   cam1 = test_peer_new ("cam1", uri);
@@ -1677,6 +1806,76 @@ GST_START_TEST (test_reregister_while_stale)
   expect_quiet (cam1);
   g_free (open_session (cam1, viewer1));
 
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  test_proxy_free (proxy);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+/* The same, with a server that resumes registrations (the default): the
+ * producer takes its registration back at once from the new connection,
+ * and the consumer hears nothing of it. */
+GST_START_TEST (test_resume_while_stale)
+{
+  TestProxy *proxy;
+  TestPeer *cam1, *viewer1;
+  gchar *uri;
+
+  start_threaded ("ping-interval", 1, NULL);
+  proxy = test_proxy_new (threaded->port);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", test_proxy_get_port (proxy));
+  cam1 = test_peer_new ("cam1", uri);
+  gst_ice_signaller_start (cam1->signaller, GST_ICE_SIGNALLER_ROLE_PRODUCER,
+      "cam1");
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+
+  test_proxy_cut (proxy);
+  /* past the 3 ping intervals in which the old connection is dropped */
+  iterate_for (3500);
+  expect_quiet (viewer1);
+  expect_quiet (cam1);
+  g_free (open_session (cam1, viewer1));
+
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  test_proxy_free (proxy);
+  g_free (uri);
+}
+
+GST_END_TEST;
+
+/* A connection that died without a word (frozen: no close, no pong) is
+ * noticed within 3 keepalive intervals, and resumed. */
+GST_START_TEST (test_resume_silent_connection)
+{
+  TestProxy *proxy;
+  TestPeer *cam1, *viewer1;
+  gchar *uri, *session_id;
+  Event *event;
+
+  start_threaded ("ping-interval", 10, NULL);
+  proxy = test_proxy_new (threaded->port);
+  uri = g_strdup_printf ("ws://127.0.0.1:%u", test_proxy_get_port (proxy));
+  viewer1 = test_peer_new ("viewer1", uri);
+  g_object_set (viewer1->signaller, "keepalive-interval", 1, NULL);
+  gst_ice_signaller_start (viewer1->signaller,
+      GST_ICE_SIGNALLER_ROLE_CONSUMER, "viewer1");
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+  session_id = open_session (cam1, viewer1);
+
+  test_proxy_freeze (proxy);
+  /* the producer answers into the dead connection */
+  gst_ice_signaller_send_description (cam1->signaller, session_id, "v=0");
+  event = wait_event_for (viewer1, "session-description", 5000);
+  fail_unless_equals_string (event->arg1, session_id);
+  event_free (event);
+  expect_quiet (cam1);
+
+  g_free (session_id);
   test_peer_free (viewer1);
   test_peer_free (cam1);
   test_proxy_free (proxy);
@@ -2234,6 +2433,7 @@ signallingserver_suite (void)
   tcase_add_test (tc, test_request_for_absent_producer);
   tcase_add_test (tc, test_end_session_with_reason);
   tcase_add_test (tc, test_abrupt_disconnect);
+  tcase_add_test (tc, test_resume_after_break);
   tcase_add_test (tc, test_oversized_message);
   tcase_add_test (tc, test_unreachable_server);
   tcase_add_test (tc, test_signaller_stop);
@@ -2248,6 +2448,8 @@ signallingserver_suite (void)
   tcase_add_checked_fixture (tc, setup_threaded, teardown_threaded);
   tcase_add_test (tc, test_dead_peer_dropped);
   tcase_add_test (tc, test_reregister_while_stale);
+  tcase_add_test (tc, test_resume_while_stale);
+  tcase_add_test (tc, test_resume_silent_connection);
   tcase_add_test (tc, test_token);
   tcase_add_test (tc, test_token_never_logged);
   tcase_add_test (tc, test_sessions_per_connection);

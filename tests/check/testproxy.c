@@ -47,10 +47,13 @@ struct _TestProxy
   guint upstream_port;
   GThread *thread;
   GMutex lock;
+  GCond frozen;                 /* signalled once freeze was done */
   gboolean stopping;            /* under lock */
   gboolean cut;                 /* under lock: cut at the next turn */
+  gboolean freeze;              /* under lock: freeze at the next turn */
   GArray *pairs;                /* Pair, the thread's own */
-  GPtrArray *stale;             /* upstream fds of cut pairs, kept open */
+  GPtrArray *stale;             /* upstream fds of cut pairs, and both fds
+                                 * of frozen ones, kept open */
 };
 
 static gint
@@ -97,15 +100,30 @@ proxy_thread (gpointer user_data)
   for (;;) {
     struct pollfd *fds;
     guint n = 1 + 2 * proxy->pairs->len, i;
-    gboolean stop, cut;
+    gboolean stop, cut, freeze;
 
     g_mutex_lock (&proxy->lock);
     stop = proxy->stopping;
     cut = proxy->cut;
     proxy->cut = FALSE;
+    freeze = proxy->freeze;
+    proxy->freeze = FALSE;
     g_mutex_unlock (&proxy->lock);
     if (stop)
       break;
+    if (freeze) {
+      for (i = 0; i < proxy->pairs->len; i++) {
+        Pair *pair = &g_array_index (proxy->pairs, Pair, i);
+
+        g_ptr_array_add (proxy->stale, GINT_TO_POINTER (pair->client));
+        g_ptr_array_add (proxy->stale, GINT_TO_POINTER (pair->upstream));
+      }
+      g_array_set_size (proxy->pairs, 0);
+      n = 1;
+      g_mutex_lock (&proxy->lock);
+      g_cond_broadcast (&proxy->frozen);
+      g_mutex_unlock (&proxy->lock);
+    }
     if (cut) {
       for (i = 0; i < proxy->pairs->len; i++) {
         Pair *pair = &g_array_index (proxy->pairs, Pair, i);
@@ -179,6 +197,7 @@ test_proxy_new (guint upstream_port)
   proxy->pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
   proxy->stale = g_ptr_array_new ();
   g_mutex_init (&proxy->lock);
+  g_cond_init (&proxy->frozen);
   proxy->thread = g_thread_new ("test-proxy", proxy_thread, proxy);
   return proxy;
 }
@@ -194,6 +213,17 @@ test_proxy_cut (TestProxy * proxy)
 {
   g_mutex_lock (&proxy->lock);
   proxy->cut = TRUE;
+  g_mutex_unlock (&proxy->lock);
+}
+
+void
+test_proxy_freeze (TestProxy * proxy)
+{
+  g_mutex_lock (&proxy->lock);
+  proxy->freeze = TRUE;
+  /* returns once nothing more passes */
+  while (proxy->freeze)
+    g_cond_wait (&proxy->frozen, &proxy->lock);
   g_mutex_unlock (&proxy->lock);
 }
 
@@ -216,5 +246,6 @@ test_proxy_free (TestProxy * proxy)
   g_array_unref (proxy->pairs);
   g_ptr_array_unref (proxy->stale);
   g_mutex_clear (&proxy->lock);
+  g_cond_clear (&proxy->frozen);
   g_free (proxy);
 }

@@ -34,6 +34,10 @@ guint test_proxy_get_port (TestProxy * proxy);
 /* Closes the client side of every open connection; the server side is
  * kept open and nothing is read from it or written to it any more. */
 void test_proxy_cut (TestProxy * proxy);
+/* Stops forwarding on every open connection, both sides kept open and
+ * unread, as a path that died without a word (a NAT that forgot it, an
+ * address that went away); new connections are forwarded. */
+void test_proxy_freeze (TestProxy * proxy);
 void test_proxy_free (TestProxy * proxy);
 
 G_END_DECLS

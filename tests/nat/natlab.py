@@ -266,6 +266,37 @@ def blackout(lan, after_s, for_s):
     return during
 
 
+def new_router_address(lan, after_s):
+    """The router of @lan gets another public address mid-stream, as a
+    carrier gives a home router a new one: its old mappings die."""
+    def during(lab):
+        time.sleep(after_s)
+        router = lan + '-r'
+        old = lab.wan_ips[router]
+        new = old.rsplit('.', 1)[0] + '.2%s' % old.rsplit('.', 1)[1][-2:]
+        lab.ip(router, 'addr del %s/24 dev wan' % old)
+        lab.ip(router, 'addr add %s/24 dev wan' % new)
+        lab.ip(router, 'route add default via %s' % PUBLIC_IP)
+        lab.wan_ips[router] = new
+    return during
+
+
+def new_host_address(host, after_s):
+    """@host gets another address on its LAN mid-stream (a new DHCP
+    lease): its sockets on the old one are useless."""
+    def during(lab):
+        time.sleep(after_s)
+        old = lab.host_ips[host]
+        new = old.rsplit('.', 1)[0] + '.%d' % (int(old.rsplit('.', 1)[1])
+                                              + 100)
+        gateway = old.rsplit('.', 1)[0] + '.1'
+        lab.ip(host, 'addr del %s/24 dev eth0' % old)
+        lab.ip(host, 'addr add %s/24 dev eth0' % new)
+        lab.ip(host, 'route add default via %s' % gateway)
+        lab.host_ips[host] = new
+    return during
+
+
 CELLS = [
     Cell('same LAN', 'c1-h1', 'c1-h2', '',
          expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
@@ -316,6 +347,21 @@ CELLS = [
          during=blackout('c2', 3, 40),
          env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '45'},
          count=2400, wait_s=130),
+    # the receiver's router gets a new public address at 3 s: the
+    # sender's packets to the old mapping die, the receiver's media
+    # stops, and an ICE restart finds the new one
+    Cell('cone x cone, router gets a new address', 'c1-h1', 'c2-h1',
+         SERVERS_UDP, expect_restart(10), min_share=None,
+         during=new_router_address('c2', 3),
+         env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '8'},
+         count=600),
+    # the receiving host itself gets a new address at 3 s: it hears of
+    # it (netlink) and restarts with candidates on the new one
+    Cell('cone x cone, host gets a new address', 'c1-h1', 'c2-h1',
+         SERVERS_UDP, expect_restart(10), min_share=None,
+         during=new_host_address('c2-h1', 3),
+         env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '8'},
+         count=600),
     # two dual-stack hosts on one link: a link-local pair would work too,
     # but it is not what a user expects to see
     Cell('same LAN, dual-stack', 'g1-h1', 'g1-h3', '',

@@ -281,6 +281,27 @@ gst_ice_signaller_can_resend (GstIceSignaller * self)
 }
 
 /**
+ * gst_ice_signaller_network_changed:
+ * @self: a #GstIceSignaller
+ *
+ * Tells @self that this host's addresses changed or a session's path
+ * broke, before an ICE restart sends its description: a signaller that
+ * keeps a connection checks it now.  Does nothing if the implementation
+ * has no @network_changed.
+ */
+void
+gst_ice_signaller_network_changed (GstIceSignaller * self)
+{
+  GstIceSignallerInterface *iface;
+
+  g_return_if_fail (GST_IS_ICE_SIGNALLER (self));
+
+  iface = GST_ICE_SIGNALLER_GET_IFACE (self);
+  if (iface->network_changed != NULL)
+    iface->network_changed (self);
+}
+
+/**
  * gst_ice_signaller_end_session_with_reason:
  * @self: a #GstIceSignaller
  * @session_id: the session to end

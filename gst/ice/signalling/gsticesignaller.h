@@ -81,6 +81,11 @@ G_DECLARE_INTERFACE (GstIceSignaller, gst_ice_signaller, GST, ICE_SIGNALLER,
  *   signaller without it ends the session without a reason
  *   (gst_ice_signaller_end_session_with_reason() falls back to
  *   @end_session).
+ * @network_changed: (optional): this host's addresses changed, or the path
+ *   of a session broke: a signaller that keeps a connection checks it now
+ *   (reconnects) rather than when it times out, so that what is sent next
+ *   reaches the other peer.  Called before an ICE restart's description
+ *   is sent.
  *
  * A signaller carries session descriptions and candidates between a
  * producer and its consumers.  All methods are called from the thread that
@@ -106,9 +111,10 @@ struct _GstIceSignallerInterface
   gboolean (*can_resend) (GstIceSignaller * self);
   void (*end_session_with_reason) (GstIceSignaller * self,
       const gchar * session_id, const gchar * reason, const gchar * message);
+  void (*network_changed) (GstIceSignaller * self);
 
   /*< private > */
-  gpointer _gst_reserved[6];
+  gpointer _gst_reserved[5];
 };
 
 gboolean gst_ice_signaller_prepare (GstIceSignaller * self, GError ** error);
@@ -126,6 +132,7 @@ void gst_ice_signaller_end_session (GstIceSignaller * self,
 gboolean gst_ice_signaller_can_resend (GstIceSignaller * self);
 void gst_ice_signaller_end_session_with_reason (GstIceSignaller * self,
     const gchar * session_id, const gchar * reason, const gchar * message);
+void gst_ice_signaller_network_changed (GstIceSignaller * self);
 
 /* For implementations: emit the interface's signals. */
 void gst_ice_signaller_emit_session_requested (GstIceSignaller * self,

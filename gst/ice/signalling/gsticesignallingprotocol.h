@@ -51,6 +51,11 @@ G_BEGIN_DECLS
  * closes the connection after it */
 #define GST_ICE_SIGNALLING_ERROR_UNAUTHORIZED "unauthorized"
 
+/* The close code of a client that drops its connection to resume its
+ * registration on a new one (a private code, RFC 6455 section 7.4.2):
+ * the server keeps the registration, as for a connection that broke. */
+#define GST_ICE_SIGNALLING_CLOSE_RESUMING 4001
+
 /* where the server, icesink's embedded one and the WebSocket signaller
  * take the token from when their token property is not set */
 #define GST_ICE_SIGNALLING_TOKEN_ENV "GST_ICE_SIGNALLING_TOKEN"

@@ -40,6 +40,13 @@
  * Nothing a client sends can take the server down: messages that are not
  * JSON objects, lack a field, carry a field of the wrong type, nest deeper
  * than 32 levels or exceed 128 KiB are logged and dropped.
+ *
+ * A registered client whose connection breaks (its host changed networks,
+ * a NAT forgot the connection) keeps its registration and its sessions for
+ * #GstIceSignallingServer:resume-timeout: it reconnects with the resume
+ * token it was given, takes its registration back, and both sides send
+ * again what the other missed (docs/signalling-protocol.md, "Resuming").
+ * Messages for it meanwhile wait, up to 64 KiB of them.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -49,6 +56,7 @@
 #include <gst/ice/signalling/gsticesignallingserver.h>
 #include <gst/ice/signalling/gsticesignaller.h>
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
+#include <gst/ice/signalling/gsticesignallingreplay.h>
 #include <gst/ice/gsticeerror.h>
 
 #include <string.h>
@@ -57,6 +65,7 @@
 #include <libsoup/soup.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 #define GST_CAT_DEFAULT gst_ice_signalling_server_debug
@@ -68,6 +77,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_signalling_server_debug);
 #define DEFAULT_MAX_SESSIONS_PER_CONNECTION 8
 #define DEFAULT_MAX_MESSAGE_RATE 100
 #define DEFAULT_REGISTER_TIMEOUT 10
+#define DEFAULT_RESUME_TIMEOUT 15
+
+/* what the server keeps of the messages it sent each client, to send them
+ * again when it resumes */
+#define REPLAY_BYTES (64 * 1024)
 
 /* the message rate is averaged over this many seconds: a connection may
  * send this many seconds' worth at once */
@@ -91,6 +105,7 @@ enum
   PROP_REGISTER_TIMEOUT,
   PROP_CERTIFICATE_FILE,
   PROP_PRIVATE_KEY_FILE,
+  PROP_RESUME_TIMEOUT,
 };
 
 typedef struct _Peer Peer;
@@ -113,6 +128,13 @@ struct _Peer
   guint n_sessions;             /* sessions it started as a consumer */
   gdouble allowance;            /* messages it may send now */
   gint64 allowance_time;        /* when allowance was last topped up */
+  /* from its registration on, whatever connection carries it */
+  gboolean resumable;           /* resume_digest is set */
+  guint8 resume_digest[32];     /* SHA-256 of its resume token */
+  GstIceSignallingReplay *sent; /* messages sent to it */
+  guint64 received;             /* messages received from it */
+  GSource *resume_deadline;     /* no connection: it leaves unless it
+                                 * resumes by then */
 };
 
 typedef struct
@@ -137,6 +159,7 @@ struct _GstIceSignallingServer
   guint register_timeout;
   gchar *certificate_file;
   gchar *private_key_file;
+  guint resume_timeout;
 
   /* from start() to stop(): owned by the thread running the main context
    * that was thread-default at start() */
@@ -346,6 +369,27 @@ gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
       g_param_spec_string ("private-key-file", "Private key file",
           "PEM file of the key of certificate-file (default NULL)", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstIceSignallingServer:resume-timeout:
+   *
+   * Seconds a registered client whose connection broke (closed without a
+   * goodbye, or silent for two ping intervals) keeps its peer id and its
+   * sessions: a #GstIceWebSocketSignaller reconnects with the resume token
+   * the server gave it and carries on where it was, as after a network
+   * change, and nobody hears it left.  After that it leaves: its sessions
+   * end and, for a producer, consumers get producerRemoved.  A client that
+   * stops closes its connection and leaves at once; one that registers
+   * again without the token (its process restarted) replaces the broken
+   * registration at once.  Default 15; 0: no resumption, a broken
+   * connection leaves at once.  Read by gst_ice_signalling_server_start().
+   */
+  g_object_class_install_property (gobject_class, PROP_RESUME_TIMEOUT,
+      g_param_spec_uint ("resume-timeout", "Resume timeout",
+          "Seconds a client whose connection broke keeps its registration "
+          "and sessions to resume them from a new connection (default 15; "
+          "0 = leave at once)", 0, 3600, DEFAULT_RESUME_TIMEOUT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
 }
 
 /* Wipes and frees a secret string. */
@@ -387,6 +431,7 @@ gst_ice_signalling_server_init (GstIceSignallingServer * self)
   self->host = g_strdup (DEFAULT_HOST);
   self->port = DEFAULT_PORT;
   self->ping_interval = DEFAULT_PING_INTERVAL;
+  self->resume_timeout = DEFAULT_RESUME_TIMEOUT;
   self->max_connections_per_address = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
   self->max_sessions_per_connection = DEFAULT_MAX_SESSIONS_PER_CONNECTION;
   self->max_message_rate = DEFAULT_MAX_MESSAGE_RATE;
@@ -418,6 +463,9 @@ gst_ice_signalling_server_set_property (GObject * object, guint prop_id,
       break;
     case PROP_PING_INTERVAL:
       self->ping_interval = g_value_get_uint (value);
+      break;
+    case PROP_RESUME_TIMEOUT:
+      self->resume_timeout = g_value_get_uint (value);
       break;
     case PROP_TOKEN:
       clear_secret (&self->token);
@@ -464,6 +512,9 @@ gst_ice_signalling_server_get_property (GObject * object, guint prop_id,
       break;
     case PROP_PING_INTERVAL:
       g_value_set_uint (value, self->ping_interval);
+      break;
+    case PROP_RESUME_TIMEOUT:
+      g_value_set_uint (value, self->resume_timeout);
       break;
     case PROP_MAX_CONNECTIONS_PER_ADDRESS:
       g_value_set_uint (value, self->max_connections_per_address);
@@ -522,24 +573,43 @@ peer_name (Peer * peer)
   return peer->peer_id ? peer->peer_id : peer->remote;
 }
 
+/* Writes @text (taking it) on @peer's connection, if it has an open one;
+ * @shown is what the log shows of it. */
 static void
-peer_send (Peer * peer, gchar * text)
+peer_write (Peer * peer, gchar * text, const gchar * shown)
 {
   GstIceSignallingServer *self = peer->server;
 
-  if (soup_websocket_connection_get_state (peer->ws) !=
+  if (peer->ws == NULL) {
+    GST_DEBUG_OBJECT (self, "%s has no connection, keeping %s for when it "
+        "resumes", peer_name (peer), shown);
+  } else if (soup_websocket_connection_get_state (peer->ws) !=
       SOUP_WEBSOCKET_STATE_OPEN) {
     GST_DEBUG_OBJECT (self, "%s is leaving, not sending %s", peer_name (peer),
-        text);
-  } else if (!g_utf8_validate (text, -1, NULL)) {
-    /* cannot happen: every string taken from a message was checked */
-    GST_ERROR_OBJECT (self, "not sending non-UTF-8 message to %s",
-        peer_name (peer));
+        shown);
   } else {
-    GST_LOG_OBJECT (self, "to %s: %s", peer_name (peer), text);
+    GST_LOG_OBJECT (self, "to %s: %s", peer_name (peer), shown);
     soup_websocket_connection_send_text (peer->ws, text);
   }
   g_free (text);
+}
+
+/* Sends @text (taking it) to @peer; once it registered, the message is
+ * numbered and kept, to be sent again if its connection breaks before it
+ * arrives. */
+static void
+peer_send (Peer * peer, gchar * text)
+{
+  if (!g_utf8_validate (text, -1, NULL)) {
+    /* cannot happen: every string taken from a message was checked */
+    GST_ERROR_OBJECT (peer->server, "not sending non-UTF-8 message to %s",
+        peer_name (peer));
+    g_free (text);
+    return;
+  }
+  if (peer->sent != NULL)
+    gst_ice_signalling_replay_push (peer->sent, text);
+  peer_write (peer, text, text);
 }
 
 /* An error message with @code (GST_ICE_SIGNALLING_ERROR_*) and text. */
@@ -560,15 +630,37 @@ peer_send_error (Peer * peer, const gchar * code, const gchar * format, ...)
   g_free (message);
 }
 
+/* @peer's connection no longer counts as one of its address's. */
+static void
+peer_release_address (Peer * peer)
+{
+  GstIceSignallingServer *self = peer->server;
+  guint n;
+
+  if (peer->address == NULL)
+    return;
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->addresses, peer->address));
+  if (n > 1)
+    g_hash_table_insert (self->addresses, g_strdup (peer->address),
+        GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (self->addresses, peer->address);
+  g_clear_pointer (&peer->address, g_free);
+}
+
 static void
 peer_free (Peer * peer)
 {
-  GstIceSignallingServer *self = peer->server;
-
   if (peer->deadline != NULL) {
     g_source_destroy (peer->deadline);
     g_source_unref (peer->deadline);
   }
+  if (peer->resume_deadline != NULL) {
+    g_source_destroy (peer->resume_deadline);
+    g_source_unref (peer->resume_deadline);
+  }
+  gst_ice_signalling_replay_free (peer->sent);
+  OPENSSL_cleanse (peer->resume_digest, sizeof (peer->resume_digest));
   if (peer->ws != NULL) {
     g_signal_handlers_disconnect_by_data (peer->ws, peer);
     g_object_unref (peer->ws);
@@ -578,17 +670,7 @@ peer_free (Peer * peer)
   g_clear_object (&peer->handshake);
   g_clear_object (&peer->tls);
   g_clear_object (&peer->connection);
-  if (peer->address != NULL) {
-    guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->addresses,
-            peer->address));
-
-    if (n > 1)
-      g_hash_table_insert (self->addresses, g_strdup (peer->address),
-          GUINT_TO_POINTER (n - 1));
-    else
-      g_hash_table_remove (self->addresses, peer->address);
-  }
-  g_free (peer->address);
+  peer_release_address (peer);
   g_free (peer->remote);
   g_free (peer->peer_id);
   g_free (peer);
@@ -659,6 +741,149 @@ token_matches (GstIceSignallingServer * self, const gchar * token)
   return matches;
 }
 
+static void on_peer_pong (SoupWebsocketConnection * ws, GBytes * message,
+    gpointer user_data);
+static void on_peer_message (SoupWebsocketConnection * ws, gint data_type,
+    GBytes * bytes, gpointer user_data);
+static void on_peer_error (SoupWebsocketConnection * ws, GError * error,
+    gpointer user_data);
+static void on_peer_closed (SoupWebsocketConnection * ws, gpointer user_data);
+
+static void
+connect_ws (Peer * peer)
+{
+  g_signal_connect (peer->ws, "pong", G_CALLBACK (on_peer_pong), peer);
+  g_signal_connect (peer->ws, "message", G_CALLBACK (on_peer_message), peer);
+  g_signal_connect (peer->ws, "error", G_CALLBACK (on_peer_error), peer);
+  g_signal_connect (peer->ws, "closed", G_CALLBACK (on_peer_closed), peer);
+}
+
+/* Lets go of @peer's connection, closing it with @code unless it is closed
+ * already. */
+static void
+peer_close_ws (Peer * peer, gushort code, const gchar * why)
+{
+  if (peer->ws == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (peer->ws, peer);
+  if (soup_websocket_connection_get_state (peer->ws) ==
+      SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (peer->ws, code, why);
+  /* the connection keeps itself alive until its stream is closed */
+  g_clear_object (&peer->ws);
+}
+
+static gchar *
+hex_encode (const guint8 * data, gsize size)
+{
+  gchar *hex = g_malloc (2 * size + 1);
+  gsize i;
+
+  for (i = 0; i < size; i++) {
+    hex[2 * i] = "0123456789abcdef"[data[i] >> 4];
+    hex[2 * i + 1] = "0123456789abcdef"[data[i] & 0xf];
+  }
+  hex[2 * size] = '\0';
+  return hex;
+}
+
+/* Gives @peer a resume token and says it registered (resumed or not),
+ * with how many of its messages arrived. */
+static void
+peer_send_registered (GstIceSignallingServer * self, Peer * peer,
+    gboolean resumed)
+{
+  guint8 random[16];
+  gchar *token, *received, *text;
+
+  received = g_strdup_printf ("%" G_GUINT64_FORMAT, peer->received);
+  if (self->resume_timeout == 0 || RAND_bytes (random, sizeof (random)) != 1) {
+    peer_write (peer, gst_ice_signalling_message_build ("registered",
+            "peerId", peer->peer_id, NULL), "registered");
+    g_free (received);
+    return;
+  }
+
+  /* a new token each time: one that was seen on a broken path is spent */
+  token = hex_encode (random, sizeof (random));
+  OPENSSL_cleanse (random, sizeof (random));
+  peer->resumable = token_digest (token, peer->resume_digest);
+  text = gst_ice_signalling_message_build ("registered", "peerId",
+      peer->peer_id, "resumeToken", token, "resumed",
+      resumed ? "true" : "false", "received", received, NULL);
+  peer_write (peer, text, resumed ? "registered (resumed)" : "registered");
+  clear_secret (&token);
+  g_free (received);
+}
+
+/* Whether @token is @peer's resume token. */
+static gboolean
+resume_token_matches (Peer * peer, const gchar * token)
+{
+  guint8 digest[32];
+  gboolean matches;
+
+  if (!peer->resumable || token == NULL || !token_digest (token, digest))
+    return FALSE;
+  matches = CRYPTO_memcmp (digest, peer->resume_digest, sizeof (digest)) == 0;
+  OPENSSL_cleanse (digest, sizeof (digest));
+  return matches;
+}
+
+/* @registered, whose connection broke, comes back on @peer's: the
+ * registration takes that connection, @peer goes, and the messages the
+ * client missed are sent again. */
+static void
+resume_registration (GstIceSignallingServer * self, Peer * registered,
+    Peer * peer, guint64 received)
+{
+  GPtrArray *missed;
+  gboolean complete;
+  gchar *address;
+  guint i;
+
+  GST_INFO_OBJECT (self, "%s resumes %s on a new connection from %s",
+      registered->peer_id, registered->ws ? "(its old connection still "
+      "open)" : "after its connection broke", peer->remote);
+
+  peer_close_ws (registered, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+      "resumed on another connection");
+  if (registered->resume_deadline != NULL) {
+    g_source_destroy (registered->resume_deadline);
+    g_clear_pointer (&registered->resume_deadline, g_source_unref);
+  }
+
+  /* the registration takes over the new connection and its address's
+   * count; @peer keeps the old address, released when it is freed */
+  g_signal_handlers_disconnect_by_data (peer->ws, peer);
+  registered->ws = g_steal_pointer (&peer->ws);
+  connect_ws (registered);
+  address = registered->address;
+  registered->address = peer->address;
+  peer->address = address;
+  g_free (registered->remote);
+  registered->remote = g_strdup (peer->remote);
+  registered->last_seen = peer->last_seen;
+  registered->allowance = peer->allowance;
+  registered->allowance_time = peer->allowance_time;
+  registered->dropped = FALSE;
+  self->peers = g_list_remove (self->peers, peer);
+  peer_free (peer);
+
+  peer_send_registered (self, registered, TRUE);
+  missed = gst_ice_signalling_replay_since (registered->sent, received,
+      &complete);
+  if (!complete)
+    GST_WARNING_OBJECT (self, "%s resumes after %" G_GUINT64_FORMAT
+        " messages, but the first ones it missed are no longer kept: only "
+        "the last %u are sent again", registered->peer_id, received,
+        missed->len);
+  for (i = 0; i < missed->len; i++)
+    peer_write (registered, g_strdup (g_ptr_array_index (missed, i)),
+        "a message it missed");
+  g_ptr_array_unref (missed);
+}
+
 static void
 handle_register (GstIceSignallingServer * self, Peer * peer,
     JsonObject * message)
@@ -666,6 +891,10 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
   const gchar *peer_id =
       gst_ice_signalling_message_get_string (message, "peerId");
   const gchar *role = gst_ice_signalling_message_get_string (message, "role");
+  const gchar *resume_token =
+      gst_ice_signalling_message_get_string (message, "resumeToken");
+  Peer *registered;
+  guint64 received = 0;
   GList *l;
 
   if (self->token_required && !token_matches (self,
@@ -691,22 +920,43 @@ handle_register (GstIceSignallingServer * self, Peer * peer,
         "role '%s' is not 'producer' or 'consumer'", role ? role : "(none)");
     return;
   }
-  if (g_hash_table_contains (self->registered, peer_id)) {
+  registered = g_hash_table_lookup (self->registered, peer_id);
+  if (registered != NULL && registered->role == peer->role &&
+      resume_token_matches (registered, resume_token)) {
+    if (!gst_ice_signalling_parse_count (gst_ice_signalling_message_get_string
+            (message, "received"), &received)) {
+      peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_BAD_MESSAGE,
+          "register with a resumeToken needs \"received\", the number of "
+          "messages received, in decimal digits");
+      return;
+    }
+    resume_registration (self, registered, peer, received);
+    return;
+  }
+  if (registered != NULL && registered->ws == NULL) {
+    /* its connection broke and it did not come back with its token: the
+     * process restarted, or another one takes the name over */
+    GST_INFO_OBJECT (self, "%s registers without the resume token of the "
+        "broken registration of %s: that one leaves", peer->remote, peer_id);
+    self->peers = g_list_remove (self->peers, registered);
+    peer_leave (self, registered);
+    peer_free (registered);
+  } else if (registered != NULL) {
     peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_PEER_ID_TAKEN,
         "peer id '%s' is already registered", peer_id);
     return;
   }
 
-  peer->peer_id = g_strdup (peer_id);
-  g_hash_table_insert (self->registered, peer->peer_id, peer);
   if (peer->deadline != NULL) {
     g_source_destroy (peer->deadline);
     g_clear_pointer (&peer->deadline, g_source_unref);
   }
+  peer->peer_id = g_strdup (peer_id);
+  peer->sent = gst_ice_signalling_replay_new (REPLAY_BYTES);
+  g_hash_table_insert (self->registered, peer->peer_id, peer);
   GST_INFO_OBJECT (self, "%s registered %s %s", peer->remote, role, peer_id);
 
-  peer_send (peer, gst_ice_signalling_message_build ("registered", "peerId",
-          peer_id, NULL));
+  peer_send_registered (self, peer, FALSE);
 
   for (l = self->peers; l != NULL; l = l->next) {
     Peer *other = l->data;
@@ -948,15 +1198,18 @@ on_peer_message (SoupWebsocketConnection * ws, gint data_type,
   } else if (peer->peer_id == NULL) {
     peer_send_error (peer, GST_ICE_SIGNALLING_ERROR_NOT_REGISTERED,
         "register before sending anything else");
-  } else if (g_str_equal (type, "startSession")) {
-    handle_start_session (self, peer, message);
-  } else if (g_str_equal (type, "peer")) {
-    handle_peer (self, peer, message);
-  } else if (g_str_equal (type, "endSession")) {
-    handle_end_session (self, peer, message);
   } else {
-    GST_WARNING_OBJECT (self, "ignoring message of unknown type '%.64s' "
-        "from %s", type, peer_name (peer));
+    /* counted: a client that resumes sends again what came after */
+    peer->received++;
+    if (g_str_equal (type, "startSession"))
+      handle_start_session (self, peer, message);
+    else if (g_str_equal (type, "peer"))
+      handle_peer (self, peer, message);
+    else if (g_str_equal (type, "endSession"))
+      handle_end_session (self, peer, message);
+    else
+      GST_WARNING_OBJECT (self, "ignoring message of unknown type '%.64s' "
+          "from %s", type, peer_name (peer));
   }
 
   json_object_unref (message);
@@ -990,6 +1243,52 @@ on_peer_error (SoupWebsocketConnection * ws, GError * error, gpointer user_data)
 
   GST_WARNING_OBJECT (peer->server, "connection of %s: %s", peer_name (peer),
       error->message);
+  /* a frame that breaks the protocol (too large, malformed) ends its
+   * registration with its connection; an I/O error is a broken path */
+  if (error->domain == SOUP_WEBSOCKET_ERROR)
+    peer->dropped = TRUE;
+}
+
+static gboolean
+on_resume_deadline (gpointer user_data)
+{
+  Peer *peer = user_data;
+  GstIceSignallingServer *self = peer->server;
+
+  GST_INFO_OBJECT (self, "%s did not resume within %u s", peer->peer_id,
+      self->resume_timeout);
+  self->peers = g_list_remove (self->peers, peer);
+  peer_leave (self, peer);
+  peer_free (peer);
+  return G_SOURCE_REMOVE;
+}
+
+/* @peer's connection broke: its registration waits resume-timeout for it
+ * to come back on another one. */
+static void
+peer_detach (GstIceSignallingServer * self, Peer * peer, const gchar * why)
+{
+  GST_INFO_OBJECT (self, "connection of %s from %s broke (%s): keeping its "
+      "registration for %u s", peer->peer_id, peer->remote, why,
+      self->resume_timeout);
+  peer_close_ws (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, why);
+  peer_release_address (peer);
+  peer->resume_deadline = g_timeout_source_new_seconds (self->resume_timeout);
+  g_source_set_callback (peer->resume_deadline, on_resume_deadline, peer, NULL);
+  g_source_attach (peer->resume_deadline, g_main_context_get_thread_default ());
+}
+
+/* Whether @peer, whose connection ends with @code, may come back: it
+ * registered, was given a token, and its connection broke (no close
+ * frame, 1006) or it said it resumes elsewhere.  A client that stops says
+ * goodbye (1000); libsoup closes on bad frames with codes of their own. */
+static gboolean
+peer_may_resume (GstIceSignallingServer * self, Peer * peer, gushort code)
+{
+  return peer->peer_id != NULL && peer->resumable && !peer->dropped &&
+      self->resume_timeout > 0 && (code == 0 ||
+      code == SOUP_WEBSOCKET_CLOSE_ABNORMAL ||
+      code == GST_ICE_SIGNALLING_CLOSE_RESUMING);
 }
 
 static void
@@ -997,10 +1296,19 @@ on_peer_closed (SoupWebsocketConnection * ws, gpointer user_data)
 {
   Peer *peer = user_data;
   GstIceSignallingServer *self = peer->server;
+  gushort code = soup_websocket_connection_get_close_code (ws);
 
   GST_DEBUG_OBJECT (self, "connection of %s closed (code %u)",
-      peer_name (peer), soup_websocket_connection_get_close_code (ws));
+      peer_name (peer), code);
 
+  if (peer_may_resume (self, peer, code)) {
+    gchar *why = code ? g_strdup_printf ("closed with code %u", code) :
+        g_strdup ("closed without a close frame");
+
+    peer_detach (self, peer, why);
+    g_free (why);
+    return;
+  }
   self->peers = g_list_remove (self->peers, peer);
   peer_leave (self, peer);
   peer_free (peer);
@@ -1038,10 +1346,7 @@ on_websocket (SoupServer * soup, SoupServerMessage * msg, const gchar * path,
    * does */
   peer->last_seen = g_get_monotonic_time ();
   soup_websocket_connection_set_keepalive_interval (ws, self->ping_interval);
-  g_signal_connect (ws, "pong", G_CALLBACK (on_peer_pong), peer);
-  g_signal_connect (ws, "message", G_CALLBACK (on_peer_message), peer);
-  g_signal_connect (ws, "error", G_CALLBACK (on_peer_error), peer);
-  g_signal_connect (ws, "closed", G_CALLBACK (on_peer_closed), peer);
+  connect_ws (peer);
 
   self->peers = g_list_append (self->peers, peer);
 }
@@ -1077,7 +1382,11 @@ check_peers (gpointer user_data)
     Peer *peer = l->data;
 
     next = l->next;
-    if (!peer->dropped && now - peer->last_seen > limit)
+    if (peer->ws == NULL || peer->dropped || now - peer->last_seen <= limit)
+      continue;
+    if (peer_may_resume (self, peer, 0))
+      peer_detach (self, peer, "no answer to pings");
+    else
       drop_peer (self, peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
           "no answer to pings");
   }
@@ -1502,11 +1811,7 @@ gst_ice_signalling_server_stop (GstIceSignallingServer * self)
   for (l = peers; l != NULL; l = l->next) {
     Peer *peer = l->data;
 
-    g_signal_handlers_disconnect_by_data (peer->ws, peer);
-    if (soup_websocket_connection_get_state (peer->ws) ==
-        SOUP_WEBSOCKET_STATE_OPEN)
-      soup_websocket_connection_close (peer->ws,
-          SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server stopping");
+    peer_close_ws (peer, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server stopping");
     peer_free (peer);
   }
   g_list_free (peers);
@@ -1548,6 +1853,12 @@ gst_ice_signalling_server_remove_peer (GstIceSignallingServer * self,
   if (peer == NULL)
     return;
   peer_leave (self, peer);
+  if (peer->ws == NULL) {
+    /* its connection broke earlier: nothing else holds it */
+    self->peers = g_list_remove (self->peers, peer);
+    peer_free (peer);
+    return;
+  }
   /* gone for good: its connection closing later announces nothing */
   g_clear_pointer (&peer->peer_id, g_free);
 }

@@ -43,6 +43,15 @@
  * server is back, and registers again.  ICE sessions that already flow do
  * not need the server and go on meanwhile.
  *
+ * A connection that breaks while the server still runs (this host changed
+ * networks, a NAT forgot the connection) is resumed: the signaller
+ * reconnects at once with the resume token the server gave it, keeps its
+ * peer id and sessions, and both sides send again what the other missed,
+ * so an ICE restart's descriptions get through the change that caused it.
+ * A connection silent for two #GstIceWebSocketSignaller:keepalive-interval
+ * counts as broken; so does the current one when the element hears of a
+ * network change (gst_ice_signaller_network_changed()).
+ *
  * |[
  * gst-launch-1.0 videotestsrc ! x264enc ! rtph264pay ! \
  *     icesink peer-id=cam1 signaller::uri=ws://192.0.2.1:8443
@@ -55,6 +64,7 @@
 
 #include <gst/ice/signalling/gsticewebsocketsignaller.h>
 #include <gst/ice/signalling/gsticesignallingprotocol.h>
+#include <gst/ice/signalling/gsticesignallingreplay.h>
 #include <gst/ice/gsticeerror.h>
 
 #include <string.h>
@@ -68,6 +78,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_websocket_signaller_debug);
 #define DEFAULT_URI "ws://127.0.0.1:8443"
 #define DEFAULT_CONNECTION_RETRIES 0
 #define DEFAULT_RETRY_INTERVAL 1000
+#define DEFAULT_KEEPALIVE_INTERVAL 5
+
+/* what the signaller keeps of the messages it sent, to send them again
+ * after a reconnection, and of those waiting for the registration */
+#define REPLAY_BYTES (256 * 1024)
 
 
 enum
@@ -78,6 +93,7 @@ enum
   PROP_RETRY_INTERVAL,
   PROP_TOKEN,
   PROP_TLS_CA_FILE,
+  PROP_KEEPALIVE_INTERVAL,
 };
 
 struct _GstIceWebSocketSignaller
@@ -91,6 +107,7 @@ struct _GstIceWebSocketSignaller
   guint retry_interval;
   gchar *token;                 /* secret: never logged nor read back */
   gchar *tls_ca_file;
+  guint keepalive_interval;
   /* set before start(), from the thread that starts it */
   GTlsCertificate *pinned;      /* accepted as it is, whoever signed it */
 
@@ -104,6 +121,7 @@ struct _GstIceWebSocketSignaller
   GUri *parsed_uri;             /* NULL if server_uri is invalid */
   guint max_retries;
   guint interval;
+  guint keepalive;              /* seconds, 0 = none */
   guint attempts;
   SoupSession *session;
   SoupMessage *connect_msg;     /* the handshake of the pending attempt */
@@ -116,7 +134,14 @@ struct _GstIceWebSocketSignaller
   gboolean reconnecting;        /* a registered connection dropped */
   GHashTable *producers;        /* consumer: announced and not removed */
   gboolean failed;              /* an error was emitted, nothing is sent */
-  GQueue pending;               /* gchar *, messages sent before registered */
+  /* since the registration: every message sent (those not written yet
+   * wait there until registered), how many came from the server, and
+   * the token that resumes it from another connection */
+  GstIceSignallingReplay *sent;
+  guint64 received;
+  gchar *resume_token;          /* secret: never logged */
+  gint64 last_frame;            /* monotonic time of the server's last */
+  GSource *keepalive_source;    /* looks for a silent connection */
 };
 
 static void gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface *
@@ -244,6 +269,24 @@ gst_ice_websocket_signaller_class_init (GstIceWebSocketSignallerClass * klass)
           "by (default NULL: the system's CAs)", NULL,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceWebSocketSignaller:keepalive-interval:
+   *
+   * Seconds between two WebSocket pings to the server.  A connection from
+   * which nothing (no message, no pong) arrived for two intervals is
+   * broken (a NAT forgot it, this host changed networks): the signaller
+   * reconnects and resumes its registration, within 3 intervals of the
+   * server's last frame.  Default 5; 0: no pings, a broken connection is
+   * noticed only when the kernel gives up on it (minutes).
+   */
+  g_object_class_install_property (gobject_class, PROP_KEEPALIVE_INTERVAL,
+      g_param_spec_uint ("keepalive-interval", "Keepalive interval",
+          "Seconds between two pings to the server; a connection silent "
+          "for two intervals is broken, and resumed on a new one "
+          "(default 5; 0 = no pings)", 0, 3600, DEFAULT_KEEPALIVE_INTERVAL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
 }
 
 /* Wipes and frees a secret string. */
@@ -263,7 +306,8 @@ gst_ice_websocket_signaller_init (GstIceWebSocketSignaller * self)
   self->uri = g_strdup (DEFAULT_URI);
   self->connection_retries = DEFAULT_CONNECTION_RETRIES;
   self->retry_interval = DEFAULT_RETRY_INTERVAL;
-  g_queue_init (&self->pending);
+  self->keepalive_interval = DEFAULT_KEEPALIVE_INTERVAL;
+  self->sent = gst_ice_signalling_replay_new (REPLAY_BYTES);
   self->producers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       NULL);
 }
@@ -296,6 +340,9 @@ gst_ice_websocket_signaller_set_property (GObject * object, guint prop_id,
       g_free (self->tls_ca_file);
       self->tls_ca_file = g_value_dup_string (value);
       break;
+    case PROP_KEEPALIVE_INTERVAL:
+      self->keepalive_interval = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -322,6 +369,9 @@ gst_ice_websocket_signaller_get_property (GObject * object, guint prop_id,
       break;
     case PROP_TLS_CA_FILE:
       g_value_set_string (value, self->tls_ca_file);
+      break;
+    case PROP_KEEPALIVE_INTERVAL:
+      g_value_set_uint (value, self->keepalive_interval);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -351,6 +401,7 @@ gst_ice_websocket_signaller_finalize (GObject * object)
   g_free (self->tls_ca_file);
   g_clear_object (&self->pinned);
   g_hash_table_unref (self->producers);
+  gst_ice_signalling_replay_free (self->sent);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -441,7 +492,8 @@ write_message (GstIceWebSocketSignaller * self, gchar * text)
   write_message_full (self, text, FALSE);
 }
 
-/* Sends @text (taking it) now if registered, else queues it. */
+/* Numbers and keeps @text (taking it), and sends it now if registered;
+ * else it waits for the registration. */
 static void
 send_message (GstIceWebSocketSignaller * self, gchar * text)
 {
@@ -449,41 +501,76 @@ send_message (GstIceWebSocketSignaller * self, gchar * text)
     GST_WARNING_OBJECT (self, "not started, dropping %s", text);
   } else if (self->failed) {
     GST_DEBUG_OBJECT (self, "signalling failed, dropping %s", text);
-  } else if (!self->registered) {
-    GST_DEBUG_OBJECT (self, "not registered yet, queueing %s", text);
-    g_queue_push_tail (&self->pending, text);
-    return;
+  } else if (!g_utf8_validate (text, -1, NULL)) {
+    /* a text frame must be UTF-8 */
+    GST_WARNING_OBJECT (self, "dropping message that is not UTF-8: %s", text);
   } else {
-    write_message (self, text);
-    return;
+    gst_ice_signalling_replay_push (self->sent, text);
+    if (self->registered) {
+      write_message (self, text);
+      return;
+    }
+    GST_DEBUG_OBJECT (self, "not registered, keeping %s", text);
   }
   g_free (text);
 }
 
+/* Writes what the server did not receive of what was sent since the
+ * registration: those kept while not registered, or lost with a broken
+ * connection. */
 static void
-flush_pending (GstIceWebSocketSignaller * self)
+send_missed (GstIceWebSocketSignaller * self, guint64 received)
 {
-  gchar *text;
+  GPtrArray *missed;
+  gboolean complete;
+  guint i;
 
-  while (self->registered && (text = g_queue_pop_head (&self->pending)))
-    send_message (self, text);
+  missed = gst_ice_signalling_replay_since (self->sent, received, &complete);
+  if (!complete)
+    GST_WARNING_OBJECT (self, "the server received %" G_GUINT64_FORMAT
+        " of our %" G_GUINT64_FORMAT " messages, and the first it missed "
+        "are no longer kept: sending the last %u", received,
+        gst_ice_signalling_replay_get_last (self->sent), missed->len);
+  for (i = 0; i < missed->len; i++)
+    write_message (self, g_strdup (g_ptr_array_index (missed, i)));
+  g_ptr_array_unref (missed);
 }
 
+/* Lets go of the connection, closing it with @code: 1000 says goodbye,
+ * GST_ICE_SIGNALLING_CLOSE_RESUMING that a new connection follows. */
 static void
-drop_connection (GstIceWebSocketSignaller * self)
+drop_connection_with_code (GstIceWebSocketSignaller * self, gushort code)
 {
+  if (self->keepalive_source != NULL) {
+    g_source_destroy (self->keepalive_source);
+    g_clear_pointer (&self->keepalive_source, g_source_unref);
+  }
   if (self->ws == NULL)
     return;
 
   g_signal_handlers_disconnect_by_data (self->ws, self);
   if (soup_websocket_connection_get_state (self->ws) ==
       SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL,
-        NULL);
+    soup_websocket_connection_close (self->ws, code, NULL);
   /* the connection keeps itself alive until its stream is closed */
   g_clear_object (&self->ws);
   g_clear_pointer (&self->ws_error, g_free);
   self->registered = FALSE;
+}
+
+static void
+drop_connection (GstIceWebSocketSignaller * self)
+{
+  drop_connection_with_code (self, SOUP_WEBSOCKET_CLOSE_NORMAL);
+}
+
+/* A new registration, or none: nothing sent or received before counts. */
+static void
+forget_registration (GstIceWebSocketSignaller * self)
+{
+  gst_ice_signalling_replay_reset (self->sent);
+  self->received = 0;
+  clear_secret (&self->resume_token);
 }
 
 /* Incoming messages */
@@ -533,6 +620,46 @@ handle_error (GstIceWebSocketSignaller * self, JsonObject * message)
   }
 }
 
+static void forget_producers (GstIceWebSocketSignaller * self);
+
+/* The server took the registration: a first one, one that resumed the
+ * registration of a broken connection, or a new one after the server
+ * lost track of us (it restarted, or we came back too late). */
+static void
+handle_registered (GstIceWebSocketSignaller * self, JsonObject * message)
+{
+  const gchar *token =
+      gst_ice_signalling_message_get_string (message, "resumeToken");
+  guint64 received = 0;
+  gboolean resumed;
+
+  resumed = self->reconnecting && self->resume_token != NULL &&
+      g_strcmp0 (gst_ice_signalling_message_get_string (message, "resumed"),
+      "true") == 0 && gst_ice_signalling_parse_count
+      (gst_ice_signalling_message_get_string (message, "received"), &received);
+
+  if (resumed) {
+    GST_WARNING_OBJECT (self, "resumed the registration of %s with %s on a "
+        "new connection", self->peer_id, self->server_uri);
+  } else if (self->reconnecting) {
+    /* the sessions of the old registration go on without the server; what
+     * was said in them is no use to this one */
+    GST_WARNING_OBJECT (self, "reconnected to %s, registered anew",
+        self->server_uri);
+    forget_producers (self);
+    forget_registration (self);
+  } else {
+    GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
+        self->server_uri);
+  }
+  clear_secret (&self->resume_token);
+  if (token != NULL)
+    self->resume_token = g_strdup (token);
+  self->registered = TRUE;
+  self->reconnecting = FALSE;
+  send_missed (self, received);
+}
+
 static void
 handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
 {
@@ -548,13 +675,7 @@ handle_message (GstIceWebSocketSignaller * self, JsonObject * message)
     goto no_type;
 
   if (g_str_equal (type, "registered")) {
-    GST_INFO_OBJECT (self, "registered as %s with %s", self->peer_id,
-        self->server_uri);
-    self->registered = TRUE;
-    if (self->reconnecting)
-      GST_WARNING_OBJECT (self, "reconnected to %s", self->server_uri);
-    self->reconnecting = FALSE;
-    flush_pending (self);
+    handle_registered (self, message);
   } else if (g_str_equal (type, "producerAdded")) {
     if (peer_id == NULL || !is_consumer)
       goto unexpected;
@@ -640,12 +761,18 @@ on_ws_message (SoupWebsocketConnection * ws, gint data_type, GBytes * bytes,
     return;
   }
 
+  self->last_frame = g_get_monotonic_time ();
   message = gst_ice_signalling_message_parse (bytes, &error);
   if (message == NULL) {
     GST_WARNING_OBJECT (self, "ignoring malformed message: %s", error->message);
     g_clear_error (&error);
+    if (self->registered)
+      self->received++;
     return;
   }
+  /* counted: after a reconnection, the server sends what came after */
+  if (self->registered)
+    self->received++;
 
   /* a signal handler may stop and drop us */
   g_object_ref (self);
@@ -690,6 +817,31 @@ reconnect_interval (GstIceWebSocketSignaller * self)
   return MAX (self->interval, 1000);
 }
 
+/* The registered connection broke or closed.  A server that gave a
+ * resume token may be there still (our path broke, not the server): try
+ * again at once, and resume.  Else the server went away (icesink's
+ * embedded server goes with its pipeline): ICE sessions that flow need no
+ * signalling, and the peers find each other again once it is back. */
+static void
+lose_connection (GstIceWebSocketSignaller * self, const gchar * reason,
+    gboolean server_left)
+{
+  gboolean resumable = self->resume_token != NULL && !server_left;
+
+  GST_WARNING_OBJECT (self, "lost the connection to signalling server %s: "
+      "%s; reconnecting%s", self->server_uri, reason, resumable ?
+      " now to resume, then every second or more" : " every second or more");
+  drop_connection_with_code (self, GST_ICE_SIGNALLING_CLOSE_RESUMING);
+  if (!resumable) {
+    forget_producers (self);
+    forget_registration (self);
+  }
+  self->reconnecting = TRUE;
+  self->attempts = 0;
+  if (self->connect_source == NULL)
+    schedule_connect (self, resumable ? 0 : reconnect_interval (self));
+}
+
 static void
 on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
 {
@@ -708,19 +860,18 @@ on_ws_closed (SoupWebsocketConnection * ws, gpointer user_data)
     reason = g_strdup ("closed");
 
   if (self->registered) {
-    /* The server went away (icesink's embedded server goes with its
-     * pipeline): ICE sessions that flow need no signalling, and the peers
-     * find each other again once it is back. */
-    GST_WARNING_OBJECT (self, "lost the connection to signalling server %s: "
-        "%s; reconnecting every %u ms", self->server_uri, reason,
-        reconnect_interval (self));
-    drop_connection (self);
-    /* what was queued belongs to sessions of the lost connection */
-    g_queue_clear_full (&self->pending, g_free);
-    forget_producers (self);
-    self->reconnecting = TRUE;
-    self->attempts = 0;
-    schedule_connect (self, reconnect_interval (self));
+    /* a server that stops says so with 1001: it forgot us */
+    lose_connection (self, reason, code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+    g_free (reason);
+    return;
+  }
+  if (self->reconnecting) {
+    /* closed again before the registration: the next attempt may do */
+    GST_DEBUG_OBJECT (self, "connection to %s closed before the "
+        "registration: %s", self->server_uri, reason);
+    drop_connection_with_code (self, GST_ICE_SIGNALLING_CLOSE_RESUMING);
+    if (self->connect_source == NULL)
+      schedule_connect (self, reconnect_interval (self));
     g_free (reason);
     return;
   }
@@ -789,6 +940,81 @@ describe_refusal (GstIceWebSocketSignaller * self)
   return g_string_free (why, FALSE);
 }
 
+/* The register message: with the server's token if there is one, and
+ * the resume token and count of the registration to resume if there is
+ * one. */
+static gchar *
+build_register (GstIceWebSocketSignaller * self, const gchar * role)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node;
+  gchar *text;
+
+  json_object_set_string_member (object, "type", "register");
+  json_object_set_string_member (object, "peerId", self->peer_id);
+  json_object_set_string_member (object, "role", role);
+  if (self->active_token != NULL)
+    json_object_set_string_member (object, "token", self->active_token);
+  if (self->reconnecting && self->resume_token != NULL) {
+    gchar *received = g_strdup_printf ("%" G_GUINT64_FORMAT, self->received);
+
+    json_object_set_string_member (object, "resumeToken", self->resume_token);
+    json_object_set_string_member (object, "received", received);
+    g_free (received);
+  }
+  node = json_node_init_object (json_node_alloc (), object);
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (object);
+  return text;
+}
+
+static void
+on_ws_pong (SoupWebsocketConnection * ws, GBytes * message, gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+
+  self->last_frame = g_get_monotonic_time ();
+}
+
+/* libsoup 3.2 pings but never notices a missing pong: this does. */
+static gboolean
+check_keepalive (gpointer user_data)
+{
+  GstIceWebSocketSignaller *self = user_data;
+  gint64 silent = g_get_monotonic_time () - self->last_frame;
+  gchar *reason;
+
+  if (silent <= 2 * (gint64) self->keepalive * G_TIME_SPAN_SECOND)
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&self->keepalive_source, g_source_unref);
+  reason = g_strdup_printf ("nothing from it for %" G_GINT64_FORMAT " s",
+      silent / G_TIME_SPAN_SECOND);
+  if (self->registered) {
+    lose_connection (self, reason, FALSE);
+  } else {
+    /* not registered yet: as if the connection had closed */
+    g_free (self->ws_error);
+    self->ws_error = g_strdup (reason);
+    on_ws_closed (self->ws, self);
+  }
+  g_free (reason);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_keepalive (GstIceWebSocketSignaller * self)
+{
+  self->last_frame = g_get_monotonic_time ();
+  if (self->keepalive == 0)
+    return;
+  soup_websocket_connection_set_keepalive_interval (self->ws, self->keepalive);
+  self->keepalive_source = g_timeout_source_new_seconds (self->keepalive);
+  g_source_set_callback (self->keepalive_source, check_keepalive, self, NULL);
+  g_source_attach (self->keepalive_source, self->context);
+}
+
 static void
 on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 {
@@ -823,16 +1049,12 @@ on_connected (GObject * source, GAsyncResult * result, gpointer user_data)
 
   self->ws = ws;
   g_signal_connect (ws, "message", G_CALLBACK (on_ws_message), self);
+  g_signal_connect (ws, "pong", G_CALLBACK (on_ws_pong), self);
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), self);
   g_signal_connect (ws, "closed", G_CALLBACK (on_ws_closed), self);
+  start_keepalive (self);
 
-  if (self->active_token != NULL)
-    write_message_full (self, gst_ice_signalling_message_build ("register",
-            "peerId", self->peer_id, "role", role, "token",
-            self->active_token, NULL), TRUE);
-  else
-    write_message (self, gst_ice_signalling_message_build ("register",
-            "peerId", self->peer_id, "role", role, NULL));
+  write_message_full (self, build_register (self, role), TRUE);
 
   g_object_unref (self);
   return;
@@ -862,6 +1084,12 @@ failed:
     if (self->reconnecting) {
       GST_DEBUG_OBJECT (self, "reconnection attempt %u to %s failed: %s",
           self->attempts, self->server_uri, error->message);
+      if (self->resume_token != NULL &&
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)) {
+        /* nothing listens there: the server stopped, and forgot us */
+        forget_producers (self);
+        forget_registration (self);
+      }
       schedule_connect (self, reconnect_interval (self));
     } else if (self->attempts <= self->max_retries) {
       GST_INFO_OBJECT (self, "attempt %u to connect to %s failed: %s; "
@@ -1018,6 +1246,7 @@ gst_ice_websocket_signaller_start (GstIceSignaller * signaller,
   self->server_uri = g_strdup (self->uri);
   self->max_retries = self->connection_retries;
   self->interval = self->retry_interval;
+  self->keepalive = self->keepalive_interval;
   token = self->token ? self->token : g_getenv (GST_ICE_SIGNALLING_TOKEN_ENV);
   if (token != NULL && token[0] != '\0')
     self->active_token = g_strdup (token);
@@ -1075,7 +1304,7 @@ gst_ice_websocket_signaller_stop (GstIceSignaller * signaller)
     g_signal_handlers_disconnect_by_data (self->connect_msg, self);
   g_clear_object (&self->connect_msg);
   g_clear_object (&self->session);
-  g_queue_clear_full (&self->pending, g_free);
+  forget_registration (self);
   g_hash_table_remove_all (self->producers);
   g_clear_pointer (&self->parsed_uri, g_uri_unref);
   g_clear_pointer (&self->server_uri, g_free);
@@ -1140,6 +1369,27 @@ gst_ice_websocket_signaller_end_session_with_reason (GstIceSignaller *
             "sessionId", session_id, "reason", reason, NULL));
 }
 
+/* This host's addresses changed: the connection may be on a path that is
+ * gone, with nothing to say so for minutes.  Resume on a new one now, so
+ * that what the element sends next (an ICE restart's description) is not
+ * written into a dead connection. */
+static void
+gst_ice_websocket_signaller_network_changed (GstIceSignaller * signaller)
+{
+  GstIceWebSocketSignaller *self = GST_ICE_WEBSOCKET_SIGNALLER (signaller);
+
+  if (!self->started || self->failed)
+    return;
+  if (self->registered && self->resume_token != NULL) {
+    lose_connection (self, "the network changed", FALSE);
+  } else if (self->reconnecting && self->connect_source != NULL) {
+    /* waiting to try again: the new network may reach the server */
+    g_source_destroy (self->connect_source);
+    g_clear_pointer (&self->connect_source, g_source_unref);
+    schedule_connect (self, 0);
+  }
+}
+
 static void
 gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
 {
@@ -1152,6 +1402,7 @@ gst_ice_websocket_signaller_iface_init (GstIceSignallerInterface * iface)
   iface->end_session = gst_ice_websocket_signaller_end_session;
   iface->end_session_with_reason =
       gst_ice_websocket_signaller_end_session_with_reason;
+  iface->network_changed = gst_ice_websocket_signaller_network_changed;
 }
 
 /**
