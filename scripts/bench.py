@@ -304,6 +304,8 @@ def main():
     results = {}
     lines = []
     started = time.time()
+    started_at = datetime.datetime.now().strftime('%Y-%m-%d %H:%M')
+    load_at_start = os.getloadavg()
 
     def section(title, header):
         print('\n== %s' % title, flush=True)
@@ -456,9 +458,11 @@ def main():
             '- machine: %s, %d CPUs, %s' % (
                 platform.node() or 'unknown', os.cpu_count(),
                 platform.platform()),
-            '- date: %s' % datetime.datetime.now().strftime('%Y-%m-%d %H:%M'),
-            '- load average at start: %s' % ' '.join(
-                '%.1f' % x for x in os.getloadavg()),
+            '- date: %s to %s' % (started_at,
+                                   datetime.datetime.now().strftime('%H:%M')),
+            '- load average (1, 5, 15 min) at start: %s, at the end: %s' % (
+                ' '.join('%.1f' % x for x in load_at_start),
+                ' '.join('%.1f' % x for x in os.getloadavg())),
             '- command: scripts/bench.sh %s' % ' '.join(sys.argv[2:]),
             '- %d rounds, %d s per run; each cell: median (lowest–highest)'
             % (rounds, seconds)]
