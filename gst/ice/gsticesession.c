@@ -1124,9 +1124,9 @@ unreadable:
  *
  * Sends every buffer of @list as one packet, from the streaming thread.
  * Plaintext: up to SEND_BATCH of them in each
- * nice_agent_send_messages_nonblocking() call (one agent lock and one
- * lookup of the selected pair for all), their memories gathered by the
- * kernel, not copied here.  Encrypting sessions seal each buffer in its own record, as
+ * nice_agent_send_messages_nonblocking() call (one agent lock, one
+ * lookup of the selected pair and one sendmmsg() for all), their memories
+ * gathered by the kernel, not copied here.  Encrypting sessions seal each buffer in its own record, as
  * gst_ice_session_send() does.
  *
  * Returns: how many were sent; the others are dropped and counted.
