@@ -2,7 +2,8 @@
 # The README's second command: installs what the tests need, builds, and
 # runs every suite with meson test, the NAT lab included when run as root,
 # then the C suites again under sanitizers: ASan, LSan and UBSan
-# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh).
+# (scripts/sanitize.sh), then ThreadSanitizer (scripts/tsan.sh).  With
+# arguments, runs only those (meson test arguments: suite or test names).
 # The services the tests need (coturn, the signalling server, the network
 # namespaces of the NAT lab) are started by the tests themselves.  Ends
 # with "N passed, N failed" alone on the last line.
@@ -10,9 +11,25 @@ set -u
 cd "$(dirname "$0")/.."
 scripts/setup.sh || exit 1
 
-meson test -C build --print-errorlogs --num-processes 1 "$@"
-status=$?
+status=0
 logs=build/meson-logs/testlog.json
+
+# The whole suite runs the NAT lab in the background while the other
+# suites run: its cells live in their own network namespaces and mostly
+# wait on timers, and it is the longest suite (about 5 minutes).  Its
+# output is printed when it ends.
+nat_pid=""
+if [ $# -eq 0 ]; then
+  rm -f build/meson-logs/nat.json build/meson-logs/nat-run.txt
+  meson test -C build --no-rebuild --print-errorlogs --suite nat \
+    --logbase nat >build/meson-logs/nat-run.txt 2>&1 &
+  nat_pid=$!
+  logs="$logs build/meson-logs/nat.json"
+  meson test -C build --no-rebuild --print-errorlogs --num-processes 1 \
+    --no-suite nat || status=1
+else
+  meson test -C build --print-errorlogs --num-processes 1 "$@" || status=1
+fi
 
 # the whole suite also runs the C tests under ASan, LSan and UBSan, and
 # under TSan
@@ -21,6 +38,12 @@ if [ $# -eq 0 ]; then
   scripts/sanitize.sh || status=1
   scripts/tsan.sh || status=1
   logs="$logs build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json"
+fi
+
+if [ -n "$nat_pid" ]; then
+  wait "$nat_pid" || status=1
+  echo "The NAT lab (meson test --suite nat, run alongside the others):"
+  cat build/meson-logs/nat-run.txt
 fi
 
 if [ -f build/meson-logs/testlog.json ]; then

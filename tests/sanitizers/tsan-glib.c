@@ -70,12 +70,19 @@
 #pragma weak __tsan_mutex_post_lock
 #pragma weak __tsan_mutex_pre_unlock
 #pragma weak __tsan_mutex_post_unlock
+#pragma weak __tsan_acquire
+#pragma weak __tsan_release
 
 static void (*real_mutex_lock) (GMutex *);
 static void (*real_mutex_unlock) (GMutex *);
 static gboolean (*real_mutex_trylock) (GMutex *);
 static void (*real_cond_wait) (GCond *, GMutex *);
 static gboolean (*real_cond_wait_until) (GCond *, GMutex *, gint64);
+static void (*real_queue_push) (GAsyncQueue *, gpointer);
+static gpointer (*real_queue_pop) (GAsyncQueue *);
+static gpointer (*real_queue_try_pop) (GAsyncQueue *);
+static gpointer (*real_queue_timeout_pop) (GAsyncQueue *, guint64);
+static void (*real_queue_unref) (GAsyncQueue *);
 
 static gboolean
 annotating (void)
@@ -107,6 +114,11 @@ find_glib (void)
   real_mutex_trylock = find_real ("g_mutex_trylock");
   real_cond_wait = find_real ("g_cond_wait");
   real_cond_wait_until = find_real ("g_cond_wait_until");
+  real_queue_push = find_real ("g_async_queue_push");
+  real_queue_pop = find_real ("g_async_queue_pop");
+  real_queue_try_pop = find_real ("g_async_queue_try_pop");
+  real_queue_timeout_pop = find_real ("g_async_queue_timeout_pop");
+  real_queue_unref = find_real ("g_async_queue_unref");
   /* last: the others are set once it is */
   __atomic_store_n (&real_mutex_lock, find_real ("g_mutex_lock"),
       __ATOMIC_RELEASE);
@@ -198,4 +210,62 @@ g_cond_wait_until (GCond * cond, GMutex * mutex, gint64 end_time)
   __tsan_mutex_pre_lock (mutex, 0);
   __tsan_mutex_post_lock (mutex, 0, 0);
   return signalled;
+}
+
+/* GAsyncQueue: what a thread wrote before pushing an item is seen by the
+ * thread that pops it, and by the one that frees the queue (its free
+ * function gets the items left).  The queue's address stands for the
+ * edge: every push releases it, every pop acquires it. */
+void
+g_async_queue_push (GAsyncQueue * queue, gpointer data)
+{
+  ENSURE_GLIB ();
+  if (annotating ())
+    __tsan_release (queue);
+  real_queue_push (queue, data);
+}
+
+gpointer
+g_async_queue_pop (GAsyncQueue * queue)
+{
+  gpointer data;
+
+  ENSURE_GLIB ();
+  data = real_queue_pop (queue);
+  if (annotating ())
+    __tsan_acquire (queue);
+  return data;
+}
+
+gpointer
+g_async_queue_try_pop (GAsyncQueue * queue)
+{
+  gpointer data;
+
+  ENSURE_GLIB ();
+  data = real_queue_try_pop (queue);
+  if (annotating () && data != NULL)
+    __tsan_acquire (queue);
+  return data;
+}
+
+gpointer
+g_async_queue_timeout_pop (GAsyncQueue * queue, guint64 timeout)
+{
+  gpointer data;
+
+  ENSURE_GLIB ();
+  data = real_queue_timeout_pop (queue, timeout);
+  if (annotating () && data != NULL)
+    __tsan_acquire (queue);
+  return data;
+}
+
+void
+g_async_queue_unref (GAsyncQueue * queue)
+{
+  ENSURE_GLIB ();
+  if (annotating ())
+    __tsan_acquire (queue);
+  real_queue_unref (queue);
 }

@@ -780,7 +780,13 @@ checks_unref (GstIceTurnChecks * checks)
 static void
 job_free (Job * job)
 {
-  gst_ice_turn_check_result_free (job->result);
+  GstIceTurnCheckResult *result;
+
+  /* the check thread wrote it under the lock (check_thread) */
+  g_mutex_lock (&job->checks->lock);
+  result = job->result;
+  g_mutex_unlock (&job->checks->lock);
+  gst_ice_turn_check_result_free (result);
   checks_unref (job->checks);
   g_free (job);
 }
@@ -790,14 +796,16 @@ deliver (gpointer user_data)
 {
   Job *job = user_data;
   GstIceTurnChecks *checks = job->checks;
+  GstIceTurnCheckResult *result;
   gboolean stopped;
 
   g_mutex_lock (&checks->lock);
   stopped = checks->stopped;
+  result = job->result;
   g_mutex_unlock (&checks->lock);
-  if (!stopped && job->result->status != GST_ICE_TURN_CHECK_CANCELLED)
+  if (!stopped && result->status != GST_ICE_TURN_CHECK_CANCELLED)
     checks->func (g_ptr_array_index (checks->targets, job->index),
-        job->result, checks->user_data);
+        result, checks->user_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -806,11 +814,18 @@ check_thread (gpointer user_data)
 {
   Job *job = user_data;
   GstIceTurnChecks *checks = job->checks;
+  GstIceTurnCheckResult *result;
   GSource *source;
 
-  job->result = gst_ice_turn_check_run (g_ptr_array_index (checks->targets,
+  result = gst_ice_turn_check_run (g_ptr_array_index (checks->targets,
           job->index), checks->tls, GST_ICE_TURN_CHECK_TIMEOUT_MS,
       checks->cancellable);
+  /* under the lock deliver() takes: the idle source alone orders the
+   * result for the context's thread, but through GLib's internal locks,
+   * which ThreadSanitizer cannot see (tests/sanitizers/tsan-glib.c) */
+  g_mutex_lock (&checks->lock);
+  job->result = result;
+  g_mutex_unlock (&checks->lock);
 
   source = g_idle_source_new ();
   g_source_set_callback (source, deliver, job, (GDestroyNotify) job_free);
