@@ -10,7 +10,8 @@ packages="meson ninja-build pkg-config gcc
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libnice-dev libsoup-3.0-dev libjson-glib-dev libssl-dev glib-networking
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
+  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
+  gstreamer1.0-x
   coturn iproute2 iptables python3 valgrind indent openssl tcpdump libtsan2
   gstreamer1.0-nice python3-matplotlib"
 

@@ -36,6 +36,20 @@
  * The caps travel to each consumer with the signalling, so icesrc needs
  * none.
  *
+ * With #GstIceSink:transfer-mode=reliable the buffers' bytes travel
+ * instead as one byte stream per consumer that arrives whole and in order
+ * (libnice's pseudo-TCP over the same ICE path, inside the same DTLS
+ * association): for streams that cannot lose a byte, such as a Matroska or
+ * MPEG-TS file, an H.264 byte-stream or application data, in buffers of
+ * any size.  The mode travels in the signalling: icesrc follows it and
+ * outputs the bytes as they come.  The slowest consumer sets the pace:
+ * icesink waits while a consumer's stream is full, and drops one that
+ * takes nothing for #GstIceSink:stall-timeout, with a warning.  At EOS
+ * icesink waits until every consumer has acknowledged the whole stream,
+ * then closes it, and each icesrc ends its stream with EOS; only then does
+ * icesink post EOS.  A consumer that joins later gets the stream from
+ * where it is.  See docs/robustness.md.
+ *
  * Every session is encrypted and its consumer authenticated with DTLS 1.2
  * (#GstIceSink:encryption): the consumer's certificate must match the
  * fingerprint it signalled, and with #GstIceSink:consumer-fingerprints
@@ -63,6 +77,11 @@
  * |[
  * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! rtph264pay ! icesink signaller::uri=ws://HOST:8443 stun-server=stun://HOST:3478 turn-servers="<\"turn://user:pass@HOST:3478\">"
  * ]| The same across NATs, with a signalling server, STUN and TURN on HOST.
+ * |[
+ * gst-launch-1.0 videotestsrc is-live=true ! x264enc tune=zerolatency ! matroskamux streamable=true ! icesink transfer-mode=reliable run-signalling-server=true
+ * ]| Sends a Matroska stream, which must arrive whole, in the reliable
+ * transfer mode; `filesrc location=movie.mkv` in front of icesink sends a
+ * file the same way.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -81,11 +100,17 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_sink_debug);
 /* RTP payloaders' 1400-byte packets plus a 37-byte DTLS record */
 #define DEFAULT_MTU 1440
 #define DEFAULT_WAIT_FOR_CONNECTION TRUE
+#define DEFAULT_TRANSFER_MODE GST_ICE_TRANSFER_MODE_DATAGRAM
+/* pseudo-TCP backs off to a retransmission a minute: a consumer that took
+ * nothing for longer is gone */
+#define DEFAULT_STALL_TIMEOUT 60
 
 enum
 {
   PROP_MTU = GST_ICE_TRANSPORT_PROP_LAST,
   PROP_WAIT_FOR_CONNECTION,
+  PROP_TRANSFER_MODE,
+  PROP_STALL_TIMEOUT,
 };
 
 enum
@@ -107,6 +132,18 @@ struct _GstIceSink
   /* under the object lock */
   guint mtu;
   gboolean wait_for_connection;
+  GstIceTransferMode transfer_mode;
+  guint stall_timeout;
+
+  /* the reliable mode's waits: cancelled by unlock(), replaced by
+   * unlock_stop(), under @lock; where the write of the buffer being
+   * rendered stands (streaming thread) */
+  GCancellable *cancellable;
+  GstIceTransportWrite write;
+  /* the transfer mode of this run, set at start (streaming thread) */
+  gboolean reliable;
+  /* the consumers were told the caps, or that there are none */
+  gboolean caps_announced;
 
   /* render waits for a first consumer under @lock; each unlock() counts,
    * so that a wait knows it was interrupted even once unlock_stop() ran */
@@ -154,6 +191,8 @@ static GstFlowReturn gst_ice_sink_render_list (GstBaseSink * sink,
     GstBufferList * list);
 static gboolean gst_ice_sink_unlock (GstBaseSink * sink);
 static gboolean gst_ice_sink_unlock_stop (GstBaseSink * sink);
+static GstFlowReturn gst_ice_sink_wait_event (GstBaseSink * sink,
+    GstEvent * event);
 static void restart_ice (GstIceSink * self);
 
 static void
@@ -179,7 +218,8 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
    * and UDP headers and a TURN relay's 4-byte ChannelData header still a
    * 1500-byte link.  A larger buffer stops the pipeline with an error
    * naming the sizes: lower the payloader's mtu, or raise this on paths
-   * known to carry more.
+   * known to carry more.  With transfer-mode=reliable buffers of any size
+   * are split into segments that fit, and this is not used.
    */
   g_object_class_install_property (gobject_class, PROP_MTU,
       g_param_spec_uint ("mtu", "MTU",
@@ -189,7 +229,8 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
           "and a 1500-byte link still carries IP, UDP and a TURN header). A "
           "larger buffer stops the pipeline with an error naming the sizes: "
           "lower the payloader's mtu, or raise this on paths known to carry "
-          "more", 64, 65000,
+          "more. Not used with transfer-mode=reliable, where buffers of any "
+          "size are split into segments that fit", 64, 65000,
           DEFAULT_MTU, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
@@ -207,6 +248,57 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
           "FALSE, buffers rendered while no consumer is connected are "
           "dropped",
           DEFAULT_WAIT_FOR_CONNECTION,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_PLAYING));
+
+  /**
+   * GstIceSink:transfer-mode:
+   *
+   * How the buffers travel.  datagram (the default): each buffer is one
+   * datagram, what the network loses is lost, for RTP and other
+   * packetised live streams.  reliable: the buffers' bytes are one byte
+   * stream per consumer that arrives whole and in order, for files and
+   * byte streams (Matroska, MPEG-TS, H.264 byte-stream, application
+   * data); buffers may have any size.  The consumers follow the mode
+   * through the signalling; one whose gst-ice does not know it is refused
+   * with a warning that says so.  In the reliable mode the slowest
+   * consumer sets the pace (see #GstIceSink:stall-timeout), and EOS waits
+   * until every consumer has the whole stream.
+   */
+  g_object_class_install_property (gobject_class, PROP_TRANSFER_MODE,
+      g_param_spec_enum ("transfer-mode", "Transfer mode",
+          "How the buffers travel: datagram (default: each buffer one "
+          "datagram, what the network loses is lost; for RTP and live "
+          "packetised streams) or reliable (one byte stream per consumer "
+          "that arrives whole and in order, buffers of any size; for files "
+          "and byte streams such as Matroska, MPEG-TS, H.264 byte-stream). "
+          "Consumers follow it through the signalling; one that does not "
+          "know the mode is refused with a warning. In reliable mode the "
+          "slowest consumer sets the pace (stall-timeout) and EOS waits "
+          "until every consumer has the whole stream",
+          GST_TYPE_ICE_TRANSFER_MODE, DEFAULT_TRANSFER_MODE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
+  /**
+   * GstIceSink:stall-timeout:
+   *
+   * With transfer-mode=reliable: how long, in seconds, icesink waits for
+   * a consumer whose stream is full and that acknowledges nothing (its
+   * pipeline paused or stuck, its path down for good) before it drops
+   * that consumer with a warning naming it, so that the other consumers go
+   * on; meanwhile they all wait.  0 waits for ever.  Default 60: longer
+   * than an ICE restart and pseudo-TCP's retransmission back-off after
+   * one.
+   */
+  g_object_class_install_property (gobject_class, PROP_STALL_TIMEOUT,
+      g_param_spec_uint ("stall-timeout", "Stall timeout",
+          "transfer-mode=reliable: seconds icesink waits for a consumer "
+          "that takes no data (its stream full, nothing acknowledged) "
+          "before dropping it with a warning naming it, so that the other "
+          "consumers, which wait meanwhile, go on; 0 waits for ever "
+          "(default 60: longer than an ICE restart and the retransmission "
+          "back-off after one)", 0, G_MAXUINT, DEFAULT_STALL_TIMEOUT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -269,8 +361,10 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   basesink_class->render_list = GST_DEBUG_FUNCPTR (gst_ice_sink_render_list);
   basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_ice_sink_unlock);
   basesink_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_ice_sink_unlock_stop);
+  basesink_class->wait_event = GST_DEBUG_FUNCPTR (gst_ice_sink_wait_event);
 
   gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSPORT_POLICY, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_ICE_TRANSFER_MODE, 0);
 }
 
 typedef enum
@@ -390,6 +484,9 @@ gst_ice_sink_init (GstIceSink * self)
       GST_ICE_SIGNALLER_ROLE_PRODUCER, &callbacks);
   self->mtu = DEFAULT_MTU;
   self->wait_for_connection = DEFAULT_WAIT_FOR_CONNECTION;
+  self->transfer_mode = DEFAULT_TRANSFER_MODE;
+  self->stall_timeout = DEFAULT_STALL_TIMEOUT;
+  self->cancellable = g_cancellable_new ();
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_mutex_init (&self->notices_lock);
@@ -403,6 +500,8 @@ gst_ice_sink_finalize (GObject * object)
   GstIceSink *self = GST_ICE_SINK (object);
 
   gst_object_unref (self->transport);
+  gst_ice_transport_write_clear (&self->write);
+  g_object_unref (self->cancellable);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_queue_clear_full (&self->notices, (GDestroyNotify) peer_notice_free);
@@ -433,6 +532,16 @@ gst_ice_sink_set_property (GObject * object, guint prop_id,
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
       break;
+    case PROP_TRANSFER_MODE:
+      GST_OBJECT_LOCK (self);
+      self->transfer_mode = g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_STALL_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      self->stall_timeout = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -459,6 +568,16 @@ gst_ice_sink_get_property (GObject * object, guint prop_id, GValue * value,
       g_value_set_boolean (value, self->wait_for_connection);
       g_mutex_unlock (&self->lock);
       break;
+    case PROP_TRANSFER_MODE:
+      GST_OBJECT_LOCK (self);
+      g_value_set_enum (value, self->transfer_mode);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_STALL_TIMEOUT:
+      GST_OBJECT_LOCK (self);
+      g_value_set_uint (value, self->stall_timeout);
+      GST_OBJECT_UNLOCK (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -482,12 +601,21 @@ gst_ice_sink_start (GstBaseSink * sink)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
 
+  GstIceTransferMode mode;
+
   g_mutex_lock (&self->emit_lock);
   self->key_unit_count = 0;
   g_mutex_unlock (&self->emit_lock);
   g_mutex_lock (&self->notices_lock);
   self->telling = TRUE;
   g_mutex_unlock (&self->notices_lock);
+  GST_OBJECT_LOCK (self);
+  mode = self->transfer_mode;
+  GST_OBJECT_UNLOCK (self);
+  self->reliable = mode == GST_ICE_TRANSFER_MODE_RELIABLE;
+  self->caps_announced = FALSE;
+  gst_ice_transport_write_clear (&self->write);
+  gst_ice_transport_set_transfer_mode (self->transport, mode);
   return gst_ice_transport_start (self->transport);
 }
 
@@ -506,6 +634,7 @@ gst_ice_sink_stop (GstBaseSink * sink)
   g_queue_clear_full (&self->notices, (GDestroyNotify) peer_notice_free);
   g_mutex_unlock (&self->notices_lock);
   gst_ice_transport_stop (self->transport);
+  gst_ice_transport_write_clear (&self->write);
   return TRUE;
 }
 
@@ -515,6 +644,7 @@ gst_ice_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   GstIceSink *self = GST_ICE_SINK (sink);
 
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
+  self->caps_announced = TRUE;
   gst_ice_transport_set_caps (self->transport, caps);
   return TRUE;
 }
@@ -550,7 +680,68 @@ wait_for_consumer (GstIceSink * self)
   return ret;
 }
 
-/* A buffer must fit the mtu with its record, or the stream stops. */
+static GCancellable *
+dup_cancellable (GstIceSink * self)
+{
+  GCancellable *cancellable;
+
+  g_mutex_lock (&self->lock);
+  cancellable = g_object_ref (self->cancellable);
+  g_mutex_unlock (&self->lock);
+  return cancellable;
+}
+
+/* Reliable mode: @buffer's bytes into every consumer's stream, or (with
+ * @buffer NULL) the end of every stream.  An unlock() is a flush or a
+ * change to PAUSED: as in wait_for_consumer(), wait for preroll, then go
+ * on where the write stood. */
+static GstFlowReturn
+write_reliable (GstIceSink * self, GstBuffer * buffer)
+{
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstMapInfo map = GST_MAP_INFO_INIT;
+  guint stall_timeout;
+
+  if (buffer && !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    goto map_failed;
+  GST_OBJECT_LOCK (self);
+  stall_timeout = self->stall_timeout;
+  GST_OBJECT_UNLOCK (self);
+
+  while (ret == GST_FLOW_OK) {
+    GCancellable *cancellable = dup_cancellable (self);
+    GstIceReliableResult result;
+
+    if (buffer)
+      result = gst_ice_transport_write (self->transport, &self->write,
+          map.data, map.size, stall_timeout, cancellable);
+    else
+      result = gst_ice_transport_finish (self->transport, &self->write,
+          stall_timeout, cancellable);
+    g_object_unref (cancellable);
+    if (result != GST_ICE_RELIABLE_CANCELLED)
+      break;
+    GST_DEBUG_OBJECT (self, "unlocked while %s", buffer ? "writing" :
+        "finishing");
+    ret = gst_base_sink_wait_preroll (GST_BASE_SINK (self));
+  }
+  if (ret != GST_FLOW_OK)
+    gst_ice_transport_write_clear (&self->write);
+  if (buffer)
+    gst_buffer_unmap (buffer, &map);
+  return ret;
+
+  /* ERRORS */
+map_failed:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("could not read a buffer of "
+            "%" G_GSIZE_FORMAT " bytes", gst_buffer_get_size (buffer)), (NULL));
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* Datagram mode: a buffer must fit the mtu with its record, or the stream
+ * stops. */
 static GstFlowReturn
 check_size (GstIceSink * self, GstBuffer * buffer)
 {
@@ -589,14 +780,37 @@ too_large:
   }
 }
 
+/* Reliable mode: a byte stream may come without caps (filesrc): consumers
+ * wait for the description, which then has none, and icesrc outputs the
+ * bytes without caps for a typefinder or a demuxer. */
+static void
+announce_missing_caps (GstIceSink * self)
+{
+  GstCaps *any;
+
+  if (!self->reliable || self->caps_announced)
+    return;
+  GST_INFO_OBJECT (self, "a stream without caps: consumers get none");
+  self->caps_announced = TRUE;
+  any = gst_caps_new_any ();
+  gst_ice_transport_set_caps (self->transport, any);
+  gst_caps_unref (any);
+}
+
 static GstFlowReturn
 gst_ice_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
-  GstFlowReturn ret = wait_for_consumer (self);
+  GstFlowReturn ret;
 
-  if (ret == GST_FLOW_OK)
-    ret = check_size (self, buffer);
+  announce_missing_caps (self);
+  ret = wait_for_consumer (self);
+
+  if (ret != GST_FLOW_OK)
+    return ret;
+  if (self->reliable)
+    return write_reliable (self, buffer);
+  ret = check_size (self, buffer);
   if (ret != GST_FLOW_OK)
     return ret;
   gst_ice_transport_send (self->transport, buffer);
@@ -611,9 +825,17 @@ static GstFlowReturn
 gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
 {
   GstIceSink *self = GST_ICE_SINK (sink);
-  GstFlowReturn ret = wait_for_consumer (self);
   guint i, n = gst_buffer_list_length (list);
+  GstFlowReturn ret;
 
+  announce_missing_caps (self);
+  ret = wait_for_consumer (self);
+
+  if (self->reliable) {
+    for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+      ret = write_reliable (self, gst_buffer_list_get (list, i));
+    return ret;
+  }
   for (i = 0; i < n && ret == GST_FLOW_OK; i++)
     ret = check_size (self, gst_buffer_list_get (list, i));
   if (ret != GST_FLOW_OK)
@@ -630,14 +852,39 @@ gst_ice_sink_unlock (GstBaseSink * sink)
   g_mutex_lock (&self->lock);
   self->unlocks++;
   g_cond_broadcast (&self->cond);
+  g_cancellable_cancel (self->cancellable);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
-/* Nothing to undo: a wait compares the unlock count with the one it
- * started with. */
+/* A wait for a consumer compares the unlock count with the one it started
+ * with; the reliable mode's waits get a new cancellable. */
 static gboolean
 gst_ice_sink_unlock_stop (GstBaseSink * sink)
 {
+  GstIceSink *self = GST_ICE_SINK (sink);
+
+  g_mutex_lock (&self->lock);
+  if (g_cancellable_is_cancelled (self->cancellable)) {
+    g_object_unref (self->cancellable);
+    self->cancellable = g_cancellable_new ();
+  }
+  g_mutex_unlock (&self->lock);
   return TRUE;
+}
+
+/* EOS, once its time came: in the reliable mode, it is only reached once
+ * every consumer has the whole stream. */
+static GstFlowReturn
+gst_ice_sink_wait_event (GstBaseSink * sink, GstEvent * event)
+{
+  GstIceSink *self = GST_ICE_SINK (sink);
+  GstFlowReturn ret;
+
+  ret = GST_BASE_SINK_CLASS (parent_class)->wait_event (sink, event);
+  if (ret != GST_FLOW_OK || GST_EVENT_TYPE (event) != GST_EVENT_EOS ||
+      !self->reliable)
+    return ret;
+  GST_INFO_OBJECT (self, "EOS: closing every consumer's stream");
+  return write_reliable (self, NULL);
 }

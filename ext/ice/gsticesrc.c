@@ -41,6 +41,18 @@
  * waited in icesrc.  Packets that arrived while downstream was busy leave
  * together, as one buffer list.
  *
+ * When the producer sends with transfer-mode=reliable (its description
+ * says so; nothing to set here), icesrc outputs the producer's byte
+ * stream as it comes, whole and in order, in buffers of up to
+ * #GstBaseSrc:blocksize bytes without timestamps (their bounds are not
+ * the producer's), and ends the stream with EOS when the producer closed
+ * it cleanly after its last byte.  icesrc reads the stream only as fast
+ * as downstream takes the buffers, and the producer slows down to match.
+ * If the session breaks instead, icesrc goes on as above (a warning and a
+ * wait, or EOS with #GstIceSrc:eos-on-producer-leave); a stream from the
+ * producer's next session starts where the producer is then, and its
+ * first buffer is marked DISCONT.
+ *
  * The stream is encrypted and the producer authenticated with DTLS 1.2
  * (#GstIceSrc:encryption): a producer whose certificate does not match the
  * fingerprint it signalled, or that is not one of
@@ -58,6 +70,10 @@
  * |[
  * gst-launch-1.0 icesrc signaller::uri=ws://HOST:8443 stun-server=stun://HOST:3478 turn-servers="<\"turn://user:pass@HOST:3478\">" ! rtph264depay ! avdec_h264 ! videoconvert ! autovideosink
  * ]| The same across NATs.
+ * |[
+ * gst-launch-1.0 icesrc ! matroskademux ! avdec_h264 ! videoconvert ! autovideosink
+ * ]| Receives the Matroska stream of the reliable icesink example; with
+ * `icesrc ! filesink location=copy.mkv` the file arrives byte for byte.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -100,6 +116,12 @@ struct _GstIceSrc
   gboolean eos_on_producer_leave;
   guint max_queued_packets;
   guint64 overflow_drops;
+  /* the reliable mode: the session whose stream create() reads, from
+   * when it connects until create() read its end or its break (after the
+   * session ended: what arrived is read first); the cancellable for that
+   * read, cancelled by unlock(), replaced by unlock_stop() */
+  GstIceSession *reliable_session;
+  GCancellable *cancellable;
 };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -162,14 +184,17 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
    *
    * How many received packets may wait for downstream (default 2000);
    * when downstream is slower than the network, the oldest are dropped and
-   * counted in the debug log.
+   * counted in the debug log.  Not used in the reliable transfer mode,
+   * where the producer slows down instead.
    */
   g_object_class_install_property (gobject_class, PROP_MAX_QUEUED_PACKETS,
       g_param_spec_uint ("max-queued-packets", "Max queued packets",
           "How many received packets may wait for downstream (default "
           "2000); when downstream is slower than the network, the oldest "
           "are dropped, counted in the debug log and the next buffer is "
-          "marked DISCONT", 1, G_MAXUINT, DEFAULT_MAX_QUEUED_PACKETS,
+          "marked DISCONT. Not used when the producer sends with "
+          "transfer-mode=reliable, where nothing is dropped: the producer "
+          "slows down", 1, G_MAXUINT, DEFAULT_MAX_QUEUED_PACKETS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
 
@@ -260,6 +285,23 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
   g_mutex_unlock (&self->lock);
 }
 
+/* transport thread: a session with the producer works; in the reliable
+ * mode, create() reads its stream from now on */
+static void
+on_peer_connected (GstElement * element, GstIceSession * session)
+{
+  GstIceSrc *self = GST_ICE_SRC (element);
+
+  if (gst_ice_session_get_reliable (session) == NULL)
+    return;
+  GST_INFO_OBJECT (self, "reading the producer's reliable stream");
+  g_mutex_lock (&self->lock);
+  gst_object_replace ((GstObject **) & self->reliable_session,
+      GST_OBJECT (session));
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
 static void
 on_caps_received (GstElement * element, GstCaps * caps)
 {
@@ -278,6 +320,16 @@ on_producer_left (GstElement * element, const gchar * producer_id)
   gboolean eos;
 
   g_mutex_lock (&self->lock);
+  if (self->eos || (self->reliable_session &&
+          gst_ice_reliable_has_ended (gst_ice_session_get_reliable
+              (self->reliable_session)))) {
+    /* the producer closed its reliable stream first: that was the end,
+     * which create() reads to the last byte */
+    g_mutex_unlock (&self->lock);
+    GST_INFO_OBJECT (self, "producer '%s' left after the end of its stream",
+        producer_id);
+    return;
+  }
   eos = self->eos_on_producer_leave;
   if (eos) {
     self->eos = TRUE;
@@ -317,6 +369,7 @@ static void
 gst_ice_src_init (GstIceSrc * self)
 {
   const GstIceTransportCallbacks callbacks = {
+    .peer_connected = on_peer_connected,
     .producer_left = on_producer_left,
     .caps_received = on_caps_received,
     .received = on_received,
@@ -328,6 +381,7 @@ gst_ice_src_init (GstIceSrc * self)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
+  self->cancellable = g_cancellable_new ();
   self->eos_on_producer_leave = DEFAULT_EOS_ON_PRODUCER_LEAVE;
   self->max_queued_packets = DEFAULT_MAX_QUEUED_PACKETS;
 
@@ -345,6 +399,8 @@ gst_ice_src_finalize (GObject * object)
   gst_object_unref (self->transport);
   g_queue_clear_full (&self->queue, (GDestroyNotify) gst_buffer_unref);
   gst_caps_replace (&self->pending_caps, NULL);
+  gst_clear_object (&self->reliable_session);
+  g_object_unref (self->cancellable);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
 
@@ -435,6 +491,7 @@ gst_ice_src_stop (GstBaseSrc * src)
   g_mutex_lock (&self->lock);
   g_queue_clear_full (&self->queue, (GDestroyNotify) gst_buffer_unref);
   gst_caps_replace (&self->pending_caps, NULL);
+  gst_clear_object (&self->reliable_session);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -447,6 +504,7 @@ gst_ice_src_unlock (GstBaseSrc * src)
   g_mutex_lock (&self->lock);
   self->flushing = TRUE;
   g_cond_broadcast (&self->cond);
+  g_cancellable_cancel (self->cancellable);
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -458,6 +516,10 @@ gst_ice_src_unlock_stop (GstBaseSrc * src)
 
   g_mutex_lock (&self->lock);
   self->flushing = FALSE;
+  if (g_cancellable_is_cancelled (self->cancellable)) {
+    g_object_unref (self->cancellable);
+    self->cancellable = g_cancellable_new ();
+  }
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -476,52 +538,144 @@ stamp_if_unstamped (GstBuffer ** buffer, guint idx, gpointer user_data)
   return TRUE;
 }
 
-/* Everything queued leaves at once: one packet as a buffer, several as
- * one buffer list (one push downstream, one lock here for all). */
+/* Sets the producer's caps on the pad before the buffer that follows
+ * them. */
+static GstFlowReturn
+output_pending_caps (GstIceSrc * self)
+{
+  GstCaps *caps, *current;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&self->lock);
+  caps = self->pending_caps;
+  self->pending_caps = NULL;
+  g_mutex_unlock (&self->lock);
+  if (caps == NULL)
+    return GST_FLOW_OK;
+
+  current = gst_pad_get_current_caps (GST_BASE_SRC_PAD (self));
+  if (current == NULL || !gst_caps_is_equal (current, caps)) {
+    GST_INFO_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);
+    ok = gst_base_src_set_caps (GST_BASE_SRC (self), caps);
+  }
+  gst_clear_caps (&current);
+  gst_caps_unref (caps);
+  return ok ? GST_FLOW_OK : GST_FLOW_NOT_NEGOTIATED;
+}
+
+/* what read_stream() returns when the stream broke: wait for the next */
+#define STREAM_BROKE GST_FLOW_CUSTOM_SUCCESS
+
+/* Reliable mode: the next bytes of @session's stream, EOS after the last
+ * one, or STREAM_BROKE when the session ended before that. */
+static GstFlowReturn
+read_stream (GstIceSrc * self, GstIceSession * session,
+    GCancellable * cancellable, GstBuffer ** buf)
+{
+  guint size = gst_base_src_get_blocksize (GST_BASE_SRC (self));
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, size, NULL);
+  GError *err = NULL;
+  GstMapInfo map;
+  gssize got;
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  got = gst_ice_reliable_read (gst_ice_session_get_reliable (session),
+      map.data, map.size, cancellable, &err);
+  gst_buffer_unmap (buffer, &map);
+  if (got > 0) {
+    gst_buffer_set_size (buffer, got);
+    g_mutex_lock (&self->lock);
+    if (self->discont) {
+      GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+      self->discont = FALSE;
+    }
+    g_mutex_unlock (&self->lock);
+    *buf = buffer;
+    return GST_FLOW_OK;
+  }
+  gst_buffer_unref (buffer);
+
+  if (got == 0) {
+    GST_INFO_OBJECT (self, "the producer closed its stream: EOS");
+    g_mutex_lock (&self->lock);
+    self->eos = TRUE;
+    if (self->reliable_session == session)
+      gst_clear_object (&self->reliable_session);
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_EOS;
+  }
+  if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    g_clear_error (&err);
+    return GST_FLOW_FLUSHING;
+  }
+  GST_INFO_OBJECT (self, "%s", err->message);
+  g_clear_error (&err);
+  g_mutex_lock (&self->lock);
+  if (self->reliable_session == session)
+    gst_clear_object (&self->reliable_session);
+  self->discont = TRUE;
+  g_mutex_unlock (&self->lock);
+  return STREAM_BROKE;
+}
+
+/* Datagrams: everything queued leaves at once, one packet as a buffer,
+ * several as one buffer list (one push downstream, one lock here for
+ * all).  Reliable mode: the next bytes of the stream. */
 static GstFlowReturn
 gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
 {
   GstIceSrc *self = GST_ICE_SRC (src);
   GstBufferList *list = NULL;
   GstBuffer *buffer = NULL;
-  GstCaps *caps;
+  gboolean from_stream = FALSE;
+  GstFlowReturn ret;
 
-  g_mutex_lock (&self->lock);
-  while (g_queue_is_empty (&self->queue) && !self->flushing && !self->eos) {
-    self->waiting = TRUE;
-    g_cond_wait (&self->cond, &self->lock);
-  }
-  self->waiting = FALSE;
-  if (self->flushing)
-    goto flushing;
-  if (g_queue_is_empty (&self->queue))
-    goto eos;
-  if (self->queue.length == 1) {
-    buffer = g_queue_pop_head (&self->queue);
-  } else {
-    list = gst_buffer_list_new_sized (self->queue.length);
-    while (!g_queue_is_empty (&self->queue))
-      gst_buffer_list_add (list, g_queue_pop_head (&self->queue));
-  }
-  caps = self->pending_caps;
-  self->pending_caps = NULL;
-  g_mutex_unlock (&self->lock);
+  for (;;) {
+    GstIceSession *session;
+    GCancellable *cancellable;
 
-  if (caps) {
-    GstCaps *current = gst_pad_get_current_caps (GST_BASE_SRC_PAD (self));
-
-    if (current == NULL || !gst_caps_is_equal (current, caps)) {
-      GST_INFO_OBJECT (self, "output caps %" GST_PTR_FORMAT, caps);
-      if (!gst_base_src_set_caps (GST_BASE_SRC (self), caps)) {
-        gst_caps_unref (caps);
-        gst_clear_caps (&current);
-        gst_clear_buffer (&buffer);
-        g_clear_pointer (&list, gst_buffer_list_unref);
-        return GST_FLOW_NOT_NEGOTIATED;
-      }
+    g_mutex_lock (&self->lock);
+    while (g_queue_is_empty (&self->queue) && self->reliable_session == NULL
+        && !self->flushing && !self->eos) {
+      self->waiting = TRUE;
+      g_cond_wait (&self->cond, &self->lock);
     }
-    gst_clear_caps (&current);
-    gst_caps_unref (caps);
+    self->waiting = FALSE;
+    if (self->flushing)
+      goto flushing;
+    if (self->reliable_session == NULL) {
+      if (g_queue_is_empty (&self->queue))
+        goto eos;
+      if (self->queue.length == 1) {
+        buffer = g_queue_pop_head (&self->queue);
+      } else {
+        list = gst_buffer_list_new_sized (self->queue.length);
+        while (!g_queue_is_empty (&self->queue))
+          gst_buffer_list_add (list, g_queue_pop_head (&self->queue));
+      }
+      g_mutex_unlock (&self->lock);
+      break;
+    }
+
+    session = gst_object_ref (self->reliable_session);
+    cancellable = g_object_ref (self->cancellable);
+    g_mutex_unlock (&self->lock);
+    ret = read_stream (self, session, cancellable, &buffer);
+    g_object_unref (cancellable);
+    gst_object_unref (session);
+    if (ret == GST_FLOW_OK) {
+      from_stream = TRUE;
+      break;
+    }
+    if (ret != STREAM_BROKE)
+      return ret;
+  }
+
+  ret = output_pending_caps (self);
+  if (ret != GST_FLOW_OK) {
+    gst_clear_buffer (&buffer);
+    g_clear_pointer (&list, gst_buffer_list_unref);
+    return ret;
   }
 
   if (list) {
@@ -531,7 +685,9 @@ gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
     gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
     *buf = NULL;
   } else {
-    stamp_if_unstamped (&buffer, 0, self);
+    /* the bytes of a reliable stream have no time */
+    if (!from_stream)
+      stamp_if_unstamped (&buffer, 0, self);
     *buf = buffer;
   }
   return GST_FLOW_OK;

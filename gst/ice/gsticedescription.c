@@ -31,6 +31,7 @@
  * a=fingerprint:sha-256 4A:AD:…:7C
  * a=setup:actpass
  * a=x-gst-caps:video/x-h264, stream-format=(string)byte-stream
+ * a=x-gst-transfer-mode:reliable
  * a=candidate:1 1 UDP 2013266431 192.168.1.10 47123 typ host
  * a=end-of-candidates
  * ]|
@@ -41,7 +42,13 @@
  * media-level `a=ice-ufrag` / `a=ice-pwd` with the same value count as one;
  * two different values are an error, as are two different sha-256
  * fingerprints or setup roles; fingerprints of other hash functions are
- * skipped (gst-ice checks sha-256 only).  A candidate line that is not valid is
+ * skipped (gst-ice checks sha-256 only).  `a=x-gst-transfer-mode` names how
+ * the producer carries its buffers: absent or `datagram`, each buffer is
+ * one datagram; `reliable`, the buffers' bytes travel as one byte stream
+ * that arrives whole and in order; the consumer's answer repeats the mode
+ * it follows.  Its value is one word of 1 to 32 lower-case letters, digits
+ * and dashes, kept as it is (a mode of a later gst-ice is the session's to
+ * refuse); two different values are an error.  A candidate line that is not valid is
  * skipped with a warning in the debug log: one bad candidate must not end a
  * session.
  *
@@ -69,6 +76,7 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_description_debug);
 #define UFRAG_MIN_LENGTH 4
 #define PWD_MIN_LENGTH 22
 #define ICE_CHARS_MAX_LENGTH 256
+#define TRANSFER_MODE_MAX_LENGTH 32
 
 static void
 ensure_debug_category (void)
@@ -128,6 +136,7 @@ gst_ice_description_free (GstIceDescription * desc)
     g_ptr_array_unref (desc->candidates);
   g_free (desc->fingerprint);
   g_free (desc->setup);
+  g_free (desc->transfer_mode);
   g_free (desc);
 }
 
@@ -156,7 +165,8 @@ gst_ice_description_add_candidate (GstIceDescription * desc, const gchar * line)
  * @desc: a #GstIceDescription
  *
  * Writes @desc as `a=ice-ufrag`, `a=ice-pwd`, `a=fingerprint` and
- * `a=setup` (when set), `a=x-gst-caps` (when it has caps), the candidate
+ * `a=setup` (when set), `a=x-gst-caps` (when it has caps),
+ * `a=x-gst-transfer-mode` (when set), the candidate
  * lines and `a=end-of-candidates` (when set), each line ending in CRLF.
  *
  * Returns: (transfer full): the description as text
@@ -184,6 +194,9 @@ gst_ice_description_to_string (const GstIceDescription * desc)
     g_string_append_printf (s, "a=x-gst-caps:%s\r\n", caps);
     g_free (caps);
   }
+  if (desc->transfer_mode != NULL)
+    g_string_append_printf (s, "a=x-gst-transfer-mode:%s\r\n",
+        desc->transfer_mode);
   for (i = 0; desc->candidates != NULL && i < desc->candidates->len; i++) {
     g_string_append (s, g_ptr_array_index (desc->candidates, i));
     g_string_append (s, "\r\n");
@@ -416,6 +429,47 @@ contradicts:
   }
 }
 
+/* The value of an a=x-gst-transfer-mode line: one word, once. */
+static gboolean
+take_transfer_mode (const gchar * line, const gchar * value, gchar ** stored,
+    GError ** error)
+{
+  gchar *shown;
+  gsize len = strlen (value), i;
+
+  if (len == 0 || len > TRANSFER_MODE_MAX_LENGTH)
+    goto not_a_word;
+  for (i = 0; i < len; i++) {
+    if (!g_ascii_islower (value[i]) && !g_ascii_isdigit (value[i]) &&
+        value[i] != '-')
+      goto not_a_word;
+  }
+  if (*stored != NULL && strcmp (*stored, value) != 0)
+    goto contradicts;
+  if (*stored == NULL)
+    *stored = g_strdup (value);
+  return TRUE;
+
+  /* ERRORS */
+not_a_word:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' does not name a "
+        "transfer mode (1 to %d characters of a-z 0-9 -, such as reliable)",
+        shown, TRANSFER_MODE_MAX_LENGTH);
+    g_free (shown);
+    return FALSE;
+  }
+contradicts:
+  {
+    shown = gst_ice_syntax_text_for_display (line);
+    description_error (error, "description line '%s' contradicts the "
+        "earlier a=x-gst-transfer-mode:%s", shown, *stored);
+    g_free (shown);
+    return FALSE;
+  }
+}
+
 /* An attribute gst-ice knows, or one it skips.  @caps_text: the text the
  * caps were parsed from, to compare a repeated a=x-gst-caps with. */
 static gboolean
@@ -436,13 +490,16 @@ take_attribute (GstIceDescription * desc, const gchar * line,
     return take_fingerprint (line, value, &desc->fingerprint, error);
   if (g_str_has_prefix (line, "a=setup:"))
     return take_setup (line, value, &desc->setup, error);
+  if (g_str_has_prefix (line, "a=x-gst-transfer-mode:"))
+    return take_transfer_mode (line, value, &desc->transfer_mode, error);
   if (g_str_has_prefix (line, GST_ICE_CANDIDATE_LINE_PREFIX)) {
     take_candidate (desc->candidates, line);
   } else if (gst_ice_candidate_line_is_end_of_candidates (line)) {
     desc->end_of_candidates = TRUE;
   } else if (strcmp (line, "a=ice-ufrag") == 0
       || strcmp (line, "a=ice-pwd") == 0 || strcmp (line, "a=x-gst-caps") == 0
-      || strcmp (line, "a=fingerprint") == 0 || strcmp (line, "a=setup") == 0) {
+      || strcmp (line, "a=fingerprint") == 0 || strcmp (line, "a=setup") == 0
+      || strcmp (line, "a=x-gst-transfer-mode") == 0) {
     gchar *shown = gst_ice_syntax_text_for_display (line);
 
     description_error (error, "description line '%s' has no ':' and value",

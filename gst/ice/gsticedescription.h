@@ -37,6 +37,11 @@ G_BEGIN_DECLS
  * @setup: (nullable): the peer's DTLS role (`a=setup`, RFC 4145 / 5763):
  *   `actpass` (either; the producer offers this), `active` (it connects:
  *   the DTLS client), `passive` (it waits: the server) or `holdconn`
+ * @transfer_mode: (nullable): how the producer carries its buffers
+ *   (`a=x-gst-transfer-mode`): `reliable` (one byte stream that arrives
+ *   whole and in order), `datagram` or %NULL (each buffer one datagram),
+ *   or a mode of a later gst-ice; a consumer answers with the mode it
+ *   follows
  *
  * What one peer tells the other to start an ICE session: its credentials,
  * optionally the caps of the stream and candidates gathered so far, as
@@ -53,6 +58,7 @@ typedef struct
   gboolean end_of_candidates;
   gchar *fingerprint;
   gchar *setup;
+  gchar *transfer_mode;
 } GstIceDescription;
 
 GstIceDescription *gst_ice_description_new (const gchar * ufrag,

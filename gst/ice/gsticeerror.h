@@ -38,6 +38,9 @@ G_BEGIN_DECLS
  *   sent (not connected, too large)
  * @GST_ICE_ERROR_TURN: a TURN server refused the credentials, failed its
  *   TLS handshake or did not answer
+ * @GST_ICE_ERROR_TRANSFER_MODE: the peers do not agree on a transfer mode
+ *   (the producer's is one this side does not know, or the consumer does
+ *   not follow it)
  *
  * Errors of the gst-ice library, in the %GST_ICE_ERROR domain.
  */
@@ -51,6 +54,7 @@ typedef enum
   GST_ICE_ERROR_CERTIFICATE,
   GST_ICE_ERROR_DTLS,
   GST_ICE_ERROR_TURN,
+  GST_ICE_ERROR_TRANSFER_MODE,
 } GstIceError;
 
 #define GST_ICE_ERROR (gst_ice_error_quark ())

@@ -35,6 +35,11 @@
  * record (RFC 7983) is dropped, and the session counts as connected only
  * once the handshake is done, so no plaintext ever reaches the element.
  *
+ * In the reliable transfer mode (`a=x-gst-transfer-mode:reliable`, see
+ * #GstIceReliable) every datagram of the session is a segment of one
+ * pseudo-TCP byte stream, which gst_ice_session_get_reliable() gives to
+ * the elements; packets then never reach the receive function.
+ *
  * Threads: everything but the send functions and the statistics runs in
  * the main context given at construction (the #GstIceTransport thread);
  * the send functions run on the sink's streaming thread, which libnice
@@ -140,6 +145,13 @@ struct _GstIceSession
   guint64 packets_dropped;
   guint64 bytes_received;
   guint64 packets_received;
+
+  /* the reliable transfer mode's stream (gsticereliable.c) or NULL: made
+   * at construction on a reliable producer, with the producer's first
+   * description on a consumer (in the main context, before the session
+   * connects), then only read */
+  GstIceReliable *reliable;
+  gboolean transfer_mode_known; /* a consumer followed the producer's */
 };
 
 /* 64-bit counters written by one thread and read by another: plain loads
@@ -232,6 +244,10 @@ gst_ice_session_finalize (GObject * object)
   }
   if (self->dtls)
     gst_object_unref (self->dtls);
+  if (self->reliable) {
+    gst_ice_reliable_close (self->reliable);
+    gst_object_unref (self->reliable);
+  }
   if (self->dtls_context)
     gst_object_unref (self->dtls_context);
   if (self->accepted_fingerprints)
@@ -321,6 +337,115 @@ host_has_routable_ipv6 (void)
   return routable;
 }
 
+/* --- the reliable transfer mode ------------------------------------------ */
+
+/* One segment of the reliable stream, as one datagram: sealed in one DTLS
+ * record, or as it is.  Called with the stream's lock held. */
+static void
+send_segment (const guint8 * data, gsize size, gpointer user_data)
+{
+  GstIceSession *self = user_data;
+  GOutputVector vector = { data, size };
+  NiceOutputMessage message = { &vector, 1 };
+
+  if (self->dtls_context) {
+    gst_ice_session_send_data (self, data, size);
+  } else if (nice_agent_send_messages_nonblocking (self->agent,
+          g_atomic_int_get (&self->stream_id), 1, &message, 1, NULL,
+          NULL) == 1) {
+    counter_add (&self->bytes_sent, size);
+    counter_add (&self->packets_sent, 1);
+  } else {
+    counter_add (&self->packets_dropped, 1);
+  }
+}
+
+static void
+open_reliable (GstIceSession * self)
+{
+  GST_INFO_OBJECT (self, "reliable transfer mode");
+  self->reliable = gst_ice_reliable_new (self->id, self->controlling,
+      self->context, send_segment, self);
+}
+
+/* Once the session is connected and its peer authenticated: the producer
+ * opens the stream (again after an ICE restart, nothing happens). */
+static void
+start_reliable (GstIceSession * self)
+{
+  if (self->reliable && gst_ice_session_is_connected (self))
+    gst_ice_reliable_start (self->reliable);
+}
+
+/* The peer's a=x-gst-transfer-mode: a consumer follows its producer's
+ * first description; a reliable producer refuses a consumer that does not
+ * follow. */
+static gboolean
+take_transfer_mode (GstIceSession * self, const GstIceDescription * desc,
+    GError ** error)
+{
+  GstIceTransferMode mode;
+
+  if (!gst_ice_transfer_mode_from_string (desc->transfer_mode, &mode))
+    goto unknown;
+  if (self->controlling) {
+    if (self->reliable && mode != GST_ICE_TRANSFER_MODE_RELIABLE)
+      goto not_followed;
+    return TRUE;
+  }
+  if (!self->transfer_mode_known) {
+    self->transfer_mode_known = TRUE;
+    if (mode == GST_ICE_TRANSFER_MODE_RELIABLE)
+      open_reliable (self);
+  } else if ((mode == GST_ICE_TRANSFER_MODE_RELIABLE) !=
+      (self->reliable != NULL)) {
+    goto changed;
+  }
+  return TRUE;
+
+  /* ERRORS */
+unknown:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_TRANSFER_MODE,
+        "%s '%s' uses the transfer mode '%s', which this gst-ice does not "
+        "know (it knows datagram and reliable): upgrade gst-ice on this side",
+        self->controlling ? "consumer" : "producer", self->peer_id,
+        desc->transfer_mode);
+    return FALSE;
+  }
+not_followed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_TRANSFER_MODE,
+        "consumer '%s' does not follow transfer-mode=reliable: its "
+        "description has %s (a gst-ice from before the reliable mode?)",
+        self->peer_id, desc->transfer_mode ? "a=x-gst-transfer-mode:datagram"
+        : "no a=x-gst-transfer-mode:reliable line");
+    return FALSE;
+  }
+changed:
+  {
+    g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_TRANSFER_MODE,
+        "producer '%s' changed its transfer mode to %s in the middle of a "
+        "session", self->peer_id, gst_ice_transfer_mode_to_string (mode));
+    return FALSE;
+  }
+}
+
+/**
+ * gst_ice_session_get_reliable:
+ *
+ * Returns: (transfer none) (nullable): the session's reliable stream, in
+ *   the reliable transfer mode; from any thread once the session is
+ *   connected
+ */
+GstIceReliable *
+gst_ice_session_get_reliable (GstIceSession * self)
+{
+  return self->reliable;
+}
+
+/* --- ICE ------------------------------------------------------------------ */
+
 static void
 on_new_candidate (NiceAgent * agent, NiceCandidate * candidate,
     GstIceSession * self)
@@ -370,6 +495,7 @@ on_component_state_changed (NiceAgent * agent, guint stream_id,
     if (self->dtls && gst_ice_dtls_connection_get_state (self->dtls) ==
         GST_ICE_DTLS_STATE_NEW)
       gst_ice_dtls_connection_start (self->dtls);
+    start_reliable (self);
   }
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, name);
 }
@@ -428,7 +554,9 @@ on_receive (NiceAgent * agent, guint stream_id, guint component_id,
   }
   counter_add (&self->bytes_received, len);
   counter_add (&self->packets_received, 1);
-  if (self->receive_func)
+  if (self->reliable)
+    gst_ice_reliable_receive (self->reliable, (const guint8 *) buf, len);
+  else if (self->receive_func)
     self->receive_func (self, (const guint8 *) buf, len, self->receive_data);
 }
 
@@ -456,7 +584,9 @@ on_dtls_receive (const guint8 * data, gsize size, gpointer user_data)
 
   counter_add (&self->bytes_received, size);
   counter_add (&self->packets_received, 1);
-  if (self->receive_func)
+  if (self->reliable)
+    gst_ice_reliable_receive (self->reliable, data, size);
+  else if (self->receive_func)
     self->receive_func (self, data, size, self->receive_data);
 }
 
@@ -499,6 +629,8 @@ on_dtls_state (GstIceDtlsState state, const gchar * message, gpointer user_data)
       message ? ": " : "", message ? message : "");
   g_atomic_int_set (&self->dtls_connected,
       state == GST_ICE_DTLS_STATE_CONNECTED);
+  if (state == GST_ICE_DTLS_STATE_CONNECTED)
+    start_reliable (self);
   change->session = gst_object_ref (self);
   change->state = state;
   change->message = g_strdup (message);
@@ -698,6 +830,8 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
   /* the transport's, for the session's life: each stream opened (again
    * at each ICE restart) takes fresh TURN credentials from it */
   self->config = config;
+  if (controlling && config->transfer_mode == GST_ICE_TRANSFER_MODE_RELIABLE)
+    open_reliable (self);
 
   g_signal_connect (self->agent, "new-candidate-full",
       G_CALLBACK (on_new_candidate), self);
@@ -852,8 +986,12 @@ gst_ice_session_get_local_description (GstIceSession * self,
     else
       desc->setup = g_strdup (self->dtls_client ? "active" : "passive");
   }
-  if (caps)
+  /* ANY: a byte stream that came without caps */
+  if (caps && !gst_caps_is_any (caps))
     desc->caps = gst_caps_copy (caps);
+  if (self->reliable)
+    desc->transfer_mode = g_strdup (gst_ice_transfer_mode_to_string
+        (GST_ICE_TRANSFER_MODE_RELIABLE));
   text = gst_ice_description_to_string (desc);
   gst_ice_description_free (desc);
   g_free (ufrag);
@@ -922,6 +1060,8 @@ gst_ice_session_set_remote_description (GstIceSession * self,
 
   /* before any ICE check: a peer refused here never gets a pair */
   if (self->dtls_context && !prepare_dtls (self, desc, error))
+    return FALSE;
+  if (!take_transfer_mode (self, desc, error))
     return FALSE;
   /* the same credentials again: only its caps can be new */
   if (self->have_remote_description && !gst_ice_session_is_restart (self, desc))
@@ -1255,7 +1395,9 @@ add_dtls_stats (GstIceSession * self, GstStructure * stats)
  *   bytes-sent, packets-sent, packets-dropped, bytes-received,
  *   packets-received and, when encrypting, dtls-state, packets-rejected
  *   (packets that were not DTLS records) and, once connected, dtls-cipher
- *   and dtls-peer-fingerprint.  libnice 0.1.21 does not expose the
+ *   and dtls-peer-fingerprint; in the reliable transfer mode,
+ *   transfer-mode, stream-state, stream-bytes-written and
+ *   stream-bytes-read (gst_ice_reliable_add_stats()).  libnice 0.1.21 does not expose the
  *   round-trip time of its checks, so there is no rtt field.
  */
 GstStructure *
@@ -1277,6 +1419,8 @@ gst_ice_session_get_stats (GstIceSession * self)
       NULL);
   if (self->dtls_context)
     add_dtls_stats (self, stats);
+  if (self->reliable)
+    gst_ice_reliable_add_stats (self->reliable, stats);
 
   GST_OBJECT_LOCK (self);
   if (self->selected_pair) {
@@ -1399,6 +1543,9 @@ gst_ice_session_close (GstIceSession * self, GstIceSessionClosedFunc done,
     gpointer user_data)
 {
   g_atomic_int_set (&self->connected, FALSE);
+  /* a stream that did not end is cut: its peer learns it from the session */
+  if (self->reliable)
+    gst_ice_reliable_close (self->reliable);
   /* tell the peer while the agent can still send */
   if (self->dtls)
     gst_ice_dtls_connection_close (self->dtls);

@@ -23,6 +23,7 @@
 
 #include <gst/gst.h>
 #include <gst/ice/gsticedescription.h>
+#include <gst/ice/gsticereliable.h>
 #include <gst/ice/gsticeserveruri.h>
 #include <gst/ice/dtls/gsticedtlsconnection.h>
 #include <gst/ice/turn/gsticeturntlsbridge.h>
@@ -51,6 +52,8 @@ G_BEGIN_DECLS
  * @accepted_fingerprints: (element-type utf8) (nullable): the peer
  *   certificates accepted, as `sha-256 AB:…`; NULL or empty: any peer
  *   whose certificate matches the fingerprint it signalled
+ * @transfer_mode: the producer's: how its sessions carry the buffers
+ *   (a consumer's sessions follow their producer's description)
  *
  * What every session of one element is created with; hosts are resolved
  * by #GstIceTransport before sessions exist, because libnice only takes
@@ -69,6 +72,7 @@ typedef struct
   GPtrArray *local_addresses;
   GstIceDtlsContext *dtls;
   GPtrArray *accepted_fingerprints;
+  GstIceTransferMode transfer_mode;
 } GstIceSessionConfig;
 
 #define GST_TYPE_ICE_SESSION (gst_ice_session_get_type ())
@@ -125,6 +129,7 @@ gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
 guint gst_ice_session_send_list (GstIceSession * self, GstBufferList * list);
 gboolean gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
     gsize size);
+GstIceReliable *gst_ice_session_get_reliable (GstIceSession * self);
 GstStructure *gst_ice_session_get_stats (GstIceSession * self);
 gchar *gst_ice_session_describe_candidates (GstIceSession * self);
 void gst_ice_session_close (GstIceSession * self,

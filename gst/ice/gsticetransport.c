@@ -105,6 +105,7 @@ gst_ice_transport_finalize (GObject * object)
   g_hash_table_unref (self->sessions);
   g_ptr_array_unref (self->connected);
   g_ptr_array_unref (self->turn_failures);
+  g_free (self->stun_problem);
   g_mutex_clear (&self->sessions_lock);
 
   G_OBJECT_CLASS (gst_ice_transport_parent_class)->finalize (object);
@@ -371,20 +372,25 @@ gst_ice_transport_report_failure (GstIceTransport * self,
 {
   gchar *candidates = gst_ice_session_describe_candidates (session);
   const gchar *other = fatal ? "producer" : "consumer";
-  gchar *hint;
+  gchar *hint, *turn_hint;
 
   if (self->turn_failures->len > 0) {
     g_ptr_array_add (self->turn_failures, NULL);
-    hint = g_strjoinv ("; ", (gchar **) self->turn_failures->pdata);
+    turn_hint = g_strjoinv ("; ", (gchar **) self->turn_failures->pdata);
     g_ptr_array_remove_index (self->turn_failures,
         self->turn_failures->len - 1);
   } else {
-    hint = g_strdup (self->config.session.turn_servers->len > 0 ?
+    turn_hint = g_strdup (self->config.session.turn_servers->len > 0 ?
         "the TURN servers in turn-servers gave no working relay either: "
         "check their address, credentials and that the peer can reach them" :
         "a peer behind a symmetric NAT or a firewall that blocks UDP needs "
         "a TURN server: set turn-servers on both sides");
   }
+  /* a STUN server that cannot be trusted comes first: with a working one
+   * a TURN server may not have been needed */
+  hint = self->stun_problem ? g_strconcat (self->stun_problem, "; ",
+      turn_hint, NULL) : g_strdup (turn_hint);
+  g_free (turn_hint);
 
   if (fatal) {
     GST_ELEMENT_ERROR (self->element, RESOURCE, OPEN_READ,
@@ -790,7 +796,8 @@ gst_ice_transport_accept_description (GstIceTransport * self,
     gst_ice_transport_peer_restarted (self, session);
   if (gst_ice_session_set_remote_description (session, desc, &err))
     return TRUE;
-  if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS))
+  if (g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_DTLS) ||
+      g_error_matches (err, GST_ICE_ERROR, GST_ICE_ERROR_TRANSFER_MODE))
     self->role->session_refused (self, session, err->message);
   else
     GST_WARNING_OBJECT (self, "ignoring description of session %s: %s",
@@ -1005,6 +1012,58 @@ start_turn_checks (GstIceTransport * self)
       self->context, on_turn_checked, self);
 }
 
+/* --- the STUN server's check -------------------------------------------- */
+
+/* The warning first, then the element message that says the check is
+ * done, with what the server answered. */
+static void
+on_stun_checked (const GstIceStunCheckResult * result, gpointer user_data)
+{
+  GstIceTransport *self = user_data;
+  gboolean ok = result->status == GST_ICE_STUN_CHECK_OK;
+  gchar *server =
+      gst_ice_server_uri_to_string (self->config.session.stun_server, TRUE);
+  GstStructure *s;
+
+  if (!ok) {
+    g_free (self->stun_problem);
+    self->stun_problem = g_strdup (result->message);
+    GST_ELEMENT_WARNING (self->element, RESOURCE, OPEN_READ_WRITE, ("%s",
+            result->message), (NULL));
+  }
+
+  s = gst_structure_new ("ice-stun-check", "server", G_TYPE_STRING, server,
+      "ok", G_TYPE_BOOLEAN, ok, "pre-rfc5389", G_TYPE_BOOLEAN,
+      result->status == GST_ICE_STUN_CHECK_PRE_RFC5389, NULL);
+  if (result->message)
+    gst_structure_set (s, "message", G_TYPE_STRING, result->message, NULL);
+  if (result->mapped) {
+    gchar *address = g_inet_address_to_string
+        (g_inet_socket_address_get_address (result->mapped));
+
+    gst_structure_set (s, "mapped-address", G_TYPE_STRING, address,
+        "mapped-port", G_TYPE_UINT, (guint)
+        g_inet_socket_address_get_port (result->mapped), NULL);
+    g_free (address);
+  }
+  gst_element_post_message (self->element,
+      gst_message_new_element (GST_OBJECT (self->element), s));
+  g_free (server);
+}
+
+/* One Binding request to the STUN server, in a thread of its own: libnice
+ * does not say when the server is silent or of the pre-RFC 5389 kind. */
+static void
+start_stun_check (GstIceTransport * self)
+{
+  g_clear_pointer (&self->stun_problem, g_free);
+  if (self->config.session.stun_server == NULL)
+    return;
+  self->stun_check =
+      gst_ice_stun_check_start (self->config.session.stun_server, self->context,
+      on_stun_checked, self);
+}
+
 /* For turns:// servers: the TLS context and the bridge libnice reaches
  * them through; an element error when the CA file is bad or a host does
  * not resolve. */
@@ -1148,6 +1207,7 @@ gst_ice_transport_start (GstIceTransport * self)
   if (!gst_ice_transport_settings_read (self->settings, self->element,
           &self->config))
     return FALSE;
+  self->config.session.transfer_mode = self->transfer_mode;
   announce_identity (self);
 
   peer_id = self->config.peer_id ? g_strdup (self->config.peer_id) :
@@ -1175,6 +1235,7 @@ gst_ice_transport_start (GstIceTransport * self)
     goto failed;
 
   start_turn_checks (self);
+  start_stun_check (self);
   self->thread = g_thread_new ("icetransport", transport_thread, self);
   return TRUE;
 
@@ -1219,6 +1280,8 @@ shut_down (gpointer user_data)
   forget_end_reason (self);
   gst_ice_turn_checks_stop (self->turn_checks);
   self->turn_checks = NULL;
+  gst_ice_stun_check_stop (self->stun_check);
+  self->stun_check = NULL;
 
   ids = g_ptr_array_new_with_free_func (g_free);
   g_mutex_lock (&self->sessions_lock);

@@ -53,6 +53,24 @@ typedef struct
   void (*peer_resumed) (GstElement * element, GstIceSession * session);
 } GstIceTransportCallbacks;
 
+/**
+ * GstIceTransportWrite:
+ * @sessions: (element-type GstIceSession): the consumers a buffer goes
+ *   to, fixed when its write began; %NULL before
+ * @index: the one being written to
+ * @offset: how much of the buffer it took
+ *
+ * Where the reliable write of one buffer to every consumer stands, so that
+ * a write interrupted by the element's unlock() goes on where it was.
+ * Zero-initialised; gst_ice_transport_write_clear() once it is done with.
+ */
+typedef struct
+{
+  GPtrArray *sessions;
+  guint index;
+  gsize offset;
+} GstIceTransportWrite;
+
 #define GST_TYPE_ICE_TRANSPORT (gst_ice_transport_get_type ())
 G_DECLARE_FINAL_TYPE (GstIceTransport, gst_ice_transport, GST, ICE_TRANSPORT,
     GstObject);
@@ -83,5 +101,15 @@ guint gst_ice_transport_send_list (GstIceTransport * self,
 guint gst_ice_transport_get_n_connected (GstIceTransport * self);
 guint gst_ice_transport_get_record_overhead (GstIceTransport * self);
 void gst_ice_transport_request_restart (GstIceTransport * self);
+
+void gst_ice_transport_set_transfer_mode (GstIceTransport * self,
+    GstIceTransferMode mode);
+GstIceReliableResult gst_ice_transport_write (GstIceTransport * self,
+    GstIceTransportWrite * write, const guint8 * data, gsize size,
+    guint stall_timeout_s, GCancellable * cancellable);
+GstIceReliableResult gst_ice_transport_finish (GstIceTransport * self,
+    GstIceTransportWrite * write, guint stall_timeout_s,
+    GCancellable * cancellable);
+void gst_ice_transport_write_clear (GstIceTransportWrite * write);
 
 G_END_DECLS

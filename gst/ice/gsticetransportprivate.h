@@ -27,6 +27,7 @@
 #include <gio/gio.h>
 #include <gst/ice/gsticetransport.h>
 #include <gst/ice/signalling/gsticesignallingserver.h>
+#include <gst/ice/stun/gsticestuncheck.h>
 #include <gst/ice/turn/gsticeturncheck.h>
 
 G_BEGIN_DECLS
@@ -111,6 +112,8 @@ struct _GstIceTransport
   const GstIceTransportRole *role;
   GstIceTransportCallbacks callbacks;
   GstIceTransportSettings *settings;
+  /* producer: set by the element before start (gsticetransportreliable.c) */
+  GstIceTransferMode transfer_mode;
 
   /* under the object lock */
   GstCaps *caps;                /* producer: the stream's caps */
@@ -149,6 +152,10 @@ struct _GstIceTransport
   guint turn_checks_pending;
   guint turn_servers_working;
   GPtrArray *turn_failures;     /* messages */
+  /* the check of the STUN server at start (gst/ice/stun/), and what is
+   * wrong with the server, for the message of a session that fails */
+  GstIceStunCheck *stun_check;
+  gchar *stun_problem;
 
   /* shared with the streaming thread */
   GMutex sessions_lock;

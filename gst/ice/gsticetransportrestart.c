@@ -262,7 +262,11 @@ watch_media (GstIceTransport * self, GstIceSession * session,
     SessionWatch * watch, gint64 now)
 {
   guint64 packets = gst_ice_session_get_packets_received (session);
+  GstIceReliable *reliable = gst_ice_session_get_reliable (session);
 
+  /* a reliable stream that ended has nothing more to bring */
+  if (reliable && gst_ice_reliable_has_ended (reliable))
+    return;
   if (packets != watch->packets) {
     watch->packets = packets;
     watch->packets_us = now;

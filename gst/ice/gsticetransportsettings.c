@@ -255,7 +255,8 @@ install_candidate_properties (GObjectClass * klass)
       g_param_spec_enum ("ice-transport-policy", "ICE transport policy",
           "Which candidates to use: all (default: host, server-reflexive and "
           "relayed) or relay (relayed only, so the peer never learns this "
-          "host's addresses). relay without turn-servers cannot connect",
+          "host's addresses). relay with no turn-servers fails the change to "
+          "READY with an error naming both settings",
           GST_TYPE_ICE_TRANSPORT_POLICY, DEFAULT_ICE_TRANSPORT_POLICY,
           PARAM_FLAGS));
 
@@ -1167,6 +1168,27 @@ not_turn:
   }
 }
 
+/* Relayed candidates only, and nowhere to get one: nothing could ever
+ * connect, so say so at once rather than wait. */
+static gboolean
+check_relay_policy (GstElement * element, GstIceSessionConfig * config)
+{
+  if (config->relay_only && config->turn_servers->len == 0)
+    goto no_turn_server;
+  return TRUE;
+
+  /* ERRORS */
+no_turn_server:
+  {
+    GST_ELEMENT_ERROR (element, RESOURCE, SETTINGS,
+        ("ice-transport-policy=relay uses relayed candidates only, but "
+            "turn-servers is empty: add a TURN server "
+            "(turn-servers=\"<\\\"turn://user:pass@host:3478\\\">\") or set "
+            "ice-transport-policy=all"), (NULL));
+    return FALSE;
+  }
+}
+
 static void
 clear_session_config (GstIceSessionConfig * config)
 {
@@ -1207,7 +1229,8 @@ parse_session_config (GstIceTransportSettings * settings,
 
   ok = parse_stun_server (element, stun, config) &&
       parse_turn_servers (element, turns, config->turn_auth_secret != NULL,
-      config) && parse_local_addresses (element, local_addresses, config);
+      config) && check_relay_policy (element, config) &&
+      parse_local_addresses (element, local_addresses, config);
   if (!ok)
     clear_session_config (config);
 

@@ -852,6 +852,58 @@ GST_START_TEST (test_bad_fingerprint_and_setup)
 
 GST_END_TEST;
 
+/* The producer's transfer mode: kept as written, a later gst-ice's too,
+ * and written back. */
+GST_START_TEST (test_transfer_mode)
+{
+  GstIceDescription *desc;
+  GError *error = NULL;
+  gchar *text;
+
+  desc = gst_ice_description_parse ("a=ice-ufrag:" UFRAG "\r\n"
+      "a=ice-pwd:" PWD "\r\n" "a=x-gst-transfer-mode:reliable\r\n"
+      "a=x-gst-transfer-mode:reliable\r\n", &error);
+  fail_unless (desc != NULL, "%s", error ? error->message : "?");
+  fail_unless_equals_string (desc->transfer_mode, "reliable");
+  text = gst_ice_description_to_string (desc);
+  fail_unless (strstr (text, "a=x-gst-transfer-mode:reliable\r\n") != NULL,
+      "%s", text);
+  g_free (text);
+  gst_ice_description_free (desc);
+
+  desc = gst_ice_description_parse ("a=ice-ufrag:" UFRAG "\r\n"
+      "a=ice-pwd:" PWD "\r\n" "a=x-gst-transfer-mode:ordered-2\r\n", NULL);
+  fail_unless_equals_string (desc->transfer_mode, "ordered-2");
+  gst_ice_description_free (desc);
+
+  /* none: datagram, and none is written */
+  desc = gst_ice_description_parse ("a=ice-ufrag:" UFRAG "\r\n"
+      "a=ice-pwd:" PWD "\r\n", NULL);
+  fail_unless (desc->transfer_mode == NULL);
+  text = gst_ice_description_to_string (desc);
+  fail_unless (strstr (text, "transfer-mode") == NULL, "%s", text);
+  g_free (text);
+  gst_ice_description_free (desc);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_transfer_mode)
+{
+  assert_refused ("a=x-gst-transfer-mode:\r\n", "does not name a transfer "
+      "mode");
+  assert_refused ("a=x-gst-transfer-mode:Reliable\r\n", "a-z 0-9 -");
+  assert_refused ("a=x-gst-transfer-mode:reliable now\r\n", "a-z 0-9 -");
+  assert_refused ("a=x-gst-transfer-mode:"
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", "1 to 32 characters");
+  assert_refused ("a=x-gst-transfer-mode:reliable\r\n"
+      "a=x-gst-transfer-mode:datagram\r\n",
+      "contradicts the earlier a=x-gst-transfer-mode:reliable");
+  assert_refused ("a=x-gst-transfer-mode\r\n", "has no ':' and value");
+}
+
+GST_END_TEST;
+
 static Suite *
 description_suite (void)
 {
@@ -875,6 +927,8 @@ description_suite (void)
   tcase_add_test (tc, test_fuzz_descriptions);
   tcase_add_test (tc, test_fingerprint_and_setup);
   tcase_add_test (tc, test_bad_fingerprint_and_setup);
+  tcase_add_test (tc, test_transfer_mode);
+  tcase_add_test (tc, test_bad_transfer_mode);
 
   return s;
 }

@@ -273,6 +273,39 @@ GST_START_TEST (test_bad_signaller_uri)
 
 GST_END_TEST;
 
+/* ice-transport-policy=relay with no TURN server can never connect: both
+ * elements say so when they go to READY, naming both settings, instead
+ * of waiting for a consumer or producer that can never be reached. */
+GST_START_TEST (test_relay_policy_without_turn_servers)
+{
+  const gchar *factories[] = { "icesink", "icesrc" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (factories); i++) {
+    GstElement *element = gst_element_factory_make (factories[i], NULL);
+    gchar *text;
+
+    gst_util_set_object_arg (G_OBJECT (element), "ice-transport-policy",
+        "relay");
+    text = ready_error (element);
+    fail_unless (strstr (text, "ice-transport-policy=relay") != NULL,
+        "%s: %s", factories[i], text);
+    fail_unless (strstr (text, "turn-servers") != NULL, "%s: %s",
+        factories[i], text);
+    g_free (text);
+
+    /* with a TURN server the same policy is fine */
+    gst_util_set_object_arg (G_OBJECT (element), "turn-servers",
+        "<\"turn://alice:secret@192.0.2.1:3478\">");
+    fail_unless_equals_int (gst_element_set_state (element,
+            GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+    gst_element_set_state (element, GST_STATE_NULL);
+    gst_object_unref (element);
+  }
+}
+
+GST_END_TEST;
+
 /* An icesink harness whose settings are in place before it starts, with
  * the directory signaller (no server needed) and its bus. */
 static GstHarness *
@@ -421,6 +454,7 @@ icesink_suite (void)
   tcase_add_test (tc, test_unknown_signaller_type);
   tcase_add_test (tc, test_bad_local_address);
   tcase_add_test (tc, test_bad_signaller_uri);
+  tcase_add_test (tc, test_relay_policy_without_turn_servers);
   tcase_add_test (tc, test_buffer_larger_than_mtu);
   tcase_add_test (tc, test_buffer_larger_than_mtu_encrypted);
   tcase_add_test (tc, test_stop_while_server_silent);

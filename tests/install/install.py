@@ -93,6 +93,19 @@ def main():
         for line in EXPECTED_OUTPUT:
             if line not in run.stdout:
                 fail("the application did not print '%s'" % line)
+
+        # the programs go to bindir and run from there
+        for program in ("gst-ice-probe", "gst-ice-signalling-server"):
+            found = glob.glob(destdir + "/**/bin/" + program, recursive=True)
+            if len(found) != 1:
+                fail("%s was not installed in a bin folder" % program)
+            run = subprocess.run([found[0], "--help"], capture_output=True,
+                                 text=True, timeout=60,
+                                 env=dict(os.environ, LD_LIBRARY_PATH=libdir))
+            if run.returncode != 0 or "Usage:" not in run.stdout:
+                fail("installed %s --help failed: %s" % (program,
+                                                         run.stderr))
+            print("installed: bin/" + program)
     finally:
         shutil.rmtree(tmp)
 

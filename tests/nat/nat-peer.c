@@ -28,7 +28,16 @@
  * It stops 3 s (or NAT_PEER_IDLE_S) after the last packet.  Both print one
  * JSON object on stdout: what a user would look at (packets, selected pair,
  * time to the first packet, warning and error texts, the longest gap and
- * how many packets came after it). */
+ * how many packets came after it).
+ *
+ * With NAT_PEER_MODE=reliable, COUNT is KiB: the sender streams that many
+ * seeded random bytes (NAT_PEER_SEED) in buffers of random sizes through
+ * icesink transfer-mode=reliable, then EOS, and ends once icesink posted
+ * EOS (every consumer has it all); the receiver makes the same bytes from
+ * the seed, compares each one it gets and both SHA-256 sums, and ends at
+ * EOS.  Both add bytes, sha256, expected-sha256 (receiver), first-mismatch,
+ * eos and seconds (sender: from the consumer joining to EOS; receiver:
+ * from the first byte to EOS) to their JSON. */
 
 #include <string.h>
 #include <glib-unix.h>
@@ -45,6 +54,12 @@
 /* a pause longer than this is a gap: the path was cut */
 #define GAP_MS 1000
 #define SENDER_LINGER_S 15
+/* reliable mode: the bytes at offset i are those of block i / BLOCK_SIZE,
+ * made by a generator seeded with the seed and the block number, so that
+ * the receiver can make them again in any chunking */
+#define BLOCK_SIZE 65536
+#define DEFAULT_SEED 20260
+#define MAX_CHUNK 65536
 
 typedef struct
 {
@@ -72,7 +87,112 @@ typedef struct
   guint idle_timeout_s;
   gint64 longest_gap;
   guint received_after_gap;
+
+  /* NAT_PEER_MODE=reliable */
+  gboolean reliable;
+  guint32 seed;
+  guint64 total;                /* bytes to send / expected */
+  guint64 bytes;                /* sent / received so far */
+  GRand *chunks;                /* the sender's buffer sizes */
+  guint8 *block;                /* the block of the stream at @block_index */
+  guint64 block_index;
+  GChecksum *sum;               /* of the bytes sent / received */
+  GChecksum *expected;          /* receiver: of the bytes expected */
+  gint64 first_mismatch;
+  gboolean eos;
+  gint64 start_time;
+  gint64 end_time;
 } Peer;
+
+/* The stream's block @index (BLOCK_SIZE bytes) into @peer->block. */
+static void
+make_block (Peer * peer, guint64 index)
+{
+  const guint32 key[] = { peer->seed, (guint32) index, index >> 32 };
+  GRand *rand = g_rand_new_with_seed_array (key, G_N_ELEMENTS (key));
+  guint32 *words = (guint32 *) peer->block;
+  guint i;
+
+  for (i = 0; i < BLOCK_SIZE / 4; i++)
+    words[i] = g_rand_int (rand);
+  g_rand_free (rand);
+  peer->block_index = index;
+}
+
+/* Copies the stream's bytes from @offset into @out. */
+static void
+stream_bytes (Peer * peer, guint64 offset, guint8 * out, gsize size)
+{
+  while (size > 0) {
+    guint64 index = offset / BLOCK_SIZE;
+    gsize in_block = offset % BLOCK_SIZE;
+    gsize n = MIN (size, BLOCK_SIZE - in_block);
+
+    if (index != peer->block_index)
+      make_block (peer, index);
+    memcpy (out, peer->block + in_block, n);
+    out += n;
+    offset += n;
+    size -= n;
+  }
+}
+
+/* reliable sender: appsrc wants more, from its streaming thread */
+static void
+on_need_data (GstAppSrc * src, guint length, Peer * peer)
+{
+  gsize size = g_rand_int_range (peer->chunks, 1, MAX_CHUNK + 1);
+  GstBuffer *buffer;
+  GstMapInfo map;
+
+  if (peer->bytes == peer->total) {
+    gst_app_src_end_of_stream (src);
+    return;
+  }
+  size = MIN (size, peer->total - peer->bytes);
+  buffer = gst_buffer_new_allocate (NULL, size, NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  stream_bytes (peer, peer->bytes, map.data, size);
+  g_checksum_update (peer->sum, map.data, size);
+  gst_buffer_unmap (buffer, &map);
+  peer->bytes += size;
+  peer->sent = peer->bytes / 1024;
+  gst_app_src_push_buffer (src, buffer);
+}
+
+/* reliable receiver: one chunk of the stream, any size */
+static GstFlowReturn
+on_new_bytes (GstAppSink * sink, Peer * peer)
+{
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  GstMapInfo map;
+  guint8 *want;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+  peer->last_packet_time = g_get_monotonic_time ();
+  if (peer->first_packet_time == 0)
+    peer->start_time = peer->first_packet_time = peer->last_packet_time;
+  g_checksum_update (peer->sum, map.data, map.size);
+  want = g_malloc (map.size);
+  stream_bytes (peer, peer->bytes, want, map.size);
+  if (peer->first_mismatch < 0 && memcmp (want, map.data, map.size) != 0) {
+    gsize i;
+
+    for (i = 0; want[i] == map.data[i]; i++);
+    peer->first_mismatch = peer->bytes + i;
+  }
+  /* the expected sum covers as much as came, and the rest at EOS */
+  g_checksum_update (peer->expected, want, MIN (map.size,
+          peer->bytes < peer->total ? peer->total - peer->bytes : 0));
+  g_free (want);
+  peer->bytes += map.size;
+  peer->received = peer->bytes / 1024;
+  gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+  gst_sample_unref (sample);
+  return GST_FLOW_OK;
+}
 
 static gsize
 payload_size (guint seq)
@@ -188,10 +308,13 @@ static void
 on_peer_added (GstElement * sink, const gchar * peer_id, Peer * peer)
 {
   g_printerr ("consumer '%s' connected\n", peer_id);
-  /* from the transport thread: start sending from the main loop */
+  /* from the transport thread: start sending from the main loop (the
+   * reliable sender's appsrc feeds icesink, which waits for it) */
   if (!peer->peer_joined) {
     peer->peer_joined = TRUE;
-    g_timeout_add (peer->send_interval_ms, (GSourceFunc) send_next, peer);
+    peer->start_time = g_get_monotonic_time ();
+    if (!peer->reliable)
+      g_timeout_add (peer->send_interval_ms, (GSourceFunc) send_next, peer);
   }
 }
 
@@ -199,7 +322,7 @@ static void
 on_peer_removed (GstElement * sink, const gchar * peer_id, Peer * peer)
 {
   g_printerr ("consumer '%s' left\n", peer_id);
-  if (peer->sent == peer->count)
+  if (!peer->reliable && peer->sent == peer->count)
     g_main_loop_quit (peer->loop);
 }
 
@@ -225,6 +348,14 @@ on_bus_message (GstBus * bus, GstMessage * msg, Peer * peer)
   const GstStructure *s = gst_message_get_structure (msg);
 
   switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_EOS:
+      /* reliable: the sender's every consumer has it all; the receiver
+       * has the producer's clean end */
+      peer->eos = TRUE;
+      peer->end_time = g_get_monotonic_time ();
+      g_printerr ("EOS after %" G_GUINT64_FORMAT " bytes\n", peer->bytes);
+      g_main_loop_quit (peer->loop);
+      break;
     case GST_MESSAGE_ERROR:
       g_free (peer->error);
       peer->error = message_text (msg);
@@ -291,7 +422,8 @@ on_tick (Peer * peer)
   if (peer->first_packet_time == 0 && !peer->peer_joined &&
       now - peer->playing_time > CONNECT_TIMEOUT_S * G_USEC_PER_SEC)
     g_main_loop_quit (peer->loop);
-  if (peer->sender && peer->sent == peer->count && now - peer->playing_time >
+  if (peer->sender && !peer->reliable && peer->sent == peer->count &&
+      now - peer->playing_time >
       (CONNECT_TIMEOUT_S + SENDER_LINGER_S) * G_USEC_PER_SEC)
     g_main_loop_quit (peer->loop);
   return G_SOURCE_CONTINUE;
@@ -314,6 +446,38 @@ add_pair_member (JsonBuilder * b, Peer * peer, const gchar * field)
   json_builder_set_member_name (b, field);
   if (value)
     json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_stream_members (JsonBuilder * b, Peer * peer)
+{
+  json_builder_set_member_name (b, "bytes");
+  json_builder_add_int_value (b, peer->bytes);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, g_checksum_get_string (peer->sum));
+  if (!peer->sender) {
+    guint8 *rest;
+
+    /* what did not come is expected too */
+    if (peer->bytes < peer->total) {
+      rest = g_malloc (peer->total - peer->bytes);
+      stream_bytes (peer, peer->bytes, rest, peer->total - peer->bytes);
+      g_checksum_update (peer->expected, rest, peer->total - peer->bytes);
+      g_free (rest);
+    }
+    json_builder_set_member_name (b, "expected-sha256");
+    json_builder_add_string_value (b, g_checksum_get_string (peer->expected));
+    json_builder_set_member_name (b, "first-mismatch");
+    json_builder_add_int_value (b, peer->first_mismatch);
+  }
+  json_builder_set_member_name (b, "eos");
+  json_builder_add_boolean_value (b, peer->eos);
+  json_builder_set_member_name (b, "seconds");
+  if (peer->eos && peer->start_time)
+    json_builder_add_double_value (b, (peer->end_time - peer->start_time) /
+        (gdouble) G_USEC_PER_SEC);
   else
     json_builder_add_null_value (b);
 }
@@ -363,6 +527,8 @@ print_result (Peer * peer)
   json_builder_add_int_value (b, peer->longest_gap / 1000);
   json_builder_set_member_name (b, "received-after-gap");
   json_builder_add_int_value (b, peer->received_after_gap);
+  if (peer->reliable)
+    add_stream_members (b, peer);
   json_builder_set_member_name (b, "warning");
   json_builder_add_string_value (b, peer->warning);
   json_builder_set_member_name (b, "error");
@@ -414,8 +580,21 @@ main (int argc, char **argv)
   peer.resume_ms = -1;
   peer.seen = g_malloc0 (count);
   peer.loop = g_main_loop_new (NULL, FALSE);
+  peer.reliable = g_strcmp0 (g_getenv ("NAT_PEER_MODE"), "reliable") == 0;
+  peer.seed = env_uint ("NAT_PEER_SEED", DEFAULT_SEED);
+  peer.total = count * 1024;
+  peer.block = g_malloc (BLOCK_SIZE);
+  peer.block_index = G_MAXUINT64;
+  peer.chunks = g_rand_new_with_seed (peer.seed);
+  peer.sum = g_checksum_new (G_CHECKSUM_SHA256);
+  peer.expected = g_checksum_new (G_CHECKSUM_SHA256);
+  peer.first_mismatch = -1;
 
-  if (peer.sender)
+  if (peer.sender && peer.reliable)
+    desc = g_strdup_printf ("appsrc name=src format=bytes "
+        "caps=application/x-gst-ice-test-bytes ! icesink name=ice "
+        "transfer-mode=reliable %s", argv[2]);
+  else if (peer.sender)
     desc = g_strdup_printf ("appsrc name=src is-live=true format=time "
         "do-timestamp=true caps=\"application/x-rtp,media=application,"
         "clock-rate=90000,encoding-name=X-GST-ICE-TEST,payload=%d\" ! "
@@ -436,11 +615,24 @@ main (int argc, char **argv)
     g_signal_connect (ice, "peer-added", G_CALLBACK (on_peer_added), &peer);
     g_signal_connect (ice, "peer-removed", G_CALLBACK (on_peer_removed), &peer);
     gst_object_unref (ice);
+    if (peer.reliable) {
+      GstElement *src = gst_bin_get_by_name (GST_BIN (peer.pipeline), "src");
+      GstAppSrcCallbacks callbacks = {.need_data =
+            (void (*)(GstAppSrc *, guint, gpointer)) on_need_data
+      };
+
+      gst_app_src_set_callbacks (GST_APP_SRC (src), &callbacks, &peer, NULL);
+      gst_object_unref (src);
+    }
   } else {
     GstElement *sink = gst_bin_get_by_name (GST_BIN (peer.pipeline), "sink");
     GstAppSinkCallbacks callbacks = {.new_sample =
           (GstFlowReturn (*)(GstAppSink *, gpointer)) on_new_sample
     };
+
+    if (peer.reliable)
+      callbacks.new_sample =
+          (GstFlowReturn (*)(GstAppSink *, gpointer)) on_new_bytes;
 
     gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &peer, NULL);
     gst_object_unref (sink);
@@ -479,6 +671,10 @@ main (int argc, char **argv)
   g_free (peer.warning);
   g_free (peer.dtls_cipher);
   g_free (peer.seen);
+  g_free (peer.block);
+  g_rand_free (peer.chunks);
+  g_checksum_free (peer.sum);
+  g_checksum_free (peer.expected);
   g_main_loop_unref (peer.loop);
   return 0;
 }

@@ -16,7 +16,8 @@ the router applies one NAT kind (see ROUTER_RULES), and routes IPv6 to the
 LANs that have it (IPV6_HOSTS).  Every name starts with a per-run prefix,
 and all of it is removed on exit, failure or interrupt.
 
-Prints a table of the cells and writes it to OUTDIR/nat-matrix.md.  Needs
+Prints a table of the cells and writes it to OUTDIR/nat-matrix.md.  The
+reliable-mode cells stream NATLAB_RELIABLE_MIB MiB (default 16).  Needs
 root; exits 77 (skipped) elsewhere.  docs/nat-traversal.md explains it."""
 
 import ipaddress
@@ -49,6 +50,12 @@ SERVERS = ' '.join([STUN, TURN])
 SERVERS_UDP = '%s turn-servers="<\\"%s\\">"' % (STUN, TURN_UDP)
 # the transport gives up after 20 s without a working pair
 FAIL_BOUND_S = 30
+# the reliable cells: 16 MiB of seeded random bytes by default, to keep
+# the matrix short; NATLAB_RELIABLE_MIB=50 makes them the 50 MiB runs
+# docs/robustness.md reports (nat-peer counts KiB)
+RELIABLE_MIB = int(os.environ.get('NATLAB_RELIABLE_MIB') or 16)
+RELIABLE_KIB = RELIABLE_MIB * 1024
+RELIABLE_ENV = {'NAT_PEER_MODE': 'reliable', 'NAT_PEER_IDLE_S': '30'}
 
 # iptables rules of each router kind; WAN is "wan", the LAN bridge "lan"
 NAT_CONE = [
@@ -73,6 +80,29 @@ ROUTER_RULES = {
 }
 # carrier-grade NAT (RFC 6598 addresses inside) is symmetric
 ROUTER_RULES['cgn'] = ROUTER_RULES['symmetric']
+# The cones of RFC 3489 that Linux does not make by itself, for the probe
+# (tests/nat/natprobe.py), on LANs of one host ({host}; {wan} is the
+# router's public address, {net} its LAN's /24): every UDP packet to the
+# public address goes to the host, at the port it came to, which is the
+# host's own since MASQUERADE keeps ports it can.  The full cone lets
+# anyone in, and hairpins: the host's packets to its public address come
+# back in from that address.  The restricted cone lets in new flows only
+# from addresses the LAN has sent to, from any of their ports.
+ROUTER_RULES['full-cone'] = [
+    '-t nat -A POSTROUTING -o wan -j MASQUERADE',
+    '-t nat -A PREROUTING -d {wan} -p udp -j DNAT --to-destination {host}',
+    '-t nat -A POSTROUTING -o lan -s {net}.0/24 -d {host} -j SNAT '
+    '--to-source {wan}',
+]
+ROUTER_RULES['restricted-cone'] = [
+    '-t nat -A POSTROUTING -o wan -j MASQUERADE',
+    '-t nat -A PREROUTING -i wan -p udp -j DNAT --to-destination {host}',
+    '-A FORWARD -o wan -m recent --name sent --rdest --set',
+    '-A FORWARD -i wan -m conntrack --ctstate NEW -m recent --name sent '
+    '--rsource --rcheck -j ACCEPT',
+    '-A FORWARD -i wan -m conntrack --ctstate NEW -j DROP',
+    '-A INPUT -i wan -m conntrack --ctstate NEW -j DROP',
+]
 # ip6tables rules: IPv6 is routed, not translated; a stateful firewall lets
 # in only what answers something sent from the LAN, as home routers do
 ROUTER_RULES6 = {
@@ -94,6 +124,8 @@ LANS = {
     'din': ('cone', 1, 'dout'),
     'g1': ('cgn', 3, None),
     'g2': ('cgn', 2, None),
+    'f1': ('full-cone', 1, None),
+    'r1': ('restricted-cone', 1, None),
 }
 # LANs with a global IPv6 prefix and the hosts that have IPv6 there; their
 # other hosts have IPv6 turned off.  Elsewhere hosts have only link-local
@@ -249,6 +281,33 @@ def expect_restart(resume_bound_s=None, warning=None):
     return expect
 
 
+def expect_stream(pair_check=None):
+    """The reliable transfer mode: every byte arrived, in order (the
+    SHA-256 of what came is that of the seeded stream the receiver makes
+    again), then the producer's clean end (EOS), and the sender saw its
+    consumer take all of it (its EOS); @pair_check as expect_pair's."""
+    def expect(tx, rx):
+        problems = []
+        want = (rx.get('count') or 0) * 1024
+        if rx.get('bytes') != want:
+            problems.append('%s of %d bytes arrived' % (rx.get('bytes'), want))
+        if not rx.get('sha256') or \
+                rx.get('sha256') != rx.get('expected-sha256'):
+            problems.append('the bytes differ from the stream sent (first '
+                            'at byte %s)' % rx.get('first-mismatch'))
+        if not rx.get('eos'):
+            problems.append('the receiver saw no EOS')
+        if not tx.get('eos'):
+            problems.append('the sender never posted EOS (its consumer did '
+                            'not take the whole stream)')
+        if tx.get('sha256') != rx.get('sha256'):
+            problems.append('the sender sent other bytes than arrived')
+        if pair_check:
+            problems += expect_pair(pair_check)(tx, rx)
+        return problems
+    return expect
+
+
 def blackout(lan, after_s, for_s):
     """Drops every packet between the peers (UDP, and TURN over TCP) at
     the router of @lan for @for_s seconds; signalling still passes."""
@@ -375,6 +434,18 @@ CELLS = [
     # the same routers, hosts with IPv6 turned off: only TURN would do
     Cell('CGN x CGN, IPv4 only, no TURN', 'g1-h2', 'g2-h2', STUN,
          expect_failure, min_share=None, must_fail=True),
+    # the reliable transfer mode (icesink transfer-mode=reliable): 16 MiB
+    # of seeded random bytes that must arrive byte for byte, then EOS;
+    # through coturn (both sides relay-only), and through 5 % UDP loss
+    # each way (no TCP candidates: the stream must cross the lossy path)
+    Cell('cone x symmetric, reliable via TURN', 'c1-h1', 's1-h1',
+         SERVERS + ' ice-transport-policy=relay',
+         expect_stream(lambda a, b: None if relay(a) and relay(b)
+                       else 'want relay-relay, got %s-%s' % (a, b)),
+         min_share=None, env=RELIABLE_ENV, count=RELIABLE_KIB, wait_s=240),
+    Cell('cone x cone, 5% loss, reliable', 'l1-h1', 'c2-h1',
+         SERVERS_UDP + ' ice-tcp=false', expect_stream(), min_share=None,
+         env=RELIABLE_ENV, count=RELIABLE_KIB, wait_s=240),
 ]
 
 
@@ -439,7 +510,9 @@ class Lab:
         return proc
 
     # -- building the lab --
-    def build(self):
+    def build(self, lans=None):
+        """Builds the public segment and the LANs named in @lans (None:
+        all of LANS), each with the addresses it has in the whole lab."""
         self.add_ns('pub')
         self.bridge('pub', 'br0', PUBLIC_IP + '/24')
         # The internet routes private addresses somewhere and drops them.
@@ -459,6 +532,8 @@ class Lab:
         self.host_ips = {}
         open_routes = []
         for i, (lan, (kind, hosts, upstream)) in enumerate(LANS.items()):
+            if lans is not None and lan not in lans:
+                continue
             router = lan + '-r'
             self.add_ns(router, router=True)
             if upstream is None:
@@ -485,6 +560,7 @@ class Lab:
             if kind == 'open':
                 open_routes.append((net + '.0/24', wan_ip))
             for rule in ROUTER_RULES[kind]:
+                rule = rule.format(host=net + '.11', wan=wan_ip, net=net)
                 self.run(router, ['iptables'] + rule.split())
             v6_hosts = IPV6_HOSTS.get(lan)
             if v6_hosts is not None:
@@ -494,6 +570,12 @@ class Lab:
                 self.add_ns(host)
                 self.veth(host, 'eth0', router, 'h%d' % h)
                 self.ip(router, 'link set h%d master lan' % h)
+                if kind == 'full-cone':
+                    # with br_netfilter, a DNAT back to the LAN is bridged
+                    # and a bridge never sends a frame back out the port
+                    # it came in on, unless told to (docs/notes.md)
+                    self.ip(router, 'link set dev h%d type bridge_slave '
+                            'hairpin on' % h)
                 self.ip(host, 'addr add %s.%d/24 dev eth0' % (net, 10 + h))
                 self.host_ips[host] = '%s.%d' % (net, 10 + h)
                 self.ip(host, 'route add default via %s.1' % net)
@@ -511,7 +593,7 @@ class Lab:
                                         % conf])
         for net, via in open_routes:
             for name in ['pub'] + [lan + '-r' for lan, v in LANS.items()
-                                   if v[2] is None]:
+                                   if v[2] is None and lan + '-r' in wan_ips]:
                 if wan_ips.get(name) != via:
                     self.ip(name, 'route add %s via %s' % (net, via))
 
@@ -530,12 +612,15 @@ class Lab:
             self.run(router, ['ip6tables'] + rule.split())
         return prefix
 
-    def start_services(self):
+    def start_services(self, coturn_options=('--listening-ip=' + PUBLIC_IP,
+                                             '--no-tls')):
+        """coturn (on @coturn_options' addresses, STUN and TURN on 3478,
+        user:pass) and the signalling server, in the public namespace."""
         self.coturn = self.spawn('pub', [
-            'turnserver', '-n', '--listening-ip=' + PUBLIC_IP,
+            'turnserver', '-n'] + list(coturn_options) + [
             '--relay-ip=' + PUBLIC_IP, '--listening-port=3478',
             '--lt-cred-mech', '--user=user:pass', '--realm=gst-ice.test',
-            '--no-tls', '--no-dtls', '--no-cli', '--simple-log', '--verbose',
+            '--no-dtls', '--no-cli', '--simple-log', '--verbose',
             '--no-stdout-log',
             '--log-file=%s/coturn.log' % self.workdir,
             '--userdb=%s/turndb' % self.workdir], 'coturn.stderr')
@@ -652,7 +737,11 @@ class Lab:
         if cell.must_fail and elapsed > FAIL_BOUND_S:
             problems.append('took %.0f s to fail, bound is %d s'
                             % (elapsed, FAIL_BOUND_S))
-        if cell.must_fail:
+        if rx_result.get('sha256') and rx_result.get('seconds'):
+            note = '%.0f MiB byte-exact in %.1f s (%.0f Mbit/s)' % (
+                rx_result['bytes'] / 1048576.0, rx_result['seconds'],
+                rx_result['bytes'] * 8 / rx_result['seconds'] / 1e6)
+        elif cell.must_fail:
             note = 'failed after %.0f s: %s' % (
                 elapsed, (rx_result.get('error') or '').split(';')[0])
         elif rx_result.get('longest-gap-ms'):
@@ -727,6 +816,18 @@ class Lab:
             print('  %s' % e)
 
 
+def lans_of(cells):
+    """The LANs @cells' hosts are on, and the ones these sit behind."""
+    lans = set()
+    for cell in cells:
+        for host in (cell.sender, cell.receiver):
+            lan = host.rsplit('-', 1)[0]
+            while lan:
+                lans.add(lan)
+                lan = LANS[lan][2]
+    return lans
+
+
 def short_cipher(name):
     """TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 -> AES_128_GCM"""
     if not name:
@@ -777,7 +878,7 @@ def main():
     rows = []
     start = time.time()
     try:
-        lab.build()
+        lab.build(lans_of(CELLS))
         lab.start_services()
         for i, cell in enumerate(CELLS):
             if only and cell.name not in only:
