@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs what gst-ice needs from Debian 12 packages (when run as root and
-# something is missing) and builds it into ./build.
+# something is missing) and builds it into ./build.  gstreamer1.0-nice
+# (nicesink, nicesrc) and python3-matplotlib (the plot) are for the
+# benchmark, scripts/bench.sh.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,8 @@ packages="meson ninja-build pkg-config gcc
   clang libclang-rt-14-dev
   gobject-introspection libgirepository1.0-dev python3-gi
   gir1.2-gstreamer-1.0 chromium
-  mosquitto libmosquitto-dev"
+  mosquitto libmosquitto-dev
+  gstreamer1.0-nice python3-matplotlib"
 
 missing=""
 for p in $packages; do

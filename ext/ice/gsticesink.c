@@ -793,8 +793,10 @@ drain (GstIceSink * self)
   gst_ice_transport_set_draining (self->transport, FALSE);
 }
 
+/* Datagram mode: a buffer must fit the mtu with its record, or the stream
+ * stops. */
 static GstFlowReturn
-send_buffer (GstIceSink * self, GstBuffer * buffer)
+check_size (GstIceSink * self, GstBuffer * buffer)
 {
   gsize size = gst_buffer_get_size (buffer);
   guint record = gst_ice_transport_get_record_overhead (self->transport);
@@ -802,17 +804,12 @@ send_buffer (GstIceSink * self, GstBuffer * buffer)
   guint overhead = record + header;
   guint mtu;
 
-  if (self->reliable)
-    return write_reliable (self, buffer);
-
   GST_OBJECT_LOCK (self);
   mtu = self->mtu;
   GST_OBJECT_UNLOCK (self);
 
   if (size + overhead > mtu)
     goto too_large;
-
-  gst_ice_transport_send (self->transport, buffer);
   return GST_FLOW_OK;
 
   /* ERRORS */
@@ -877,9 +874,19 @@ gst_ice_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 
   if (ret != GST_FLOW_OK)
     return ret;
-  return send_buffer (self, buffer);
+  if (self->reliable)
+    return write_reliable (self, buffer);
+  ret = check_size (self, buffer);
+  if (ret != GST_FLOW_OK)
+    return ret;
+  gst_ice_transport_send (self->transport, buffer);
+  return GST_FLOW_OK;
 }
 
+/* A whole list (an RTP payloader's frame) in one go: in plaintext, one
+ * libnice call per batch of packets and consumer instead of one per
+ * packet.  A buffer too large stops the stream before any of the list is
+ * sent. */
 static GstFlowReturn
 gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
 {
@@ -890,14 +897,16 @@ gst_ice_sink_render_list (GstBaseSink * sink, GstBufferList * list)
   announce_missing_caps (self);
   ret = wait_for_consumer (self);
 
+  if (self->reliable) {
+    for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+      ret = write_reliable (self, gst_buffer_list_get (list, i));
+    return ret;
+  }
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+    ret = check_size (self, gst_buffer_list_get (list, i));
   if (ret != GST_FLOW_OK)
     return ret;
-
-  for (i = 0; i < n; i++) {
-    ret = send_buffer (self, gst_buffer_list_get (list, i));
-    if (ret != GST_FLOW_OK)
-      return ret;
-  }
+  gst_ice_transport_send_list (self->transport, list);
   return GST_FLOW_OK;
 }
 

@@ -38,7 +38,8 @@
  * Each buffer is one packet of the producer, stamped (PTS and DTS) with
  * the running time at which it arrived, so that rtpjitterbuffer and
  * clock-synced sinks see the network's timing, not the time the buffer
- * waited in icesrc.
+ * waited in icesrc.  Packets that arrived while downstream was busy leave
+ * together, as one buffer list.
  *
  * When the producer sends with transfer-mode=reliable (its description
  * says so; nothing to set here), icesrc outputs the producer's byte
@@ -115,6 +116,8 @@ struct _GstIceSrc
   GMutex lock;
   GCond cond;
   GQueue queue;
+  gboolean waiting;             /* create() waits on @cond for a packet and
+                                 * nobody signalled it yet */
   gboolean flushing;
   gboolean eos;
   gboolean discont;
@@ -249,7 +252,9 @@ running_time_now (GstIceSrc * self)
   return now > base ? now - base : 0;
 }
 
-/* transport thread: one packet from the producer */
+/* transport thread: one packet from the producer.  create() is woken up
+ * only when it waits: a busy streaming thread finds the packets queued,
+ * without a system call per packet. */
 static void
 on_received (GstIceSession * session, const guint8 * data, gsize size,
     gpointer user_data)
@@ -258,7 +263,8 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
   GstBuffer *buffer;
 
   /* libnice hands us its own receive buffer: one copy is unavoidable with
-   * nice_agent_attach_recv() */
+   * nice_agent_attach_recv().  Buffers from a GstBufferPool measured no
+   * better than these (docs/performance.md). */
   buffer = gst_buffer_new_allocate (NULL, size, NULL);
   gst_buffer_fill (buffer, 0, data, size);
   /* stamped on arrival, not when create() takes it out: waiting in the
@@ -280,7 +286,11 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
     GST_LOG_OBJECT (self, "queue full, dropped a packet (%" G_GUINT64_FORMAT
         " so far)", self->overflow_drops);
   }
-  g_cond_signal (&self->cond);
+  /* once: the packets that follow before create() runs need no call */
+  if (self->waiting) {
+    self->waiting = FALSE;
+    g_cond_signal (&self->cond);
+  }
   g_mutex_unlock (&self->lock);
 }
 
@@ -535,6 +545,20 @@ gst_ice_src_unlock_stop (GstBaseSrc * src)
   return TRUE;
 }
 
+/* A packet that came before there was a clock (PAUSED) counts from now. */
+static gboolean
+stamp_if_unstamped (GstBuffer ** buffer, guint idx, gpointer user_data)
+{
+  GstIceSrc *self = user_data;
+
+  if (!GST_BUFFER_PTS_IS_VALID (*buffer)) {
+    *buffer = gst_buffer_make_writable (*buffer);
+    GST_BUFFER_DTS (*buffer) = GST_BUFFER_PTS (*buffer) =
+        running_time_now (self);
+  }
+  return TRUE;
+}
+
 /* Sets the producer's caps on the pad before the buffer that follows
  * them. */
 static GstFlowReturn
@@ -615,10 +639,14 @@ read_stream (GstIceSrc * self, GstIceSession * session,
   return STREAM_BROKE;
 }
 
+/* Datagrams: everything queued leaves at once, one packet as a buffer,
+ * several as one buffer list (one push downstream, one lock here for
+ * all).  Reliable mode: the next bytes of the stream. */
 static GstFlowReturn
 gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
 {
   GstIceSrc *self = GST_ICE_SRC (src);
+  GstBufferList *list = NULL;
   GstBuffer *buffer = NULL;
   gboolean from_stream = FALSE;
   GstFlowReturn ret;
@@ -629,14 +657,23 @@ gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
 
     g_mutex_lock (&self->lock);
     while (g_queue_is_empty (&self->queue) && self->reliable_session == NULL
-        && !self->flushing && !self->eos)
+        && !self->flushing && !self->eos) {
+      self->waiting = TRUE;
       g_cond_wait (&self->cond, &self->lock);
+    }
+    self->waiting = FALSE;
     if (self->flushing)
       goto flushing;
     if (self->reliable_session == NULL) {
       if (g_queue_is_empty (&self->queue))
         goto eos;
-      buffer = g_queue_pop_head (&self->queue);
+      if (self->queue.length == 1) {
+        buffer = g_queue_pop_head (&self->queue);
+      } else {
+        list = gst_buffer_list_new_sized (self->queue.length);
+        while (!g_queue_is_empty (&self->queue))
+          gst_buffer_list_add (list, g_queue_pop_head (&self->queue));
+      }
       g_mutex_unlock (&self->lock);
       break;
     }
@@ -657,15 +694,23 @@ gst_ice_src_create (GstPushSrc * src, GstBuffer ** buf)
 
   ret = output_pending_caps (self);
   if (ret != GST_FLOW_OK) {
-    gst_buffer_unref (buffer);
+    gst_clear_buffer (&buffer);
+    g_clear_pointer (&list, gst_buffer_list_unref);
     return ret;
   }
 
-  /* a packet that came before there was a clock (PAUSED) counts from now;
-   * the bytes of a reliable stream have no time */
-  if (!from_stream && !GST_BUFFER_PTS_IS_VALID (buffer))
-    GST_BUFFER_DTS (buffer) = GST_BUFFER_PTS (buffer) = running_time_now (self);
-  *buf = buffer;
+  if (list) {
+    gst_buffer_list_foreach (list, stamp_if_unstamped, self);
+    GST_LOG_OBJECT (self, "pushing %u packets as one list",
+        gst_buffer_list_length (list));
+    gst_base_src_submit_buffer_list (GST_BASE_SRC (self), list);
+    *buf = NULL;
+  } else {
+    /* the bytes of a reliable stream have no time */
+    if (!from_stream)
+      stamp_if_unstamped (&buffer, 0, self);
+    *buf = buffer;
+  }
   return GST_FLOW_OK;
 
 flushing:

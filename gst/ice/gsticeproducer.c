@@ -259,6 +259,50 @@ gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
   return sent;
 }
 
+/**
+ * gst_ice_transport_send_list:
+ * @list: datagrams, one per buffer
+ *
+ * Sends every buffer of @list to every connected consumer, from the
+ * streaming thread.  In plaintext each session hands the whole list to
+ * libnice in batches (gst_ice_session_send_list()); encrypting, or when
+ * a session has loss recovery, the buffers go one by one through
+ * gst_ice_transport_send().
+ *
+ * Returns: how many consumers it was sent to.
+ */
+guint
+gst_ice_transport_send_list (GstIceTransport * self, GstBufferList * list)
+{
+  GPtrArray *connected;
+  guint i, n = gst_buffer_list_length (list), sent = 0;
+  gboolean one_by_one = self->config.session.dtls != NULL;
+
+  g_mutex_lock (&self->sessions_lock);
+  connected = g_ptr_array_ref (self->connected);
+  g_mutex_unlock (&self->sessions_lock);
+  /* loss recovery numbers and keeps each buffer for all its sessions */
+  for (i = 0; i < connected->len && !one_by_one; i++)
+    one_by_one = gst_ice_session_get_arq (g_ptr_array_index (connected,
+            i)) != NULL;
+  if (one_by_one) {
+    g_ptr_array_unref (connected);
+    for (i = 0; i < n; i++) {
+      guint to = gst_ice_transport_send (self, gst_buffer_list_get (list, i));
+
+      sent = MAX (sent, to);
+    }
+    return sent;
+  }
+
+  for (i = 0; i < connected->len; i++) {
+    if (gst_ice_session_send_list (g_ptr_array_index (connected, i), list) > 0)
+      sent++;
+  }
+  g_ptr_array_unref (connected);
+  return sent;
+}
+
 /* --- the embedded signalling server -------------------------------------- */
 
 /* Our signaller registers with the server we run: its address, the

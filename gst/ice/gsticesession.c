@@ -1312,6 +1312,141 @@ dropped:
   return FALSE;
 }
 
+/* One plaintext message: @buffer's memories as they are, or the whole
+ * buffer mapped once when it has more than MAX_SEND_MEMORIES. */
+typedef struct
+{
+  GstBuffer *buffer;
+  GstMapInfo maps[MAX_SEND_MEMORIES];
+  GOutputVector vectors[MAX_SEND_MEMORIES];
+  gsize size;
+} PlainMessage;
+
+/* Maps @buffer into @message for libnice; FALSE when it cannot be read. */
+static gboolean
+plain_message_map (PlainMessage * pm, NiceOutputMessage * message,
+    GstBuffer * buffer)
+{
+  guint n_memories = gst_buffer_n_memory (buffer), i;
+
+  pm->buffer = buffer;
+  pm->size = 0;
+  if (n_memories > MAX_SEND_MEMORIES) {
+    if (!gst_buffer_map (buffer, &pm->maps[0], GST_MAP_READ))
+      return FALSE;
+    pm->vectors[0].buffer = pm->maps[0].data;
+    pm->vectors[0].size = pm->size = pm->maps[0].size;
+    message->n_buffers = 1;
+  } else {
+    for (i = 0; i < n_memories; i++) {
+      GstMemory *mem = gst_buffer_peek_memory (buffer, i);
+
+      if (!gst_memory_map (mem, &pm->maps[i], GST_MAP_READ)) {
+        while (i-- > 0)
+          gst_memory_unmap (pm->maps[i].memory, &pm->maps[i]);
+        return FALSE;
+      }
+      pm->vectors[i].buffer = pm->maps[i].data;
+      pm->vectors[i].size = pm->maps[i].size;
+      pm->size += pm->maps[i].size;
+    }
+    message->n_buffers = n_memories;
+  }
+  message->buffers = pm->vectors;
+  return TRUE;
+}
+
+static void
+plain_message_unmap (PlainMessage * pm)
+{
+  guint n_memories = gst_buffer_n_memory (pm->buffer), i;
+
+  if (n_memories > MAX_SEND_MEMORIES) {
+    gst_buffer_unmap (pm->buffer, &pm->maps[0]);
+  } else {
+    for (i = 0; i < n_memories; i++)
+      gst_memory_unmap (pm->maps[i].memory, &pm->maps[i]);
+  }
+}
+
+/* messages handed to libnice in one call by gst_ice_session_send_list();
+ * as many PlainMessage (2 KiB each) on the streaming thread's stack */
+#define SEND_BATCH 16
+
+/* Sends the first @n of @pms (mapped into @messages) in one libnice call,
+ * unmaps them and counts them; returns how many were sent, the others
+ * being dropped. */
+static guint
+send_plain_messages (GstIceSession * self, PlainMessage * pms,
+    NiceOutputMessage * messages, guint n)
+{
+  gint sent;
+  guint i;
+  gsize bytes = 0;
+
+  if (n == 0)
+    return 0;
+  sent = nice_agent_send_messages_nonblocking (self->agent,
+      g_atomic_int_get (&self->stream_id), 1, messages, n, NULL, NULL);
+  if (sent < 0)
+    sent = 0;
+  for (i = 0; i < n; i++) {
+    plain_message_unmap (&pms[i]);
+    if (i < (guint) sent)
+      bytes += pms[i].size;
+  }
+  counter_add (&self->bytes_sent, bytes);
+  counter_add (&self->packets_sent, sent);
+  if ((guint) sent < n) {
+    counter_add (&self->packets_dropped, n - sent);
+    GST_LOG_OBJECT (self, "dropped %u of %u packets", n - (guint) sent, n);
+  }
+  return sent;
+}
+
+/**
+ * gst_ice_session_send_list:
+ * @list: datagrams, one per buffer
+ *
+ * Sends every buffer of @list as one packet, from the streaming thread.
+ * Plaintext: up to SEND_BATCH of them in each
+ * nice_agent_send_messages_nonblocking() call (one agent lock, one
+ * lookup of the selected pair and one sendmmsg() for all), their memories
+ * gathered by the kernel, not copied here.  Encrypting sessions seal each
+ * buffer in its own record, as gst_ice_session_send() does.  Not for a
+ * session with loss recovery, which numbers each buffer first
+ * (gst_ice_transport_send_list() sends those one by one).
+ *
+ * Returns: how many were sent; the others are dropped and counted.
+ */
+guint
+gst_ice_session_send_list (GstIceSession * self, GstBufferList * list)
+{
+  guint n = gst_buffer_list_length (list), i, queued = 0, sent = 0;
+  PlainMessage pms[SEND_BATCH];
+  NiceOutputMessage messages[SEND_BATCH];
+
+  if (self->dtls_context != NULL) {
+    for (i = 0; i < n; i++)
+      sent += gst_ice_session_send (self, gst_buffer_list_get (list, i));
+    return sent;
+  }
+
+  for (i = 0; i < n; i++) {
+    if (!plain_message_map (&pms[queued], &messages[queued],
+            gst_buffer_list_get (list, i))) {
+      counter_add (&self->packets_dropped, 1);
+      continue;
+    }
+    if (++queued == SEND_BATCH) {
+      sent += send_plain_messages (self, pms, messages, queued);
+      queued = 0;
+    }
+  }
+  sent += send_plain_messages (self, pms, messages, queued);
+  return sent;
+}
+
 /**
  * gst_ice_session_send_data:
  * @data: one buffer's bytes, contiguous

@@ -134,6 +134,7 @@ gboolean gst_ice_session_is_restarting (GstIceSession * self);
 guint64 gst_ice_session_get_packets_received (GstIceSession * self);
 gboolean gst_ice_session_was_connected (GstIceSession * self);
 gboolean gst_ice_session_send (GstIceSession * self, GstBuffer * buffer);
+guint gst_ice_session_send_list (GstIceSession * self, GstBufferList * list);
 gboolean gst_ice_session_send_data (GstIceSession * self, const guint8 * data,
     gsize size);
 gboolean gst_ice_session_send_prefixed (GstIceSession * self,

@@ -103,6 +103,8 @@ void gst_ice_transport_stop (GstIceTransport * self);
 
 void gst_ice_transport_set_caps (GstIceTransport * self, GstCaps * caps);
 guint gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer);
+guint gst_ice_transport_send_list (GstIceTransport * self,
+    GstBufferList * list);
 guint gst_ice_transport_get_n_connected (GstIceTransport * self);
 guint gst_ice_transport_get_record_overhead (GstIceTransport * self);
 void gst_ice_transport_request_restart (GstIceTransport * self);

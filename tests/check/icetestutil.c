@@ -187,6 +187,46 @@ test_push_numbered (GstElement * producer, guint first_seq, guint count,
   }
 }
 
+/* The same buffers, @per_list to a buffer list, each buffer in two
+ * memories (its number, then the rest), as RTP payloaders make them. */
+void
+test_push_numbered_lists (GstElement * producer, guint first_seq, guint count,
+    guint per_list, gulong pause_us)
+{
+  GstElement *src = test_get (producer, "src");
+  GstBufferList *list = NULL;
+  guint seq;
+
+  for (seq = first_seq; seq < first_seq + count; seq++) {
+    gsize size = numbered_size (seq), i;
+    GstBuffer *head = gst_buffer_new_allocate (NULL, 4, NULL);
+    GstBuffer *rest = gst_buffer_new_allocate (NULL, size - 4, NULL);
+    GstMapInfo map;
+
+    gst_buffer_map (head, &map, GST_MAP_WRITE);
+    GST_WRITE_UINT32_BE (map.data, seq);
+    gst_buffer_unmap (head, &map);
+    gst_buffer_map (rest, &map, GST_MAP_WRITE);
+    for (i = 4; i < size; i++)
+      map.data[i - 4] = numbered_byte (seq, i);
+    gst_buffer_unmap (rest, &map);
+    head = gst_buffer_append (head, rest);
+    fail_unless_equals_int (gst_buffer_n_memory (head), 2);
+    GST_BUFFER_PTS (head) = seq * GST_MSECOND;
+    if (list == NULL)
+      list = gst_buffer_list_new ();
+    gst_buffer_list_add (list, head);
+    if (gst_buffer_list_length (list) == per_list ||
+        seq + 1 == first_seq + count) {
+      fail_unless_equals_int (gst_app_src_push_buffer_list (GST_APP_SRC
+              (src), list), GST_FLOW_OK);
+      list = NULL;
+      if (pause_us)
+        g_usleep (pause_us);
+    }
+  }
+}
+
 /* Pulls until @count buffers numbered from @first_seq arrived or @timeout;
  * fails on a buffer whose content is wrong.  Returns how many arrived. */
 guint

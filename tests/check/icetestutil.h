@@ -52,6 +52,8 @@ GstElement *test_get (GstElement * pipeline, const gchar * name);
 
 void test_push_numbered (GstElement * producer, guint first_seq, guint count,
     gulong pause_us);
+void test_push_numbered_lists (GstElement * producer, guint first_seq,
+    guint count, guint per_list, gulong pause_us);
 guint test_pull_numbered (GstElement * consumer, guint first_seq, guint count,
     GstClockTime timeout, GstCaps ** caps);
 

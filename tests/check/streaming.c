@@ -750,6 +750,186 @@ GST_START_TEST (test_timestamps_at_arrival)
 
 GST_END_TEST;
 
+/* Downstream of icesrc stalls on its first buffer until released, and
+ * counts what icesrc pushes after it. */
+typedef struct
+{
+  gint stalled;
+  gint release;
+  gint lists;
+  gint largest_list;
+} Stall;
+
+static GstPadProbeReturn
+stall_first (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Stall *stall = user_data;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+    gint n = gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+    g_atomic_int_inc (&stall->lists);
+    if (n > g_atomic_int_get (&stall->largest_list))
+      g_atomic_int_set (&stall->largest_list, n);
+    return GST_PAD_PROBE_OK;
+  }
+  if (g_atomic_int_get (&stall->stalled))
+    return GST_PAD_PROBE_OK;
+  g_atomic_int_set (&stall->stalled, TRUE);
+  while (!g_atomic_int_get (&stall->release) &&
+      g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Packets that arrived while downstream was busy leave icesrc together, as
+ * one buffer list (one push for all of them), complete, in order, each
+ * stamped with its own arrival time. */
+GST_START_TEST (test_waiting_packets_leave_as_one_list)
+{
+  GstElement *producer, *consumer;
+  gint added = 0, removed = 0;
+  Stall stall = { 0 };
+  GstClockTime first_pts = 0, last = 0;
+  GstPad *pad;
+  guint i;
+
+  test_relay_init ();
+  producer = test_producer_new ("peer-id=cam "
+      "signaller-type=TestRelaySignaller");
+  test_count_peers (producer, &added, &removed);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller");
+  pad = gst_element_get_static_pad (test_get (consumer, "src"), "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, stall_first, &stall, NULL);
+  gst_object_unref (pad);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT));
+
+  /* packet 0 stalls downstream; 1 to 50 wait in icesrc */
+  test_push_numbered (producer, 0, 1, 0);
+  fail_unless (test_wait_count (&stall.stalled, 1, TIMEOUT));
+  test_push_numbered (producer, 1, 50, 1000);
+  g_usleep (100 * 1000);
+  g_atomic_int_set (&stall.release, TRUE);
+
+  for (i = 0; i < 51; i++) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (test_get
+            (consumer, "sink")), TIMEOUT);
+    GstBuffer *buffer;
+    guint32 seq = G_MAXUINT32;
+
+    fail_unless (sample != NULL, "only %u of 51 packets arrived", i);
+    buffer = gst_sample_get_buffer (sample);
+    gst_buffer_extract (buffer, 0, &seq, 4);
+    fail_unless_equals_int (GUINT32_FROM_BE (seq), i);
+    /* each its arrival time, 1 ms apart: not all the time of the push */
+    fail_unless (GST_BUFFER_PTS_IS_VALID (buffer));
+    fail_unless (GST_BUFFER_PTS (buffer) >= last);
+    last = GST_BUFFER_PTS (buffer);
+    if (i == 1)
+      first_pts = last;
+    gst_sample_unref (sample);
+  }
+  fail_unless (last - first_pts >= 30 * GST_MSECOND, "packets 1 to 50, sent "
+      "over 50 ms, stamped %" GST_TIME_FORMAT " apart",
+      GST_TIME_ARGS (last - first_pts));
+  fail_unless (g_atomic_int_get (&stall.largest_list) >= 40,
+      "the 50 waiting packets left icesrc in %d lists, the largest of %d",
+      g_atomic_int_get (&stall.lists), g_atomic_int_get (&stall.largest_list));
+
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
+/* Buffer lists (an RTP payloader's frame) reach every consumer complete,
+ * in order and byte for byte, each buffer of two memories one packet;
+ * the producer counts each buffer sent to each consumer once. */
+static void
+check_lists_reach_consumers (const gchar * extra, guint per_list)
+{
+  GstElement *producer, *consumers[2];
+  gchar *props;
+  gint added = 0, removed = 0;
+  GstStructure *stats;
+  guint i;
+
+  test_relay_init ();
+  props = g_strdup_printf ("peer-id=cam signaller-type=TestRelaySignaller %s",
+      extra);
+  producer = test_producer_new (props);
+  g_free (props);
+  test_count_peers (producer, &added, &removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  props = g_strdup_printf ("signaller-type=TestRelaySignaller %s", extra);
+  for (i = 0; i < G_N_ELEMENTS (consumers); i++) {
+    consumers[i] = test_consumer_new (props);
+    fail_unless (gst_element_set_state (consumers[i], GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+  }
+  g_free (props);
+  fail_unless (test_wait_count (&added, 2, TIMEOUT), "consumers missing");
+
+  /* lists of @per_list at 2000 packets/s: a list of 10 every 5 ms */
+  test_push_numbered_lists (producer, 0, N_BUFFERS, per_list, per_list * 500);
+  for (i = 0; i < G_N_ELEMENTS (consumers); i++)
+    fail_unless_equals_int (test_pull_numbered (consumers[i], 0, N_BUFFERS,
+            TIMEOUT, NULL), N_BUFFERS);
+
+  g_object_get (test_get (producer, "sink"), "stats", &stats, NULL);
+  fail_unless_equals_int (gst_structure_n_fields (stats), 2);
+  for (i = 0; i < 2; i++) {
+    const GValue *v = gst_structure_get_value (stats,
+        gst_structure_nth_field_name (stats, i));
+    guint64 packets = 0, dropped = 1;
+
+    fail_unless (gst_structure_get_uint64 (g_value_get_boxed (v),
+            "packets-sent", &packets));
+    fail_unless (gst_structure_get_uint64 (g_value_get_boxed (v),
+            "packets-dropped", &dropped));
+    fail_unless_equals_uint64 (packets, N_BUFFERS);
+    fail_unless_equals_uint64 (dropped, 0);
+  }
+  gst_structure_free (stats);
+
+  test_assert_no_error (producer);
+  for (i = 0; i < G_N_ELEMENTS (consumers); i++) {
+    test_assert_no_error (consumers[i]);
+    test_stop (consumers[i]);
+  }
+  test_stop (producer);
+}
+
+GST_START_TEST (test_buffer_lists_reach_consumers)
+{
+  check_lists_reach_consumers ("encryption=false", 10);
+}
+
+GST_END_TEST;
+
+/* Lists longer than the sessions' send batches (16 packets to a libnice
+ * call): two full batches and a part of one, in order, none dropped. */
+GST_START_TEST (test_long_buffer_lists_reach_consumers)
+{
+  check_lists_reach_consumers ("encryption=false", 37);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_buffer_lists_reach_consumers_encrypted)
+{
+  check_lists_reach_consumers ("", 10);
+}
+
+GST_END_TEST;
+
 typedef struct
 {
   GstElement *pipeline;
@@ -898,6 +1078,10 @@ streaming_suite (void)
   tcase_add_test (tc, test_pause_before_first_consumer);
   tcase_add_test (tc, test_caps_change_reaches_consumer);
   tcase_add_test (tc, test_timestamps_at_arrival);
+  tcase_add_test (tc, test_waiting_packets_leave_as_one_list);
+  tcase_add_test (tc, test_buffer_lists_reach_consumers);
+  tcase_add_test (tc, test_long_buffer_lists_reach_consumers);
+  tcase_add_test (tc, test_buffer_lists_reach_consumers_encrypted);
   tcase_add_test (tc, test_stop_from_peer_removed);
   tcase_add_test (tc, test_ice_restart_keeps_session);
   tcase_add_test (tc, test_stats_reach_status_page);
