@@ -26,7 +26,8 @@
  *   gst-ice-bench ttfb KIND PORT
  *
  * KIND is udp (udpsink, udpsrc), ice (icesink, icesrc, encryption=false)
- * or dtls (the same, encrypted).  The sender's source stamps each packet
+ * or dtls (the same, encrypted); ice-noarq and dtls-noarq turn loss
+ * recovery off (latency=0).  The sender's source stamps each packet
  * with a sequence number and CLOCK_MONOTONIC, paced to RATE packets/s (0:
  * as fast as it can), LIST packets per buffer list (1: single buffers),
  * for SECONDS once the first packet got through (to all CONSUMERS).  A receiver counts until
@@ -379,6 +380,19 @@ percentile (GArray * sorted, gdouble p)
 
 /* --- pipelines ------------------------------------------------------------- */
 
+static gboolean
+kind_encrypts (const gchar * kind)
+{
+  return g_str_has_prefix (kind, "dtls");
+}
+
+/* "-noarq": loss recovery off on both ends (its default is on) */
+static const gchar *
+kind_latency (const gchar * kind)
+{
+  return g_str_has_suffix (kind, "-noarq") ? " latency=0" : "";
+}
+
 static gchar *
 sender_description (const gchar * kind, guint port)
 {
@@ -388,8 +402,8 @@ sender_description (const gchar * kind, guint port)
   return g_strdup_printf ("benchsrc name=in ! icesink run-signalling-server="
       "true signalling-server-host=127.0.0.1 signalling-server-port=%u "
       "local-addresses=127.0.0.1 ice-tcp=false encryption=%s sync=false "
-      "async=false peer-id=bench name=sink", port,
-      g_str_equal (kind, "dtls") ? "true" : "false");
+      "async=false peer-id=bench name=sink%s", port,
+      kind_encrypts (kind) ? "true" : "false", kind_latency (kind));
 }
 
 static gchar *
@@ -399,9 +413,9 @@ receiver_description (const gchar * kind, guint port)
     return g_strdup_printf ("udpsrc port=%u address=127.0.0.1 ! fakesink "
         "name=out sync=false async=false", port);
   return g_strdup_printf ("icesrc signaller::uri=ws://127.0.0.1:%u "
-      "local-addresses=127.0.0.1 ice-tcp=false encryption=%s ! fakesink "
+      "local-addresses=127.0.0.1 ice-tcp=false encryption=%s%s ! fakesink "
       "name=out sync=false async=false", port,
-      g_str_equal (kind, "dtls") ? "true" : "false");
+      kind_encrypts (kind) ? "true" : "false", kind_latency (kind));
 }
 
 static GstElement *
@@ -906,7 +920,8 @@ usage (void)
       "       gst-ice-bench recv KIND PORT CONSUMERS\n"
       "       gst-ice-bench nice RATE SECONDS LIST\n"
       "       gst-ice-bench ttfb KIND PORT\n"
-      "KIND: udp, ice (encryption=false) or dtls\n");
+      "KIND: udp, ice (encryption=false), dtls, ice-noarq or dtls-noarq "
+      "(loss recovery off)\n");
   return 2;
 }
 

@@ -41,7 +41,10 @@ NAMES = {
     'nice': 'nicesink→nicesrc',
     'ice': 'icesink→icesrc (encryption=false)',
     'dtls': 'icesink→icesrc (DTLS)',
+    'ice-noarq': 'icesink→icesrc (encryption=false, latency=0)',
+    'dtls-noarq': 'icesink→icesrc (DTLS, latency=0)',
 }
+ARQ_OFF_NAMES = ['ice-noarq', 'dtls-noarq']
 ALL_ROWS = ['throughput', 'loss', 'latency', 'ttfb', 'nat', 'fanout',
             'memory']
 
@@ -299,6 +302,10 @@ def main():
         for c in ('ice', 'dtls'):
             NAMES[c + '@before'] = NAMES[c] + ' before'
         CONTENDERS.extend(['ice@before', 'dtls@before'])
+    # loss recovery (on by default) off as well, in the throughput and
+    # latency rows; not in the smoke test, which must stay short
+    arq_off = [] if quick else [c + '-noarq' for c in ('ice', 'dtls')
+                                if c in CONTENDERS]
     # the paced rows need 2 s for their percentiles, but not in the smoke
     span = seconds if quick else max(seconds, 2)
     results = {}
@@ -319,7 +326,7 @@ def main():
                  'sender CPU s/GB', 'receiver CPU s/GB', 'CPU µs/packet',
                  '× udp'])
         tp_contenders = (['floor'] if 'udp' in CONTENDERS else []) + \
-            CONTENDERS
+            CONTENDERS + arq_off
         runs = bench.rounds_of(tp_contenders, rounds,
                                lambda c: bench.stream(c, 0, seconds, 16))
         results['throughput'] = runs
@@ -357,11 +364,11 @@ def main():
     if 'latency' in rows:
         section('One-way latency at a steady 1000 packets/s',
                 ['contender', 'p50 ms', 'p99 ms', 'p50 over udp, ms'])
-        runs = bench.rounds_of(CONTENDERS, rounds,
+        runs = bench.rounds_of(CONTENDERS + arq_off, rounds,
                                lambda c: bench.stream(c, 1000, span, 1))
         results['latency'] = runs
         ref = stat(runs.get('udp', []), 'p50_ms')
-        for c in CONTENDERS:
+        for c in CONTENDERS + arq_off:
             s = stat(runs[c], 'p50_ms')
             lines.append('| %s | %s | %s | %s |' % (
                 NAMES[c], cell(s, '%.3f'),
@@ -495,7 +502,8 @@ def plot(results, path):
         return
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     tp = results.get('throughput', {})
-    names = [c for c in ['floor'] + CONTENDERS if tp.get(c)]
+    names = [c for c in ['floor'] + CONTENDERS + ARQ_OFF_NAMES
+             if tp.get(c)]
     meds, errs = [], [[], []]
     for c in names:
         med, lo, hi = stat(tp[c], 'pps')
@@ -503,8 +511,8 @@ def plot(results, path):
         errs[0].append((med - lo) / 1000)
         errs[1].append((hi - med) / 1000)
     left.bar(range(len(names)), meds, yerr=errs, capsize=4,
-             color=['#999999', '#4c72b0', '#55a868', '#dd8452', '#c44e52'][
-                 :len(names)])
+             color=['#999999', '#4c72b0', '#55a868', '#dd8452', '#c44e52',
+                    '#8172b3', '#937860', '#da8bc3', '#8c8c8c'][:len(names)])
     left.set_xticks(range(len(names)))
     left.set_xticklabels([NAMES[c].replace(' (', '\n(')
                           .replace(' floor', '\nfloor') for c in names],
@@ -512,7 +520,7 @@ def plot(results, path):
     left.set_ylabel('delivered packets/s (thousands)')
     left.set_title('Throughput, 1200-byte packets, loopback')
     lat = results.get('latency', {})
-    names = [c for c in CONTENDERS if lat.get(c)]
+    names = [c for c in CONTENDERS + ARQ_OFF_NAMES if lat.get(c)]
     width = 0.38
     for j, (key, label) in enumerate((('p50_ms', 'p50'),
                                       ('p99_ms', 'p99'))):
