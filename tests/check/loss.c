@@ -201,7 +201,11 @@ make_consumer (const gchar * address, const gchar * props)
   return consumer;
 }
 
-/* Producer on side 0, consumer on side 1, connected. */
+/* Producer on side 0, consumer on side 1, connected; then the link loses
+ * @loss of the packets each way.  The session starts on a clean link: over
+ * a lossy one the first ICE checks failed at times (about 1 start in 20 at
+ * 5 %: "connecting" to "failed" after 5 s, an element error), which is not
+ * what these tests measure (docs/loss-recovery.md). */
 static Run *
 run_new (gdouble loss, const gchar * producer_props,
     const gchar * consumer_props, guint count)
@@ -209,7 +213,6 @@ run_new (gdouble loss, const gchar * producer_props,
   Run *run = g_new0 (Run, 1);
 
   run->link = loss_link_new ();
-  loss_link_set_loss (run->link, loss);
   run->count = count;
   run->loss = loss;
   run->idle_ms = BUDGET_MS + 2000;
@@ -231,6 +234,7 @@ run_new (gdouble loss, const gchar * producer_props,
   loss_link_leave (run->link);
   fail_unless (test_wait_count (&run->added, 1, TIMEOUT),
       "the consumer never connected over the link");
+  loss_link_set_loss (run->link, loss);
   return run;
 }
 
@@ -994,8 +998,7 @@ loss_suite (void)
   tcase_set_timeout (link, 120);
   suite_add_tcase (s, link);
   tcase_add_test (link, test_loss_5_percent_recovered);
-  if (!TIMELY)
-    tcase_add_test (link, test_eos_delivers_last_packets);
+  tcase_add_test (link, test_eos_delivers_last_packets);
   if (TIMELY) {
     tcase_add_test (link, test_loss_without_recovery);
     tcase_add_test (link, test_outage_skipped_after_budget);
@@ -1010,9 +1013,6 @@ loss_suite (void)
     tcase_add_test (measure, test_loss_5_percent_plaintext);
     tcase_add_test (measure, test_loss_10_percent_recovered);
     tcase_add_test (measure, test_overhead_without_loss);
-    /* not settled: run in the whole suite its consumer at times never
-     * connected (2 runs of 6), alone it always passed */
-    tcase_add_test (measure, test_eos_delivers_last_packets);
     /* not settled: at times its viewer takes the ICE-TCP pair, which
      * the loss misses (the test then fails); with ice-tcp=false it did
      * not connect within 40 s once */
