@@ -75,6 +75,24 @@ quit_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* What a user (and the tests) read to find the server: its address, and
+ * the status page's. */
+static void
+print_addresses (GstIceSignallingServer * server, const gchar * host,
+    gboolean tls, gboolean status_page)
+{
+  guint port = gst_ice_signalling_server_get_port (server);
+  const gchar *open = strchr (host, ':') ? "[" : "";
+  const gchar *close = strchr (host, ':') ? "]" : "";
+
+  g_print ("listening on %s://%s%s%s:%u\n", tls ? "wss" : "ws", open, host,
+      close, port);
+  if (status_page)
+    g_print ("status page on %s://%s%s%s:%u/\n", tls ? "https" : "http",
+        open, host, close, port);
+  fflush (stdout);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -84,7 +102,6 @@ main (int argc, char **argv)
   gchar *certificate_file = NULL;
   gchar *private_key_file = NULL;
   gboolean status_page = FALSE;
-  const gchar *scheme;
   gint port = DEFAULT_PORT;
   gint resume_timeout = 15;
   GOptionEntry entries[] = {
@@ -159,7 +176,6 @@ main (int argc, char **argv)
   g_object_set (server, "certificate-file", certificate_file,
       "private-key-file", private_key_file, "status-page", status_page,
       "resume-timeout", (guint) resume_timeout, NULL);
-  scheme = certificate_file ? "wss" : "ws";
   if (token != NULL) {
     g_object_set (server, "token", token, NULL);
     OPENSSL_cleanse (token, strlen (token));
@@ -180,17 +196,7 @@ main (int argc, char **argv)
   sigint = g_unix_signal_add (SIGINT, quit_cb, loop);
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, loop);
 
-  if (strchr (host, ':') != NULL)
-    g_print ("listening on %s://[%s]:%u\n", scheme, host,
-        gst_ice_signalling_server_get_port (server));
-  else
-    g_print ("listening on %s://%s:%u\n", scheme, host,
-        gst_ice_signalling_server_get_port (server));
-  if (status_page)
-    g_print ("status page on %s://%s%s%s:%u/\n", certificate_file ? "https" :
-        "http", strchr (host, ':') ? "[" : "", host, strchr (host, ':') ?
-        "]" : "", gst_ice_signalling_server_get_port (server));
-  fflush (stdout);
+  print_addresses (server, host, certificate_file != NULL, status_page);
 
   g_main_loop_run (loop);
 

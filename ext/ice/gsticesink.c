@@ -209,6 +209,7 @@ static GstFlowReturn gst_ice_sink_wait_event (GstBaseSink * sink,
     GstEvent * event);
 static void restart_ice (GstIceSink * self);
 
+/* Long: one block per property and signal, each with its documentation. */
 static void
 gst_ice_sink_class_init (GstIceSinkClass * klass)
 {

@@ -197,6 +197,7 @@ install_signalling_properties (GObjectClass * klass)
           "property reports while the element runs", NULL, PARAM_FLAGS));
 }
 
+/* Long: one block per property, each with its documentation. */
 static void
 install_candidate_properties (GObjectClass * klass)
 {

@@ -292,6 +292,7 @@ static void gst_ice_mqtt_signaller_dispose (GObject * object);
 static void gst_ice_mqtt_signaller_finalize (GObject * object);
 static void gst_ice_mqtt_signaller_stop (GstIceSignaller * signaller);
 
+/* Long: one block per property, each with its documentation. */
 static void
 gst_ice_mqtt_signaller_class_init (GstIceMqttSignallerClass * klass)
 {

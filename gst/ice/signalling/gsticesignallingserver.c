@@ -219,6 +219,7 @@ static void peer_send_error (Peer * peer, const gchar * code,
     const gchar * format, ...) G_GNUC_PRINTF (3, 4);
 /* *INDENT-ON* */
 
+/* Long: one block per property and signal, each with its documentation. */
 static void
 gst_ice_signalling_server_class_init (GstIceSignallingServerClass * klass)
 {
