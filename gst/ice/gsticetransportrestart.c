@@ -29,8 +29,9 @@
  * again; the peer restarts its side when it sees new credentials.  The
  * session, its DTLS association and its place among the connected ones
  * stay: the peer did not leave.  Restarts of one session are at least
- * RESTART_INTERVAL_MS apart and repeated while the path stays down; a
- * consumer warns once when it has been down for OUTAGE_REPORT_S.
+ * RESTART_INTERVAL_MS apart and repeated while the path stays down, soon
+ * at first (a short outage ends quickly), then less often; a consumer
+ * warns once when it has been down for OUTAGE_REPORT_S.
  *
  * Everything here runs in the transport thread.
  */
@@ -56,8 +57,13 @@
  * live stream does not pause that long, a broken path does */
 #define SILENCE_MS 1500
 /* two restarts of one session are at least this far apart */
-#define RESTART_INTERVAL_MS 2000
-/* a restart that did not connect within this is tried again */
+#define RESTART_INTERVAL_MS 1000
+/* a restart that did not connect within this is tried again, and each
+ * retry waits twice as long as the one before, up to RESTART_RETRY_MS: a
+ * restart begun during an outage does not connect when the path comes
+ * back (libnice sends its checks no more, the state stays "connecting"),
+ * and a restart connects in tens of ms on a working path */
+#define RESTART_RETRY_FIRST_MS 1000
 #define RESTART_RETRY_MS 5000
 /* the consent bound of RFC 7675: a path down this long is reported */
 #define OUTAGE_REPORT_S 30
@@ -70,6 +76,7 @@ typedef struct
   gint64 restart_us;            /* a restart under way began then, or 0 */
   gint64 last_restart_us;       /* the last one began then */
   gchar *reason;                /* why the one under way began */
+  guint retries;                /* of the one under way */
   gboolean deferred;            /* a restart waits for the interval */
   guint64 packets;              /* packets received when last looked */
   gint64 packets_us;            /* when that count last moved */
@@ -117,6 +124,7 @@ restart_now (GstIceTransport * self, GstIceSession * session,
       reason);
   if (watch->restart_us == 0) {
     watch->restart_us = now;
+    watch->retries = 0;
     g_free (watch->reason);
     watch->reason = g_strdup (reason);
   }
@@ -277,20 +285,25 @@ watch_media (GstIceTransport * self, GstIceSession * session,
   }
 }
 
-/* A restart that has not connected yet: try again, and tell the user once
- * the path has been down for the consent bound. */
+/* A restart that has not connected yet: try again (1 s after it began,
+ * then 2 s, 4 s, and every 5 s), and tell the user once the path has been
+ * down for the consent bound. */
 static void
 watch_restart (GstIceTransport * self, GstIceSession * session,
     SessionWatch * watch, gint64 now)
 {
+  guint retry_ms = MIN (RESTART_RETRY_FIRST_MS << MIN (watch->retries, 3),
+      RESTART_RETRY_MS);
+
   if (!watch->outage_reported &&
       now - watch->restart_us > OUTAGE_REPORT_S * G_USEC_PER_SEC) {
     watch->outage_reported = TRUE;
     self->role->session_down (self, session, OUTAGE_REPORT_S);
   }
-  if (!watch->deferred &&
-      now - watch->last_restart_us > RESTART_RETRY_MS * 1000)
+  if (!watch->deferred && now - watch->last_restart_us > retry_ms * 1000) {
+    watch->retries++;
     gst_ice_transport_restart_session (self, session, "retry");
+  }
 }
 
 static gboolean

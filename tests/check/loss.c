@@ -99,11 +99,13 @@ typedef struct
   guint block_at;
   guint block_ms;
   guint resumed_at;             /* the first packet pushed after that */
+  gint64 resumed_us;            /* when the link came back */
   gboolean eos;                 /* end the stream with EOS */
   gint pushing;
 
   /* what arrived */
   guint8 *seen;
+  gint64 *arrived_us;           /* when each packet arrived, or 0 */
   guint received;
   guint out_of_order;
   guint duplicates;
@@ -163,6 +165,7 @@ push_thread (gpointer data)
     if (unblock_us && g_get_monotonic_time () >= unblock_us) {
       loss_link_set_blocked (run->link, FALSE);
       unblock_us = 0;
+      run->resumed_us = g_get_monotonic_time ();
       run->resumed_at = seq;
     }
     run->pushed_us[seq] = g_get_monotonic_time ();
@@ -198,7 +201,11 @@ make_consumer (const gchar * address, const gchar * props)
   return consumer;
 }
 
-/* Producer on side 0, consumer on side 1, connected. */
+/* Producer on side 0, consumer on side 1, connected; then the link loses
+ * @loss of the packets each way.  The session starts on a clean link: over
+ * a lossy one the first ICE checks failed at times (about 1 start in 20 at
+ * 5 %: "connecting" to "failed" after 5 s, an element error), which is not
+ * what these tests measure (docs/loss-recovery.md). */
 static Run *
 run_new (gdouble loss, const gchar * producer_props,
     const gchar * consumer_props, guint count)
@@ -206,12 +213,12 @@ run_new (gdouble loss, const gchar * producer_props,
   Run *run = g_new0 (Run, 1);
 
   run->link = loss_link_new ();
-  loss_link_set_loss (run->link, loss);
   run->count = count;
   run->loss = loss;
   run->idle_ms = BUDGET_MS + 2000;
   run->pushed_us = g_new0 (gint64, count);
   run->seen = g_new0 (guint8, count);
+  run->arrived_us = g_new0 (gint64, count);
   test_relay_init ();
   run->producer = make_producer (LOSS_LINK_ADDRESS_0, producer_props);
   run->consumer = make_consumer (LOSS_LINK_ADDRESS_1, consumer_props);
@@ -227,6 +234,7 @@ run_new (gdouble loss, const gchar * producer_props,
   loss_link_leave (run->link);
   fail_unless (test_wait_count (&run->added, 1, TIMEOUT),
       "the consumer never connected over the link");
+  loss_link_set_loss (run->link, loss);
   return run;
 }
 
@@ -264,6 +272,7 @@ run_pull (Run * run, guint idle_ms)
       continue;
     }
     run->seen[seq] = 1;
+    run->arrived_us[seq] = now;
     if (run->received > 0 && seq < run->last_seq)
       run->out_of_order++;
     run->last_seq = seq;
@@ -335,6 +344,7 @@ run_free (Run * run)
   loss_link_free (run->link);
   g_free (run->pushed_us);
   g_free (run->seen);
+  g_free (run->arrived_us);
   g_free (run);
 }
 
@@ -499,27 +509,29 @@ GST_START_TEST (test_overhead_without_loss)
 
 GST_END_TEST;
 
-/* All of the link's UDP down for 2 s mid-stream: the consumer says how many
- * packets it gave up on, no later than the budget after it could know,
- * and the stream goes on. */
+/* All of the link's UDP down for 2 s mid-stream, with no ICE-TCP pair to
+ * fall back on: the consumer says how many packets it gave up on, no
+ * later than the budget after it could know, and the stream goes on
+ * within RESUME_MS of the link's return (the consumer's ICE restart,
+ * begun inside the outage, is retried 1 s after it began:
+ * docs/robustness.md) */
+#define RESUME_MS 1500
 GST_START_TEST (test_outage_skipped_after_budget)
 {
   Run *run;
   GstMessage *msg;
   const GstStructure *s;
   guint64 packets = 0;
+  gint64 first_us = 0;
   guint waited = G_MAXUINT, i, after = 0, missing_after = 0;
 
   SKIP_WITHOUT_LINK ();
-  /* UDP only is cut: after 1 s of silence the consumer restarts ICE, and
-   * the restart finds the ICE-TCP pair.  With ice-tcp=false the restart's
-   * checks fail inside the outage and its retry, 5 s later, comes after
-   * this 4 s stream (docs/loss-recovery.md) */
-  run = run_new (0, "ice-tcp=true", "ice-tcp=true", PACKETS);
+  /* 3 s of stream after the outage */
+  run = run_new (0, NULL, NULL, 3000);
   run->block_at = 500;
   run->block_ms = 2000;
   run_stream (run);
-  run_print (run, "2 s outage");
+  run_print (run, "2 s outage, UDP only");
 
   msg = test_wait_message (run->consumer, GST_MESSAGE_ELEMENT,
       "ice-packets-lost", TIMEOUT);
@@ -534,9 +546,20 @@ GST_START_TEST (test_outage_skipped_after_budget)
   fail_unless (waited <= BUDGET_MS + SLACK_MS, "waited %u ms", waited);
   gst_message_unref (msg);
 
-  /* from a second after the link came back, everything arrived */
+  /* the first packet pushed after the link came back that arrived */
   fail_unless (run->resumed_at > 0);
-  for (i = run->resumed_at + 500; i < run->count; i++, after++)
+  for (i = run->resumed_at; i < run->count && first_us == 0; i++)
+    first_us = run->arrived_us[i];
+  fail_unless (first_us != 0, "nothing arrived after the outage");
+  g_print ("the stream resumed %.0f ms after the link came back\n",
+      (first_us - run->resumed_us) / 1000.0);
+  fail_unless (first_us - run->resumed_us <= RESUME_MS * 1000,
+      "the stream resumed %.0f ms after the link came back, want at most "
+      "%u ms", (first_us - run->resumed_us) / 1000.0, RESUME_MS);
+
+  /* from then on (and the budget), everything arrived */
+  for (i = run->resumed_at + (RESUME_MS + BUDGET_MS) * 1000 / INTERVAL_US;
+      i < run->count; i++, after++)
     missing_after += !run->seen[i];
   fail_unless (after > 0);
   fail_unless_equals_int (missing_after, 0);
@@ -975,8 +998,7 @@ loss_suite (void)
   tcase_set_timeout (link, 120);
   suite_add_tcase (s, link);
   tcase_add_test (link, test_loss_5_percent_recovered);
-  if (!TIMELY)
-    tcase_add_test (link, test_eos_delivers_last_packets);
+  tcase_add_test (link, test_eos_delivers_last_packets);
   if (TIMELY) {
     tcase_add_test (link, test_loss_without_recovery);
     tcase_add_test (link, test_outage_skipped_after_budget);
@@ -991,9 +1013,6 @@ loss_suite (void)
     tcase_add_test (measure, test_loss_5_percent_plaintext);
     tcase_add_test (measure, test_loss_10_percent_recovered);
     tcase_add_test (measure, test_overhead_without_loss);
-    /* not settled: run in the whole suite its consumer at times never
-     * connected (2 runs of 6), alone it always passed */
-    tcase_add_test (measure, test_eos_delivers_last_packets);
     /* not settled: at times its viewer takes the ICE-TCP pair, which
      * the loss misses (the test then fails); with ice-tcp=false it did
      * not connect within 40 s once */
