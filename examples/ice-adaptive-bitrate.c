@@ -21,7 +21,7 @@
 /* An encoder that follows the network: a camera sender whose H.264
  * bitrate follows what its viewers' paths sustain.
  *
- *   ice-adaptive-bitrate [ICESINK PROPERTIES]
+ *   ice-adaptive-bitrate [ICESINK-PROPERTY=VALUE...]   (--help says more)
  *
  * icesink posts an ice-arq-report element message per viewer every
  * second (docs/loss-recovery.md): its loss, the round trip, and
@@ -36,8 +36,10 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
+#include "ice-example.h"
 
 #define START_KBPS 1000
 #define MIN_KBPS 100
@@ -158,7 +160,33 @@ main (int argc, char **argv)
   GstBus *bus;
   int i;
 
-  gst_init (&argc, &argv);
+  GOptionContext *options;
+
+  options = g_option_context_new ("[ICESINK-PROPERTY=VALUE...]");
+  g_option_context_set_summary (options, "Sends a test picture (H.264 over "
+      "RTP) through icesink, its encoder's bitrate following the lowest "
+      "bitrate-estimate of the viewers' loss recovery reports.");
+  g_option_context_set_description (options, "Each argument sets a "
+      "property of icesink (gst-inspect-1.0 icesink lists them); without "
+      "any, icesink runs the signalling\nserver itself on port 8443. Each "
+      "report and each bitrate change is printed (docs/loss-recovery.md).\n"
+      "\nWatch it with:\n  gst-launch-1.0 icesrc ! rtph264depay ! "
+      "avdec_h264 ! videoconvert ! autovideosink\n\nIt needs the gst-ice "
+      "plugin (icesink): after a build, point\nGST_PLUGIN_PATH at the "
+      "build's ext/ice folder.");
+  g_option_context_add_group (options, gst_init_get_option_group ());
+  if (!g_option_context_parse (options, &argc, &argv, &error)) {
+    g_printerr ("%s (see ice-adaptive-bitrate --help)\n", error->message);
+    g_clear_error (&error);
+    g_option_context_free (options);
+    return 2;
+  }
+  g_option_context_free (options);
+  if (!ice_example_check_properties ("ice-adaptive-bitrate", argc, argv))
+    return 2;
+  if (!ice_example_check_element ("icesink"))
+    return 1;
+
   /* a line at a time, into a pipe too */
   setvbuf (stdout, NULL, _IOLBF, 0);
   /* noise: the encoder uses all the bitrate it is given */
@@ -172,13 +200,15 @@ main (int argc, char **argv)
   for (i = 1; i < argc; i++)
     g_string_append_printf (description, " %s", argv[i]);
 
-  pipeline = gst_parse_launch (description->str, &error);
-  if (pipeline == NULL || error != NULL) {
-    g_printerr ("could not make the pipeline: %s\n",
-        error ? error->message : "?");
+  /* a property icesink does not have is an error, not a warning */
+  pipeline = gst_parse_launch_full (description->str, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &error);
+  g_string_free (description, TRUE);
+  if (pipeline == NULL) {
+    g_printerr ("could not make the pipeline: %s\n", error->message);
+    g_error_free (error);
     return 1;
   }
-  g_string_free (description, TRUE);
 
   app.loop = g_main_loop_new (NULL, FALSE);
   app.encoder = gst_bin_get_by_name (GST_BIN (pipeline), "encoder");

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <glib-unix.h>
 #include <gst/gst.h>
+#include "ice-example.h"
 
 #define DEFAULT_STATS_INTERVAL_S 5
 
@@ -147,26 +148,6 @@ on_interrupt (GMainLoop * loop)
   return G_SOURCE_REMOVE;
 }
 
-/* Whether @name is a plugin feature GStreamer finds; if not, says so and
- * where GStreamer looks, rather than failing later with criticals. */
-static gboolean
-check_element (const gchar * name)
-{
-  GstElementFactory *factory = gst_element_factory_find (name);
-
-  if (factory != NULL) {
-    gst_object_unref (factory);
-    return TRUE;
-  }
-  g_printerr ("%s was not found: GStreamer looks for plugins in its system "
-      "folders and in GST_PLUGIN_PATH.\n"
-      "After a build, run: export GST_PLUGIN_PATH=%s\n"
-      "After meson install, run: export GST_PLUGIN_PATH=%s\n"
-      "gst-inspect-1.0 %s then describes it.\n", name,
-      GST_ICE_PLUGIN_BUILD_DIR, GST_ICE_PLUGIN_INSTALL_DIR, name);
-  return FALSE;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -207,17 +188,11 @@ main (int argc, char **argv)
     g_string_free (description, TRUE);
     return 2;
   }
-  for (i = 1; i < argc; i++) {
-    const gchar *equals = strchr (argv[i], '=');
-
-    if (equals == NULL || equals == argv[i]) {
-      g_printerr ("argument '%s' is not PROPERTY=VALUE, a property of "
-          "icesink (see ice-camera --help)\n", argv[i]);
-      g_string_free (description, TRUE);
-      return 2;
-    }
+  if (!ice_example_check_properties ("ice-camera", argc, argv)) {
+    g_string_free (description, TRUE);
+    return 2;
   }
-  if (!check_element ("icesink")) {
+  if (!ice_example_check_element ("icesink")) {
     g_string_free (description, TRUE);
     return 1;
   }

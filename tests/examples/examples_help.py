@@ -29,6 +29,9 @@ TIMEOUT = 20
 EXAMPLES = [
     ('ice-camera', [os.path.join(BUILD, 'examples', 'ice-camera')],
      'icesink', False),
+    ('ice-adaptive-bitrate',
+     [os.path.join(BUILD, 'examples', 'ice-adaptive-bitrate')],
+     'icesink', False),
     ('ice-receiver.py', [SYSTEM_PYTHON,
                          os.path.join(SOURCE, 'examples', 'ice-receiver.py')],
      'icesrc', False),
@@ -140,7 +143,8 @@ def main():
     closed.bind(('127.0.0.1', 0))
     closed_port = closed.getsockname()[1]
     camera = EXAMPLES[0][1]
-    receiver = EXAMPLES[1][1]
+    adaptive = EXAMPLES[1][1]
+    receiver = EXAMPLES[2][1]
     signaller = [SYSTEM_PYTHON, os.path.join(SOURCE, 'examples',
                                              'http-signaller.py')]
     server = [os.path.join(BUILD, 'server', 'gst-ice-signalling-server')]
@@ -148,6 +152,8 @@ def main():
         ('ice-camera bogus', camera + ['bogus'],
          "argument 'bogus' is not PROPERTY=VALUE"),
         ('ice-camera nosuch=1', camera + ['nosuch=1'], 'nosuch'),
+        ('ice-adaptive-bitrate bogus', adaptive + ['bogus'], "'bogus'"),
+        ('ice-adaptive-bitrate nosuch=1', adaptive + ['nosuch=1'], 'nosuch'),
         ('ice-camera --stats-interval -1', camera + ['--stats-interval',
                                                       '-1'],
          '--stats-interval -1'),
