@@ -167,9 +167,9 @@ main (int argc, char **argv)
       "RTP) through icesink, its encoder's bitrate following the lowest "
       "bitrate-estimate of the viewers' loss recovery reports.");
   g_option_context_set_description (options, "Each argument sets a "
-      "property of icesink (gst-inspect-1.0 icesink lists them); without "
-      "any, icesink runs the signalling\nserver itself on port 8443. Each "
-      "report and each bitrate change is printed (docs/loss-recovery.md).\n"
+      "property of icesink (gst-inspect-1.0 icesink lists them);\nwithout "
+      "any, icesink runs the signalling server itself on port 8443. Each "
+      "report and each\nbitrate change is printed (docs/loss-recovery.md).\n"
       "\nWatch it with:\n  gst-launch-1.0 icesrc ! rtph264depay ! "
       "avdec_h264 ! videoconvert ! autovideosink\n\nIt needs the gst-ice "
       "plugin (icesink): after a build, point\nGST_PLUGIN_PATH at the "
