@@ -254,16 +254,17 @@ gst_ice_sink_class_init (GstIceSinkClass * klass)
   /**
    * GstIceSink:wait-for-connection:
    *
-   * Block the stream until a first consumer is connected, so that nothing
-   * is sent into the void (default TRUE, as srtsink).  With FALSE, buffers
-   * rendered while no consumer is connected are dropped.
+   * Block the stream while no consumer is connected (before the first
+   * one, and again after the last one left), so that nothing is sent into
+   * the void (default TRUE, as srtsink).  With FALSE, buffers rendered
+   * while no consumer is connected are dropped.
    */
   g_object_class_install_property (gobject_class, PROP_WAIT_FOR_CONNECTION,
       g_param_spec_boolean ("wait-for-connection", "Wait for connection",
-          "Block the stream until a first consumer is connected, so that "
-          "nothing is sent into the void (default TRUE, as srtsink). With "
-          "FALSE, buffers rendered while no consumer is connected are "
-          "dropped",
+          "Block the stream while no consumer is connected (before the "
+          "first one, and again after the last one left), so that nothing "
+          "is sent into the void (default TRUE, as srtsink). With FALSE, "
+          "buffers rendered while no consumer is connected are dropped",
           DEFAULT_WAIT_FOR_CONNECTION,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_PLAYING));
