@@ -78,6 +78,7 @@ typedef struct
   gchar *reason;                /* why the one under way began */
   guint retries;                /* of the one under way */
   gboolean deferred;            /* a restart waits for the interval */
+  GSource *deferred_source;     /* its timer, destroyed with the watch */
   guint64 packets;              /* packets received when last looked */
   gint64 packets_us;            /* when that count last moved */
   gboolean media;               /* media came since the pair connected */
@@ -87,6 +88,13 @@ typedef struct
 static void
 session_watch_free (SessionWatch * watch)
 {
+  /* a pending deferred restart must never fire after its transport is
+   * gone: after a stop, the transport's context may still run in the
+   * close thread (gst_ice_transport_stop) */
+  if (watch->deferred_source != NULL) {
+    g_source_destroy (watch->deferred_source);
+    g_source_unref (watch->deferred_source);
+  }
   g_free (watch->reason);
   g_free (watch);
 }
@@ -166,12 +174,13 @@ on_deferred_restart (gpointer data)
   GstIceTransport *self = d->transport;
   GstIceSession *session = gst_ice_transport_lookup_session (self,
       d->session_id);
-  SessionWatch *watch;
+  /* it fires only while its watch lives: freeing the watch destroys it */
+  SessionWatch *watch = lookup_watch (self, d->session_id);
 
+  g_clear_pointer (&watch->deferred_source, g_source_unref);
+  watch->deferred = FALSE;
   if (session == NULL || gst_ice_transport_is_shutting_down (self))
     return G_SOURCE_REMOVE;
-  watch = lookup_watch (self, d->session_id);
-  watch->deferred = FALSE;
   restart_now (self, session, watch, d->reason);
   return G_SOURCE_REMOVE;
 }
@@ -215,7 +224,7 @@ gst_ice_transport_restart_session (GstIceTransport * self,
   g_source_set_callback (source, on_deferred_restart, d,
       (GDestroyNotify) deferred_restart_free);
   g_source_attach (source, self->context);
-  g_source_unref (source);
+  watch->deferred_source = source;
 }
 
 /**
