@@ -465,6 +465,74 @@ gst_ice_transport_arq_send (GstIceTransport * self, GstIceSession * session,
 }
 
 /**
+ * gst_ice_transport_arq_send_list:
+ * @buffers: (array length=n): at most %GST_ICE_SESSION_SEND_BATCH buffers
+ * @payloads: (nullable) (array length=n): the buffers mapped, when the
+ *   sessions encrypt
+ *
+ * The streaming thread's send of a batch of a buffer list to a session
+ * with loss recovery: all numbered and kept under one lock of the link,
+ * then sent in one libnice call; in plaintext each header is one more
+ * vector in front of its buffer, encrypted each record is sealed from the
+ * transport's scratch, which holds the batch's payloads (copied once per
+ * batch for all consumers) with room in front of each for the header
+ * each session writes there, in place.
+ *
+ * Returns: how many left now (those that did not are recovered)
+ */
+guint
+gst_ice_transport_arq_send_list (GstIceTransport * self,
+    GstIceSession * session, GstBuffer * const *buffers,
+    const GOutputVector * payloads, guint n)
+{
+  ArqLink *link = gst_ice_session_get_arq (session);
+  guint8 headers[GST_ICE_SESSION_SEND_BATCH * GST_ICE_ARQ_HEADER_SIZE];
+  GOutputVector records[GST_ICE_SESSION_SEND_BATCH];
+  gint64 now = g_get_monotonic_time ();
+  gsize offset = 0;
+  guint i;
+
+  g_return_val_if_fail (n <= GST_ICE_SESSION_SEND_BATCH, 0);
+
+  g_mutex_lock (&link->lock);
+  for (i = 0; i < n; i++)
+    gst_ice_arq_sender_push (link->sender, buffers[i],
+        payloads ? payloads[i].size : gst_buffer_get_size (buffers[i]), now,
+        headers + i * GST_ICE_ARQ_HEADER_SIZE);
+  g_mutex_unlock (&link->lock);
+
+  if (payloads == NULL)
+    return gst_ice_session_send_prefixed_list (session, headers,
+        GST_ICE_ARQ_HEADER_SIZE, buffers, n);
+
+  if (self->arq_scratch_filled != self->arq_generation) {
+    gsize total = 0;
+
+    for (i = 0; i < n; i++)
+      total += GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
+    if (self->arq_scratch_size < total) {
+      self->arq_scratch_size = total;
+      self->arq_scratch = g_realloc (self->arq_scratch, total);
+    }
+    for (i = 0; i < n; i++) {
+      memcpy (self->arq_scratch + offset + GST_ICE_ARQ_HEADER_SIZE,
+          payloads[i].buffer, payloads[i].size);
+      offset += GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
+    }
+    self->arq_scratch_filled = self->arq_generation;
+    offset = 0;
+  }
+  for (i = 0; i < n; i++) {
+    memcpy (self->arq_scratch + offset, headers + i * GST_ICE_ARQ_HEADER_SIZE,
+        GST_ICE_ARQ_HEADER_SIZE);
+    records[i].buffer = self->arq_scratch + offset;
+    records[i].size = GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
+    offset += records[i].size;
+  }
+  return gst_ice_session_send_sealed_list (session, records, n);
+}
+
+/**
  * gst_ice_transport_arq_forget:
  *
  * Transport thread, as @session closes: no more timers; the consumer
