@@ -296,10 +296,10 @@ send_batch (GstIceTransport * self, GPtrArray * connected,
       sent = gst_ice_transport_arq_send_list (self, session, buffers,
           sealed ? payloads : NULL, mapped);
     else if (sealed)
-      sent = gst_ice_session_send_sealed_list (session, payloads, mapped);
+      sent = gst_ice_session_send_sealed_list (session, payloads, mapped, TRUE);
     else
       sent = gst_ice_session_send_prefixed_list (session, NULL, 0, buffers,
-          mapped);
+          mapped, TRUE);
     if (sent > 0)
       to++;
   }

@@ -1411,11 +1411,11 @@ plain_message_unmap (PlainMessage * pm)
 }
 
 /* Sends the first @n of @pms (mapped into @messages) in one libnice call,
- * unmaps them and counts them; returns how many were sent, the others
- * being dropped. */
+ * unmaps them and counts them if @counted; returns how many were sent,
+ * the others being dropped. */
 static guint
 send_plain_messages (GstIceSession * self, PlainMessage * pms,
-    NiceOutputMessage * messages, guint n)
+    NiceOutputMessage * messages, guint n, gboolean counted)
 {
   gint sent;
   guint i;
@@ -1432,11 +1432,12 @@ send_plain_messages (GstIceSession * self, PlainMessage * pms,
     if (i < (guint) sent)
       bytes += pms[i].size;
   }
-  counter_add (&self->bytes_sent, bytes);
-  counter_add (&self->packets_sent, sent);
-  if ((guint) sent < n) {
-    counter_add (&self->packets_dropped, n - sent);
+  if ((guint) sent < n)
     GST_LOG_OBJECT (self, "dropped %u of %u packets", n - (guint) sent, n);
+  if (counted) {
+    counter_add (&self->bytes_sent, bytes);
+    counter_add (&self->packets_sent, sent);
+    counter_add (&self->packets_dropped, n - sent);
   }
   return sent;
 }
@@ -1446,9 +1447,11 @@ send_plain_messages (GstIceSession * self, PlainMessage * pms,
  * @prefixes: (nullable) (array): @n prefixes of @prefix_size bytes each,
  *   one after the other: the first goes in front of the first buffer, etc.
  * @buffers: (array length=n): datagrams, one per buffer
+ * @counted: whether they count as the stream's packets in the statistics
+ *   (retransmissions do not)
  *
  * Plaintext sessions: sends each buffer, its prefix in front, as one
- * packet, from the streaming thread: up to SEND_BATCH of them in each
+ * packet: up to SEND_BATCH of them in each
  * nice_agent_send_messages_nonblocking() call (one agent lock, one
  * lookup of the selected pair and one sendmmsg() for all), the prefix
  * and the buffer's memories gathered by the kernel, not copied here.
@@ -1458,7 +1461,7 @@ send_plain_messages (GstIceSession * self, PlainMessage * pms,
 guint
 gst_ice_session_send_prefixed_list (GstIceSession * self,
     const guint8 * prefixes, gsize prefix_size, GstBuffer * const *buffers,
-    guint n)
+    guint n, gboolean counted)
 {
   PlainMessage pms[SEND_BATCH];
   NiceOutputMessage messages[SEND_BATCH];
@@ -1468,32 +1471,34 @@ gst_ice_session_send_prefixed_list (GstIceSession * self,
     if (!plain_message_map (&pms[queued], &messages[queued],
             prefixes ? prefixes + i * prefix_size : NULL,
             prefixes ? prefix_size : 0, buffers[i])) {
-      counter_add (&self->packets_dropped, 1);
+      if (counted)
+        counter_add (&self->packets_dropped, 1);
       continue;
     }
     if (++queued == SEND_BATCH) {
-      sent += send_plain_messages (self, pms, messages, queued);
+      sent += send_plain_messages (self, pms, messages, queued, counted);
       queued = 0;
     }
   }
-  sent += send_plain_messages (self, pms, messages, queued);
+  sent += send_plain_messages (self, pms, messages, queued, counted);
   return sent;
 }
 
 /**
  * gst_ice_session_send_sealed_list:
  * @payloads: (array length=n): datagrams' bytes, each contiguous
+ * @counted: whether they count as the stream's packets in the statistics
+ *   (retransmissions do not)
  *
  * Encrypting sessions: seals each payload as one DTLS record, all under
  * the connection's lock, and sends the records in one libnice call per
- * SEND_BATCH, from the streaming thread.  Each counts as one of the
- * stream's packets.
+ * SEND_BATCH.
  *
  * Returns: how many were sent; the others are dropped and counted.
  */
 guint
 gst_ice_session_send_sealed_list (GstIceSession * self,
-    const GOutputVector * payloads, guint n)
+    const GOutputVector * payloads, guint n, gboolean counted)
 {
   guint sent = 0, i;
   gsize bytes = 0;
@@ -1503,13 +1508,14 @@ gst_ice_session_send_sealed_list (GstIceSession * self,
   if (g_atomic_int_get (&self->dtls_connected))
     sent = gst_ice_dtls_connection_send_list (self->dtls, payloads, n,
         on_dtls_transmit_records, NULL);
-  for (i = 0; i < sent; i++)
-    bytes += payloads[i].size;
-  counter_add (&self->bytes_sent, bytes);
-  counter_add (&self->packets_sent, sent);
-  if (sent < n) {
-    counter_add (&self->packets_dropped, n - sent);
+  if (sent < n)
     GST_LOG_OBJECT (self, "dropped %u of %u packets", n - sent, n);
+  if (counted) {
+    for (i = 0; i < sent; i++)
+      bytes += payloads[i].size;
+    counter_add (&self->bytes_sent, bytes);
+    counter_add (&self->packets_sent, sent);
+    counter_add (&self->packets_dropped, n - sent);
   }
   return sent;
 }
@@ -1551,9 +1557,9 @@ gst_ice_session_send_list (GstIceSession * self, GstBufferList * list)
     }
     if (self->dtls_context == NULL) {
       sent += gst_ice_session_send_prefixed_list (self, NULL, 0, buffers,
-          queued);
+          queued, TRUE);
     } else {
-      sent += gst_ice_session_send_sealed_list (self, payloads, queued);
+      sent += gst_ice_session_send_sealed_list (self, payloads, queued, TRUE);
       for (j = 0; j < queued; j++)
         gst_buffer_unmap (buffers[j], &maps[j]);
     }

@@ -153,9 +153,9 @@ gboolean gst_ice_session_send_sealed (GstIceSession * self,
     const guint8 * data, gsize size, gboolean counted);
 guint gst_ice_session_send_prefixed_list (GstIceSession * self,
     const guint8 * prefixes, gsize prefix_size, GstBuffer * const *buffers,
-    guint n);
+    guint n, gboolean counted);
 guint gst_ice_session_send_sealed_list (GstIceSession * self,
-    const GOutputVector * payloads, guint n);
+    const GOutputVector * payloads, guint n, gboolean counted);
 void gst_ice_session_set_arq (GstIceSession * self, gpointer arq,
     GDestroyNotify destroy);
 gpointer gst_ice_session_get_arq (GstIceSession * self);
