@@ -109,10 +109,13 @@ count_retransmissions (guint n)
 ssize_t
 sendmsg (int fd, const struct msghdr *msg, int flags)
 {
-  static SendmsgFunc real = NULL;
+  static gpointer real_sendmsg = NULL;
+  SendmsgFunc real = g_atomic_pointer_get (&real_sendmsg);
 
-  if (real == NULL)
+  if (real == NULL) {
     real = (SendmsgFunc) dlsym (RTLD_NEXT, "sendmsg");
+    g_atomic_pointer_set (&real_sendmsg, real);
+  }
   if (count_send_call (1)) {
     gsize size = 0, i;
 
@@ -127,12 +130,14 @@ sendmsg (int fd, const struct msghdr *msg, int flags)
 int
 sendmmsg (int fd, struct mmsghdr *msgs, unsigned int n, int flags)
 {
-  static SendmmsgFunc real = NULL;
-
+  static gpointer real_sendmmsg = NULL;
+  SendmmsgFunc real = g_atomic_pointer_get (&real_sendmmsg);
   guint i, resent = 0;
 
-  if (real == NULL)
+  if (real == NULL) {
     real = (SendmmsgFunc) dlsym (RTLD_NEXT, "sendmmsg");
+    g_atomic_pointer_set (&real_sendmmsg, real);
+  }
   if (count_send_call (n)) {
     for (i = 0; i < n; i++) {
       gsize j;

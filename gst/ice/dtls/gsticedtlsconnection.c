@@ -609,14 +609,17 @@ static void
 gst_ice_dtls_connection_finalize (GObject * object)
 {
   GstIceDtlsConnection *self = GST_ICE_DTLS_CONNECTION (object);
+  RecordArea *area;
 
   cancel_timer (self);
   /* SSL_free() wipes the session keys and frees the BIO */
   SSL_free (self->ssl);
   g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
   g_free (self->read_buffer);
-  if (self->spare_area)
-    record_area_free (self->spare_area);
+  /* atomically, as the sending threads leave it */
+  area = g_atomic_pointer_exchange (&self->spare_area, NULL);
+  if (area)
+    record_area_free (area);
   g_free (self->peer_fingerprint);
   g_free (self->verify_error);
   g_free (self->expected_fingerprint);
