@@ -37,6 +37,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <gst/check/gstcheck.h>
@@ -61,6 +62,15 @@ static gint dropped_packets;
  * many, in how many calls */
 static gint retransmissions;
 static gint retransmission_calls;
+
+/* Under AddressSanitizer or ThreadSanitizer (scripts/sanitize.sh,
+ * scripts/tsan.sh) a consumer can stall longer than its socket's buffer
+ * lasts at 2000 packets/s */
+#if defined (__SANITIZE_ADDRESS__) || defined (__SANITIZE_THREAD__)
+#define UNHURRIED TRUE
+#else
+#define UNHURRIED FALSE
+#endif
 
 #define DROP_EVERY 10
 #define KIND_RETRANSMISSION 0xe1
@@ -208,9 +218,18 @@ check_lists (const gchar * producer_props, const gchar ** consumer_props,
    * again (a retransmission leaves from the transport thread anyway) */
   g_atomic_int_set (&send_calls, 0);
   test_push_numbered_lists (producer, 0, n, PER_LIST, PER_LIST * 500);
-  for (i = 0; i < n_consumers; i++)
-    fail_unless_equals_int (test_pull_numbered (consumers[i], 0, n, TIMEOUT,
-            NULL), n);
+  for (i = 0; i < n_consumers; i++) {
+    guint got = test_pull_numbered (consumers[i], 0, n, TIMEOUT, NULL);
+
+    /* what the sender's counters below prove sent, a consumer without
+     * recovery may still lose on its way up when a sanitizer stalls it */
+    if (UNHURRIED && strstr (consumer_props[i], "latency=0"))
+      fail_unless (got >= n * 9 / 10, "consumer %u ('%s') got %u of %u", i,
+          consumer_props[i], got, n);
+    else
+      fail_unless (got == n, "consumer %u ('%s') got %u of %u", i,
+          consumer_props[i], got, n);
+  }
   calls = g_atomic_int_get (&send_calls);
   fail_unless (g_atomic_int_get (&have_streaming_thread));
   fail_unless (calls >= N_LISTS * n_consumers, "only %u send calls", calls);
