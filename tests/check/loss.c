@@ -32,7 +32,11 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <poll.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
@@ -73,6 +77,10 @@
 #else
 #define TIMELY TRUE
 #endif
+
+/* sessions started over a lossy link in one test: before the link's
+ * loss was silent, about 1 in 20 failed */
+#define STARTS_OVER_LOSS 6
 
 #define SKIP_WITHOUT_LINK() G_STMT_START {                                 \
   gchar *why = NULL;                                                      \
@@ -201,14 +209,13 @@ make_consumer (const gchar * address, const gchar * props)
   return consumer;
 }
 
-/* Producer on side 0, consumer on side 1, connected; then the link loses
- * @loss of the packets each way.  The session starts on a clean link: over
- * a lossy one the first ICE checks failed at times (about 1 start in 20 at
- * 5 %: "connecting" to "failed" after 5 s, an element error), which is not
- * what these tests measure (docs/loss-recovery.md). */
+/* Producer on side 0, consumer on side 1, connected over a link that
+ * loses @loss of the packets each way: from the start when @lossy_start,
+ * else from the moment the session connected (the measurements are of a
+ * running stream, not of its set-up). */
 static Run *
-run_new (gdouble loss, const gchar * producer_props,
-    const gchar * consumer_props, guint count)
+run_new_full (gdouble loss, gboolean lossy_start,
+    const gchar * producer_props, const gchar * consumer_props, guint count)
 {
   Run *run = g_new0 (Run, 1);
 
@@ -223,6 +230,8 @@ run_new (gdouble loss, const gchar * producer_props,
   run->producer = make_producer (LOSS_LINK_ADDRESS_0, producer_props);
   run->consumer = make_consumer (LOSS_LINK_ADDRESS_1, consumer_props);
   test_count_peers (run->producer, &run->added, &run->removed);
+  if (lossy_start)
+    loss_link_set_loss (run->link, loss);
 
   /* each transport thread, which makes the sockets, starts in its side */
   loss_link_enter (run->link, 0);
@@ -234,8 +243,16 @@ run_new (gdouble loss, const gchar * producer_props,
   loss_link_leave (run->link);
   fail_unless (test_wait_count (&run->added, 1, TIMEOUT),
       "the consumer never connected over the link");
-  loss_link_set_loss (run->link, loss);
+  if (!lossy_start)
+    loss_link_set_loss (run->link, loss);
   return run;
+}
+
+static Run *
+run_new (gdouble loss, const gchar * producer_props,
+    const gchar * consumer_props, guint count)
+{
+  return run_new_full (loss, FALSE, producer_props, consumer_props, count);
 }
 
 /* Takes what arrives until every packet did, or nothing came for
@@ -381,6 +398,74 @@ GST_START_TEST (test_loss_5_percent_recovered)
   run_print (run, "5 % loss, encrypted, latency 125 ms");
   check_recovered (run, 0.999);
   run_free (run);
+}
+
+GST_END_TEST;
+
+/* Waits up to 2 s for the link to have dropped @count of what @side
+ * sent: the other side drops them as its softirq delivers them. */
+static gboolean
+wait_until_dropped (LossLink * link, guint side, guint64 count)
+{
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  while (loss_link_dropped (link, side) < count) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (10 * 1000);
+  }
+  return TRUE;
+}
+
+/* The link loses packets silently, as a lossy path does: a datagram
+ * it drops still left its sender without error.  (Dropped in OUTPUT, its
+ * sendmsg() failed with EPERM, and libnice fails an ICE check at once on
+ * that: sessions failed to start over the link about 1 time in 20.) */
+GST_START_TEST (test_link_drops_silently)
+{
+  LossLink *link;
+  struct sockaddr_in to = { 0 };
+  gint fd;
+  gssize sent;
+
+  SKIP_WITHOUT_LINK ();
+  link = loss_link_new ();
+  loss_link_set_loss (link, 1.0);
+  loss_link_enter (link, 0);
+  fd = socket (AF_INET, SOCK_DGRAM, 0);
+  loss_link_leave (link);
+  fail_unless (fd >= 0);
+  to.sin_family = AF_INET;
+  to.sin_port = g_htons (9);
+  fail_unless (inet_pton (AF_INET, LOSS_LINK_ADDRESS_1, &to.sin_addr) == 1);
+  sent = sendto (fd, "x", 1, 0, (struct sockaddr *) &to, sizeof (to));
+  fail_unless (sent == 1, "a datagram the link drops failed to leave: %s",
+      g_strerror (errno));
+  close (fd);
+  fail_unless (wait_until_dropped (link, 0, 1),
+      "the link did not drop the datagram");
+  loss_link_free (link);
+}
+
+GST_END_TEST;
+
+/* Sessions start over a link that loses 5 % each way from the first ICE
+ * check on, and stream. */
+GST_START_TEST (test_sessions_start_over_loss)
+{
+  guint i;
+
+  SKIP_WITHOUT_LINK ();
+  for (i = 0; i < STARTS_OVER_LOSS; i++) {
+    Run *run = run_new_full (0.05, TRUE, NULL, NULL, 100);
+
+    run_stream (run);
+    fail_unless (run->received > 0, "start %u: nothing arrived", i + 1);
+    fail_unless_equals_int (run->out_of_order, 0);
+    test_assert_no_error (run->producer);
+    test_assert_no_error (run->consumer);
+    run_free (run);
+  }
 }
 
 GST_END_TEST;
@@ -997,7 +1082,9 @@ loss_suite (void)
 
   tcase_set_timeout (link, 120);
   suite_add_tcase (s, link);
+  tcase_add_test (link, test_link_drops_silently);
   tcase_add_test (link, test_loss_5_percent_recovered);
+  tcase_add_test (link, test_sessions_start_over_loss);
   tcase_add_test (link, test_eos_delivers_last_packets);
   if (TIMELY) {
     tcase_add_test (link, test_loss_without_recovery);
@@ -1013,9 +1100,9 @@ loss_suite (void)
     tcase_add_test (measure, test_loss_5_percent_plaintext);
     tcase_add_test (measure, test_loss_10_percent_recovered);
     tcase_add_test (measure, test_overhead_without_loss);
-    /* not settled: at times its viewer takes the ICE-TCP pair, which
-     * the loss misses (the test then fails); with ice-tcp=false it did
-     * not connect within 40 s once */
+    /* at times its viewer took the ICE-TCP pair, which the loss misses
+     * (the test then failed), before the link dropped on arrival; 3 of 3
+     * runs passed since (docs/loss-recovery.md) */
     tcase_add_test (measure, test_example_follows_estimate);
   }
 

@@ -158,7 +158,10 @@ loss_link_new (void)
     command = g_strdup_printf ("iptables -N LOSS");
     loss_link_run (link, i, command);
     g_free (command);
-    command = g_strdup_printf ("iptables -A OUTPUT -o %s -p udp -j LOSS",
+    /* the loss is on arrival: a packet dropped in OUTPUT fails its
+     * sendmsg() with EPERM, which no real lossy path does and which makes
+     * libnice fail an ICE check at once instead of retransmitting it */
+    command = g_strdup_printf ("iptables -A INPUT -i %s -p udp -j LOSS",
         devices[i]);
     loss_link_run (link, i, command);
     g_free (command);
@@ -190,8 +193,8 @@ loss_link_leave (LossLink * link)
   enter (link->home);
 }
 
-/* Each side drops @probability of the UDP packets it sends: loss each
- * way.  0 ends it. */
+/* Each side drops @probability of the UDP packets it receives: loss
+ * each way.  0 ends it. */
 void
 loss_link_set_loss (LossLink * link, gdouble probability)
 {
@@ -263,7 +266,8 @@ loss_link_udp_bytes (LossLink * link, guint side, guint64 * packets)
   return ip_bytes - 28 * count;
 }
 
-/* How many packets the loss rules of @side dropped so far. */
+/* How many of the packets @side sent the loss dropped so far (on their
+ * arrival at the other side). */
 guint64
 loss_link_dropped (LossLink * link, guint side)
 {
@@ -271,7 +275,7 @@ loss_link_dropped (LossLink * link, guint side)
   guint64 dropped = 0;
   guint i;
 
-  enter (link->sides[side]);
+  enter (link->sides[1 - side]);
   out = run_here ("iptables -nvxL LOSS");
   enter (link->home);
   lines = g_strsplit (out, "\n", -1);

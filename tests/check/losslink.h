@@ -26,8 +26,8 @@ G_BEGIN_DECLS
 
 /* Two network namespaces of this process joined by a veth pair, side 0
  * (LOSS_LINK_ADDRESS_0) and side 1 (LOSS_LINK_ADDRESS_1), each dropping a
- * share of the UDP packets it sends with iptables' statistic match (tc
- * netem is not available here).  The namespaces are anonymous: they go
+ * share of the UDP packets that reach it with iptables' statistic match
+ * (tc netem is not available here): silently, as a lossy path does.  The namespaces are anonymous: they go
  * away with the test process, whatever way it ends.
  *
  * Namespaces belong to threads: a thread that entered side 0 creates
