@@ -56,6 +56,8 @@ G_BEGIN_DECLS
  *   its description (`a=x-gst-arq`); 0: it does not recover losses
  * @transfer_mode: the producer's: how its sessions carry the buffers
  *   (a consumer's sessions follow their producer's description)
+ * @receive_buffer_size: SO_RCVBUF of the selected pair's socket, in bytes;
+ *   0: the system's default
  *
  * What every session of one element is created with; hosts are resolved
  * by #GstIceTransport before sessions exist, because libnice only takes
@@ -76,6 +78,7 @@ typedef struct
   GPtrArray *accepted_fingerprints;
   guint latency_ms;
   GstIceTransferMode transfer_mode;
+  guint receive_buffer_size;
 } GstIceSessionConfig;
 
 /* The most candidates a session takes from its peer, trickled or in its
