@@ -863,13 +863,15 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
 
   /* RFC 8445 with trickle; regular nomination is what RFC 8445 kept and
    * what non-libnice agents expect; consent freshness (RFC 7675) notices a
-   * peer that went away without signalling it */
+   * peer that went away without signalling it.  Ta: see
+   * GST_ICE_SESSION_CHECK_PACING_MS */
   self->agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245,
       NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE |
       NICE_AGENT_OPTION_CONSENT_FRESHNESS);
   g_object_set (self->agent, "controlling-mode", controlling,
       "ice-udp", config->ice_udp, "ice-tcp", config->ice_tcp,
-      "force-relay", config->relay_only, "upnp", FALSE, NULL);
+      "force-relay", config->relay_only, "upnp", FALSE,
+      "stun-pacing-timer", GST_ICE_SESSION_CHECK_PACING_MS, NULL);
   if (config->stun_server) {
     g_object_set (self->agent, "stun-server", config->stun_server->host,
         "stun-server-port", (guint) config->stun_server->port, NULL);
@@ -903,6 +905,24 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
   open_stream (self);
 
   return self;
+}
+
+/**
+ * gst_ice_session_set_check_pacing:
+ * @ms: Ta, the interval between two of this session's STUN transactions
+ *   (gathering requests and connectivity checks), in milliseconds
+ *
+ * For a session created while others of the same element are still
+ * checking: they share RFC 8445's one global Ta.  Call before
+ * gst_ice_session_gather(); libnice reads it when its timers start.
+ */
+void
+gst_ice_session_set_check_pacing (GstIceSession * self, guint ms)
+{
+  g_return_if_fail (ms > 0);
+
+  GST_DEBUG_OBJECT (self, "Ta %u ms", ms);
+  g_object_set (self->agent, "stun-pacing-timer", ms, NULL);
 }
 
 /**
