@@ -926,6 +926,20 @@ gst_ice_session_set_check_pacing (GstIceSession * self, guint ms)
 }
 
 /**
+ * gst_ice_session_get_check_pacing:
+ *
+ * Returns: the session's Ta in milliseconds, as libnice paces it
+ */
+guint
+gst_ice_session_get_check_pacing (GstIceSession * self)
+{
+  guint ms = 0;
+
+  g_object_get (self->agent, "stun-pacing-timer", &ms, NULL);
+  return ms;
+}
+
+/**
  * gst_ice_session_restart:
  *
  * An ICE restart (RFC 8445 section 9) of this side: a new stream, so new

@@ -133,6 +133,7 @@ const gchar *gst_ice_session_get_peer_id (GstIceSession * self);
 void gst_ice_session_set_receive_func (GstIceSession * self,
     GstIceSessionReceiveFunc func, gpointer user_data);
 void gst_ice_session_set_check_pacing (GstIceSession * self, guint ms);
+guint gst_ice_session_get_check_pacing (GstIceSession * self);
 gboolean gst_ice_session_gather (GstIceSession * self, GError ** error);
 gchar *gst_ice_session_get_local_description (GstIceSession * self,
     const GstCaps * caps);

@@ -284,12 +284,13 @@ give_description (GstIceSession * from, GstIceSession * to)
   g_free (text);
 }
 
-/* Two sessions over loopback, one host candidate each: a pair is selected
- * within a few of libnice's check ticks (Ta).  The first check, the
- * stopping criterion and the nomination each wait for a tick, so with
- * libnice's default Ta of 20 ms no pair can come before 60 ms; with the
- * session's 5 ms it comes after about 15. */
-GST_START_TEST (test_pair_selected_quickly)
+/* Two sessions over loopback, one host candidate each, pace their
+ * checks at 5 ms and select a pair.  The first check, the stopping
+ * criterion and the nomination each wait for one of libnice's ticks (Ta):
+ * with its default of 20 ms no pair came before 60 ms, with 5 ms after
+ * about 15.  How long it takes is the benchmark's to measure
+ * (scripts/bench.sh --rows ttfb), not a timed test's. */
+GST_START_TEST (test_checks_paced_at_5_ms)
 {
   GMainContext *context = g_main_context_new ();
   GstIceSession *controlling, *controlled;
@@ -315,6 +316,8 @@ GST_START_TEST (test_pair_selected_quickly)
       G_CALLBACK (on_pair_selected), &b);
   give_description (controlling, controlled);
   give_description (controlled, controlling);
+  fail_unless_equals_int (gst_ice_session_get_check_pacing (controlling), 5);
+  fail_unless_equals_int (gst_ice_session_get_check_pacing (controlled), 5);
 
   start = g_get_monotonic_time ();
   fail_unless (gst_ice_session_gather (controlling, NULL));
@@ -329,9 +332,6 @@ GST_START_TEST (test_pair_selected_quickly)
   fail_unless (a.selected_us != 0 && b.selected_us != 0, "no pair in 5 s");
   GST_INFO ("pair selected after %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
       " us", a.selected_us - start, b.selected_us - start);
-  fail_unless (MAX (a.selected_us, b.selected_us) - start < 45000,
-      "pair selected after %" G_GINT64_FORMAT " us",
-      MAX (a.selected_us, b.selected_us) - start);
 
   g_signal_handlers_disconnect_by_data (controlling, &a);
   g_signal_handlers_disconnect_by_data (controlled, &b);
@@ -352,7 +352,7 @@ session_suite (void)
   tcase_add_test (tc, test_candidate_cap);
   tcase_add_test (tc, test_bad_candidates_do_not_count);
   tcase_add_test (tc, test_cap_after_restart);
-  tcase_add_test (tc, test_pair_selected_quickly);
+  tcase_add_test (tc, test_checks_paced_at_5_ms);
 
   return s;
 }
