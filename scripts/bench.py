@@ -379,9 +379,12 @@ def main():
         section('Time to first buffer on loopback (both pipelines to '
                 'PLAYING, embedded signalling server)',
                 ['contender', 'first buffer ms'])
-        runs = bench.rounds_of(['ice', 'dtls'], rounds, bench.ttfb)
+        # with --before, the old plugin's too (ice@before, dtls@before)
+        ttfb_contenders = [c for c in CONTENDERS
+                           if c.split('@')[0] in ('ice', 'dtls')]
+        runs = bench.rounds_of(ttfb_contenders, rounds, bench.ttfb)
         results['ttfb'] = runs
-        for c in ['ice', 'dtls']:
+        for c in ttfb_contenders:
             lines.append('| %s | %s |' % (NAMES[c],
                                           cell(stat(runs[c], 'first_ms'),
                                                '%.1f')))

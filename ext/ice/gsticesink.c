@@ -65,7 +65,8 @@
  * The element posts `ice-state-changed` (session-id, peer-id, state),
  * `ice-selected-pair` (session-id, peer-id, local-candidate-type,
  * local-address, local-port, remote-candidate-type, remote-address,
- * remote-port, transport) and `ice-dtls-state-changed` (session-id,
+ * remote-port, transport, receive-buffer-size: the socket's, in bytes,
+ * as the kernel reports it) and `ice-dtls-state-changed` (session-id,
  * peer-id, state: handshaking, connected, failed or closed; message when
  * failed; cipher and peer-fingerprint when connected) element messages.
  *

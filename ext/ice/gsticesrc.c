@@ -237,17 +237,26 @@ gst_ice_src_class_init (GstIceSrcClass * klass)
   pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_ice_src_create);
 }
 
-/* The running time now, or NONE before the element has a clock. */
+/* The running time now, or NONE before the element has a clock.  Called
+ * for every packet: the clock and the base time are read under one lock
+ * (gst_element_get_clock() and gst_element_get_base_time() take it once
+ * each). */
 static GstClockTime
 running_time_now (GstIceSrc * self)
 {
-  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClock *clock;
   GstClockTime now, base;
 
-  if (clock == NULL)
+  GST_OBJECT_LOCK (self);
+  clock = GST_ELEMENT_CLOCK (self);
+  if (clock == NULL) {
+    GST_OBJECT_UNLOCK (self);
     return GST_CLOCK_TIME_NONE;
+  }
+  gst_object_ref (clock);
+  base = GST_ELEMENT_CAST (self)->base_time;
+  GST_OBJECT_UNLOCK (self);
   now = gst_clock_get_time (clock);
-  base = gst_element_get_base_time (GST_ELEMENT (self));
   gst_object_unref (clock);
   return now > base ? now - base : 0;
 }
@@ -261,6 +270,7 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
 {
   GstIceSrc *self = GST_ICE_SRC (user_data);
   GstBuffer *buffer;
+  gboolean wake;
 
   /* libnice hands us its own receive buffer: one copy is unavoidable with
    * nice_agent_attach_recv().  Buffers from a GstBufferPool measured no
@@ -286,12 +296,13 @@ on_received (GstIceSession * session, const guint8 * data, gsize size,
     GST_LOG_OBJECT (self, "queue full, dropped a packet (%" G_GUINT64_FORMAT
         " so far)", self->overflow_drops);
   }
-  /* once: the packets that follow before create() runs need no call */
-  if (self->waiting) {
-    self->waiting = FALSE;
-    g_cond_signal (&self->cond);
-  }
+  /* once: the packets that follow before create() runs need no call; and
+   * after the unlock, so that the woken thread does not wait for it */
+  wake = self->waiting;
+  self->waiting = FALSE;
   g_mutex_unlock (&self->lock);
+  if (wake)
+    g_cond_signal (&self->cond);
 }
 
 /* transport thread: a session with the producer works; in the reliable

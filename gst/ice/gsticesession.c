@@ -216,7 +216,9 @@ gst_ice_session_class_init (GstIceSessionClass * klass)
   /**
    * GstIceSession::selected-pair:
    * @pair: local-candidate-type, local-address, local-port,
-   *   remote-candidate-type, remote-address, remote-port, transport
+   *   remote-candidate-type, remote-address, remote-port, transport,
+   *   receive-buffer-size (the socket's SO_RCVBUF as the kernel reports
+   *   it, which on Linux is twice what was asked)
    */
   signals[SIGNAL_SELECTED_PAIR] =
       g_signal_new ("selected-pair", G_TYPE_FROM_CLASS (klass),
@@ -516,6 +518,50 @@ on_component_state_changed (NiceAgent * agent, guint stream_id,
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, name);
 }
 
+/* The receive buffer of the selected pair's socket: the configured size
+ * (beyond net.core.rmem_max when we may), and the size the kernel says it
+ * gave, which Linux doubles for its bookkeeping.  0 when the pair has no
+ * socket of its own to tell. */
+static guint
+set_receive_buffer (GstIceSession * self)
+{
+  guint wanted = self->config->receive_buffer_size;
+  GSocket *socket;
+  GError *err = NULL;
+  gint size = 0;
+
+  socket = nice_agent_get_selected_socket (self->agent,
+      g_atomic_int_get (&self->stream_id), 1);
+  if (socket == NULL)
+    return 0;
+  if (wanted > 0 && !g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF,
+          wanted, &err)) {
+    GST_WARNING_OBJECT (self, "could not set a receive buffer of %u bytes: "
+        "%s", wanted, err->message);
+    g_clear_error (&err);
+  }
+  if (!g_socket_get_option (socket, SOL_SOCKET, SO_RCVBUF, &size, &err)) {
+    GST_WARNING_OBJECT (self, "could not read the receive buffer size: %s",
+        err->message);
+    g_clear_error (&err);
+  }
+#ifdef SO_RCVBUFFORCE
+  /* capped by net.core.rmem_max: a process with CAP_NET_ADMIN may go
+   * beyond, as udpsrc does */
+  if (wanted > 0 && size < (gint) wanted &&
+      g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUFFORCE, wanted, NULL))
+    g_socket_get_option (socket, SOL_SOCKET, SO_RCVBUF, &size, NULL);
+#endif
+  if (wanted > 0 && size < (gint) wanted)
+    GST_WARNING_OBJECT (self, "asked for a receive buffer of %u bytes, the "
+        "kernel gave %d: raise net.core.rmem_max, or run with CAP_NET_ADMIN",
+        wanted, size);
+  else
+    GST_DEBUG_OBJECT (self, "receive buffer of %d bytes", size);
+  g_object_unref (socket);
+  return MAX (size, 0);
+}
+
 static void
 on_selected_pair (NiceAgent * agent, guint stream_id, guint component_id,
     NiceCandidate * local, NiceCandidate * remote, GstIceSession * self)
@@ -538,7 +584,7 @@ on_selected_pair (NiceAgent * agent, guint stream_id, guint component_id,
       "remote-address", G_TYPE_STRING, remote_addr,
       "remote-port", G_TYPE_UINT, nice_address_get_port (&remote->addr),
       "transport", G_TYPE_STRING, candidate_transport_name (local->transport),
-      NULL);
+      "receive-buffer-size", G_TYPE_UINT, set_receive_buffer (self), NULL);
   GST_INFO_OBJECT (self, "selected pair %" GST_PTR_FORMAT, pair);
 
   GST_OBJECT_LOCK (self);
@@ -820,13 +866,15 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
 
   /* RFC 8445 with trickle; regular nomination is what RFC 8445 kept and
    * what non-libnice agents expect; consent freshness (RFC 7675) notices a
-   * peer that went away without signalling it */
+   * peer that went away without signalling it.  Ta: see
+   * GST_ICE_SESSION_CHECK_PACING_MS */
   self->agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245,
       NICE_AGENT_OPTION_REGULAR_NOMINATION | NICE_AGENT_OPTION_ICE_TRICKLE |
       NICE_AGENT_OPTION_CONSENT_FRESHNESS);
   g_object_set (self->agent, "controlling-mode", controlling,
       "ice-udp", config->ice_udp, "ice-tcp", config->ice_tcp,
-      "force-relay", config->relay_only, "upnp", FALSE, NULL);
+      "force-relay", config->relay_only, "upnp", FALSE,
+      "stun-pacing-timer", GST_ICE_SESSION_CHECK_PACING_MS, NULL);
   if (config->stun_server) {
     g_object_set (self->agent, "stun-server", config->stun_server->host,
         "stun-server-port", (guint) config->stun_server->port, NULL);
@@ -860,6 +908,38 @@ gst_ice_session_new (const gchar * session_id, const gchar * peer_id,
   open_stream (self);
 
   return self;
+}
+
+/**
+ * gst_ice_session_set_check_pacing:
+ * @ms: Ta, the interval between two of this session's STUN transactions
+ *   (gathering requests and connectivity checks), in milliseconds
+ *
+ * For a session created while others of the same element are still
+ * checking: they share RFC 8445's one global Ta.  Call before
+ * gst_ice_session_gather(); libnice reads it when its timers start.
+ */
+void
+gst_ice_session_set_check_pacing (GstIceSession * self, guint ms)
+{
+  g_return_if_fail (ms > 0);
+
+  GST_DEBUG_OBJECT (self, "Ta %u ms", ms);
+  g_object_set (self->agent, "stun-pacing-timer", ms, NULL);
+}
+
+/**
+ * gst_ice_session_get_check_pacing:
+ *
+ * Returns: the session's Ta in milliseconds, as libnice paces it
+ */
+guint
+gst_ice_session_get_check_pacing (GstIceSession * self)
+{
+  guint ms = 0;
+
+  g_object_get (self->agent, "stun-pacing-timer", &ms, NULL);
+  return ms;
 }
 
 /**

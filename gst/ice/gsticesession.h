@@ -56,6 +56,8 @@ G_BEGIN_DECLS
  *   its description (`a=x-gst-arq`); 0: it does not recover losses
  * @transfer_mode: the producer's: how its sessions carry the buffers
  *   (a consumer's sessions follow their producer's description)
+ * @receive_buffer_size: SO_RCVBUF of the selected pair's socket, in bytes;
+ *   0: the system's default
  *
  * What every session of one element is created with; hosts are resolved
  * by #GstIceTransport before sessions exist, because libnice only takes
@@ -76,12 +78,23 @@ typedef struct
   GPtrArray *accepted_fingerprints;
   guint latency_ms;
   GstIceTransferMode transfer_mode;
+  guint receive_buffer_size;
 } GstIceSessionConfig;
 
 /* The most candidates a session takes from its peer, trickled or in its
  * description; the rest are ignored (with one warning).  A host with a few
  * interfaces, both address families and TCP candidates sends a few dozen. */
 #define GST_ICE_SESSION_MAX_REMOTE_CANDIDATES 64
+
+/* Ta (RFC 8445 section 14.2), in ms, of a session that checks alone.
+ * libnice waits one Ta before the first check, one before it sees its
+ * stopping criterion and one before the nomination: with its default of
+ * 20 ms a session of one host pair on loopback took 60 ms to get its pair,
+ * with 5 ms it takes 15.  5 ms is the floor RFC 8445 sets for all the
+ * transactions of an implementation together; a session created while
+ * others of its element check gets a share of it
+ * (gst_ice_session_set_check_pacing()). */
+#define GST_ICE_SESSION_CHECK_PACING_MS 5
 
 #define GST_TYPE_ICE_SESSION (gst_ice_session_get_type ())
 G_DECLARE_FINAL_TYPE (GstIceSession, gst_ice_session, GST, ICE_SESSION,
@@ -128,6 +141,8 @@ const gchar *gst_ice_session_get_peer_id (GstIceSession * self);
 
 void gst_ice_session_set_receive_func (GstIceSession * self,
     GstIceSessionReceiveFunc func, gpointer user_data);
+void gst_ice_session_set_check_pacing (GstIceSession * self, guint ms);
+guint gst_ice_session_get_check_pacing (GstIceSession * self);
 gboolean gst_ice_session_gather (GstIceSession * self, GError ** error);
 gchar *gst_ice_session_get_local_description (GstIceSession * self,
     const GstCaps * caps);

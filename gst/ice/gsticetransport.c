@@ -62,6 +62,9 @@ GST_DEBUG_CATEGORY (gst_ice_transport_debug);
 /* how often each session's statistics go to a signaller that takes them
  * (a signalling server's status page shows them) */
 #define STATS_REPORT_INTERVAL_S 2
+/* the slowest Ta a session gets when others check at the same time:
+ * libnice's default */
+#define MAX_CHECK_PACING_MS 20
 
 G_DEFINE_TYPE_WITH_CODE (GstIceTransport, gst_ice_transport, GST_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (gst_ice_transport_debug, "icetransport", 0,
@@ -730,6 +733,9 @@ gst_ice_transport_create_session (GstIceTransport * self,
     const gchar * session_id, const gchar * peer_id)
 {
   GstIceSession *session;
+  GHashTableIter iter;
+  gpointer value;
+  guint checking = 1;
 
   session = gst_ice_session_new (session_id, peer_id,
       self->role_id == GST_ICE_SIGNALLER_ROLE_PRODUCER, self->context,
@@ -747,8 +753,18 @@ gst_ice_transport_create_session (GstIceTransport * self,
       G_CALLBACK (on_dtls_state_changed), self);
 
   g_mutex_lock (&self->sessions_lock);
+  /* RFC 8445 paces all the sessions' checks as one: those that check
+   * at the same time share the interval (a consumer's single session, or
+   * the first consumer of a producer, checks alone) */
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!gst_ice_session_is_connected (value))
+      checking++;
   g_hash_table_insert (self->sessions, g_strdup (session_id), session);
   g_mutex_unlock (&self->sessions_lock);
+  if (checking > 1)
+    gst_ice_session_set_check_pacing (session,
+        MIN (checking * GST_ICE_SESSION_CHECK_PACING_MS, MAX_CHECK_PACING_MS));
 
   gst_ice_transport_add_timer (self, session_id, CONNECT_TIMEOUT_S,
       on_connect_timeout);

@@ -431,7 +431,12 @@ gst_ice_transport_arq_receive (GstIceSession * session, const guint8 * data,
   }
 
   if (link->receiver) {
-    if (gst_ice_arq_receiver_receive (link->receiver, data, size, now))
+    /* a timer already due is left alone: setting it wakes the context
+     * (a write to its eventfd) even from its own thread, and at high loss
+     * several gaps come in one burst */
+    if (gst_ice_arq_receiver_receive (link->receiver, data, size, now) &&
+        (g_source_get_ready_time (link->timer) < 0 ||
+            g_source_get_ready_time (link->timer) > now))
       g_source_set_ready_time (link->timer, now);
     receiver_done (link);
     return;

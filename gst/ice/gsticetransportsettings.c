@@ -64,6 +64,8 @@
 #define MAX_LATENCY GST_ICE_DESCRIPTION_MAX_ARQ_LATENCY
 /* as SRT's oheadbw */
 #define DEFAULT_RETRANSMISSION_OVERHEAD 25
+/* as udpsrc: the system's default (net.core.rmem_default) */
+#define DEFAULT_BUFFER_SIZE 0
 
 struct _GstIceTransportSettings
 {
@@ -90,6 +92,7 @@ struct _GstIceTransportSettings
   gchar *signalling_server_certificate_file;
   gchar *signalling_server_private_key_file;
   gchar *producer_peer_id;
+  guint buffer_size;
   gboolean encryption;
   gchar *certificate_file;
   gchar *private_key_file;
@@ -415,8 +418,8 @@ install_stats_property (GObjectClass * klass)
           "Statistics: an ice-stats structure with one field per session, "
           "named by session id, each an ice-session-stats structure: "
           "peer-id, state, local-candidate-type, local-address, local-port, "
-          "remote-candidate-type, remote-address, remote-port, transport "
-          "(once a pair is selected), bytes-sent, packets-sent, "
+          "remote-candidate-type, remote-address, remote-port, transport, "
+          "receive-buffer-size (once a pair is selected), bytes-sent, packets-sent, "
           "packets-dropped, bytes-received, packets-received (datagrams, "
           "loss recovery's reports and NACKs too); with loss recovery "
           "(latency) also latency-ms (the budget in use), rtt-ms (the round "
@@ -603,6 +606,25 @@ install_consumer_properties (GObjectClass * klass)
           "Peer id of the producer (the icesink's peer-id) to receive from. "
           "NULL (default): the first producer the signaller lists", NULL,
           PARAM_FLAGS));
+
+  /**
+   * GstIceSrc:buffer-size:
+   *
+   * The kernel's receive buffer of the socket the stream arrives on, in
+   * bytes, as udpsrc's #GstUDPSrc:buffer-size: the packets that arrive
+   * while icesrc is busy wait there, and what does not fit is lost.
+   */
+  g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_BUFFER_SIZE,
+      g_param_spec_uint ("buffer-size", "Buffer size",
+          "Receive buffer of the socket the stream arrives on (the selected "
+          "pair's), in bytes, as udpsrc's buffer-size: packets that arrive "
+          "faster than icesrc reads them wait there, and when it is full "
+          "the kernel drops them (UdpRcvbufErrors in nstat). 0 (default): "
+          "the system's default, net.core.rmem_default, as udpsrc. Above "
+          "net.core.rmem_max it needs CAP_NET_ADMIN, otherwise the kernel "
+          "caps it and the debug log says so; the size in use is the "
+          "receive-buffer-size of the ice-selected-pair message", 0,
+          G_MAXINT / 2, DEFAULT_BUFFER_SIZE, PARAM_FLAGS));
 }
 
 static void
@@ -772,6 +794,7 @@ gst_ice_transport_settings_new (GstIceSignallerRole role)
   settings->encryption = DEFAULT_ENCRYPTION;
   settings->latency = DEFAULT_LATENCY;
   settings->retransmission_overhead = DEFAULT_RETRANSMISSION_OVERHEAD;
+  settings->buffer_size = DEFAULT_BUFFER_SIZE;
   return settings;
 }
 
@@ -964,6 +987,9 @@ gst_ice_transport_settings_set_property (GstIceTransportSettings * settings,
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       replace_string (&settings->producer_peer_id, value);
       break;
+    case GST_ICE_TRANSPORT_PROP_BUFFER_SIZE:
+      settings->buffer_size = g_value_get_uint (value);
+      break;
     case GST_ICE_TRANSPORT_PROP_ENCRYPTION:
       settings->encryption = g_value_get_boolean (value);
       break;
@@ -1057,6 +1083,9 @@ gst_ice_transport_settings_get_property (GstIceTransportSettings * settings,
       break;
     case GST_ICE_TRANSPORT_PROP_PRODUCER_PEER_ID:
       g_value_set_string (value, settings->producer_peer_id);
+      break;
+    case GST_ICE_TRANSPORT_PROP_BUFFER_SIZE:
+      g_value_set_uint (value, settings->buffer_size);
       break;
     case GST_ICE_TRANSPORT_PROP_ENCRYPTION:
       g_value_set_boolean (value, settings->encryption);
@@ -1672,6 +1701,7 @@ gst_ice_transport_settings_read (GstIceTransportSettings * settings,
   config->producer_peer_id = g_strdup (settings->producer_peer_id);
   config->turn_tls_ca_file = g_strdup (settings->turn_tls_ca_file);
   config->session.latency_ms = settings->latency;
+  config->session.receive_buffer_size = settings->buffer_size;
   config->retransmission_overhead = settings->retransmission_overhead;
   g_mutex_unlock (&settings->lock);
   return TRUE;

@@ -449,6 +449,46 @@ on_transmit_records (const GOutputVector * records, guint n_records,
   return n;
 }
 
+/* A datagram may hold several records (RFC 6347 4.1.1): each is delivered
+ * whole, in order.  The first is read without a copy, the others are
+ * queued behind it: both paths, in one datagram. */
+GST_START_TEST (test_records_of_one_datagram)
+{
+  Wire *wire = wire_new ();
+  GByteArray *datagram = g_byte_array_new ();
+  GBytes *record;
+
+  wire_start (wire);
+  assert_connected (wire);
+
+  send_buffers (&wire->client, 0x5a, 3);
+  /* the three datagrams on their way to the server, made one */
+  g_mutex_lock (&wire->lock);
+  fail_unless_equals_int (wire->server.inbox.length, 3);
+  while ((record = g_queue_pop_head (&wire->server.inbox))) {
+    g_byte_array_append (datagram, g_bytes_get_data (record, NULL),
+        g_bytes_get_size (record));
+    g_bytes_unref (record);
+  }
+  g_mutex_unlock (&wire->lock);
+
+  gst_ice_dtls_connection_receive (wire->server.connection, datagram->data,
+      datagram->len);
+  assert_received (&wire->server, 0x5a, 3);
+
+  /* and again one record alone after them */
+  send_buffers (&wire->client, 0x5a, 1);
+  while (wire->server.received->len < 4)
+    g_main_context_iteration (wire->context, TRUE);
+  fail_unless_equals_int (g_bytes_get_size (g_ptr_array_index
+          (wire->server.received, 3)), test_size (0));
+
+  g_byte_array_unref (datagram);
+  wire_free (wire);
+}
+
+GST_END_TEST;
+
 /* ---- tests ------------------------------------------------------------- */
 
 GST_START_TEST (test_state_names_and_demux)
@@ -1472,6 +1512,7 @@ dtls_suite (void)
   tcase_add_test (tc, test_state_names_and_demux);
   tcase_add_test (tc, test_handshake_and_data);
   tcase_add_test (tc, test_send_list);
+  tcase_add_test (tc, test_records_of_one_datagram);
   tcase_add_test (tc, test_lossy_handshake);
   tcase_add_loop_test (tc, test_ciphers, 0, G_N_ELEMENTS (cipher_cases));
   tcase_add_test (tc, test_default_cipher_order);

@@ -2411,6 +2411,54 @@ GST_START_TEST (test_wss)
 
 GST_END_TEST;
 
+/* A proxy configured for the user (here http_proxy, read by GIO's
+ * default proxy resolver) is not asked for a loopback server: it cannot
+ * reach our 127.0.0.1, and asking it costs the first connection its
+ * proxy lookup (docs/performance.md, time to first buffer). */
+GST_START_TEST (test_loopback_without_proxy)
+{
+  TestPeer *cam1, *viewer1;
+  GSocket *proxy, *accepted;
+  GSocketAddress *address;
+  GError *error = NULL;
+  gchar *proxy_uri;
+
+  /* a "proxy" that takes connections and never answers */
+  proxy = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  fail_unless (g_socket_bind (proxy, address, TRUE, NULL));
+  fail_unless (g_socket_listen (proxy, NULL));
+  g_object_unref (address);
+  address = g_socket_get_local_address (proxy, NULL);
+  proxy_uri = g_strdup_printf ("http://127.0.0.1:%u",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  g_object_unref (address);
+  g_setenv ("http_proxy", proxy_uri, TRUE);
+  g_setenv ("all_proxy", proxy_uri, TRUE);
+  g_unsetenv ("no_proxy");
+
+  cam1 = test_peer_start ("cam1", GST_ICE_SIGNALLER_ROLE_PRODUCER);
+  viewer1 = test_peer_start ("viewer1", GST_ICE_SIGNALLER_ROLE_CONSUMER);
+  expect_event (viewer1, "producer-added", "cam1", NULL);
+
+  g_socket_set_blocking (proxy, FALSE);
+  accepted = g_socket_accept (proxy, NULL, &error);
+  fail_unless (accepted == NULL, "the signaller asked the proxy");
+  fail_unless (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK));
+  g_clear_error (&error);
+
+  test_peer_free (viewer1);
+  test_peer_free (cam1);
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("all_proxy");
+  g_socket_close (proxy, NULL);
+  g_object_unref (proxy);
+  g_free (proxy_uri);
+}
+
+GST_END_TEST;
+
 static Suite *
 signallingserver_suite (void)
 {
@@ -2423,6 +2471,7 @@ signallingserver_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_prepare_checks_uri);
   tcase_add_test (tc, test_producer_added);
+  tcase_add_test (tc, test_loopback_without_proxy);
   tcase_add_test (tc, test_session_routing);
   tcase_add_test (tc, test_end_session);
   tcase_add_test (tc, test_consumer_leaves);

@@ -522,6 +522,11 @@ struct _GstIceDtlsConnection
   guint8 *read_buffer;
   /* where bio_write() puts the records while send_list() seals them */
   RecordArea *sealing;
+  /* receive(): its own buffer for the datagram's first record, which
+   * then needs no copy and no event when nothing was queued before it */
+  guint8 *first_record;
+  gsize first_record_size;
+  gboolean first_record_read;
 
   /* a RecordArea for the next send_list(), atomically */
   gpointer spare_area;
@@ -672,15 +677,26 @@ dispatch (GstIceDtlsConnection * self, GQueue * events)
   }
 }
 
-/* Releases the lock, then delivers what was produced under it, in order. */
+/* Releases the lock, then delivers what was produced under it, in order:
+ * @record first (read before anything was queued), then the events. */
 static void
-unlock_and_dispatch (GstIceDtlsConnection * self)
+unlock_and_deliver (GstIceDtlsConnection * self, const guint8 * record,
+    gsize record_size)
 {
   GQueue events = self->events;
 
   g_queue_init (&self->events);
   g_mutex_unlock (&self->lock);
+
+  if (record != NULL && self->receive_func)
+    self->receive_func (record, record_size, self->user_data);
   dispatch (self, &events);
+}
+
+static void
+unlock_and_dispatch (GstIceDtlsConnection * self)
+{
+  unlock_and_deliver (self, NULL, 0);
 }
 
 static void
@@ -988,12 +1004,22 @@ read_records (GstIceDtlsConnection * self)
   size_t size;
 
   while (self->state == GST_ICE_DTLS_STATE_CONNECTED) {
+    /* the usual datagram, one record and nothing before it: straight
+     * into receive()'s buffer, delivered from there */
+    gboolean first = self->first_record != NULL && !self->first_record_read
+        && g_queue_is_empty (&self->events);
+
     ERR_clear_error ();
-    if (SSL_read_ex (self->ssl, self->read_buffer,
-            GST_ICE_DTLS_MAX_RECORD_SIZE, &size) == 1) {
+    if (SSL_read_ex (self->ssl, first ? self->first_record :
+            self->read_buffer, GST_ICE_DTLS_MAX_RECORD_SIZE, &size) == 1) {
       GST_LOG_OBJECT (self, "record of %" G_GSIZE_FORMAT " bytes in", size);
-      queue_event (self, EVENT_RECEIVE, g_bytes_new (self->read_buffer, size),
-          0, NULL);
+      if (first) {
+        self->first_record_read = TRUE;
+        self->first_record_size = size;
+      } else {
+        queue_event (self, EVENT_RECEIVE, g_bytes_new (self->read_buffer,
+                size), 0, NULL);
+      }
       continue;
     }
 
@@ -1251,6 +1277,10 @@ gst_ice_dtls_connection_receive (GstIceDtlsConnection * connection,
     const guint8 * data, gsize size)
 {
   GstIceDtlsConnection *self = connection;
+  /* this call's own: receive() may run in two threads at once */
+  guint8 record[GST_ICE_DTLS_MAX_RECORD_SIZE];
+  gboolean have_record = FALSE;
+  gsize record_size = 0;
 
   g_return_if_fail (GST_IS_ICE_DTLS_CONNECTION (self));
   g_return_if_fail (data != NULL || size == 0);
@@ -1270,11 +1300,16 @@ gst_ice_dtls_connection_receive (GstIceDtlsConnection * connection,
       self->state == GST_ICE_DTLS_STATE_CONNECTED) {
     self->in_data = data;
     self->in_size = size;
+    self->first_record = record;
+    self->first_record_read = FALSE;
     advance (self);
+    have_record = self->first_record_read;
+    record_size = self->first_record_size;
+    self->first_record = NULL;
     self->in_data = NULL;
     self->in_size = 0;
   }
-  unlock_and_dispatch (self);
+  unlock_and_deliver (self, have_record ? record : NULL, record_size);
   gst_object_unref (self);
 }
 

@@ -1128,6 +1128,21 @@ failed:
   }
 }
 
+/* localhost, 127.0.0.0/8 or ::1 */
+static gboolean
+host_is_loopback (const gchar * host)
+{
+  GInetAddress *address;
+  gboolean loopback;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  loopback = address != NULL && g_inet_address_get_is_loopback (address);
+  g_clear_object (&address);
+  return loopback;
+}
+
 static gboolean
 connect_cb (gpointer user_data)
 {
@@ -1145,6 +1160,15 @@ connect_cb (gpointer user_data)
       gst_ice_signaller_emit_error (GST_ICE_SIGNALLER (self), error);
       g_clear_error (&error);
       return G_SOURCE_REMOVE;
+    }
+    /* the default resolver (GIO's, libproxy's or GNOME's) loads its
+     * modules and settings on the first connection, tens of ms, only to
+     * find that loopback goes direct; a proxy could not reach our
+     * 127.0.0.1 anyway */
+    if (host_is_loopback (g_uri_get_host (self->parsed_uri))) {
+      GST_DEBUG_OBJECT (self, "no proxy for the loopback server %s",
+          self->server_uri);
+      soup_session_set_proxy_resolver (self->session, NULL);
     }
   }
 
