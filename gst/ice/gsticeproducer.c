@@ -259,15 +259,68 @@ gst_ice_transport_send (GstIceTransport * self, GstBuffer * buffer)
   return sent;
 }
 
+/* One batch of a buffer list (at most GST_ICE_SESSION_SEND_BATCH buffers
+ * from @first) to every connected session, in one libnice call each:
+ * encrypting, each buffer is mapped once for all sessions; a session with
+ * loss recovery numbers its own copies.  Returns how many sessions it
+ * reached. */
+static guint
+send_batch (GstIceTransport * self, GPtrArray * connected,
+    GstBufferList * list, guint first, guint n, gboolean sealed)
+{
+  GstBuffer *buffers[GST_ICE_SESSION_SEND_BATCH];
+  GstMapInfo maps[GST_ICE_SESSION_SEND_BATCH];
+  GOutputVector payloads[GST_ICE_SESSION_SEND_BATCH];
+  guint i, mapped = 0, to = 0;
+
+  for (i = 0; i < n; i++) {
+    GstBuffer *buffer = gst_buffer_list_get (list, first + i);
+
+    if (sealed) {
+      if (!gst_buffer_map (buffer, &maps[mapped], GST_MAP_READ))
+        continue;
+      payloads[mapped].buffer = maps[mapped].data;
+      payloads[mapped].size = maps[mapped].size;
+    }
+    buffers[mapped++] = buffer;
+  }
+  if (mapped == 0)
+    return 0;
+
+  self->arq_generation++;
+  for (i = 0; i < connected->len; i++) {
+    GstIceSession *session = g_ptr_array_index (connected, i);
+    guint sent;
+
+    if (gst_ice_session_get_arq (session))
+      sent = gst_ice_transport_arq_send_list (self, session, buffers,
+          sealed ? payloads : NULL, mapped);
+    else if (sealed)
+      sent = gst_ice_session_send_sealed_list (session, payloads, mapped, TRUE);
+    else
+      sent = gst_ice_session_send_prefixed_list (session, NULL, 0, buffers,
+          mapped, TRUE);
+    if (sent > 0)
+      to++;
+  }
+  if (sealed) {
+    for (i = 0; i < mapped; i++)
+      gst_buffer_unmap (buffers[i], &maps[i]);
+  }
+  return to;
+}
+
 /**
  * gst_ice_transport_send_list:
  * @list: datagrams, one per buffer
  *
  * Sends every buffer of @list to every connected consumer, from the
- * streaming thread.  In plaintext each session hands the whole list to
- * libnice in batches (gst_ice_session_send_list()); encrypting, or when
- * a session has loss recovery, the buffers go one by one through
- * gst_ice_transport_send().
+ * streaming thread, in batches of %GST_ICE_SESSION_SEND_BATCH: each
+ * session hands a batch to libnice in one call (one sendmmsg()).  A
+ * session with loss recovery numbers and keeps a whole batch under one
+ * lock first; encrypting, each buffer is mapped once for all sessions and
+ * each session seals its batch's records under one lock of its DTLS
+ * connection.
  *
  * Returns: how many consumers it was sent to.
  */
@@ -276,28 +329,31 @@ gst_ice_transport_send_list (GstIceTransport * self, GstBufferList * list)
 {
   GPtrArray *connected;
   guint i, n = gst_buffer_list_length (list), sent = 0;
-  gboolean one_by_one = self->config.session.dtls != NULL;
+  gboolean sealed = self->config.session.dtls != NULL, batched = sealed;
 
   g_mutex_lock (&self->sessions_lock);
   connected = g_ptr_array_ref (self->connected);
   g_mutex_unlock (&self->sessions_lock);
-  /* loss recovery numbers and keeps each buffer for all its sessions */
-  for (i = 0; i < connected->len && !one_by_one; i++)
-    one_by_one = gst_ice_session_get_arq (g_ptr_array_index (connected,
+  for (i = 0; i < connected->len && !batched; i++)
+    batched = gst_ice_session_get_arq (g_ptr_array_index (connected,
             i)) != NULL;
-  if (one_by_one) {
-    g_ptr_array_unref (connected);
-    for (i = 0; i < n; i++) {
-      guint to = gst_ice_transport_send (self, gst_buffer_list_get (list, i));
+
+  if (connected->len == 0) {
+    /* nothing */
+  } else if (batched) {
+    for (i = 0; i < n; i += GST_ICE_SESSION_SEND_BATCH) {
+      guint to = send_batch (self, connected, list, i,
+          MIN (n - i, GST_ICE_SESSION_SEND_BATCH), sealed);
 
       sent = MAX (sent, to);
     }
-    return sent;
-  }
-
-  for (i = 0; i < connected->len; i++) {
-    if (gst_ice_session_send_list (g_ptr_array_index (connected, i), list) > 0)
-      sent++;
+  } else {
+    /* plaintext without loss recovery: no need to cut the list */
+    for (i = 0; i < connected->len; i++) {
+      if (gst_ice_session_send_list (g_ptr_array_index (connected, i),
+              list) > 0)
+        sent++;
+    }
   }
   g_ptr_array_unref (connected);
   return sent;

@@ -64,6 +64,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 
 /* buffers with more memories than this are mapped whole (a copy) */
 #define MAX_SEND_MEMORIES 16
+/* messages handed to libnice in one call by the list send functions; as
+ * many PlainMessage (2 KiB each) on the streaming thread's stack */
+#define SEND_BATCH GST_ICE_SESSION_SEND_BATCH
 /* a close that has not called back after this (libnice gives up on an
  * unanswered TURN deallocation after 2 s) is started again: see
  * close_again() */
@@ -1358,6 +1361,36 @@ dropped:
   return FALSE;
 }
 
+/* the DTLS connection's records of one send_list(), in one libnice call
+ * per SEND_BATCH; stops at the first that does not leave (the socket is
+ * full), so what was sent is the first records */
+static guint
+on_dtls_transmit_records (const GOutputVector * records, guint n,
+    gpointer user_data)
+{
+  GstIceSession *self = user_data;
+  NiceOutputMessage messages[SEND_BATCH];
+  guint done = 0, i;
+
+  while (done < n) {
+    guint batch = MIN (n - done, SEND_BATCH);
+    gint sent;
+
+    for (i = 0; i < batch; i++) {
+      messages[i].buffers = (GOutputVector *) & records[done + i];
+      messages[i].n_buffers = 1;
+    }
+    sent = nice_agent_send_messages_nonblocking (self->agent,
+        g_atomic_int_get (&self->stream_id), 1, messages, batch, NULL, NULL);
+    done += MAX (sent, 0);
+    if (sent != (gint) batch)
+      break;
+  }
+  if (done < n)
+    g_atomic_int_add (&self->dtls_datagrams_dropped, n - done);
+  return done;
+}
+
 /**
  * gst_ice_session_send_sealed:
  * @data: one datagram's bytes, contiguous
@@ -1373,11 +1406,11 @@ gboolean
 gst_ice_session_send_sealed (GstIceSession * self, const guint8 * data,
     gsize size, gboolean counted)
 {
-  gint dropped_before = g_atomic_int_get (&self->dtls_datagrams_dropped);
+  GOutputVector payload = { data, size };
 
   if (!g_atomic_int_get (&self->dtls_connected) ||
-      !gst_ice_dtls_connection_send (self->dtls, data, size, NULL) ||
-      g_atomic_int_get (&self->dtls_datagrams_dropped) != dropped_before)
+      gst_ice_dtls_connection_send_list (self->dtls, &payload, 1,
+          on_dtls_transmit_records, NULL) != 1)
     goto dropped;
   if (counted) {
     counter_add (&self->bytes_sent, size);
@@ -1392,31 +1425,39 @@ dropped:
   return FALSE;
 }
 
-/* One plaintext message: @buffer's memories as they are, or the whole
- * buffer mapped once when it has more than MAX_SEND_MEMORIES. */
+/* One plaintext message: a prefix (loss recovery's header) or none, then
+ * @buffer's memories as they are, or the whole buffer mapped once when it
+ * has more than MAX_SEND_MEMORIES. */
 typedef struct
 {
   GstBuffer *buffer;
   GstMapInfo maps[MAX_SEND_MEMORIES];
-  GOutputVector vectors[MAX_SEND_MEMORIES];
+  GOutputVector vectors[MAX_SEND_MEMORIES + 1];
   gsize size;
 } PlainMessage;
 
-/* Maps @buffer into @message for libnice; FALSE when it cannot be read. */
+/* Maps @prefix and @buffer into @message for libnice; FALSE when the
+ * buffer cannot be read. */
 static gboolean
 plain_message_map (PlainMessage * pm, NiceOutputMessage * message,
-    GstBuffer * buffer)
+    const guint8 * prefix, gsize prefix_size, GstBuffer * buffer)
 {
   guint n_memories = gst_buffer_n_memory (buffer), i;
+  guint first = prefix_size > 0 ? 1 : 0;
 
   pm->buffer = buffer;
-  pm->size = 0;
+  pm->size = prefix_size;
+  if (first) {
+    pm->vectors[0].buffer = prefix;
+    pm->vectors[0].size = prefix_size;
+  }
   if (n_memories > MAX_SEND_MEMORIES) {
     if (!gst_buffer_map (buffer, &pm->maps[0], GST_MAP_READ))
       return FALSE;
-    pm->vectors[0].buffer = pm->maps[0].data;
-    pm->vectors[0].size = pm->size = pm->maps[0].size;
-    message->n_buffers = 1;
+    pm->vectors[first].buffer = pm->maps[0].data;
+    pm->vectors[first].size = pm->maps[0].size;
+    pm->size += pm->maps[0].size;
+    message->n_buffers = first + 1;
   } else {
     for (i = 0; i < n_memories; i++) {
       GstMemory *mem = gst_buffer_peek_memory (buffer, i);
@@ -1426,11 +1467,11 @@ plain_message_map (PlainMessage * pm, NiceOutputMessage * message,
           gst_memory_unmap (pm->maps[i].memory, &pm->maps[i]);
         return FALSE;
       }
-      pm->vectors[i].buffer = pm->maps[i].data;
-      pm->vectors[i].size = pm->maps[i].size;
+      pm->vectors[first + i].buffer = pm->maps[i].data;
+      pm->vectors[first + i].size = pm->maps[i].size;
       pm->size += pm->maps[i].size;
     }
-    message->n_buffers = n_memories;
+    message->n_buffers = first + n_memories;
   }
   message->buffers = pm->vectors;
   return TRUE;
@@ -1449,16 +1490,12 @@ plain_message_unmap (PlainMessage * pm)
   }
 }
 
-/* messages handed to libnice in one call by gst_ice_session_send_list();
- * as many PlainMessage (2 KiB each) on the streaming thread's stack */
-#define SEND_BATCH 16
-
 /* Sends the first @n of @pms (mapped into @messages) in one libnice call,
- * unmaps them and counts them; returns how many were sent, the others
- * being dropped. */
+ * unmaps them and counts them if @counted; returns how many were sent,
+ * the others being dropped. */
 static guint
 send_plain_messages (GstIceSession * self, PlainMessage * pms,
-    NiceOutputMessage * messages, guint n)
+    NiceOutputMessage * messages, guint n, gboolean counted)
 {
   gint sent;
   guint i;
@@ -1475,11 +1512,90 @@ send_plain_messages (GstIceSession * self, PlainMessage * pms,
     if (i < (guint) sent)
       bytes += pms[i].size;
   }
-  counter_add (&self->bytes_sent, bytes);
-  counter_add (&self->packets_sent, sent);
-  if ((guint) sent < n) {
-    counter_add (&self->packets_dropped, n - sent);
+  if ((guint) sent < n)
     GST_LOG_OBJECT (self, "dropped %u of %u packets", n - (guint) sent, n);
+  if (counted) {
+    counter_add (&self->bytes_sent, bytes);
+    counter_add (&self->packets_sent, sent);
+    counter_add (&self->packets_dropped, n - sent);
+  }
+  return sent;
+}
+
+/**
+ * gst_ice_session_send_prefixed_list:
+ * @prefixes: (nullable) (array): @n prefixes of @prefix_size bytes each,
+ *   one after the other: the first goes in front of the first buffer, etc.
+ * @buffers: (array length=n): datagrams, one per buffer
+ * @counted: whether they count as the stream's packets in the statistics
+ *   (retransmissions do not)
+ *
+ * Plaintext sessions: sends each buffer, its prefix in front, as one
+ * packet: up to SEND_BATCH of them in each
+ * nice_agent_send_messages_nonblocking() call (one agent lock, one
+ * lookup of the selected pair and one sendmmsg() for all), the prefix
+ * and the buffer's memories gathered by the kernel, not copied here.
+ *
+ * Returns: how many were sent; the others are dropped and counted.
+ */
+guint
+gst_ice_session_send_prefixed_list (GstIceSession * self,
+    const guint8 * prefixes, gsize prefix_size, GstBuffer * const *buffers,
+    guint n, gboolean counted)
+{
+  PlainMessage pms[SEND_BATCH];
+  NiceOutputMessage messages[SEND_BATCH];
+  guint i, queued = 0, sent = 0;
+
+  for (i = 0; i < n; i++) {
+    if (!plain_message_map (&pms[queued], &messages[queued],
+            prefixes ? prefixes + i * prefix_size : NULL,
+            prefixes ? prefix_size : 0, buffers[i])) {
+      if (counted)
+        counter_add (&self->packets_dropped, 1);
+      continue;
+    }
+    if (++queued == SEND_BATCH) {
+      sent += send_plain_messages (self, pms, messages, queued, counted);
+      queued = 0;
+    }
+  }
+  sent += send_plain_messages (self, pms, messages, queued, counted);
+  return sent;
+}
+
+/**
+ * gst_ice_session_send_sealed_list:
+ * @payloads: (array length=n): datagrams' bytes, each contiguous
+ * @counted: whether they count as the stream's packets in the statistics
+ *   (retransmissions do not)
+ *
+ * Encrypting sessions: seals each payload as one DTLS record, all under
+ * the connection's lock, and sends the records in one libnice call per
+ * SEND_BATCH.
+ *
+ * Returns: how many were sent; the others are dropped and counted.
+ */
+guint
+gst_ice_session_send_sealed_list (GstIceSession * self,
+    const GOutputVector * payloads, guint n, gboolean counted)
+{
+  guint sent = 0, i;
+  gsize bytes = 0;
+
+  if (n == 0)
+    return 0;
+  if (g_atomic_int_get (&self->dtls_connected))
+    sent = gst_ice_dtls_connection_send_list (self->dtls, payloads, n,
+        on_dtls_transmit_records, NULL);
+  if (sent < n)
+    GST_LOG_OBJECT (self, "dropped %u of %u packets", n - sent, n);
+  if (counted) {
+    for (i = 0; i < sent; i++)
+      bytes += payloads[i].size;
+    counter_add (&self->bytes_sent, bytes);
+    counter_add (&self->packets_sent, sent);
+    counter_add (&self->packets_dropped, n - sent);
   }
   return sent;
 }
@@ -1488,42 +1604,46 @@ send_plain_messages (GstIceSession * self, PlainMessage * pms,
  * gst_ice_session_send_list:
  * @list: datagrams, one per buffer
  *
- * Sends every buffer of @list as one packet, from the streaming thread.
- * Plaintext: up to SEND_BATCH of them in each
- * nice_agent_send_messages_nonblocking() call (one agent lock, one
- * lookup of the selected pair and one sendmmsg() for all), their memories
- * gathered by the kernel, not copied here.  Encrypting sessions seal each
- * buffer in its own record, as gst_ice_session_send() does.  Not for a
- * session with loss recovery, which numbers each buffer first
- * (gst_ice_transport_send_list() sends those one by one).
+ * Sends every buffer of @list as one packet, from the streaming thread,
+ * SEND_BATCH of them at a time in one libnice call: in plaintext as
+ * gst_ice_session_send_prefixed_list() does, encrypting as
+ * gst_ice_session_send_sealed_list() does.  Not for a session with loss
+ * recovery, which numbers each buffer first
+ * (gst_ice_transport_send_list()).
  *
  * Returns: how many were sent; the others are dropped and counted.
  */
 guint
 gst_ice_session_send_list (GstIceSession * self, GstBufferList * list)
 {
-  guint n = gst_buffer_list_length (list), i, queued = 0, sent = 0;
-  PlainMessage pms[SEND_BATCH];
-  NiceOutputMessage messages[SEND_BATCH];
+  guint n = gst_buffer_list_length (list), i, j, queued, sent = 0;
+  GstBuffer *buffers[SEND_BATCH];
+  GstMapInfo maps[SEND_BATCH];
+  GOutputVector payloads[SEND_BATCH];
 
-  if (self->dtls_context != NULL) {
-    for (i = 0; i < n; i++)
-      sent += gst_ice_session_send (self, gst_buffer_list_get (list, i));
-    return sent;
-  }
+  for (i = 0; i < n;) {
+    for (queued = 0; queued < SEND_BATCH && i < n; i++) {
+      GstBuffer *buffer = gst_buffer_list_get (list, i);
 
-  for (i = 0; i < n; i++) {
-    if (!plain_message_map (&pms[queued], &messages[queued],
-            gst_buffer_list_get (list, i))) {
-      counter_add (&self->packets_dropped, 1);
-      continue;
+      if (self->dtls_context != NULL) {
+        if (!gst_buffer_map (buffer, &maps[queued], GST_MAP_READ)) {
+          counter_add (&self->packets_dropped, 1);
+          continue;
+        }
+        payloads[queued].buffer = maps[queued].data;
+        payloads[queued].size = maps[queued].size;
+      }
+      buffers[queued++] = buffer;
     }
-    if (++queued == SEND_BATCH) {
-      sent += send_plain_messages (self, pms, messages, queued);
-      queued = 0;
+    if (self->dtls_context == NULL) {
+      sent += gst_ice_session_send_prefixed_list (self, NULL, 0, buffers,
+          queued, TRUE);
+    } else {
+      sent += gst_ice_session_send_sealed_list (self, payloads, queued, TRUE);
+      for (j = 0; j < queued; j++)
+        gst_buffer_unmap (buffers[j], &maps[j]);
     }
   }
-  sent += send_plain_messages (self, pms, messages, queued);
   return sent;
 }
 

@@ -123,6 +123,15 @@ typedef void (*GstIceSessionClosedFunc) (GstIceSession * session,
 typedef void (*GstIceSessionReceiveFunc) (GstIceSession * session,
     const guint8 * data, gsize size, gpointer user_data);
 
+/**
+ * GST_ICE_SESSION_SEND_BATCH:
+ *
+ * The most packets the list send functions hand to libnice in one call
+ * (one sendmmsg()); callers that prepare packets for them (loss recovery's
+ * numbering) do so in batches of this size.
+ */
+#define GST_ICE_SESSION_SEND_BATCH 16
+
 GstIceSession *gst_ice_session_new (const gchar * session_id,
     const gchar * peer_id, gboolean controlling, GMainContext * context,
     const GstIceSessionConfig * config);
@@ -157,6 +166,11 @@ gboolean gst_ice_session_send_prefixed (GstIceSession * self,
     gboolean counted);
 gboolean gst_ice_session_send_sealed (GstIceSession * self,
     const guint8 * data, gsize size, gboolean counted);
+guint gst_ice_session_send_prefixed_list (GstIceSession * self,
+    const guint8 * prefixes, gsize prefix_size, GstBuffer * const *buffers,
+    guint n, gboolean counted);
+guint gst_ice_session_send_sealed_list (GstIceSession * self,
+    const GOutputVector * payloads, guint n, gboolean counted);
 void gst_ice_session_set_arq (GstIceSession * self, gpointer arq,
     GDestroyNotify destroy);
 gpointer gst_ice_session_get_arq (GstIceSession * self);

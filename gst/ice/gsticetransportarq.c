@@ -123,28 +123,59 @@ send_control (ArqLink * link, const guint8 * data, gsize size)
     gst_ice_session_send_prefixed (link->session, data, size, NULL, FALSE);
 }
 
-/* Transport thread: a buffer again, on a NACK. */
+/* Transport thread: what a NACK asks for again, in one libnice call per
+ * GST_ICE_SESSION_SEND_BATCH; encrypted, each record is made up in the
+ * link's scratch, header then payload, and all of a batch are sealed
+ * under one lock of the DTLS connection. */
 static void
-retransmit (ArqLink * link, GstIceArqRetransmission * r)
+retransmit (ArqLink * link, GArray * retransmissions)
 {
-  GstMapInfo map;
+  GstBuffer *buffers[GST_ICE_SESSION_SEND_BATCH];
+  guint8 headers[GST_ICE_SESSION_SEND_BATCH * GST_ICE_ARQ_HEADER_SIZE];
+  GstMapInfo maps[GST_ICE_SESSION_SEND_BATCH];
+  GOutputVector records[GST_ICE_SESSION_SEND_BATCH];
+  guint first, n, i, mapped;
+  gsize total, offset;
 
-  if (!link->sealed) {
-    gst_ice_session_send_prefixed (link->session, r->header,
-        GST_ICE_ARQ_HEADER_SIZE, r->buffer, FALSE);
-    return;
+  for (first = 0; first < retransmissions->len; first += n) {
+    n = MIN (retransmissions->len - first, GST_ICE_SESSION_SEND_BATCH);
+    total = 0;
+    for (i = mapped = 0; i < n; i++) {
+      GstIceArqRetransmission *r = &g_array_index (retransmissions,
+          GstIceArqRetransmission, first + i);
+
+      if (link->sealed) {
+        if (!gst_buffer_map (r->buffer, &maps[mapped], GST_MAP_READ))
+          continue;
+        total += GST_ICE_ARQ_HEADER_SIZE + maps[mapped].size;
+      }
+      buffers[mapped] = r->buffer;
+      memcpy (headers + mapped * GST_ICE_ARQ_HEADER_SIZE, r->header,
+          GST_ICE_ARQ_HEADER_SIZE);
+      mapped++;
+    }
+    if (!link->sealed) {
+      gst_ice_session_send_prefixed_list (link->session, headers,
+          GST_ICE_ARQ_HEADER_SIZE, buffers, mapped, FALSE);
+      continue;
+    }
+
+    if (link->scratch_size < total) {
+      link->scratch_size = total;
+      link->scratch = g_realloc (link->scratch, link->scratch_size);
+    }
+    for (i = 0, offset = 0; i < mapped; i++) {
+      memcpy (link->scratch + offset, headers + i * GST_ICE_ARQ_HEADER_SIZE,
+          GST_ICE_ARQ_HEADER_SIZE);
+      memcpy (link->scratch + offset + GST_ICE_ARQ_HEADER_SIZE, maps[i].data,
+          maps[i].size);
+      records[i].buffer = link->scratch + offset;
+      records[i].size = GST_ICE_ARQ_HEADER_SIZE + maps[i].size;
+      offset += records[i].size;
+      gst_buffer_unmap (buffers[i], &maps[i]);
+    }
+    gst_ice_session_send_sealed_list (link->session, records, mapped, FALSE);
   }
-  if (!gst_buffer_map (r->buffer, &map, GST_MAP_READ))
-    return;
-  if (link->scratch_size < GST_ICE_ARQ_HEADER_SIZE + map.size) {
-    link->scratch_size = GST_ICE_ARQ_HEADER_SIZE + map.size;
-    link->scratch = g_realloc (link->scratch, link->scratch_size);
-  }
-  memcpy (link->scratch, r->header, GST_ICE_ARQ_HEADER_SIZE);
-  memcpy (link->scratch + GST_ICE_ARQ_HEADER_SIZE, map.data, map.size);
-  gst_ice_session_send_sealed (link->session, link->scratch,
-      GST_ICE_ARQ_HEADER_SIZE + map.size, FALSE);
-  gst_buffer_unmap (r->buffer, &map);
 }
 
 /* --- the consumer's side ------------------------------------------------ */
@@ -392,7 +423,6 @@ gst_ice_transport_arq_receive (GstIceSession * session, const guint8 * data,
   ArqLink *link = gst_ice_session_get_arq (session);
   gint64 now = g_get_monotonic_time ();
   gboolean acked;
-  guint i;
 
   if (link == NULL || link->closed) {
     if (link == NULL && self->callbacks.received)
@@ -417,9 +447,7 @@ gst_ice_transport_arq_receive (GstIceSession * session, const guint8 * data,
   acked = gst_ice_arq_sender_receive (link->sender, data, size, now,
       link->retransmissions, link->reply);
   g_mutex_unlock (&link->lock);
-  for (i = 0; i < link->retransmissions->len; i++)
-    retransmit (link, &g_array_index (link->retransmissions,
-            GstIceArqRetransmission, i));
+  retransmit (link, link->retransmissions);
   g_array_set_size (link->retransmissions, 0);
   if (link->reply->len > 0)
     send_control (link, link->reply->data, link->reply->len);
@@ -467,6 +495,74 @@ gst_ice_transport_arq_send (GstIceTransport * self, GstIceSession * session,
   memcpy (self->arq_scratch, header, GST_ICE_ARQ_HEADER_SIZE);
   return gst_ice_session_send_sealed (session, self->arq_scratch,
       GST_ICE_ARQ_HEADER_SIZE + size, TRUE);
+}
+
+/**
+ * gst_ice_transport_arq_send_list:
+ * @buffers: (array length=n): at most %GST_ICE_SESSION_SEND_BATCH buffers
+ * @payloads: (nullable) (array length=n): the buffers mapped, when the
+ *   sessions encrypt
+ *
+ * The streaming thread's send of a batch of a buffer list to a session
+ * with loss recovery: all numbered and kept under one lock of the link,
+ * then sent in one libnice call; in plaintext each header is one more
+ * vector in front of its buffer, encrypted each record is sealed from the
+ * transport's scratch, which holds the batch's payloads (copied once per
+ * batch for all consumers) with room in front of each for the header
+ * each session writes there, in place.
+ *
+ * Returns: how many left now (those that did not are recovered)
+ */
+guint
+gst_ice_transport_arq_send_list (GstIceTransport * self,
+    GstIceSession * session, GstBuffer * const *buffers,
+    const GOutputVector * payloads, guint n)
+{
+  ArqLink *link = gst_ice_session_get_arq (session);
+  guint8 headers[GST_ICE_SESSION_SEND_BATCH * GST_ICE_ARQ_HEADER_SIZE];
+  GOutputVector records[GST_ICE_SESSION_SEND_BATCH];
+  gint64 now = g_get_monotonic_time ();
+  gsize offset = 0;
+  guint i;
+
+  g_return_val_if_fail (n <= GST_ICE_SESSION_SEND_BATCH, 0);
+
+  g_mutex_lock (&link->lock);
+  for (i = 0; i < n; i++)
+    gst_ice_arq_sender_push (link->sender, buffers[i],
+        payloads ? payloads[i].size : gst_buffer_get_size (buffers[i]), now,
+        headers + i * GST_ICE_ARQ_HEADER_SIZE);
+  g_mutex_unlock (&link->lock);
+
+  if (payloads == NULL)
+    return gst_ice_session_send_prefixed_list (session, headers,
+        GST_ICE_ARQ_HEADER_SIZE, buffers, n, TRUE);
+
+  if (self->arq_scratch_filled != self->arq_generation) {
+    gsize total = 0;
+
+    for (i = 0; i < n; i++)
+      total += GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
+    if (self->arq_scratch_size < total) {
+      self->arq_scratch_size = total;
+      self->arq_scratch = g_realloc (self->arq_scratch, total);
+    }
+    for (i = 0; i < n; i++) {
+      memcpy (self->arq_scratch + offset + GST_ICE_ARQ_HEADER_SIZE,
+          payloads[i].buffer, payloads[i].size);
+      offset += GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
+    }
+    self->arq_scratch_filled = self->arq_generation;
+    offset = 0;
+  }
+  for (i = 0; i < n; i++) {
+    memcpy (self->arq_scratch + offset, headers + i * GST_ICE_ARQ_HEADER_SIZE,
+        GST_ICE_ARQ_HEADER_SIZE);
+    records[i].buffer = self->arq_scratch + offset;
+    records[i].size = GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
+    offset += records[i].size;
+  }
+  return gst_ice_session_send_sealed_list (session, records, n, TRUE);
 }
 
 /**

@@ -161,8 +161,8 @@ struct _GstIceTransport
 
   /* loss recovery (gsticetransportarq.c): the reports' timer (transport
    * thread), whether the element drains at EOS (any thread, atomic), the
-   * record of the buffer being sent and the generation of the buffer it
-   * holds (streaming thread) */
+   * record of the buffer (or the records of the batch of a buffer list)
+   * being sent and the generation of what it holds (streaming thread) */
   GSource *arq_reports;
   gint arq_draining;
   guint8 *arq_scratch;
@@ -225,6 +225,9 @@ void gst_ice_transport_arq_receive (GstIceSession * session,
     const guint8 * data, gsize size, gpointer user_data);
 gboolean gst_ice_transport_arq_send (GstIceTransport * self,
     GstIceSession * session, GstBuffer * buffer, const GstMapInfo * map);
+guint gst_ice_transport_arq_send_list (GstIceTransport * self,
+    GstIceSession * session, GstBuffer * const *buffers,
+    const GOutputVector * payloads, guint n);
 void gst_ice_transport_arq_forget (GstIceTransport * self,
     GstIceSession * session);
 void gst_ice_transport_arq_stop (GstIceTransport * self);

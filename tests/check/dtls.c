@@ -420,6 +420,35 @@ exchange_buffers (Wire * wire)
   assert_received (&wire->client, 0xa5, N_BUFFERS);
 }
 
+/* send_list()'s transmit: the records of one call, each forwarded to the
+ * wire as on_transmit() does; the connection's lock is not held (asking
+ * its state would deadlock otherwise); sends only the first @limit */
+typedef struct
+{
+  Peer *peer;
+  guint calls;
+  guint records;
+  guint limit;
+} RecordsSeen;
+
+static RecordsSeen records_seen;
+
+static guint
+on_transmit_records (const GOutputVector * records, guint n_records,
+    gpointer user_data)
+{
+  guint i, n = MIN (n_records, records_seen.limit);
+
+  fail_unless (user_data == records_seen.peer);
+  fail_unless_equals_int (gst_ice_dtls_connection_get_state
+      (records_seen.peer->connection), GST_ICE_DTLS_STATE_CONNECTED);
+  records_seen.calls++;
+  records_seen.records += n_records;
+  for (i = 0; i < n; i++)
+    on_transmit (records[i].buffer, records[i].size, user_data);
+  return n;
+}
+
 /* A datagram may hold several records (RFC 6347 4.1.1): each is delivered
  * whole, in order.  The first is read without a copy, the others are
  * queued behind it: both paths, in one datagram. */
@@ -573,6 +602,78 @@ GST_START_TEST (test_handshake_and_data)
   fail_unless_equals_int (gst_ice_dtls_connection_get_state
       (wire->client.connection), GST_ICE_DTLS_STATE_CONNECTED);
 
+  wire_free (wire);
+}
+
+GST_END_TEST;
+
+/* A list of payloads is sealed in one go and its records handed over in
+ * one call, without the lock: the peer gets each payload as one record,
+ * in order, byte for byte; a wrong size refuses the whole list, and a
+ * transmit that sends fewer says so. */
+GST_START_TEST (test_send_list)
+{
+  Wire *wire = wire_new ();
+  GOutputVector payloads[N_BUFFERS];
+  guint8 *data[N_BUFFERS];
+  guint overhead, i;
+  GError *error = NULL;
+
+  wire_start (wire);
+  for (i = 0; i < N_BUFFERS; i++) {
+    data[i] = test_pattern (i, 0x00, test_size (i));
+    payloads[i].buffer = data[i];
+    payloads[i].size = test_size (i);
+  }
+  records_seen.peer = &wire->client;
+  records_seen.limit = G_MAXUINT;
+  /* not before the handshake */
+  fail_unless_equals_int (gst_ice_dtls_connection_send_list
+      (wire->client.connection, payloads, N_BUFFERS, on_transmit_records,
+          &error), 0);
+  fail_unless (strstr (error->message, "handshaking, not connected"),
+      "%s", error->message);
+  g_clear_error (&error);
+  fail_unless_equals_int (records_seen.calls, 0);
+
+  assert_connected (wire);
+  overhead = gst_ice_dtls_connection_get_record_overhead
+      (wire->client.connection);
+  fail_unless_equals_int (gst_ice_dtls_connection_send_list
+      (wire->client.connection, payloads, N_BUFFERS, on_transmit_records,
+          &error), N_BUFFERS);
+  fail_unless (error == NULL);
+  fail_unless_equals_int (records_seen.calls, 1);
+  fail_unless_equals_int (records_seen.records, N_BUFFERS);
+  g_mutex_lock (&wire->lock);
+  fail_unless_equals_int (wire->client.last_size,
+      test_size (N_BUFFERS - 1) + overhead);
+  g_mutex_unlock (&wire->lock);
+  while (wire->server.received->len < N_BUFFERS)
+    g_main_context_iteration (wire->context, TRUE);
+  assert_received (&wire->server, 0x00, N_BUFFERS);
+
+  /* a wrong size anywhere: nothing is sealed */
+  payloads[3].size = GST_ICE_DTLS_MAX_RECORD_SIZE + 1;
+  fail_unless_equals_int (gst_ice_dtls_connection_send_list
+      (wire->client.connection, payloads, 5, on_transmit_records, &error), 0);
+  fail_unless (strstr (error->message, "1 to 16384 bytes, not 16385"),
+      "%s", error->message);
+  g_clear_error (&error);
+  fail_unless_equals_int (records_seen.calls, 1);
+  payloads[3].size = test_size (3);
+
+  /* the socket took 2 of 3: 2 sent */
+  records_seen.limit = 2;
+  fail_unless_equals_int (gst_ice_dtls_connection_send_list
+      (wire->client.connection, payloads, 3, on_transmit_records, &error), 2);
+  fail_unless_equals_int (records_seen.calls, 2);
+  fail_unless_equals_int (records_seen.records, N_BUFFERS + 3);
+  fail_unless_equals_int (gst_ice_dtls_connection_get_state
+      (wire->client.connection), GST_ICE_DTLS_STATE_CONNECTED);
+
+  for (i = 0; i < N_BUFFERS; i++)
+    g_free (data[i]);
   wire_free (wire);
 }
 
@@ -1410,6 +1511,7 @@ dtls_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_state_names_and_demux);
   tcase_add_test (tc, test_handshake_and_data);
+  tcase_add_test (tc, test_send_list);
   tcase_add_test (tc, test_records_of_one_datagram);
   tcase_add_test (tc, test_lossy_handshake);
   tcase_add_loop_test (tc, test_ciphers, 0, G_N_ELEMENTS (cipher_cases));

@@ -63,9 +63,14 @@
  * - the #GstIceDtlsTransmitFunc is called from the thread of send() (one
  *   application record each) and from that of start(), receive(), close()
  *   and the timer (handshake, alerts, close_notify);
+ * - send_list() seals all its records under the lock into an area the
+ *   connection reuses, then hands them to its #GstIceDtlsTransmitRecordsFunc
+ *   in one call (or to the #GstIceDtlsTransmitFunc one by one), before any
+ *   state change it caused;
  * - the #GstIceDtlsReceiveFunc only from receive();
  * - the #GstIceDtlsStateFunc from start(), receive(), close() and the
- *   timer, and from send() only when OpenSSL fails to seal a record.
+ *   timer, and from send() and send_list() only when OpenSSL fails to seal
+ *   a record.
  *
  * After close() and the unref of the last reference no callback starts,
  * but a call already running in another thread finishes delivering what it
@@ -471,6 +476,18 @@ typedef struct
   gchar *message;
 } Event;
 
+/* The records one send_list() seals: bio_write() appends each to one
+ * growing area instead of making a GBytes and an event of it.  A
+ * connection keeps one such area for the next call. */
+typedef struct
+{
+  guint8 *data;
+  gsize allocated;
+  gsize used;
+  GArray *sizes;                /* gsize, one per record */
+  GArray *vectors;              /* GOutputVector, made once sealed */
+} RecordArea;
+
 struct _GstIceDtlsConnection
 {
   GstObject parent;
@@ -503,11 +520,16 @@ struct _GstIceDtlsConnection
   const gchar *cipher;
   guint record_overhead;
   guint8 *read_buffer;
+  /* where bio_write() puts the records while send_list() seals them */
+  RecordArea *sealing;
   /* receive(): its own buffer for the datagram's first record, which
    * then needs no copy and no event when nothing was queued before it */
   guint8 *first_record;
   gsize first_record_size;
   gboolean first_record_read;
+
+  /* a RecordArea for the next send_list(), atomically */
+  gpointer spare_area;
 };
 
 G_DEFINE_TYPE (GstIceDtlsConnection, gst_ice_dtls_connection, GST_TYPE_OBJECT);
@@ -519,6 +541,63 @@ event_free (Event * event)
     g_bytes_unref (event->data);
   g_free (event->message);
   g_free (event);
+}
+
+static RecordArea *
+record_area_new (void)
+{
+  RecordArea *area = g_new0 (RecordArea, 1);
+
+  area->sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
+  area->vectors = g_array_new (FALSE, FALSE, sizeof (GOutputVector));
+  return area;
+}
+
+static void
+record_area_free (RecordArea * area)
+{
+  g_free (area->data);
+  g_array_unref (area->sizes);
+  g_array_unref (area->vectors);
+  g_free (area);
+}
+
+static void
+record_area_append (RecordArea * area, const guint8 * data, gsize size)
+{
+  if (area->used + size > area->allocated) {
+    area->allocated = MAX (2 * area->allocated, area->used + size);
+    area->data = g_realloc (area->data, area->allocated);
+  }
+  memcpy (area->data + area->used, data, size);
+  area->used += size;
+  g_array_append_val (area->sizes, size);
+}
+
+/* Once sealed: the records as vectors, in order; how many. */
+static guint
+record_area_finish (RecordArea * area)
+{
+  guint n = area->sizes->len, i;
+  gsize offset = 0;
+
+  g_array_set_size (area->vectors, n);
+  for (i = 0; i < n; i++) {
+    GOutputVector *v = &g_array_index (area->vectors, GOutputVector, i);
+
+    v->buffer = area->data + offset;
+    v->size = g_array_index (area->sizes, gsize, i);
+    offset += v->size;
+  }
+  return n;
+}
+
+static void
+record_area_reset (RecordArea * area)
+{
+  area->used = 0;
+  g_array_set_size (area->sizes, 0);
+  g_array_set_size (area->vectors, 0);
 }
 
 static void
@@ -535,12 +614,17 @@ static void
 gst_ice_dtls_connection_finalize (GObject * object)
 {
   GstIceDtlsConnection *self = GST_ICE_DTLS_CONNECTION (object);
+  RecordArea *area;
 
   cancel_timer (self);
   /* SSL_free() wipes the session keys and frees the BIO */
   SSL_free (self->ssl);
   g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
   g_free (self->read_buffer);
+  /* atomically, as the sending threads leave it */
+  area = g_atomic_pointer_exchange (&self->spare_area, NULL);
+  if (area)
+    record_area_free (area);
   g_free (self->peer_fingerprint);
   g_free (self->verify_error);
   g_free (self->expected_fingerprint);
@@ -567,21 +651,13 @@ gst_ice_dtls_connection_init (GstIceDtlsConnection * self)
   self->state = GST_ICE_DTLS_STATE_NEW;
 }
 
-/* Releases the lock, then delivers what was produced under it, in order:
- * @record first (read before anything was queued), then the events. */
+/* Delivers @events, produced under the lock, in order, without it. */
 static void
-unlock_and_deliver (GstIceDtlsConnection * self, const guint8 * record,
-    gsize record_size)
+dispatch (GstIceDtlsConnection * self, GQueue * events)
 {
-  GQueue events = self->events;
   Event *event;
 
-  g_queue_init (&self->events);
-  g_mutex_unlock (&self->lock);
-
-  if (record != NULL && self->receive_func)
-    self->receive_func (record, record_size, self->user_data);
-  while ((event = g_queue_pop_head (&events))) {
+  while ((event = g_queue_pop_head (events))) {
     switch (event->type) {
       case EVENT_TRANSMIT:
         self->transmit_func (g_bytes_get_data (event->data, NULL),
@@ -599,6 +675,22 @@ unlock_and_deliver (GstIceDtlsConnection * self, const guint8 * record,
     }
     event_free (event);
   }
+}
+
+/* Releases the lock, then delivers what was produced under it, in order:
+ * @record first (read before anything was queued), then the events. */
+static void
+unlock_and_deliver (GstIceDtlsConnection * self, const guint8 * record,
+    gsize record_size)
+{
+  GQueue events = self->events;
+
+  g_queue_init (&self->events);
+  g_mutex_unlock (&self->lock);
+
+  if (record != NULL && self->receive_func)
+    self->receive_func (record, record_size, self->user_data);
+  dispatch (self, &events);
 }
 
 static void
@@ -646,7 +738,8 @@ set_state (GstIceDtlsConnection * self, GstIceDtlsState state, gchar * message)
 
 /* ---- the datagram BIO ---------------------------------------------------
  * Each write is one datagram, handed to transmit_func once the lock is
- * released; a read returns the datagram receive() is feeding, whole. */
+ * released (while send_list() seals, kept in its area for one transmit
+ * of all); a read returns the datagram receive() is feeding, whole. */
 
 static int
 bio_write (BIO * bio, const char *data, int size)
@@ -657,6 +750,10 @@ bio_write (BIO * bio, const char *data, int size)
   if (size <= 0)
     return 0;
 
+  if (self->sealing) {
+    record_area_append (self->sealing, (const guint8 *) data, size);
+    return size;
+  }
   GST_LOG_OBJECT (self, "datagram of %d bytes out", size);
   queue_event (self, EVENT_TRANSMIT, g_bytes_new (data, size), 0, NULL);
   return size;
@@ -1234,16 +1331,62 @@ gboolean
 gst_ice_dtls_connection_send (GstIceDtlsConnection * connection,
     const guint8 * data, gsize size, GError ** error)
 {
-  GstIceDtlsConnection *self = connection;
-  GstIceDtlsState state;
-  size_t written = 0;
-  gchar *reason;
+  GOutputVector payload = { data, size };
 
-  g_return_val_if_fail (GST_IS_ICE_DTLS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (GST_IS_ICE_DTLS_CONNECTION (connection), FALSE);
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
 
-  if (size == 0 || size > GST_ICE_DTLS_MAX_RECORD_SIZE)
-    goto bad_size;
+  return gst_ice_dtls_connection_send_list (connection, &payload, 1, NULL,
+      error) == 1;
+}
+
+/**
+ * gst_ice_dtls_connection_send_list:
+ * @connection: a connected connection
+ * @payloads: (array length=n_payloads): application buffers, each 1 to
+ *   %GST_ICE_DTLS_MAX_RECORD_SIZE bytes
+ * @n_payloads: how many
+ * @transmit_records: (nullable): sends the sealed records in one go;
+ *   %NULL hands them to the #GstIceDtlsTransmitFunc one by one
+ * @error: return location for a %GST_ICE_ERROR_DTLS error
+ *
+ * Seals each payload as one application-data record, in order, under one
+ * lock, then, with the lock released and before returning, sends them
+ * all, so the peer receives each as one buffer.  The records are written
+ * into an area the connection reuses: nothing is allocated per record
+ * once it is large enough.  Meant for a streaming thread.
+ *
+ * Returns: how many payloads were sealed and sent (the first ones); with
+ *   @error set when @connection is not connected, a size is wrong (then
+ *   none is sent) or sealing failed (the state is then failed)
+ */
+guint
+gst_ice_dtls_connection_send_list (GstIceDtlsConnection * connection,
+    const GOutputVector * payloads, guint n_payloads,
+    GstIceDtlsTransmitRecordsFunc transmit_records, GError ** error)
+{
+  GstIceDtlsConnection *self = connection;
+  GstIceDtlsState state;
+  RecordArea *area;
+  GQueue events;
+  guint i, sealed, n_records, sent = 0;
+  gsize failed_size = 0;
+  gchar *reason = NULL;
+
+  g_return_val_if_fail (GST_IS_ICE_DTLS_CONNECTION (self), 0);
+  g_return_val_if_fail (payloads != NULL || n_payloads == 0, 0);
+
+  for (i = 0; i < n_payloads; i++) {
+    if (payloads[i].size == 0 ||
+        payloads[i].size > GST_ICE_DTLS_MAX_RECORD_SIZE)
+      goto bad_size;
+  }
+  if (n_payloads == 0)
+    return 0;
+
+  area = g_atomic_pointer_exchange (&self->spare_area, NULL);
+  if (area == NULL)
+    area = record_area_new ();
 
   gst_object_ref (self);
   g_mutex_lock (&self->lock);
@@ -1252,42 +1395,74 @@ gst_ice_dtls_connection_send (GstIceDtlsConnection * connection,
     goto not_connected;
 
   ERR_clear_error ();
-  if (SSL_write_ex (self->ssl, data, size, &written) != 1)
-    goto write_failed;
+  self->sealing = area;
+  for (sealed = 0; sealed < n_payloads; sealed++) {
+    size_t written = 0;
 
-  unlock_and_dispatch (self);
+    if (SSL_write_ex (self->ssl, payloads[sealed].buffer,
+            payloads[sealed].size, &written) != 1)
+      break;
+  }
+  self->sealing = NULL;
+  if (sealed < n_payloads) {
+    failed_size = payloads[sealed].size;
+    reason = gst_ice_openssl_take_error ();
+    set_state (self, GST_ICE_DTLS_STATE_FAILED,
+        g_strdup_printf ("DTLS failed while sealing a record: %s", reason));
+  }
+  events = self->events;
+  g_queue_init (&self->events);
+  g_mutex_unlock (&self->lock);
+
+  /* the records first: they were made before any state change */
+  n_records = record_area_finish (area);
+  if (n_records > 0 && transmit_records) {
+    sent = transmit_records ((const GOutputVector *) area->vectors->data,
+        n_records, self->user_data);
+  } else {
+    for (i = 0; i < n_records; i++) {
+      GOutputVector *v = &g_array_index (area->vectors, GOutputVector, i);
+
+      self->transmit_func (v->buffer, v->size, self->user_data);
+    }
+    sent = n_records;
+  }
+  dispatch (self, &events);
+  record_area_reset (area);
+  if (!g_atomic_pointer_compare_and_exchange (&self->spare_area, NULL, area))
+    record_area_free (area);
   gst_object_unref (self);
-  return TRUE;
+
+  if (reason)
+    goto write_failed;
+  return MIN (sent, sealed);
 
   /* ERRORS */
 bad_size:
   {
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
         "A DTLS record carries 1 to %d bytes, not %" G_GSIZE_FORMAT,
-        GST_ICE_DTLS_MAX_RECORD_SIZE, size);
-    return FALSE;
+        GST_ICE_DTLS_MAX_RECORD_SIZE, payloads[i].size);
+    return 0;
   }
 not_connected:
   {
     g_mutex_unlock (&self->lock);
+    if (!g_atomic_pointer_compare_and_exchange (&self->spare_area, NULL, area))
+      record_area_free (area);
     gst_object_unref (self);
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
         "Cannot send over DTLS: the association is %s, not connected",
         gst_ice_dtls_state_to_string (state));
-    return FALSE;
+    return 0;
   }
 write_failed:
   {
-    reason = gst_ice_openssl_take_error ();
     g_set_error (error, GST_ICE_ERROR, GST_ICE_ERROR_DTLS,
         "Could not seal a DTLS record of %" G_GSIZE_FORMAT " bytes: %s",
-        size, reason);
-    set_state (self, GST_ICE_DTLS_STATE_FAILED,
-        g_strdup_printf ("DTLS failed while sealing a record: %s", reason));
+        failed_size, reason);
     g_free (reason);
-    unlock_and_dispatch (self);
-    gst_object_unref (self);
-    return FALSE;
+    return MIN (sent, sealed);
   }
 }
 

@@ -22,6 +22,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/ice/dtls/gsticecertificate.h>
 
@@ -91,6 +92,22 @@ typedef void (*GstIceDtlsTransmitFunc) (const guint8 * data, gsize size,
     gpointer user_data);
 
 /**
+ * GstIceDtlsTransmitRecordsFunc:
+ * @records: (array length=n_records): datagrams to send as they are, each
+ *   one application record, in order; only valid during the call
+ * @n_records: how many
+ * @user_data: what was given to gst_ice_dtls_connection_new()
+ *
+ * Sends the records gst_ice_dtls_connection_send_list() sealed, all in
+ * one go, with no lock of the connection held, from the thread that
+ * called it.
+ *
+ * Returns: how many of the first records were sent; the rest are dropped
+ */
+typedef guint (*GstIceDtlsTransmitRecordsFunc) (const GOutputVector * records,
+    guint n_records, gpointer user_data);
+
+/**
  * GstIceDtlsReceiveFunc:
  * @data: the plaintext of one application record; only valid during the
  *   call
@@ -130,6 +147,9 @@ void gst_ice_dtls_connection_receive (GstIceDtlsConnection * connection,
     const guint8 * data, gsize size);
 gboolean gst_ice_dtls_connection_send (GstIceDtlsConnection * connection,
     const guint8 * data, gsize size, GError ** error);
+guint gst_ice_dtls_connection_send_list (GstIceDtlsConnection * connection,
+    const GOutputVector * payloads, guint n_payloads,
+    GstIceDtlsTransmitRecordsFunc transmit_records, GError ** error);
 void gst_ice_dtls_connection_close (GstIceDtlsConnection * connection);
 
 GstIceDtlsState gst_ice_dtls_connection_get_state (GstIceDtlsConnection *
