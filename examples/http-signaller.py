@@ -12,7 +12,9 @@ implemented over a plain HTTP mailbox that this file also serves.
 
 The mailbox knows peers, not sessions: POST /register {peerId, role},
 POST /send {from, to, message}, GET /poll?peer=ID (waits up to 10 s for
-messages), POST /leave {peerId}.  The signaller keeps its sessions itself.
+messages), POST /leave {peerId}.  A message to a peer that has left is
+answered 410 and dropped: the sender hears of it as peerLeft, and may have
+sent to it meanwhile.  The signaller keeps its sessions itself.
 It runs under Debian's /usr/bin/python3, which has PyGObject."""
 
 import argparse
@@ -31,6 +33,8 @@ import uuid
 
 EXAMPLES = os.path.dirname(os.path.abspath(__file__))
 POLL_WAIT_S = 10
+# how long stop() waits for the mailbox to hear of the leave
+LEAVE_WAIT_S = 5
 
 DESCRIPTION = """\
 A gst-ice signaller written in Python over a plain HTTP mailbox.
@@ -81,11 +85,12 @@ class Mailbox:
         return None
 
     def send(self, sender, to, message):
+        """Returns None, or the HTTP status and the error."""
         with self.lock:
             if sender not in self.roles:
-                return 'peer %r is not registered' % sender
+                return 409, 'peer %r is not registered' % sender
             if to not in self.roles:
-                return 'peer %r is not registered' % to
+                return 410, 'peer %r has left or never came' % to
             message = dict(message, peerId=sender)
             self.push(to, message)
         return None
@@ -138,8 +143,11 @@ class MailboxHandler(http.server.BaseHTTPRequestHandler):
             if self.path == '/register':
                 error = mailbox.register(body['peerId'], body['role'])
             elif self.path == '/send':
-                error = mailbox.send(body['from'], body['to'],
-                                     body['message'])
+                refused = mailbox.send(body['from'], body['to'],
+                                       body['message'])
+                if refused:
+                    return self.answer(refused[0], {'error': refused[1]})
+                error = None
             elif self.path == '/leave':
                 error = mailbox.leave(body['peerId'])
             else:
@@ -246,6 +254,7 @@ def define_signaller(GLib, GObject, GstIce):
             self.peer_id = peer_id
             self.sessions = {}  # session id -> the other peer
             self.outbox = queue.Queue()
+            self.outbox_thread = None
             generation = self.generation
             threading.Thread(target=self.run, args=(generation,),
                              daemon=True).start()
@@ -257,6 +266,10 @@ def define_signaller(GLib, GObject, GstIce):
             self.generation += 1
             self.outbox.put(('/leave', {'peerId': self.peer_id}))
             self.outbox.put(None)
+            # the mailbox hears of the leave before the program may exit:
+            # a peer id left registered could not register again
+            if self.outbox_thread is not None:
+                self.outbox_thread.join(LEAVE_WAIT_S)
 
         def do_request_session(self, producer_id):
             session_id = str(uuid.uuid4())
@@ -313,8 +326,9 @@ def define_signaller(GLib, GObject, GstIce):
                 self.fail(generation, 'could not register with the HTTP '
                           'mailbox %s: %s' % (self.server, describe(e)))
                 return
-            threading.Thread(target=self.run_outbox, args=(generation,),
-                             daemon=True).start()
+            self.outbox_thread = threading.Thread(
+                target=self.run_outbox, args=(generation,), daemon=True)
+            self.outbox_thread.start()
             poll = '%s/poll?peer=%s' % (
                 self.server, urllib.parse.quote(self.peer_id))
             while generation == self.generation:
@@ -337,6 +351,12 @@ def define_signaller(GLib, GObject, GstIce):
                     return
                 try:
                     self.post(*item)
+                except urllib.error.HTTPError as e:
+                    # to a peer that left meanwhile: its peerLeft follows
+                    if e.code != 410 and item[0] != '/leave':
+                        self.fail(generation, 'could not send to the HTTP '
+                                  'mailbox %s: %s' % (self.server,
+                                                      describe(e)))
                 except (OSError, ValueError) as e:
                     if item[0] != '/leave':
                         self.fail(generation, 'could not send to the HTTP '

@@ -11,6 +11,7 @@ Usage: examples_stream.py BUILD_DIR SOURCE_DIR
 
 The Python examples run under Debian's /usr/bin/python3 (PyGObject)."""
 
+import json
 import os
 import re
 import socket
@@ -18,6 +19,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 
 BUILD, SOURCE = sys.argv[1], sys.argv[2]
 SYSTEM_PYTHON = '/usr/bin/python3'
@@ -133,6 +136,18 @@ def camera_and_receiver():
           % (camera.output, receiver.output))
 
 
+def post(url, body):
+    """POSTs @body as JSON: the HTTP status and the answer's text."""
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(),
+        headers={'Content-Type': 'application/json'})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
 def http_signaller():
     script = os.path.join(SOURCE, 'examples', 'http-signaller.py')
     mailbox = Program([SYSTEM_PYTHON, script, 'serve', '--port', '0'])
@@ -165,6 +180,13 @@ def http_signaller():
     check(sender.wait_for('viewer py-viewer left'),
           'the sender prints the viewer leaving (told through the mailbox)',
           sender.output)
+    # the receiver said goodbye before it exited, and a late message to
+    # it is dropped, not an error for the sender
+    status, answer = post(server + '/send', {
+        'from': 'py-camera', 'to': 'py-viewer',
+        'message': {'type': 'candidate', 'sessionId': 'late'}})
+    check(status == 410, 'a message to the viewer that left is answered 410 '
+          '(got %s %s)' % (status, answer), mailbox.output)
     check(sender.stop() == 0, 'the sender stops cleanly', sender.output)
     mailbox.stop(subprocess.signal.SIGTERM)
     print('--- sender\n%s\n--- receiver\n%s'
