@@ -146,6 +146,7 @@ struct _GstIceTransport
   GHashTable *watches;          /* session id -> SessionWatch */
   GSource *watchdog;
   GSocket *netlink;             /* this host's address changes */
+  GHashTable *host_addresses;   /* the addresses it had when last looked */
   GSource *netlink_source;
   guint network_debounce;
   /* the check of each TURN server at start (gst/ice/turn/): how many are

@@ -42,6 +42,8 @@
 
 #include <gio/gio.h>
 #ifdef __linux__
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -361,18 +363,102 @@ gst_ice_transport_restart_all (GstIceTransport * self, const gchar * reason)
 
 /* --- this host's addresses ------------------------------------------------ */
 
+#ifdef __linux__
+/* This host's IPv4 and IPv6 addresses, as text, in a set. */
+static GHashTable *
+list_host_addresses (void)
+{
+  GHashTable *addresses = g_hash_table_new_full (g_str_hash, g_str_equal,
+      g_free, NULL);
+  struct ifaddrs *ifaddrs = NULL, *i;
+
+  if (getifaddrs (&ifaddrs) != 0)
+    return addresses;
+  for (i = ifaddrs; i != NULL; i = i->ifa_next) {
+    GSocketAddress *address;
+    gsize size;
+
+    if (i->ifa_addr == NULL || (i->ifa_addr->sa_family != AF_INET &&
+            i->ifa_addr->sa_family != AF_INET6))
+      continue;
+    size = i->ifa_addr->sa_family == AF_INET ? sizeof (struct sockaddr_in) :
+        sizeof (struct sockaddr_in6);
+    address = g_socket_address_new_from_native (i->ifa_addr, size);
+    if (address == NULL)
+      continue;
+    g_hash_table_add (addresses,
+        g_inet_address_to_string (g_inet_socket_address_get_address
+            (G_INET_SOCKET_ADDRESS (address))));
+    g_object_unref (address);
+  }
+  freeifaddrs (ifaddrs);
+  return addresses;
+}
+
+/* Whether @a has an address @b has not; the first such in @which. */
+static gboolean
+has_more (GHashTable * a, GHashTable * b, const gchar ** which)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, NULL)) {
+    if (!g_hash_table_contains (b, key)) {
+      *which = key;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+/* Restarts the sessions whose restart has not connected yet: a path may
+ * have come with a new address. */
+static void
+retry_restarts_now (GstIceTransport * self)
+{
+  GPtrArray *sessions = gst_ice_transport_dup_sessions (self);
+  guint i;
+
+  for (i = 0; i < sessions->len; i++) {
+    GstIceSession *session = g_ptr_array_index (sessions, i);
+    SessionWatch *watch = lookup_watch (self, gst_ice_session_get_id (session));
+
+    if (watch->restart_us != 0)
+      gst_ice_transport_restart_session (self, session, "network-changed");
+  }
+  g_ptr_array_unref (sessions);
+}
+
+/* The kernel's burst of address messages is over: an address gone may
+ * have taken a session's path with it, and every session restarts.  An
+ * address that only came (a second interface, a new IPv6 privacy
+ * address) or only changed its flags (IPv6 duplicate address detection
+ * done) leaves the working pairs alone: a restart would cut the stream
+ * for the time it takes.  It only hurries restarts under way. */
 static gboolean
 on_network_settled (gpointer user_data)
 {
   GstIceTransport *self = user_data;
+  GHashTable *now = list_host_addresses ();
+  const gchar *which = NULL;
 
   self->network_debounce = 0;
-  GST_INFO_OBJECT (self, "this host's addresses changed");
-  gst_ice_transport_restart_all (self, "network-changed");
+  if (has_more (self->host_addresses, now, &which)) {
+    GST_INFO_OBJECT (self, "this host's address %s went away", which);
+    gst_ice_transport_restart_all (self, "network-changed");
+  } else if (has_more (now, self->host_addresses, &which)) {
+    GST_INFO_OBJECT (self, "this host gained the address %s: working "
+        "pairs are kept", which);
+    retry_restarts_now (self);
+  } else {
+    GST_DEBUG_OBJECT (self, "this host's addresses are the same");
+  }
+  g_hash_table_unref (self->host_addresses);
+  self->host_addresses = now;
   return G_SOURCE_REMOVE;
 }
 
-#ifdef __linux__
 /* The kernel says an address was added or removed: wait for the burst to
  * end, then restart. */
 static gboolean
@@ -402,6 +488,7 @@ watch_addresses (GstIceTransport * self)
   GError *err = NULL;
   int fd;
 
+  self->host_addresses = list_host_addresses ();
   fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
       NETLINK_ROUTE);
   local.nl_family = AF_NETLINK;
@@ -481,5 +568,6 @@ gst_ice_transport_watch_stop (GstIceTransport * self)
     self->network_debounce = 0;
   }
   g_clear_object (&self->netlink);
+  g_clear_pointer (&self->host_addresses, g_hash_table_unref);
   g_clear_pointer (&self->watches, g_hash_table_unref);
 }

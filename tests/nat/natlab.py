@@ -283,6 +283,15 @@ def expect_restart(resume_bound_s=None, warning=None):
     return expect
 
 
+def expect_no_restart():
+    """Neither side restarted ICE: the stream went on on its pair."""
+    def expect(tx, rx):
+        return ['the %s restarted ICE %d time(s)' % (who, r['restarts'])
+                for who, r in (('sender', tx), ('receiver', rx))
+                if r.get('restarts')]
+    return expect
+
+
 def expect_stream(pair_check=None):
     """The reliable transfer mode: every byte arrived, in order (the
     SHA-256 of what came is that of the seeded stream the receiver makes
@@ -361,6 +370,19 @@ def new_host_address(host, after_s):
     return during
 
 
+def gain_host_address(host, after_s):
+    """@host gets a second address on its LAN mid-stream and keeps its
+    first: the pair in use still works."""
+    def during(lab):
+        lab.wait_streaming()
+        time.sleep(after_s)
+        old = lab.host_ips[host]
+        new = old.rsplit('.', 1)[0] + '.%d' % (int(old.rsplit('.', 1)[1])
+                                              + 100)
+        lab.ip(host, 'addr add %s/24 dev eth0' % new)
+    return during
+
+
 CELLS = [
     Cell('same LAN', 'c1-h1', 'c1-h2', '',
          expect_pair(lambda a, b: None if (a, b) == ('host', 'host')
@@ -431,6 +453,13 @@ CELLS = [
          during=new_host_address('c2-h1', 3),
          env={'NAT_PEER_INTERVAL_MS': '20', 'NAT_PEER_IDLE_S': '8'},
          count=600),
+    # the receiving host gains a second address at 1 s and keeps its
+    # first: the working pair is kept, no restart cuts the stream
+    Cell('cone x cone, host gains an address', 'c1-h1', 'c2-h1',
+         SERVERS_UDP, expect_no_restart(), min_share=0.999,
+         during=gain_host_address('c2-h1', 1),
+         env={'NAT_PEER_INTERVAL_MS': '10', 'NAT_PEER_IDLE_S': '4'},
+         count=400),
     # two dual-stack hosts on one link: a link-local pair would work too,
     # but it is not what a user expects to see
     Cell('same LAN, dual-stack', 'g1-h1', 'g1-h3', '',
