@@ -116,7 +116,9 @@ class Bench:
             if len(results) < 2:
                 return None
             tx, rx = results
-            return self.figures(tx['sent'], rx['received'], rx['seconds'],
+            # the source sends for @seconds from its first packet through
+            return self.figures(tx['sent'], rx['received'],
+                                max(rx['seconds'], float(seconds)),
                                 tx['send_cpu'], tx['recv_cpu'], rx)
         port = free_port()
         send = [self.tool, 'send', kind, port, rate, seconds, burst,
@@ -151,8 +153,11 @@ class Bench:
                 p.wait()
         if not tx or not rx:
             return None
+        # over the longer window: a receiver that stalls, then hands on a
+        # burst from its queue, is not credited with the burst's speed
         fig = self.figures(tx['sent'] * consumers, rx['received'],
-                           rx['seconds'], tx['cpu'], rx['cpu'], rx)
+                           max(rx['seconds'], tx['seconds']), tx['cpu'],
+                           rx['cpu'], rx)
         fig['send_cpu_per_s'] = tx['cpu'] / max(tx['seconds'], 1e-9)
         fig['send_rss_kb'] = tx['rss_kb']
         fig['send_peak_rss_kb'] = tx['peak_rss_kb']
@@ -519,7 +524,7 @@ def plot(results, path):
     left.set_xticks(range(len(names)))
     left.set_xticklabels([NAMES[c].replace(' (', '\n(')
                           .replace(' floor', '\nfloor') for c in names],
-                         fontsize=7)
+                         fontsize=7, rotation=30, ha='right')
     left.set_ylabel('delivered packets/s (thousands)')
     left.set_title('Throughput, 1200-byte packets, loopback')
     lat = results.get('latency', {})
@@ -532,7 +537,7 @@ def plot(results, path):
                   width, label=label)
     right.set_xticks(range(len(names)))
     right.set_xticklabels([NAMES[c].replace(' (', '\n(') for c in names],
-                          fontsize=7)
+                          fontsize=7, rotation=30, ha='right')
     right.set_ylabel('one-way latency, ms')
     right.set_title('Latency at 1000 packets/s')
     right.legend()
