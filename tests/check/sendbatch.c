@@ -174,6 +174,27 @@ note_streaming_thread (GstPad * pad, GstPadProbeInfo * info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
+/* A producer 'cam' with @props, PLAYING, its streaming thread noted and
+ * its consumers counted in @added and @removed. */
+static GstElement *
+start_producer (const gchar * props, gint * added, gint * removed)
+{
+  gchar *all = g_strdup_printf ("peer-id=cam "
+      "signaller-type=TestRelaySignaller %s", props);
+  GstElement *producer = test_producer_new (all);
+  GstPad *pad;
+
+  g_free (all);
+  pad = gst_element_get_static_pad (test_get (producer, "sink"), "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, note_streaming_thread, NULL, NULL);
+  gst_object_unref (pad);
+  test_count_peers (producer, added, removed);
+  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  return producer;
+}
+
 /* Lists of PER_LIST buffers (each of two memories) to one consumer per
  * entry of @consumer_props; each gets all of them byte for byte, the
  * producer counts each sent once per consumer, and the streaming thread
@@ -186,23 +207,12 @@ check_lists (const gchar * producer_props, const gchar ** consumer_props,
   GstElement *producer, *consumers[4];
   gint added = 0, removed = 0;
   GstStructure *stats;
-  GstPad *pad;
   gchar *props;
   guint i, calls, n = N_LISTS * PER_LIST;
 
   fail_unless (n_consumers <= G_N_ELEMENTS (consumers));
   test_relay_init ();
-  props = g_strdup_printf ("peer-id=cam signaller-type=TestRelaySignaller %s",
-      producer_props);
-  producer = test_producer_new (props);
-  g_free (props);
-  pad = gst_element_get_static_pad (test_get (producer, "sink"), "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, note_streaming_thread, NULL, NULL);
-  gst_object_unref (pad);
-  test_count_peers (producer, &added, &removed);
-  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  producer = start_producer (producer_props, &added, &removed);
   for (i = 0; i < n_consumers; i++) {
     props = g_strdup_printf ("signaller-type=TestRelaySignaller %s",
         consumer_props[i]);
@@ -328,22 +338,11 @@ check_lost_lists_recovered (gboolean encrypted)
   GstElement *producer, *consumer;
   gint added = 0, removed = 0;
   const gchar *extra = encrypted ? "" : "encryption=false";
-  GstPad *pad;
   gchar *props;
   guint n = N_LISTS * PER_LIST, lost, calls;
 
   test_relay_init ();
-  props = g_strdup_printf ("peer-id=cam signaller-type=TestRelaySignaller %s",
-      extra);
-  producer = test_producer_new (props);
-  g_free (props);
-  pad = gst_element_get_static_pad (test_get (producer, "sink"), "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_BUFFER_LIST, note_streaming_thread, NULL, NULL);
-  gst_object_unref (pad);
-  test_count_peers (producer, &added, &removed);
-  fail_unless (gst_element_set_state (producer, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  producer = start_producer (extra, &added, &removed);
   props = g_strdup_printf ("signaller-type=TestRelaySignaller %s", extra);
   consumer = test_consumer_new (props);
   g_free (props);

@@ -353,6 +353,12 @@ def new_router_address(lan, after_s):
     return during
 
 
+def another_lan_address(address):
+    """@address's neighbour 100 up on its /24."""
+    prefix, last = address.rsplit('.', 1)
+    return '%s.%d' % (prefix, int(last) + 100)
+
+
 def new_host_address(host, after_s):
     """@host gets another address on its LAN mid-stream (a new DHCP
     lease): its sockets on the old one are useless."""
@@ -360,8 +366,7 @@ def new_host_address(host, after_s):
         lab.wait_streaming()
         time.sleep(after_s)
         old = lab.host_ips[host]
-        new = old.rsplit('.', 1)[0] + '.%d' % (int(old.rsplit('.', 1)[1])
-                                              + 100)
+        new = another_lan_address(old)
         gateway = old.rsplit('.', 1)[0] + '.1'
         lab.ip(host, 'addr del %s/24 dev eth0' % old)
         lab.ip(host, 'addr add %s/24 dev eth0' % new)
@@ -377,8 +382,7 @@ def gain_host_address(host, after_s):
         lab.wait_streaming()
         time.sleep(after_s)
         old = lab.host_ips[host]
-        new = old.rsplit('.', 1)[0] + '.%d' % (int(old.rsplit('.', 1)[1])
-                                              + 100)
+        new = another_lan_address(old)
         lab.ip(host, 'addr add %s/24 dev eth0' % new)
     return during
 
