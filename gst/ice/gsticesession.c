@@ -1580,13 +1580,33 @@ guint
 gst_ice_session_send_sealed_list (GstIceSession * self,
     const GOutputVector * payloads, guint n, gboolean counted)
 {
-  guint sent = 0, i;
+  GOutputVector *sealable = NULL;
+  guint sent = 0, i, good = n;
   gsize bytes = 0;
 
   if (n == 0)
     return 0;
-  if (g_atomic_int_get (&self->dtls_connected))
-    sent = gst_ice_dtls_connection_send_list (self->dtls, payloads, n,
+  /* a record carries 1 to GST_ICE_DTLS_MAX_RECORD_SIZE bytes, and the
+   * connection refuses a list with any other: only that one is dropped */
+  for (i = 0; i < n && good == n; i++)
+    if (payloads[i].size == 0 || payloads[i].size >
+        GST_ICE_DTLS_MAX_RECORD_SIZE)
+      good = i;
+  if (good < n) {
+    sealable = g_new (GOutputVector, n);
+    for (i = 0, good = 0; i < n; i++) {
+      if (payloads[i].size > 0 &&
+          payloads[i].size <= GST_ICE_DTLS_MAX_RECORD_SIZE)
+        sealable[good++] = payloads[i];
+      else
+        GST_WARNING_OBJECT (self, "cannot seal a packet of %" G_GSIZE_FORMAT
+            " bytes in one DTLS record (1 to %d): dropped", payloads[i].size,
+            GST_ICE_DTLS_MAX_RECORD_SIZE);
+    }
+    payloads = sealable;
+  }
+  if (good > 0 && g_atomic_int_get (&self->dtls_connected))
+    sent = gst_ice_dtls_connection_send_list (self->dtls, payloads, good,
         on_dtls_transmit_records, NULL);
   if (sent < n)
     GST_LOG_OBJECT (self, "dropped %u of %u packets", n - sent, n);
@@ -1597,6 +1617,7 @@ gst_ice_session_send_sealed_list (GstIceSession * self,
     counter_add (&self->packets_sent, sent);
     counter_add (&self->packets_dropped, n - sent);
   }
+  g_free (sealable);
   return sent;
 }
 

@@ -40,6 +40,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/check/gstcheck.h>
 
 #include "icetestutil.h"
@@ -327,6 +329,74 @@ GST_START_TEST (test_encrypted_list_to_consumers_with_and_without_recovery)
 
 GST_END_TEST;
 
+/* A list with one empty buffer among 16, encrypted without recovery:
+ * an empty DTLS record cannot be sealed, and only that buffer is
+ * dropped; the 15 others arrive (the whole batch was dropped before). */
+GST_START_TEST (test_encrypted_list_drops_only_the_empty_buffer)
+{
+  GstElement *producer, *consumer;
+  GstBufferList *list = gst_buffer_list_new ();
+  GstStructure *stats;
+  gint added = 0, removed = 0;
+  guint seq, got = 0, seen = 0;
+  guint64 sent = 0, dropped = 0;
+
+  test_relay_init ();
+  producer = start_producer ("latency=0", &added, &removed);
+  consumer = test_consumer_new ("signaller-type=TestRelaySignaller "
+      "latency=0");
+  fail_unless (gst_element_set_state (consumer, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  fail_unless (test_wait_count (&added, 1, TIMEOUT), "no consumer");
+
+  for (seq = 0; seq < PER_LIST; seq++) {
+    GstBuffer *buffer = seq == 5 ? gst_buffer_new () :
+        gst_buffer_new_allocate (NULL, 100, NULL);
+
+    if (seq != 5)
+      gst_buffer_memset (buffer, 0, (guint8) seq, 100);
+    gst_buffer_list_add (list, buffer);
+  }
+  fail_unless_equals_int (gst_app_src_push_buffer_list (GST_APP_SRC
+          (test_get (producer, "src")), list), GST_FLOW_OK);
+  while (got < PER_LIST - 1) {
+    GstSample *sample =
+        gst_app_sink_try_pull_sample (GST_APP_SINK (test_get (consumer,
+                "sink")), TIMEOUT);
+    GstBuffer *buffer;
+    guint8 mark = 0;
+
+    if (sample == NULL)
+      break;
+    buffer = gst_sample_get_buffer (sample);
+    fail_unless_equals_int (gst_buffer_get_size (buffer), 100);
+    gst_buffer_extract (buffer, 0, &mark, 1);
+    seen |= 1u << mark;
+    got++;
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (got, PER_LIST - 1);
+  fail_unless_equals_int (seen, ((1u << PER_LIST) - 1) & ~(1u << 5));
+
+  g_object_get (test_get (producer, "sink"), "stats", &stats, NULL);
+  fail_unless_equals_int (gst_structure_n_fields (stats), 1);
+  fail_unless (gst_structure_get_uint64 (g_value_get_boxed
+          (gst_structure_get_value (stats, gst_structure_nth_field_name (stats,
+                      0))), "packets-sent", &sent));
+  fail_unless (gst_structure_get_uint64 (g_value_get_boxed
+          (gst_structure_get_value (stats, gst_structure_nth_field_name (stats,
+                      0))), "packets-dropped", &dropped));
+  fail_unless_equals_uint64 (sent, PER_LIST - 1);
+  fail_unless_equals_uint64 (dropped, 1);
+  gst_structure_free (stats);
+  test_assert_no_error (producer);
+  test_assert_no_error (consumer);
+  test_stop (consumer);
+  test_stop (producer);
+}
+
+GST_END_TEST;
+
 /* Every tenth list is lost on the way (its send call never reaches the
  * socket): the consumer NACKs each gap of 16 and the producer sends the
  * 16 again in one call, not one call each; everything arrives, in order,
@@ -402,6 +472,7 @@ sendbatch_suite (void)
   tcase_add_test (tc, test_list_to_consumers_with_and_without_recovery);
   tcase_add_test (tc,
       test_encrypted_list_to_consumers_with_and_without_recovery);
+  tcase_add_test (tc, test_encrypted_list_drops_only_the_empty_buffer);
   tcase_add_test (tc, test_lost_lists_resent_in_one_call);
   tcase_add_test (tc, test_lost_encrypted_lists_recovered);
   return s;
