@@ -207,6 +207,8 @@ struct _GstIceArqSender
   guint64 next_seq;
   guint64 oldest;               /* the oldest packet still kept */
   guint64 acked;                /* the consumer has all before this */
+  guint64 sent_seq;             /* reports announce the packets before this:
+                                 * those have been handed to the socket */
   gint64 srtt_us;
 
   /* retransmission credit, in hundredths of a byte: each buffer adds its
@@ -351,6 +353,20 @@ gst_ice_arq_sender_push (GstIceArqSender * sender, GstBuffer * buffer,
       sender->overhead_percent, cap);
 }
 
+/**
+ * gst_ice_arq_sender_mark_sent:
+ *
+ * Every packet numbered so far has been handed to the socket: the next
+ * report may announce them.  Numbered but not sent yet (a batch being
+ * sealed), they would look lost to the consumer, which would ask for them
+ * again and spend the retransmission credit on packets on their way.
+ */
+void
+gst_ice_arq_sender_mark_sent (GstIceArqSender * sender)
+{
+  sender->sent_seq = sender->next_seq;
+}
+
 static void
 update_rtt (GstIceArqSender * sender, gint64 sample_us)
 {
@@ -482,7 +498,7 @@ gst_ice_arq_sender_write_report (GstIceArqSender * sender, gint64 now_us,
     guint8 * out)
 {
   out[0] = GST_ICE_ARQ_KIND_SENDER_REPORT;
-  write_seq (out + 1, sender->next_seq);
+  write_seq (out + 1, sender->sent_seq);
   put_be32 (out + 4, (guint32) now_us);
   put_be32 (out + 8, sender->srtt_us < 0 ? RTT_UNKNOWN :
       (guint32) MIN (sender->srtt_us, G_MAXUINT32 - 1));

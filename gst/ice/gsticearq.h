@@ -119,6 +119,7 @@ void gst_ice_arq_sender_push (GstIceArqSender * sender, GstBuffer * buffer,
 gboolean gst_ice_arq_sender_receive (GstIceArqSender * sender,
     const guint8 * data, gsize size, gint64 now_us, GArray * retransmissions,
     GByteArray * reply);
+void gst_ice_arq_sender_mark_sent (GstIceArqSender * sender);
 gsize gst_ice_arq_sender_write_report (GstIceArqSender * sender,
     gint64 now_us, guint8 * out);
 void gst_ice_arq_sender_expire (GstIceArqSender * sender, gint64 now_us);

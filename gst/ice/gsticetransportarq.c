@@ -455,6 +455,16 @@ gst_ice_transport_arq_receive (GstIceSession * session, const guint8 * data,
     self->callbacks.acked (self->element);
 }
 
+/* Streaming thread: what it numbered has left, and the transport
+ * thread's reports may say so. */
+static void
+mark_sent (ArqLink * link)
+{
+  g_mutex_lock (&link->lock);
+  gst_ice_arq_sender_mark_sent (link->sender);
+  g_mutex_unlock (&link->lock);
+}
+
 /**
  * gst_ice_transport_arq_send:
  * @map: (nullable): @buffer mapped, when the sessions encrypt
@@ -474,27 +484,32 @@ gst_ice_transport_arq_send (GstIceTransport * self, GstIceSession * session,
   ArqLink *link = gst_ice_session_get_arq (session);
   guint8 header[GST_ICE_ARQ_HEADER_SIZE];
   gsize size = map ? map->size : gst_buffer_get_size (buffer);
+  gboolean sent;
 
   g_mutex_lock (&link->lock);
   gst_ice_arq_sender_push (link->sender, buffer, size,
       g_get_monotonic_time (), header);
   g_mutex_unlock (&link->lock);
 
-  if (map == NULL)
-    return gst_ice_session_send_prefixed (session, header,
+  if (map == NULL) {
+    sent = gst_ice_session_send_prefixed (session, header,
         GST_ICE_ARQ_HEADER_SIZE, buffer, TRUE);
-
-  if (self->arq_scratch_filled != self->arq_generation) {
-    if (self->arq_scratch_size < GST_ICE_ARQ_HEADER_SIZE + size) {
-      self->arq_scratch_size = GST_ICE_ARQ_HEADER_SIZE + size;
-      self->arq_scratch = g_realloc (self->arq_scratch, self->arq_scratch_size);
+  } else {
+    if (self->arq_scratch_filled != self->arq_generation) {
+      if (self->arq_scratch_size < GST_ICE_ARQ_HEADER_SIZE + size) {
+        self->arq_scratch_size = GST_ICE_ARQ_HEADER_SIZE + size;
+        self->arq_scratch = g_realloc (self->arq_scratch,
+            self->arq_scratch_size);
+      }
+      memcpy (self->arq_scratch + GST_ICE_ARQ_HEADER_SIZE, map->data, size);
+      self->arq_scratch_filled = self->arq_generation;
     }
-    memcpy (self->arq_scratch + GST_ICE_ARQ_HEADER_SIZE, map->data, size);
-    self->arq_scratch_filled = self->arq_generation;
+    memcpy (self->arq_scratch, header, GST_ICE_ARQ_HEADER_SIZE);
+    sent = gst_ice_session_send_sealed (session, self->arq_scratch,
+        GST_ICE_ARQ_HEADER_SIZE + size, TRUE);
   }
-  memcpy (self->arq_scratch, header, GST_ICE_ARQ_HEADER_SIZE);
-  return gst_ice_session_send_sealed (session, self->arq_scratch,
-      GST_ICE_ARQ_HEADER_SIZE + size, TRUE);
+  mark_sent (link);
+  return sent;
 }
 
 /**
@@ -523,7 +538,7 @@ gst_ice_transport_arq_send_list (GstIceTransport * self,
   GOutputVector records[GST_ICE_SESSION_SEND_BATCH];
   gint64 now = g_get_monotonic_time ();
   gsize offset = 0;
-  guint i;
+  guint i, sent;
 
   g_return_val_if_fail (n <= GST_ICE_SESSION_SEND_BATCH, 0);
 
@@ -534,9 +549,12 @@ gst_ice_transport_arq_send_list (GstIceTransport * self,
         headers + i * GST_ICE_ARQ_HEADER_SIZE);
   g_mutex_unlock (&link->lock);
 
-  if (payloads == NULL)
-    return gst_ice_session_send_prefixed_list (session, headers,
+  if (payloads == NULL) {
+    sent = gst_ice_session_send_prefixed_list (session, headers,
         GST_ICE_ARQ_HEADER_SIZE, buffers, n, TRUE);
+    mark_sent (link);
+    return sent;
+  }
 
   if (self->arq_scratch_filled != self->arq_generation) {
     gsize total = 0;
@@ -562,7 +580,9 @@ gst_ice_transport_arq_send_list (GstIceTransport * self,
     records[i].size = GST_ICE_ARQ_HEADER_SIZE + payloads[i].size;
     offset += records[i].size;
   }
-  return gst_ice_session_send_sealed_list (session, records, n, TRUE);
+  sent = gst_ice_session_send_sealed_list (session, records, n, TRUE);
+  mark_sent (link);
+  return sent;
 }
 
 /**
