@@ -62,7 +62,9 @@
 GST_DEBUG_CATEGORY_STATIC (gst_ice_session_debug);
 #define GST_CAT_DEFAULT gst_ice_session_debug
 
-/* buffers with more memories than this are mapped whole (a copy) */
+/* buffers with more memories than this are mapped whole (a copy); a
+ * GstBuffer holds 16 at most in 1.22 (gst_buffer_get_max_memory()),
+ * which may change */
 #define MAX_SEND_MEMORIES 16
 /* messages handed to libnice in one call by the list send functions; as
  * many PlainMessage (2 KiB each) on the streaming thread's stack */
@@ -1431,6 +1433,9 @@ dropped:
 typedef struct
 {
   GstBuffer *buffer;
+  /* as mapped: mapping a writable buffer whole joins its memories into
+   * one, so its count afterwards does not say how it was mapped */
+  guint n_memories;
   GstMapInfo maps[MAX_SEND_MEMORIES];
   GOutputVector vectors[MAX_SEND_MEMORIES + 1];
   gsize size;
@@ -1446,6 +1451,7 @@ plain_message_map (PlainMessage * pm, NiceOutputMessage * message,
   guint first = prefix_size > 0 ? 1 : 0;
 
   pm->buffer = buffer;
+  pm->n_memories = n_memories;
   pm->size = prefix_size;
   if (first) {
     pm->vectors[0].buffer = prefix;
@@ -1480,12 +1486,12 @@ plain_message_map (PlainMessage * pm, NiceOutputMessage * message,
 static void
 plain_message_unmap (PlainMessage * pm)
 {
-  guint n_memories = gst_buffer_n_memory (pm->buffer), i;
+  guint i;
 
-  if (n_memories > MAX_SEND_MEMORIES) {
+  if (pm->n_memories > MAX_SEND_MEMORIES) {
     gst_buffer_unmap (pm->buffer, &pm->maps[0]);
   } else {
-    for (i = 0; i < n_memories; i++)
+    for (i = 0; i < pm->n_memories; i++)
       gst_memory_unmap (pm->maps[i].memory, &pm->maps[i]);
   }
 }
