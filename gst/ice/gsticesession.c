@@ -524,6 +524,14 @@ on_component_state_changed (NiceAgent * agent, guint stream_id,
  * (beyond net.core.rmem_max when we may), and the size the kernel says it
  * gave, which Linux doubles for its bookkeeping.  0 when the pair has no
  * socket of its own to tell. */
+/* what was granted of a SO_RCVBUF request, from what getsockopt() says:
+ * Linux reports twice the size, the other half for its bookkeeping */
+#ifdef __linux__
+#define RECEIVE_BUFFER_GIVEN(reported) ((reported) / 2)
+#else
+#define RECEIVE_BUFFER_GIVEN(reported) (reported)
+#endif
+
 static guint
 set_receive_buffer (GstIceSession * self)
 {
@@ -550,11 +558,11 @@ set_receive_buffer (GstIceSession * self)
 #ifdef SO_RCVBUFFORCE
   /* capped by net.core.rmem_max: a process with CAP_NET_ADMIN may go
    * beyond, as udpsrc does */
-  if (wanted > 0 && size < (gint) wanted &&
+  if (wanted > 0 && RECEIVE_BUFFER_GIVEN (size) < (gint) wanted &&
       g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUFFORCE, wanted, NULL))
     g_socket_get_option (socket, SOL_SOCKET, SO_RCVBUF, &size, NULL);
 #endif
-  if (wanted > 0 && size < (gint) wanted)
+  if (wanted > 0 && RECEIVE_BUFFER_GIVEN (size) < (gint) wanted)
     GST_WARNING_OBJECT (self, "asked for a receive buffer of %u bytes, the "
         "kernel gave %d: raise net.core.rmem_max, or run with CAP_NET_ADMIN",
         wanted, size);

@@ -364,16 +364,17 @@ gst_ice_transport_restart_all (GstIceTransport * self, const gchar * reason)
 /* --- this host's addresses ------------------------------------------------ */
 
 #ifdef __linux__
-/* This host's IPv4 and IPv6 addresses, as text, in a set. */
+/* This host's IPv4 and IPv6 addresses, as text, in a set; %NULL when
+ * they cannot be listed. */
 static GHashTable *
 list_host_addresses (void)
 {
-  GHashTable *addresses = g_hash_table_new_full (g_str_hash, g_str_equal,
-      g_free, NULL);
+  GHashTable *addresses;
   struct ifaddrs *ifaddrs = NULL, *i;
 
   if (getifaddrs (&ifaddrs) != 0)
-    return addresses;
+    return NULL;
+  addresses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (i = ifaddrs; i != NULL; i = i->ifa_next) {
     GSocketAddress *address;
     gsize size;
@@ -422,9 +423,10 @@ retry_restarts_now (GstIceTransport * self)
 
   for (i = 0; i < sessions->len; i++) {
     GstIceSession *session = g_ptr_array_index (sessions, i);
-    SessionWatch *watch = lookup_watch (self, gst_ice_session_get_id (session));
+    SessionWatch *watch = g_hash_table_lookup (self->watches,
+        gst_ice_session_get_id (session));
 
-    if (watch->restart_us != 0)
+    if (watch != NULL && watch->restart_us != 0)
       gst_ice_transport_restart_session (self, session, "network-changed");
   }
   g_ptr_array_unref (sessions);
@@ -444,7 +446,11 @@ on_network_settled (gpointer user_data)
   const gchar *which = NULL;
 
   self->network_debounce = 0;
-  if (has_more (self->host_addresses, now, &which)) {
+  if (self->host_addresses == NULL || now == NULL) {
+    /* not known what changed: as if an address went away */
+    GST_INFO_OBJECT (self, "this host's addresses changed");
+    gst_ice_transport_restart_all (self, "network-changed");
+  } else if (has_more (self->host_addresses, now, &which)) {
     GST_INFO_OBJECT (self, "this host's address %s went away", which);
     gst_ice_transport_restart_all (self, "network-changed");
   } else if (has_more (now, self->host_addresses, &which)) {
@@ -454,7 +460,7 @@ on_network_settled (gpointer user_data)
   } else {
     GST_DEBUG_OBJECT (self, "this host's addresses are the same");
   }
-  g_hash_table_unref (self->host_addresses);
+  g_clear_pointer (&self->host_addresses, g_hash_table_unref);
   self->host_addresses = now;
   return G_SOURCE_REMOVE;
 }

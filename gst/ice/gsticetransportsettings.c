@@ -419,8 +419,8 @@ install_stats_property (GObjectClass * klass)
           "named by session id, each an ice-session-stats structure: "
           "peer-id, state, local-candidate-type, local-address, local-port, "
           "remote-candidate-type, remote-address, remote-port, transport, "
-          "receive-buffer-size (once a pair is selected), bytes-sent, packets-sent, "
-          "packets-dropped, bytes-received, packets-received (datagrams, "
+          "receive-buffer-size (once a pair is selected), bytes-sent, "
+          "packets-sent, packets-dropped, bytes-received, packets-received (datagrams, "
           "loss recovery's reports and NACKs too); with loss recovery "
           "(latency) also latency-ms (the budget in use), rtt-ms (the round "
           "trip, measured by loss recovery's reports; libnice 0.1.21 "
@@ -613,6 +613,10 @@ install_consumer_properties (GObjectClass * klass)
    * The kernel's receive buffer of the socket the stream arrives on, in
    * bytes, as udpsrc's #GstUDPSrc:buffer-size: the packets that arrive
    * while icesrc is busy wait there, and what does not fit is lost.
+   * Default 0: the system's default (net.core.rmem_default), as udpsrc's.
+   * Above net.core.rmem_max it needs CAP_NET_ADMIN; otherwise the kernel
+   * gives less, a warning in the debug log says how much, and the size in
+   * use is the receive-buffer-size of the ice-selected-pair message.
    */
   g_object_class_install_property (klass, GST_ICE_TRANSPORT_PROP_BUFFER_SIZE,
       g_param_spec_uint ("buffer-size", "Buffer size",
