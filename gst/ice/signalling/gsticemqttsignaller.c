@@ -2055,30 +2055,31 @@ lookup_session (GstIceMqttSignaller * self, const gchar * session_id,
   return session;
 }
 
+/* A description or a candidate line, to the session's peer. */
+static void
+send_to_peer (GstIceSignaller * signaller, const gchar * session_id,
+    const gchar * kind, const gchar * text)
+{
+  GstIceMqttSignaller *self = GST_ICE_MQTT_SIGNALLER (signaller);
+  Session *session = lookup_session (self, session_id, kind);
+
+  if (session != NULL)
+    publish (self, session->out_topic,
+        gst_ice_signalling_message_build ("peer", kind, text, NULL));
+}
+
 static void
 gst_ice_mqtt_signaller_send_description (GstIceSignaller * signaller,
     const gchar * session_id, const gchar * description)
 {
-  GstIceMqttSignaller *self = GST_ICE_MQTT_SIGNALLER (signaller);
-  Session *session = lookup_session (self, session_id, "description");
-
-  if (session != NULL)
-    publish (self, session->out_topic,
-        gst_ice_signalling_message_build ("peer", "description", description,
-            NULL));
+  send_to_peer (signaller, session_id, "description", description);
 }
 
 static void
 gst_ice_mqtt_signaller_send_candidate (GstIceSignaller * signaller,
     const gchar * session_id, const gchar * candidate)
 {
-  GstIceMqttSignaller *self = GST_ICE_MQTT_SIGNALLER (signaller);
-  Session *session = lookup_session (self, session_id, "candidate");
-
-  if (session != NULL)
-    publish (self, session->out_topic,
-        gst_ice_signalling_message_build ("peer", "candidate", candidate,
-            NULL));
+  send_to_peer (signaller, session_id, "candidate", candidate);
 }
 
 static void
