@@ -158,7 +158,6 @@ main (int argc, char **argv)
   GError *error = NULL;
   GstElement *pipeline, *sink;
   GstBus *bus;
-  int i;
 
   GOptionContext *options;
 
@@ -195,20 +194,9 @@ main (int argc, char **argv)
       "x264enc name=encoder tune=zerolatency speed-preset=ultrafast "
       "bitrate=%u key-int-max=30 ! rtph264pay config-interval=-1 ! "
       "icesink name=sink", START_KBPS);
-  if (argc == 1)
-    g_string_append (description, " run-signalling-server=true");
-  for (i = 1; i < argc; i++)
-    g_string_append_printf (description, " %s", argv[i]);
-
-  /* a property icesink does not have is an error, not a warning */
-  pipeline = gst_parse_launch_full (description->str, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &error);
-  g_string_free (description, TRUE);
-  if (pipeline == NULL) {
-    g_printerr ("could not make the pipeline: %s\n", error->message);
-    g_error_free (error);
+  pipeline = ice_example_launch (description, argc, argv);
+  if (pipeline == NULL)
     return 1;
-  }
 
   app.loop = g_main_loop_new (NULL, FALSE);
   app.encoder = gst_bin_get_by_name (GST_BIN (pipeline), "encoder");

@@ -166,7 +166,6 @@ main (int argc, char **argv)
   GstElement *pipeline, *sink;
   GMainLoop *loop;
   GstBus *bus;
-  int i;
 
   options = g_option_context_new ("[ICESINK-PROPERTY=VALUE...]");
   g_option_context_set_summary (options, "Sends a test picture to every "
@@ -197,20 +196,9 @@ main (int argc, char **argv)
     return 1;
   }
 
-  if (argc == 1)
-    g_string_append (description, " run-signalling-server=true");
-  for (i = 1; i < argc; i++)
-    g_string_append_printf (description, " %s", argv[i]);
-
-  /* a property icesink does not have is an error, not a warning */
-  pipeline = gst_parse_launch_full (description->str, NULL,
-      GST_PARSE_FLAG_FATAL_ERRORS, &error);
-  g_string_free (description, TRUE);
-  if (pipeline == NULL) {
-    g_printerr ("could not make the pipeline: %s\n", error->message);
-    g_error_free (error);
+  pipeline = ice_example_launch (description, argc, argv);
+  if (pipeline == NULL)
     return 1;
-  }
 
   loop = g_main_loop_new (NULL, FALSE);
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");

@@ -66,4 +66,30 @@ ice_example_check_properties (const gchar * program, int argc, char **argv)
   return TRUE;
 }
 
+/* @description (freed) with icesink's PROPERTY=VALUE arguments appended,
+ * or the embedded signalling server when there are none, as a pipeline;
+ * %NULL after saying why. */
+static inline GstElement *
+ice_example_launch (GString * description, int argc, char **argv)
+{
+  GstElement *pipeline;
+  GError *error = NULL;
+  int i;
+
+  if (argc == 1)
+    g_string_append (description, " run-signalling-server=true");
+  for (i = 1; i < argc; i++)
+    g_string_append_printf (description, " %s", argv[i]);
+
+  /* a property icesink does not have is an error, not a warning */
+  pipeline = gst_parse_launch_full (description->str, NULL,
+      GST_PARSE_FLAG_FATAL_ERRORS, &error);
+  g_string_free (description, TRUE);
+  if (pipeline == NULL) {
+    g_printerr ("could not make the pipeline: %s\n", error->message);
+    g_error_free (error);
+  }
+  return pipeline;
+}
+
 #endif /* __ICE_EXAMPLE_H__ */

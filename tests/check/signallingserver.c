@@ -1396,25 +1396,35 @@ stop_quickly (TestPeer * peer)
   expect_quiet (peer);
 }
 
+/* A TCP socket on 127.0.0.1 that accepts connections into its backlog
+ * and never answers; its port in @port. */
+static GSocket *
+silent_listener_new (guint * port)
+{
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, NULL);
+  GSocketAddress *address =
+      g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+
+  fail_unless (g_socket_bind (socket, address, TRUE, NULL));
+  fail_unless (g_socket_listen (socket, NULL));
+  g_object_unref (address);
+  address = g_socket_get_local_address (socket, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  g_object_unref (address);
+  return socket;
+}
+
 GST_START_TEST (test_signaller_stop)
 {
   GSocket *silent;
-  GSocketAddress *address;
   TestPeer *peer, *cam1;
   gchar *uri;
   guint port;
 
   /* while the handshake is pending: a server that accepts TCP connections
    * (in the backlog) but never answers */
-  silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, NULL);
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  fail_unless (g_socket_bind (silent, address, TRUE, NULL));
-  fail_unless (g_socket_listen (silent, NULL));
-  g_object_unref (address);
-  address = g_socket_get_local_address (silent, NULL);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-  g_object_unref (address);
+  silent = silent_listener_new (&port);
   uri = g_strdup_printf ("ws://127.0.0.1:%u", port);
 
   peer = test_peer_new ("cam1", uri);
@@ -2419,21 +2429,13 @@ GST_START_TEST (test_loopback_without_proxy)
 {
   TestPeer *cam1, *viewer1;
   GSocket *proxy, *accepted;
-  GSocketAddress *address;
   GError *error = NULL;
   gchar *proxy_uri;
+  guint port;
 
   /* a "proxy" that takes connections and never answers */
-  proxy = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-      G_SOCKET_PROTOCOL_TCP, NULL);
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  fail_unless (g_socket_bind (proxy, address, TRUE, NULL));
-  fail_unless (g_socket_listen (proxy, NULL));
-  g_object_unref (address);
-  address = g_socket_get_local_address (proxy, NULL);
-  proxy_uri = g_strdup_printf ("http://127.0.0.1:%u",
-      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-  g_object_unref (address);
+  proxy = silent_listener_new (&port);
+  proxy_uri = g_strdup_printf ("http://127.0.0.1:%u", port);
   g_setenv ("http_proxy", proxy_uri, TRUE);
   g_setenv ("all_proxy", proxy_uri, TRUE);
   g_unsetenv ("no_proxy");
